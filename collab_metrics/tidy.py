@@ -6,6 +6,8 @@ exactly these columns, so nothing downstream needs to know where a number came f
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Final
 
 import pandas as pd
@@ -68,3 +70,27 @@ def conform(frame: pd.DataFrame) -> pd.DataFrame:
     if bad_sex:
         raise ValueError(f"tidy frame has unknown sex values: {sorted(bad_sex)}")
     return out.reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class RawResponse:
+    """One response body exactly as received, kept so the store can archive it."""
+
+    source: str
+    url: str
+    body: bytes
+    retrieved_at: datetime
+    status_code: int = 200
+
+
+@dataclass
+class FetchResult:
+    """What a source adapter returns: tidy rows, rows the source withdrew, raw bodies.
+
+    `deletions` has the tidy columns too; its rows were flagged deleted by the source and
+    are recorded by the store before they disappear from the current data.
+    """
+
+    frame: pd.DataFrame
+    raw: list[RawResponse] = field(default_factory=list)
+    deletions: pd.DataFrame = field(default_factory=empty_frame)

@@ -1,0 +1,35 @@
+"""Shared test fixtures: where the real data lives, and the `live` marker gate."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_DATA = Path(os.environ.get("COLLAB_SHARED_DATA", REPO.parent / "shared" / "data"))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip tests marked `live` unless COLLAB_LIVE=1: CI has no internet."""
+    if os.environ.get("COLLAB_LIVE") == "1":
+        return
+    skip = pytest.mark.skip(reason="needs the live APIs; set COLLAB_LIVE=1")
+    for item in items:
+        if "live" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The real public data in ../shared/data (never copied into this repository)."""
+    if not (SHARED_DATA / "kolada-ddf").is_dir():
+        pytest.fail(f"real test data not found at {SHARED_DATA}; set COLLAB_SHARED_DATA")
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def ddf_dir(shared_data: Path) -> Path:
+    """The offline Kolada snapshot (Gapminder DDF CSVs)."""
+    return shared_data / "kolada-ddf"
