@@ -1,0 +1,129 @@
+"""The `collab` command.
+
+Exit codes: 0 success, 1 a failure while running (network, rendering), 2 bad input
+(framework, arguments). Users never see a traceback unless they pass --debug.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from collab_metrics import __version__, areas
+from collab_metrics.framework import Framework, FrameworkError, load_framework
+from collab_metrics.schema import framework_schema
+
+PARAMS = click.Path(path_type=Path, dir_okay=False)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="collab")
+def app() -> None:
+    """Follow up the shared goals of a collaboration with public statistics.
+
+    Add --debug anywhere to see the full traceback of an error.
+    """
+
+
+class UserError(Exception):
+    """Bad input the user can fix: printed as one message, exit status 2."""
+
+
+@app.command()
+@click.argument("params", type=PARAMS)
+def validate(params: Path) -> None:
+    """Check a framework file (PARAMS) and print a short summary.
+
+    On problems, print one line per problem naming file, line and key, and exit 2.
+    """
+    framework = load_framework(params)
+    click.echo(summary(framework))
+
+
+@app.command()
+@click.option(
+    "--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file."
+)
+def schema(output: Path | None) -> None:
+    """Write the JSON Schema of framework files (for editor autocompletion)."""
+    text = json.dumps(framework_schema(), indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {output}", err=True)
+
+
+def summary(fw: Framework) -> str:
+    """A few lines that tell a coordinator the file says what they meant."""
+    collab = fw.collaboration
+    kinds = Counter(a.kind for a in fw.actors)
+    sources = Counter(i.source for i in fw.indicators)
+    lines = [
+        f"{fw.path}: OK",
+        f"  {collab.name} ({collab.id}); language {collab.language}, "
+        f"follow-up {collab.cadence}, owner {collab.owner}",
+        f"  area: {collab.area} {areas.get(collab.area).name}",
+        f"  actors: {len(fw.actors)} ("
+        + ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
+        + ")",
+        f"  indicators: {len(fw.indicators)} ("
+        + ", ".join(f"{n} from {source}" for source, n in sorted(sources.items()))
+        + ")",
+        f"  goals: {len(fw.shared_goals)} shared, {len(fw.actor_goals)} actor goals; "
+        f"{len(fw.assessments)} assessments, {len(fw.actions)} actions",
+    ]
+    for goal in fw.shared_goals:
+        target = goal.target
+        level = (
+            f"{target.change_percent:+g} %"
+            if target.change_percent is not None
+            else f"{target.value:g} {fw.indicator(goal.indicator).unit}"
+        )
+        baseline = goal.baseline.year if goal.baseline else "?"
+        lines.append(
+            f"  - {goal.id}: {goal.title} [{goal.indicator}, {goal.area}, "
+            f"{baseline} -> {target.year}: {level}]"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    """Console entry point: run the app, turning errors into messages and exit codes."""
+    argv = sys.argv[1:]
+    debug = "--debug" in argv
+    argv = [a for a in argv if a != "--debug"]
+    try:
+        code = app(args=argv, prog_name="collab", standalone_mode=False)
+    except click.ClickException as exc:  # usage errors: wrong option, missing argument
+        exc.show()
+        sys.exit(2 if isinstance(exc, click.UsageError) else exc.exit_code)
+    except FrameworkError as exc:
+        if debug:
+            raise
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        count = len(exc.problems)
+        click.echo(f"{count} problem{'s' if count != 1 else ''} found; nothing written.", err=True)
+        sys.exit(2)
+    except UserError as exc:
+        if debug:
+            raise
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    except click.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(1)
+    except Exception as exc:  # the last line of defence: no tracebacks for users
+        if debug:
+            raise
+        click.echo(
+            f"error: {type(exc).__name__}: {exc} (run again with --debug for details)", err=True
+        )
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)

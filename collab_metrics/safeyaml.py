@@ -1,0 +1,190 @@
+"""Load untrusted YAML safely, remembering the line of every key.
+
+Framework files are written by hand and sometimes sent in by others, so loading must be
+safe (no object construction), bounded (alias bombs, deep nesting, huge files) and must
+keep positions so every error can name the file and line the user has to fix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+MAX_BYTES = 2 * 1024 * 1024  # a framework is a few hundred lines; 2 MiB is generous
+MAX_NODES = 200_000  # counted after alias expansion, so a "billion laughs" stops early
+MAX_DEPTH = 64
+
+Path_ = tuple[str | int, ...]
+
+_SAFE_SCALAR_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+}
+
+
+@dataclass(frozen=True)
+class YamlProblem(Exception):
+    """A file that cannot be read as YAML: where and why."""
+
+    file: Path
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else str(self.file)
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class Loaded:
+    """Plain Python data from a YAML file plus the 1-based line of every key and item."""
+
+    file: Path
+    data: Any
+    lines: dict[Path_, int] = field(default_factory=dict)
+
+    def line_of(self, path: Path_) -> int | None:
+        """Line of `path`, or of its nearest ancestor that exists in the file."""
+        for end in range(len(path), -1, -1):
+            line = self.lines.get(path[:end])
+            if line is not None:
+                return line
+        return None
+
+
+def load(file: Path) -> Loaded:
+    """Read `file` as YAML: UTF-8 only, size-, node- and depth-bounded, positions kept."""
+    try:
+        raw = file.read_bytes()
+    except FileNotFoundError:
+        raise YamlProblem(file, None, "file not found") from None
+    except OSError as exc:
+        raise YamlProblem(file, None, f"cannot read file: {exc.strerror}") from None
+    if len(raw) > MAX_BYTES:
+        raise YamlProblem(
+            file, None, f"file is {len(raw) / 1e6:.1f} MB; framework files are limited to 2 MB"
+        )
+    text = _decode(file, raw)
+    return loads(text, file)
+
+
+def loads(text: str, file: Path) -> Loaded:
+    """Parse YAML text (see `load`); `file` is only used in messages."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = exc.problem or "invalid YAML"
+        raise YamlProblem(file, line, f"YAML syntax error: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(file, None, f"YAML syntax error: {exc}") from None
+    except RecursionError:
+        raise YamlProblem(file, None, "YAML nested too deeply") from None
+    loaded = Loaded(file=file, data=None)
+    if root is None:
+        loaded.data = {}
+        return loaded
+    builder = _Builder(loaded)
+    loaded.data = builder.build(root, (), 0)
+    return loaded
+
+
+def _decode(file: Path, raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        byte = raw[exc.start]
+        raise YamlProblem(
+            file,
+            line,
+            f"not UTF-8 text (byte 0x{byte:02x}); save the file as UTF-8 "
+            "(in Excel or Notepad: 'UTF-8' encoding)",
+        ) from None
+
+
+class _Builder:
+    """Turns composed YAML nodes into dicts, lists and scalars within the budgets."""
+
+    def __init__(self, loaded: Loaded) -> None:
+        self.loaded = loaded
+        self.nodes = 0
+        self.constructor = yaml.SafeLoader("")
+        self.active: set[int] = set()
+
+    def build(self, node: yaml.Node, path: Path_, depth: int) -> Any:
+        self.nodes += 1
+        line = node.start_mark.line + 1
+        if self.nodes > MAX_NODES:
+            raise YamlProblem(
+                self.loaded.file,
+                line,
+                f"more than {MAX_NODES} values after expanding anchors and aliases "
+                "(an alias bomb?); refusing to read further",
+            )
+        if depth > MAX_DEPTH:
+            raise YamlProblem(self.loaded.file, line, f"nested deeper than {MAX_DEPTH} levels")
+        if id(node) in self.active:
+            raise YamlProblem(self.loaded.file, line, "an alias refers to itself (recursive)")
+        self.loaded.lines.setdefault(path, line)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path, depth)
+        if isinstance(node, yaml.SequenceNode):
+            self.active.add(id(node))
+            items = [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+            self.active.discard(id(node))
+            return items
+        return self._scalar(node)
+
+    def _mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict[str, Any]:
+        if node.tag == "tag:yaml.org,2002:merge" or any(
+            key.tag == "tag:yaml.org,2002:merge" for key, _ in node.value
+        ):
+            raise YamlProblem(
+                self.loaded.file,
+                node.start_mark.line + 1,
+                "merge keys ('<<') are not supported; write the keys out",
+            )
+        self.active.add(id(node))
+        out: dict[str, Any] = {}
+        seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key_line = key_node.start_mark.line + 1
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise YamlProblem(self.loaded.file, key_line, "keys must be plain words")
+            key = str(key_node.value)
+            if key in seen:
+                raise YamlProblem(
+                    self.loaded.file,
+                    key_line,
+                    f"key '{key}' appears twice in the same block (first at line {seen[key]})",
+                )
+            seen[key] = key_line
+            child = (*path, key)
+            self.loaded.lines[child] = key_line
+            out[key] = self.build(value_node, child, depth + 1)
+        self.active.discard(id(node))
+        return out
+
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        if node.tag not in _SAFE_SCALAR_TAGS:
+            raise YamlProblem(
+                self.loaded.file,
+                node.start_mark.line + 1,
+                f"unsupported YAML tag '{node.tag}'",
+            )
+        # YAML 1.1 reads an unquoted 0010 as the octal number 8; in this vocabulary digits
+        # with a leading zero are always codes (areas), so keep the text as written.
+        if node.tag == "tag:yaml.org,2002:int" and node.style is None:
+            text = node.value.replace("_", "")
+            if len(text) > 1 and text.startswith("0") and text.isdigit():
+                return node.value
+        return self.constructor.construct_object(node)
