@@ -428,13 +428,18 @@ def load_framework(path: Path | str) -> Framework:
     try:
         framework = Framework.model_validate(data, context=context)
     except ValidationError as exc:
-        raise FrameworkError(_translate(exc, data, sources, context)) from None
+        raise FrameworkError(_in_file_order(_translate(exc, data, sources, context))) from None
     framework._path = path
     framework._sha256 = digest.hexdigest()
     problems = list(_cross_check(framework, sources))
     if problems:
-        raise FrameworkError(problems)
+        raise FrameworkError(_in_file_order(problems))
     return framework
+
+
+def _in_file_order(problems: list[Problem]) -> list[Problem]:
+    """Problems sorted by file and line, as a user works through them."""
+    return sorted(problems, key=lambda p: (str(p.file), p.line or 0))
 
 
 def _resolve_includes(data: dict[str, Any], sources: _Sources, digest: Any) -> list[Problem]:
@@ -458,7 +463,9 @@ def _resolve_includes(data: dict[str, Any], sources: _Sources, digest: Any) -> l
             except safeyaml.YamlProblem as exc:
                 line = sources.main.line_of((section,))
                 problems.append(
-                    Problem(sources.main.file, line, section, f"cannot read '{name}': {exc}")
+                    Problem(
+                        sources.main.file, line, section, f"cannot read '{name}': {exc.message}"
+                    )
                 )
                 continue
             digest.update(file.read_bytes())

@@ -28,6 +28,8 @@ _SAFE_SCALAR_TAGS = {
     "tag:yaml.org,2002:timestamp",
 }
 
+_COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+
 
 @dataclass(frozen=True)
 class YamlProblem(Exception):
@@ -135,6 +137,8 @@ class _Builder:
         if id(node) in self.active:
             raise YamlProblem(self.loaded.file, line, "an alias refers to itself (recursive)")
         self.loaded.lines.setdefault(path, line)
+        if isinstance(node, yaml.CollectionNode) and node.tag not in _COLLECTION_TAGS:
+            raise YamlProblem(self.loaded.file, line, f"unsupported YAML tag '{node.tag}'")
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
@@ -145,19 +149,17 @@ class _Builder:
         return self._scalar(node)
 
     def _mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict[str, Any]:
-        if node.tag == "tag:yaml.org,2002:merge" or any(
-            key.tag == "tag:yaml.org,2002:merge" for key, _ in node.value
-        ):
-            raise YamlProblem(
-                self.loaded.file,
-                node.start_mark.line + 1,
-                "merge keys ('<<') are not supported; write the keys out",
-            )
         self.active.add(id(node))
         out: dict[str, Any] = {}
         seen: dict[str, int] = {}
         for key_node, value_node in node.value:
             key_line = key_node.start_mark.line + 1
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise YamlProblem(
+                    self.loaded.file,
+                    key_line,
+                    "merge keys ('<<') are not supported; write the keys out",
+                )
             if not isinstance(key_node, yaml.ScalarNode):
                 raise YamlProblem(self.loaded.file, key_line, "keys must be plain words")
             key = str(key_node.value)

@@ -27,9 +27,5 @@ def framework_schema() -> dict[str, Any]:
             ],
             "description": description,
         }
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": SCHEMA_ID,
-        "title": "collab-metrics framework",
-        **schema,
-    }
+    schema["title"] = "collab-metrics framework"
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID, **schema}
