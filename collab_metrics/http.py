@@ -33,10 +33,19 @@ DEFAULT_EXPIRE: Final = timedelta(days=1)
 CACHE_FILE: Final = "http-cache.sqlite"
 
 _log = logging.getLogger(__name__)
+_UNREACHABLE: Final = "could not be reached"
 
 
 class FetchError(Exception):
     """A source could not deliver: one sentence naming the source, the URL and the cause."""
+
+
+class SourceUnreachable(FetchError):
+    """No attempt reached the server at all (no network, DNS, refused connection).
+
+    Only this failure lets `collab fetch` fall back to stored or offline data: a server
+    that answers with errors is a problem to report, not a reason to switch silently.
+    """
 
 
 @dataclass(frozen=True)
@@ -206,7 +215,7 @@ def get_json(
         if isinstance(exc, requests.Timeout):
             return fail(f"did not answer within {timeout:g} s")
         if isinstance(exc, requests.ConnectionError | requests.exceptions.ChunkedEncodingError):
-            return fail(f"could not be reached ({type(exc).__name__})")
+            return fail(f"{_UNREACHABLE} ({type(exc).__name__})")
         return FetchError(f"{source} could not be asked for {shown}: {exc}")
 
     def wait(state: RetryCallState) -> float:
@@ -237,7 +246,10 @@ def get_json(
     try:
         return retrying(attempt)
     except _Transient as exc:
-        raise FetchError(_give_up(source, shown, causes)) from exc
+        message = _give_up(source, shown, causes)
+        if all(cause.startswith(_UNREACHABLE) for cause in causes):
+            raise SourceUnreachable(message) from exc
+        raise FetchError(message) from exc
 
 
 def _give_up(source: str, url: str, causes: list[str]) -> str:
@@ -276,6 +288,7 @@ __all__ = [
     "CollabSession",
     "FetchError",
     "RequestStats",
+    "SourceUnreachable",
     "get_json",
     "make_session",
     "retry_after_seconds",

@@ -1,0 +1,648 @@
+"""Actor-reported CSV and Excel files, read through a column mapping declared in YAML.
+
+Actors send what their own systems export: Försäkringskassan extracts with area names
+and codes in one cell, SCB panels whose municipality codes lost their leading zero,
+R-written workbooks, semicolon CSVs with decimal commas. A `FileQuery` says where the
+area, period, sex and value are; `read_actor_file` turns the file into the tidy frame and
+reports any problem with the file, sheet, row and column the user sees in Excel.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import Any, Final, Literal, TypeVar
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from python_calamine import CalamineError, CalamineWorkbook, WorksheetNotFound
+
+from collab_metrics import areas
+from collab_metrics.tidy import FetchResult, RawResponse, conform
+
+SOURCE: Final = "file"
+EXCEL_SUFFIXES: Final = frozenset({".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"})
+CSV_SUFFIXES: Final = frozenset({".csv", ".txt", ".tsv"})
+
+# Cell texts (compared case-insensitively) that mean "no value", mapped onto the reasons
+# in tidy.MISSING_REASONS. "." is SCB's sign for "cannot occur"; "#n/a" is what Excel
+# shows for a failed look-up; "na" is how R writes a missing value.
+MISSING_CODES: Final = {
+    "": "missing",
+    "..": "missing",
+    "-": "missing",
+    "–": "missing",
+    "na": "missing",
+    "n/a": "missing",
+    "nan": "missing",
+    "#n/a": "missing",
+    ".": "not_applicable",
+}
+
+_MONTHS: Final = {
+    name: number
+    for number, name in enumerate(
+        (
+            "januari",
+            "februari",
+            "mars",
+            "april",
+            "maj",
+            "juni",
+            "juli",
+            "augusti",
+            "september",
+            "oktober",
+            "november",
+            "december",
+        ),
+        start=1,
+    )
+}
+_YEAR = re.compile(r"\d{4}")
+_YEAR_MONTH = re.compile(r"(?P<year>\d{4})(?:-|M)(?P<month>\d{1,2})")
+_CODE_PREFIX = re.compile(r"(?P<code>\d+)\b")
+# Spaces (also no-break and thin spaces) that group thousands: "1 234,5".
+_GROUPING = re.compile(r"(?<=\d)[\s\u00a0\u202f](?=\d)")
+# Plain decimal numbers only: float() would also take "inf", "nan" and "1_000".
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+AreaCodes = Literal["kolada", "scb", "no_leading_zero", "code_prefix", "name"]
+# What a cell can hold: calamine gives typed Excel cells, the CSV reader gives text.
+Cell = str | float | int | bool | date | time | timedelta | None
+T = TypeVar("T")
+
+
+class ColumnMap(BaseModel):
+    """Which column of the file holds what (header names as written in the file)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    area: str | None = Field(
+        None,
+        description="Column with the area (code or name, see area_codes). Omit when the "
+        "whole file is about one area and give that area in `area` instead.",
+        examples=["regionkod", "Län"],
+    )
+    period: str | None = Field(
+        None,
+        description="Column with the period: a year ('2024') or a month ('2024-09', "
+        "'2024M09'). Give either `period` or `year`.",
+        examples=["Period"],
+    )
+    year: str | None = Field(
+        None, description="Column with the year, when the period is split.", examples=["År"]
+    )
+    month: str | None = Field(
+        None,
+        description="Column with the month (1-12, '09' or a Swedish month name), together "
+        "with `year`, for monthly data.",
+        examples=["Månad"],
+    )
+    sex: str | None = Field(
+        None,
+        description="Column with the sex; its labels are declared in sex_labels. Omit when "
+        "every row is for women and men together.",
+        examples=["Kön"],
+    )
+    value: str = Field(
+        description="Column with the numeric value.", examples=["Ohälsotalet", "arbetslöshet"]
+    )
+
+    @model_validator(mode="after")
+    def _one_period(self) -> ColumnMap:
+        if (self.period is None) == (self.year is None):
+            raise ValueError("give either columns.period or columns.year (with optional month)")
+        if self.month is not None and self.year is None:
+            raise ValueError("columns.month needs columns.year")
+        return self
+
+
+class SexLabels(BaseModel):
+    """How the file writes each sex; compared ignoring case and extra spaces."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    total: str | None = Field(
+        None, description="Label for women and men together.", examples=["Kvinnor och män"]
+    )
+    women: str | None = Field(None, description="Label for women.", examples=["Kvinnor"])
+    men: str | None = Field(None, description="Label for men.", examples=["Män"])
+
+    @model_validator(mode="after")
+    def _distinct(self) -> SexLabels:
+        labels = [_key(label) for label in self.model_dump().values() if label is not None]
+        if not labels:
+            raise ValueError("sex_labels needs a label for at least one of total, women, men")
+        if len(set(labels)) < len(labels):
+            raise ValueError("sex_labels gives the same label to two sexes")
+        return self
+
+
+class FileQuery(BaseModel):
+    """Where an actor's numbers are in a CSV or Excel file, and how to read them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    path: str = Field(
+        description="The file, relative to the framework's data directory (never absolute, "
+        "so the framework can move between machines).",
+        examples=["forsakringskassan/ohalsotal_2024_11_06.xlsx"],
+    )
+    sheet: str | int | None = Field(
+        None,
+        description="Excel only: the sheet's name, or its position counting from 0. "
+        "Default: the first sheet.",
+        examples=["tabell", 0],
+    )
+    columns: ColumnMap = Field(description="Which column holds the area, period, sex and value.")
+    area_codes: AreaCodes | None = Field(
+        None,
+        description="How the area column is written: 'kolada' four digits ('0010', '1082'); "
+        "'scb' two-digit counties and four-digit municipalities ('00', '10', '1082'); "
+        "'no_leading_zero' codes whose leading zeros were lost ('114' = '0114', '0' riket); "
+        "'code_prefix' a code followed by a name ('17 Värmlands län', '00 Riket'; a bare "
+        "name such as 'Riket' is looked up by name); 'name' area names ('Riket', "
+        "'Karlshamn', 'Värmlands län'). Required with columns.area.",
+    )
+    area: str | None = Field(
+        None,
+        description="The Kolada area code of the whole file, when it has no area column.",
+        examples=["0000"],
+    )
+    sex_labels: SexLabels | None = Field(
+        None, description="How the sex column writes each sex. Required with columns.sex."
+    )
+    filters: dict[str, str | int] = Field(
+        default_factory=dict,
+        description="Keep only rows where each named column has the given value, e.g. "
+        "{'Ålder': 'Samtliga 16-64 år'}; compared ignoring case and extra spaces.",
+    )
+    decimal: Literal[".", ","] = Field(
+        ".", description="Decimal separator of numbers written as text."
+    )
+    encoding: Literal["utf-8", "latin-1", "cp1252"] = Field(
+        "utf-8",
+        description="CSV only: character encoding. Swedish Excel saves CSV as cp1252.",
+    )
+    delimiter: Literal[",", ";", "\t"] | None = Field(
+        None,
+        description="CSV only: field separator. Default: whichever of ';' ',' or tab is most "
+        "frequent in the header line.",
+    )
+    skip_rows: int = Field(
+        0,
+        ge=0,
+        description="Rows above the header row to skip (titles, notes). Blank rows above "
+        "the header are skipped anyway.",
+    )
+
+    @field_validator("path")
+    @classmethod
+    def _relative_path(cls, value: str) -> str:
+        if PurePosixPath(value).is_absolute() or PureWindowsPath(value).is_absolute():
+            raise ValueError(f"path {value!r} is absolute; write it relative to the data directory")
+        suffix = PurePosixPath(value).suffix.lower()
+        if suffix not in EXCEL_SUFFIXES | CSV_SUFFIXES:
+            known = ", ".join(sorted(EXCEL_SUFFIXES | CSV_SUFFIXES))
+            raise ValueError(
+                f"path {value!r}: cannot read {suffix or 'files without suffix'}; "
+                f"use one of {known}"
+            )
+        return value
+
+    @field_validator("area")
+    @classmethod
+    def _known_area(cls, value: str | None) -> str | None:
+        return None if value is None else areas.get(value).code
+
+    @model_validator(mode="after")
+    def _consistent(self) -> FileQuery:
+        if (self.columns.area is None) == (self.area is None):
+            raise ValueError("give either columns.area or a fixed area for the whole file")
+        if self.columns.area is not None and self.area_codes is None:
+            raise ValueError("columns.area needs area_codes (how the area column is written)")
+        if (self.columns.sex is None) != (self.sex_labels is None):
+            raise ValueError("columns.sex and sex_labels go together")
+        if self.is_excel:
+            if self.delimiter is not None or self.encoding != "utf-8":
+                raise ValueError("delimiter and encoding apply to CSV files, not Excel")
+        elif self.sheet is not None:
+            raise ValueError("sheet applies to Excel files, not CSV")
+        return self
+
+    @property
+    def is_excel(self) -> bool:
+        """Whether the file is a workbook (read with calamine) rather than CSV."""
+        return PurePosixPath(self.path).suffix.lower() in EXCEL_SUFFIXES
+
+
+class ActorFileError(ValueError):
+    """A problem in an actor's file, located as the user sees it in Excel or a CSV viewer.
+
+    `row` counts from 1 including the header row; `column` is the header name and
+    `column_letter` its Excel letter (None for CSV files).
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        file: str,
+        sheet: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        column_letter: str | None = None,
+    ) -> None:
+        self.reason = reason
+        self.file = file
+        self.sheet = sheet
+        self.row = row
+        self.column = column
+        self.column_letter = column_letter
+        where = [file]
+        if sheet is not None:
+            where.append(f"sheet {sheet!r}")
+        if row is not None:
+            where.append(f"row {row}")
+        if column is not None:
+            where.append(
+                f"column {column_letter} ({column})" if column_letter else f"column {column!r}"
+            )
+        super().__init__(f"{', '.join(where)}: {reason}")
+
+
+@dataclass
+class _Table:
+    """The cells of one sheet or CSV file, with the row numbers the user sees."""
+
+    file: str
+    sheet: str | None
+    excel: bool
+    header_row: int
+    header: list[str]
+    rows: list[tuple[int, list[Cell]]]
+
+    def error(
+        self, reason: str, *, row: int | None = None, column: int | None = None
+    ) -> ActorFileError:
+        """An ActorFileError located in this table (column is a 0-based position)."""
+        return ActorFileError(
+            reason,
+            file=self.file,
+            sheet=self.sheet,
+            row=row,
+            column=None if column is None else self.header[column],
+            column_letter=_letter(column) if self.excel and column is not None else None,
+        )
+
+
+def read_actor_file(query: FileQuery, *, data_dir: Path, indicator: str) -> FetchResult:
+    """The tidy observations in an actor's file, for the framework indicator `indicator`.
+
+    retrieved_at is the file's modification time: re-reading an unchanged file yields the
+    same vintage, and a file the actor replaced yields a new one. The file's bytes go into
+    `raw` so the store can archive exactly what the actor sent.
+    """
+    path = data_dir / query.path
+    if not path.is_file():
+        raise ActorFileError(
+            f"file not found at {path.resolve()}; paths are relative to the data directory "
+            f"{data_dir.resolve()}",
+            file=query.path,
+        )
+    body = path.read_bytes()
+    table = _read_excel(query, path) if query.is_excel else _read_csv(query, body)
+    rows = _filtered(table, query)
+    observations = _observations(table, rows, query)
+    retrieved_at = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+    frame = pd.DataFrame(observations, columns=["area", "period", "sex", "value", "status"]).assign(
+        indicator=indicator, source=SOURCE, retrieved_at=retrieved_at
+    )
+    raw = RawResponse(
+        source=SOURCE, url=path.resolve().as_uri(), body=body, retrieved_at=retrieved_at
+    )
+    return FetchResult(frame=conform(frame), raw=[raw])
+
+
+def _read_excel(query: FileQuery, path: Path) -> _Table:
+    """The chosen sheet's cells, typed as Excel stores them (numbers stay numbers)."""
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+    except CalamineError as err:
+        raise ActorFileError(f"not a readable Excel file ({err})", file=query.path) from err
+    names = workbook.sheet_names
+    sheet = query.sheet if query.sheet is not None else 0
+    if isinstance(sheet, int):
+        if not 0 <= sheet < len(names):
+            raise ActorFileError(
+                f"there is no sheet number {sheet} (counting from 0); sheets are: "
+                f"{', '.join(map(repr, names))}",
+                file=query.path,
+            )
+        sheet = names[sheet]
+    try:
+        # skip_empty_area=False keeps empty leading rows and columns, so that positions
+        # are Excel's own: list index 0 is row 1 and column A.
+        cells = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    except WorksheetNotFound:
+        raise ActorFileError(
+            f"there is no sheet {sheet!r}; sheets are: {', '.join(map(repr, names))}",
+            file=query.path,
+        ) from None
+    return _table(query, sheet, cells, excel=True)
+
+
+def _read_csv(query: FileQuery, body: bytes) -> _Table:
+    """The CSV file's cells as text, decoded with the declared encoding."""
+    # utf-8-sig also reads plain UTF-8, and drops the byte-order mark Excel writes.
+    codec = "utf-8-sig" if query.encoding == "utf-8" else query.encoding
+    try:
+        text = body.decode(codec)
+    except UnicodeDecodeError as err:
+        row = body[: err.start].count(b"\n") + 1
+        raise ActorFileError(
+            f"the bytes {body[err.start : err.end]!r} are not {query.encoding}; "
+            "files saved by Swedish Excel usually need encoding: cp1252",
+            file=query.path,
+            row=row,
+        ) from None
+    lines = text.splitlines()[query.skip_rows :]
+    header = next((line for line in lines if line.strip()), "")
+    delimiter = query.delimiter or _sniff_delimiter(header)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        cells = list(reader)
+    except csv.Error as err:
+        raise ActorFileError(
+            f"not readable as CSV ({err})", file=query.path, row=reader.line_num
+        ) from None
+    return _table(query, None, cells, excel=False)
+
+
+def _sniff_delimiter(header: str) -> str:
+    """The most frequent of ';' ',' and tab in the header line (',' when none occurs)."""
+    return max((";", ",", "\t"), key=lambda d: (header.count(d), d == ","))
+
+
+def _table(
+    query: FileQuery, sheet: str | None, cells: Sequence[Sequence[Cell]], *, excel: bool
+) -> _Table:
+    """Split raw cells into header and numbered data rows, dropping blank rows."""
+    numbered = [
+        (number, row) for number, row in enumerate(cells, start=1) if number > query.skip_rows
+    ]
+    numbered = [(number, row) for number, row in numbered if any(_text(c) for c in row)]
+    if not numbered:
+        raise ActorFileError(
+            "the file has no rows below the skipped ones", file=query.path, sheet=sheet
+        )
+    header_row, header_cells = numbered[0]
+    width = max(len(row) for _, row in numbered)
+    header = [_text(c) for c in header_cells] + [""] * (width - len(header_cells))
+    rows = [(number, list(row) + [None] * (width - len(row))) for number, row in numbered[1:]]
+    return _Table(query.path, sheet, excel, header_row, header, rows)
+
+
+def _column(table: _Table, name: str, role: str) -> int:
+    """The position of the column `name` (mapped as `role`), with a helpful error if absent."""
+    key = _key(name)
+    matches = [i for i, header in enumerate(table.header) if _key(header) == key]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        where = " and ".join(_letter(i) if table.excel else str(i + 1) for i in matches)
+        raise table.error(
+            f"{role} column {name!r} occurs more than once (columns {where}); rename one",
+            row=table.header_row,
+        )
+    headers = [h for h in table.header if h]
+    close = difflib.get_close_matches(name, headers, n=1, cutoff=0.6)
+    hint = (
+        f"; did you mean {close[0]!r}?"
+        if close
+        else f" (the header was taken from row {table.header_row}; skip_rows skips rows above it)"
+    )
+    raise table.error(
+        f"no {role} column {name!r}; columns are: {', '.join(map(repr, headers))}{hint}",
+        row=table.header_row,
+    )
+
+
+def _filtered(table: _Table, query: FileQuery) -> list[tuple[int, list[Cell]]]:
+    """The data rows that pass every filter of the query."""
+    rows = table.rows
+    for name, wanted in query.filters.items():
+        position = _column(table, name, "filter")
+        kept = [(n, row) for n, row in rows if _key(_text(row[position])) == _key(str(wanted))]
+        if not kept:
+            present = sorted({_text(row[position]) for _, row in rows})
+            earlier = " among the rows the earlier filters keep" if rows is not table.rows else ""
+            raise table.error(
+                f"no row has {str(wanted)!r}{earlier}; values are: "
+                f"{', '.join(map(repr, present[:15]))}",
+                column=position,
+            )
+        rows = kept
+    return rows
+
+
+class _CellError(Exception):
+    """A bad cell, raised by the cell parsers and located by the caller."""
+
+    def __init__(self, reason: str, column: int | None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.column = column
+
+
+def _observations(
+    table: _Table, rows: list[tuple[int, list[Cell]]], query: FileQuery
+) -> list[tuple[str, str, str, float, str]]:
+    """One (area, period, sex, value, status) per row, checking every cell on the way."""
+    mapped = query.columns
+    at = {
+        role: _column(table, name, role)
+        for role, name in mapped.model_dump().items()
+        if name is not None
+    }
+    declared = {} if query.sex_labels is None else query.sex_labels.model_dump()
+    sex_labels = {_key(label): (sex, label) for sex, label in declared.items() if label}
+    area_codes: dict[str, str] = {}
+    seen: dict[tuple[str, str, str], tuple[int, list[Cell]]] = {}
+    result = []
+    for number, row in rows:
+        try:
+            if query.area is not None:
+                area = query.area
+            else:
+                text = _text(row[at["area"]])
+                if text not in area_codes:
+                    area_codes[text] = _parse(_area, row, at["area"], query.area_codes)
+                area = area_codes[text]
+            if "period" in at:
+                period = _parse(_period, row, at["period"])
+            else:
+                period = _parse(_year, row, at["year"])
+                if "month" in at:
+                    period += f"-{_parse(_month, row, at['month']):02d}"
+            sex = "total" if "sex" not in at else _parse(_sex, row, at["sex"], sex_labels)
+            value, status = _parse(_value, row, at["value"], query.decimal)
+            key = (area, period, sex)
+            if key in seen:
+                raise _CellError(_duplicate(table, seen[key], row, key, at["value"]), None)
+        except _CellError as err:
+            raise table.error(err.reason, row=number, column=err.column) from None
+        seen[key] = (number, row)
+        result.append((area, period, sex, value, status))
+    return result
+
+
+def _parse(parse: Callable[..., T], row: list[Cell], column: int, *args: Any) -> T:
+    """`parse` applied to one cell, its ValueError turned into a located _CellError."""
+    try:
+        return parse(row[column], *args)
+    except ValueError as err:
+        raise _CellError(str(err), column) from None
+
+
+def _area(cell: Cell, codes: AreaCodes) -> str:
+    """The canonical Kolada code of an area cell written as declared in area_codes."""
+    text = _text(cell)
+    if not text:
+        raise ValueError("the area is empty")
+    if codes == "name":
+        return areas.find_by_name(text).code
+    if codes == "code_prefix":
+        match = _CODE_PREFIX.match(text)
+        if match is None:  # Försäkringskassan writes "Riket" but "17 Värmlands län"
+            return areas.find_by_name(text).code
+        text, codes = match["code"], "scb"
+    pattern, convert, written = _AREA_SYSTEMS[codes]
+    if not pattern.fullmatch(text):
+        hint = (
+            "; if leading zeros were lost (114 for 0114), use area_codes: no_leading_zero"
+            if codes != "no_leading_zero" and text.isdigit()
+            else ""
+        )
+        raise ValueError(f"{text!r} is not {written}{hint}")
+    return areas.get(convert(text)).code
+
+
+_AREA_SYSTEMS: Final[dict[str, tuple[re.Pattern[str], Callable[[str], str], str]]] = {
+    "kolada": (re.compile(r"\d{4}"), str, "a four-digit Kolada area code"),
+    "scb": (re.compile(r"\d{2}|\d{4}"), areas.from_scb, "a two- or four-digit SCB area code"),
+    "no_leading_zero": (re.compile(r"\d{1,4}"), areas.from_ddf, "an area code"),
+}
+
+
+def _period(cell: Cell) -> str:
+    """A year ("2024") or month ("2024-09", "2024M09", "2024-9") as a tidy period."""
+    text = _text(cell)
+    if _YEAR.fullmatch(text):
+        return text
+    match = _YEAR_MONTH.fullmatch(text)
+    if match and 1 <= int(match["month"]) <= 12:
+        return f"{match['year']}-{int(match['month']):02d}"
+    raise ValueError(f"{text!r} is not a period (write 2024, 2024-09 or 2024M09)")
+
+
+def _year(cell: Cell) -> str:
+    """A four-digit year; Excel may store it as the number 2022.0."""
+    text = _text(cell)
+    if not _YEAR.fullmatch(text):
+        raise ValueError(f"{text!r} is not a year")
+    return text
+
+
+def _month(cell: Cell) -> int:
+    """A month number from 1-12, "09" or a Swedish month name."""
+    text = _text(cell)
+    number = int(text) if text.isdigit() else _MONTHS.get(text.casefold(), 0)
+    if not 1 <= number <= 12:
+        raise ValueError(f"{text!r} is not a month (1-12 or a Swedish month name)")
+    return number
+
+
+def _sex(cell: Cell, labels: dict[str, tuple[str, str]]) -> str:
+    """The tidy sex of a sex cell; `labels` maps compared label -> (tidy sex, file's label)."""
+    text = _text(cell)
+    if _key(text) in labels:
+        return labels[_key(text)][0]
+    listed = ", ".join(f"{sex}: {label!r}" for sex, label in labels.values())
+    raise ValueError(f"{text!r} is not one of the sex_labels ({listed})")
+
+
+def _value(cell: Cell, decimal: str) -> tuple[float, str]:
+    """The value of a cell and its status: numbers exactly as stored, codes as NaN."""
+    if isinstance(cell, bool | date | time | timedelta):
+        raise ValueError(f"{_text(cell)!r} is not a number")
+    if isinstance(cell, int | float):
+        return float(cell), ""
+    text = _text(cell)
+    if text.casefold() in MISSING_CODES:
+        return math.nan, MISSING_CODES[text.casefold()]
+    number = _GROUPING.sub("", text)
+    if decimal == ",":
+        number = number.replace(",", ".")
+    if not _NUMBER.fullmatch(number):
+        hint = "; set decimal: ','" if decimal == "." and "," in text else ""
+        raise ValueError(f"{text!r} is not a number{hint}")
+    return float(number), ""
+
+
+def _duplicate(
+    table: _Table,
+    first: tuple[int, list[Cell]],
+    row: list[Cell],
+    key: tuple[str, str, str],
+    value_at: int,
+) -> str:
+    """Why a second row for the same area, period and sex is refused, and how to fix it."""
+    # The columns other than the value that tell the two rows apart are the ones to filter on.
+    differ = [
+        repr(table.header[i])
+        for i, (a, b) in enumerate(zip(first[1], row, strict=True))
+        if i != value_at and _text(a) != _text(b)
+    ]
+    hint = f" (they differ in {', '.join(differ[:4])})" if differ else ""
+    area, period, sex = key
+    return (
+        f"area {area}, period {period}, sex {sex} already came in row {first[0]}; "
+        f"add a filter so that one row remains{hint}"
+    )
+
+
+def _text(cell: Cell) -> str:
+    """A cell as text: whole numbers without ".0" (Excel stores the year 2022 as 2022.0)."""
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    if isinstance(cell, float):
+        return repr(cell)
+    if isinstance(cell, date):
+        return cell.isoformat()
+    return str(cell).strip()
+
+
+def _key(text: str) -> str:
+    """How labels and headers are compared: case and runs of spaces (also no-break) ignored."""
+    return " ".join(text.split()).casefold()
+
+
+def _letter(column: int) -> str:
+    """The Excel column letter of a 0-based position: 0 -> A, 26 -> AA."""
+    letters = ""
+    column += 1
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
