@@ -6,16 +6,28 @@ Exit codes: 0 success, 1 a failure while running (network, rendering), 2 bad inp
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sys
 from collections import Counter
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from collab_metrics import __version__, areas
+from collab_metrics import fetch as fetching
 from collab_metrics.framework import Framework, FrameworkError, load_framework
+from collab_metrics.http import CollabSession, FetchError, make_session
 from collab_metrics.schema import framework_schema
+from collab_metrics.sources.ddf import SnapshotError, default_snapshot_dir
+from collab_metrics.sources.files import ActorFileError
+from collab_metrics.store import StoreError, default_store_path
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
 
 PARAMS = click.Path(path_type=Path, dir_okay=False)
 
@@ -42,6 +54,94 @@ def validate(params: Path) -> None:
     """
     framework = load_framework(params)
     click.echo(summary(framework))
+
+
+@app.command()
+@click.argument("params", type=PARAMS)
+@click.option("--offline", is_flag=True, help="Never touch the network: snapshot and files.")
+@click.option(
+    "--store",
+    "store_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The DuckDB store (default data/store.duckdb, or COLLAB_STORE).",
+)
+@click.option(
+    "--snapshot",
+    "snapshot_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="The offline Kolada snapshot (default ../shared/data/kolada-ddf, or COLLAB_OFFLINE_DATA).",
+)
+def fetch(params: Path, offline: bool, store_path: Path | None, snapshot_dir: Path | None) -> None:
+    """Fetch every statistic the framework in PARAMS needs into the local store.
+
+    Tries the network first; if no source can be reached it says so and uses the store,
+    then the offline snapshot. A failed fetch leaves the store exactly as it was (exit 1).
+    """
+    framework = load_framework(params)
+    store_path = store_path or default_store_path()
+    with _progress() as progress:
+        outcome = fetching.collect(
+            framework,
+            mode="offline" if offline else "network",
+            store_path=store_path,
+            snapshot_dir=snapshot_dir or default_snapshot_dir(),
+            progress=progress,
+            session=None if offline else _session(store_path.parent / "http-cache"),
+        )
+    for message in outcome.messages:
+        click.echo(message, err=True)
+    used = {
+        "live": "live APIs",
+        "stored": "data already in the store",
+        "snapshot": "the offline snapshot",
+    }[outcome.data_used]
+    click.echo(f"data used: {used}")
+    if outcome.summary is not None:
+        click.echo(f"store {store_path}: {outcome.summary}")
+    if outcome.requests:
+        stats = outcome.requests
+        click.echo(f"HTTP: {stats['network']} requests, {stats['cached']} from cache")
+
+
+def _session(cache_dir: Path) -> CollabSession:
+    """The HTTP session for web sources; waits and timeouts can be tuned by environment.
+
+    COLLAB_HTTP_TIMEOUT (seconds per request, default 30) and COLLAB_HTTP_RETRY_WAIT (first
+    wait before a retry, doubling, default 1) let a slow link or a test adjust them.
+    """
+    return make_session(
+        cache_dir,
+        base_wait=_env_seconds("COLLAB_HTTP_RETRY_WAIT", 1.0),
+        timeout=_env_seconds("COLLAB_HTTP_TIMEOUT", 30.0),
+    )
+
+
+def _env_seconds(name: str, default: float) -> float:
+    text = os.environ.get(name)
+    if not text:
+        return default
+    try:
+        return float(text)
+    except ValueError:
+        raise UserError(f"{name}={text!r} is not a number of seconds") from None
+
+
+@contextlib.contextmanager
+def _progress() -> Iterator[Callable[[str, int, int], None]]:
+    """A progress bar per source on stderr (silent when stderr is not a terminal)."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    console = Console(stderr=True)
+    with Progress(console=console, transient=True, disable=not console.is_terminal) as bars:
+        tasks: dict[str, TaskID] = {}
+
+        def update(source: str, done: int, total: int) -> None:
+            if source not in tasks:
+                tasks[source] = bars.add_task(source, total=total)
+            bars.update(tasks[source], completed=done, total=total)
+
+        yield update
 
 
 @app.command()
@@ -111,11 +211,17 @@ def main() -> None:
         count = len(exc.problems)
         click.echo(f"{count} problem{'s' if count != 1 else ''} found; nothing written.", err=True)
         sys.exit(2)
-    except UserError as exc:
+    except (UserError, ActorFileError) as exc:
         if debug:
             raise
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
+    except (FetchError, StoreError, SnapshotError) as exc:
+        if debug:
+            raise
+        click.echo(f"error: {exc}", err=True)
+        click.echo("nothing was written; the store is as it was.", err=True)
+        sys.exit(1)
     except click.Abort:
         click.echo("aborted", err=True)
         sys.exit(1)

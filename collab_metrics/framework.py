@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -343,6 +344,22 @@ class Framework(_Model):
     def indicator(self, indicator_id: str) -> KoladaIndicator | PxWebIndicator | FileIndicator:
         """The indicator with this id."""
         return next(i for i in self.indicators if i.id == indicator_id)
+
+    def series_id(self, indicator_id: str) -> str:
+        """The store's id for an indicator's data, shared by every framework using it.
+
+        Framework ids are local ("population" may mean different things in two files),
+        so the store keys data by where it comes from: the Kolada KPI, the PxWeb table
+        and selection, or the collaboration's own file.
+        """
+        indicator = self.indicator(indicator_id)
+        if isinstance(indicator, KoladaIndicator):
+            return f"kolada:{indicator.query.kpi}"
+        if isinstance(indicator, PxWebIndicator):
+            query = json.dumps(indicator.query.model_dump(), sort_keys=True)
+            digest = hashlib.sha256(query.encode()).hexdigest()[:12]
+            return f"pxweb:{indicator.query.table}:{digest}"
+        return f"file:{self.collaboration.id}:{indicator.id}"
 
     def actor(self, actor_id: str) -> Actor:
         """The actor with this id."""

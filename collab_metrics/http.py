@@ -31,6 +31,7 @@ USER_AGENT: Final = (
 # spares the sources when a report is re-run many times while it is being written.
 DEFAULT_EXPIRE: Final = timedelta(days=1)
 CACHE_FILE: Final = "http-cache.sqlite"
+DEFAULT_TIMEOUT: Final = 30.0  # seconds per request; Kolada pages of 5000 rows take a few
 
 _log = logging.getLogger(__name__)
 _UNREACHABLE: Final = "could not be reached"
@@ -82,9 +83,10 @@ class RequestStats:
 class CollabSession(requests_cache.CachedSession):
     """A CachedSession that also carries its retry waits and request counters."""
 
-    def __init__(self, *, backoff: Backoff, **kwargs: Any) -> None:
+    def __init__(self, *, backoff: Backoff, timeout: float, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.backoff = backoff
+        self.timeout = timeout
         self.stats = RequestStats()
         self.headers["User-Agent"] = USER_AGENT
         self.headers["Accept"] = "application/json"
@@ -96,6 +98,7 @@ def make_session(
     expire_after: timedelta = DEFAULT_EXPIRE,
     base_wait: float = 1.0,
     max_wait: float = 60.0,
+    timeout: float = DEFAULT_TIMEOUT,
 ) -> CollabSession:
     """A caching session for all web sources.
 
@@ -111,6 +114,7 @@ def make_session(
         cache = {"cache_name": str(cache_dir / CACHE_FILE), "backend": "sqlite"}
     return CollabSession(
         backoff=Backoff(base_wait=base_wait, max_wait=max_wait),
+        timeout=timeout,
         expire_after=expire_after,
         cache_control=True,
         allowable_codes=(200,),
@@ -153,7 +157,7 @@ def get_json(
     params: dict[str, str] | None = None,
     *,
     source: str,
-    timeout: float = 30,
+    timeout: float | None = None,
     max_attempts: int = 4,
 ) -> tuple[Any, RawResponse]:
     """GET `url` and parse its JSON body, retrying what is worth retrying.
@@ -164,6 +168,8 @@ def get_json(
     once, then fails. Every failure is a `FetchError` naming `source`, the URL and the
     cause. Returns the parsed JSON and the body exactly as received.
     """
+    if timeout is None:
+        timeout = session.timeout if isinstance(session, CollabSession) else DEFAULT_TIMEOUT
     backoff = session.backoff if isinstance(session, CollabSession) else Backoff()
     stats = session.stats if isinstance(session, CollabSession) else RequestStats()
     shown = requests.Request("GET", url, params=params).prepare().url or url

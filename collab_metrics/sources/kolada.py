@@ -130,7 +130,7 @@ def fetch_kolada(
     session: requests.Session,
     from_date: date | None = None,
     per_page: int = MAX_PER_PAGE,
-    timeout: float = 30,
+    timeout: float | None = None,
 ) -> FetchResult:
     """Fetch the values the framework's Kolada indicators need, as one tidy frame.
 
@@ -225,7 +225,7 @@ def _batches(items: Sequence[_T]) -> Iterator[Sequence[_T]]:
 
 
 def _pages(
-    session: requests.Session, url: str, params: dict[str, str], timeout: float
+    session: requests.Session, url: str, params: dict[str, str], timeout: float | None
 ) -> Iterator[_Page]:
     """Every page of one query, following `next_url` to the end."""
     next_url: str | None = url

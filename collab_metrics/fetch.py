@@ -1,0 +1,291 @@
+"""Decide what a framework needs from each source, fetch it, and hand it to the store.
+
+Everything is fetched before the store is opened for writing, so a failed fetch never
+touches stored data. When no source can be reached at all, the run falls back to what
+the store already has, then to the offline snapshot, and says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Literal
+
+from collab_metrics import areas
+from collab_metrics.framework import (
+    ActorGoal,
+    FileIndicator,
+    Framework,
+    KoladaIndicator,
+    PxWebIndicator,
+    SharedGoal,
+)
+from collab_metrics.http import CollabSession, SourceUnreachable, make_session
+from collab_metrics.sources import ddf
+from collab_metrics.sources.files import read_actor_file
+from collab_metrics.sources.kolada import KoladaRequest, fetch_kolada
+from collab_metrics.sources.pxweb import PxWebRequest, fetch_pxweb
+from collab_metrics.store import Store, WriteSummary
+from collab_metrics.tidy import FetchResult
+
+Mode = Literal["network", "offline"]
+DataUsed = Literal["live", "stored", "snapshot"]
+# Extra years before the earliest baseline, so the baseline analysis shows 10+ years.
+HISTORY_YEARS = 10
+
+
+@dataclass(frozen=True)
+class Need:
+    """One stored series (see Framework.series_id) and the areas the framework needs.
+
+    `indicator` is the framework indicator it is fetched through (the first, when
+    several indicators read the same series).
+    """
+
+    series: str
+    indicator: str
+    areas: frozenset[str]
+
+
+@dataclass
+class FetchOutcome:
+    """What a fetch did: which data it used, what it wrote, what it could not get."""
+
+    data_used: DataUsed
+    summary: WriteSummary | None
+    messages: list[str] = field(default_factory=list)
+    requests: dict[str, int] = field(default_factory=dict)
+
+
+def needs(fw: Framework) -> list[Need]:
+    """Every indicator the framework uses, with every area it is needed for.
+
+    Goal areas, actor areas, comparison areas (default: riket and the area's region),
+    every municipality of the collaboration's territory (to aggregate and check against
+    the published county value), context indicators on the same areas, and each
+    indicator's population base on all of those areas.
+    """
+    wanted: dict[str, set[str]] = {}
+    territory = _municipalities_within(fw.collaboration.area)
+    for goal in [*fw.shared_goals, *fw.actor_goals]:
+        area = fw.goal_area(goal)
+        goal_areas = {area, *_comparisons(goal, area)}
+        if isinstance(goal, SharedGoal):
+            goal_areas |= territory | _municipalities_within(area)
+            for context in goal.context_indicators:
+                wanted.setdefault(context, set()).update(goal_areas)
+        wanted.setdefault(goal.indicator, set()).update(goal_areas)
+    for indicator_id, needed in list(wanted.items()):
+        base = fw.indicator(indicator_id).population_base
+        if base:
+            wanted.setdefault(base, set()).update(needed)
+    by_series: dict[str, Need] = {}
+    for indicator_id, needed in sorted(wanted.items()):
+        series = fw.series_id(indicator_id)
+        known = by_series.get(series)
+        by_series[series] = Need(
+            series,
+            known.indicator if known else indicator_id,
+            frozenset(needed | (known.areas if known else set())),
+        )
+    return sorted(by_series.values(), key=lambda n: n.series)
+
+
+def _comparisons(goal: SharedGoal | ActorGoal, area: str) -> set[str]:
+    if goal.comparison_areas is not None:
+        return {areas.RIKET, *goal.comparison_areas}
+    return {areas.RIKET, areas.region_of(area)}
+
+
+def _municipalities_within(code: str) -> set[str]:
+    kind = areas.get(code).kind
+    if kind == "region":
+        return {m.code for m in areas.municipalities(code)}
+    return set()
+
+
+def years_wanted(fw: Framework, today: date) -> tuple[int, int]:
+    """First and last year to ask web sources for: history before the baseline to now."""
+    baselines = [g.baseline.year for g in [*fw.shared_goals, *fw.actor_goals] if g.baseline]
+    first = min(baselines, default=today.year) - HISTORY_YEARS
+    return first, today.year
+
+
+def collect(
+    fw: Framework,
+    *,
+    mode: Mode,
+    store_path: Path,
+    snapshot_dir: Path,
+    today: date | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+    session: CollabSession | None = None,
+) -> FetchOutcome:
+    """Fetch what `fw` needs and write it to the store as one vintage.
+
+    `mode="offline"` never touches the network: Kolada indicators come from the offline
+    snapshot, files are read, PxWeb indicators keep what the store has. In network mode
+    a source that cannot be reached at all makes the run use the store if it already
+    holds data for the framework, else the snapshot; any other failure raises.
+    """
+    today = today or datetime.now(UTC).date()
+    plan = needs(fw)
+    report = progress or (lambda source, done, total: None)
+    messages: list[str] = []
+    results: list[FetchResult] = []
+    requests: dict[str, int] = {}
+
+    results += _files(fw, plan, report)
+    if mode == "offline":
+        results += _snapshot(fw, plan, snapshot_dir, report, messages)
+        messages += _pxweb_offline_notes(fw, plan)
+        data_used: DataUsed = "snapshot"
+    else:
+        session = session or make_session(None)
+        try:
+            results += _kolada(fw, plan, session, store_path, today, report)
+            results += _pxweb(fw, plan, session, today, report)
+            data_used = "live"
+        except SourceUnreachable as exc:
+            messages.append(f"no connection: {exc}")
+            if _store_has(store_path, [n.series for n in plan]):
+                messages.append(f"using the data already in the store {store_path}")
+                return FetchOutcome("stored", None, messages, session.stats.as_dict())
+            messages.append(f"using the offline snapshot in {snapshot_dir}")
+            results += _snapshot(fw, plan, snapshot_dir, report, messages)
+            data_used = "snapshot"
+        requests = session.stats.as_dict()
+
+    label = f"{fw.collaboration.id} ({data_used})"
+    with Store.open(store_path) as store:
+        summary = store.write(results, label=label)
+    return FetchOutcome(data_used, summary, messages, requests)
+
+
+def _kolada(
+    fw: Framework,
+    plan: list[Need],
+    session: CollabSession,
+    store_path: Path,
+    today: date,
+    report: Callable[[str, int, int], None],
+) -> list[FetchResult]:
+    """Kolada values; incremental (`from_date`) where the store already covers a need.
+
+    A need is covered when the store holds Kolada values for every area it asks for; then
+    only what changed since a day before that fetch is asked for. Anything else (a new
+    indicator or area) is fetched in full, so the incremental mode never misses data.
+    """
+    first, last = years_wanted(fw, today)
+    years = range(first, last + 1)
+    since = _covered_since(store_path, fw, plan)
+    full, incremental = [], []
+    for need in plan:
+        indicator = fw.indicator(need.indicator)
+        if not isinstance(indicator, KoladaIndicator):
+            continue
+        request = KoladaRequest(need.series, indicator.query.kpi, need.areas, years)
+        (incremental if need.series in since else full).append(request)
+    batches = [(full, None)]
+    if incremental:
+        batches.append((incremental, min(since[r.indicator] for r in incremental)))
+    results = []
+    for done, (wanted, from_date) in enumerate(batches, start=1):
+        if wanted:
+            results.append(
+                fetch_kolada(wanted, base_url=fw.kolada_url, session=session, from_date=from_date)
+            )
+        report("Kolada", done, len(batches))
+    return results
+
+
+def _covered_since(store_path: Path, fw: Framework, plan: list[Need]) -> dict[str, date]:
+    """Indicator -> `from_date` for needs the store already holds Kolada values for."""
+    kolada = [n for n in plan if isinstance(fw.indicator(n.indicator), KoladaIndicator)]
+    if not kolada or not store_path.exists():
+        return {}
+    with Store.open(store_path, read_only=True) as store:
+        stored = store.current(indicators=[n.series for n in kolada])
+    stored = stored[stored["source"] == "kolada"]
+    since = {}
+    for need in kolada:
+        rows = stored[stored["indicator"] == need.series]
+        if not rows.empty and need.areas <= set(rows["area"]):
+            last_fetch = rows["retrieved_at"].max().to_pydatetime()
+            # A day's margin: Kolada dates its changes in Swedish calendar days.
+            since[need.series] = (last_fetch - timedelta(days=1)).date()
+    return since
+
+
+def _pxweb(
+    fw: Framework,
+    plan: list[Need],
+    session: CollabSession,
+    today: date,
+    report: Callable[[str, int, int], None],
+) -> list[FetchResult]:
+    wanted = [
+        PxWebRequest(need.series, ind.query, tuple(sorted(need.areas)), None)
+        for need in plan
+        if isinstance(ind := fw.indicator(need.indicator), PxWebIndicator)
+    ]
+    if not wanted:
+        return []
+    report("PxWeb", 0, 1)
+    result = fetch_pxweb(wanted, base_url=fw.pxweb_url, session=session)
+    report("PxWeb", 1, 1)
+    return [result]
+
+
+def _files(
+    fw: Framework, plan: list[Need], report: Callable[[str, int, int], None]
+) -> list[FetchResult]:
+    wanted = [
+        (need.series, ind)
+        for need in plan
+        if isinstance(ind := fw.indicator(need.indicator), FileIndicator)
+    ]
+    results = []
+    for done, (series, indicator) in enumerate(wanted, start=1):
+        results.append(read_actor_file(indicator.query, data_dir=fw.data_dir, indicator=series))
+        report("files", done, len(wanted))
+    return results
+
+
+def _snapshot(
+    fw: Framework,
+    plan: list[Need],
+    snapshot_dir: Path,
+    report: Callable[[str, int, int], None],
+    messages: list[str],
+) -> list[FetchResult]:
+    wanted = [
+        ddf.SnapshotRequest(need.series, ind.query.kpi, tuple(sorted(need.areas)))
+        for need in plan
+        if isinstance(ind := fw.indicator(need.indicator), KoladaIndicator)
+    ]
+    if not wanted:
+        return []
+    report("offline snapshot", 0, 1)
+    result = ddf.read_snapshot(wanted, root=snapshot_dir)
+    report("offline snapshot", 1, 1)
+    messages.append(f"Kolada values from the offline snapshot in {snapshot_dir}")
+    return [result]
+
+
+def _pxweb_offline_notes(fw: Framework, plan: list[Need]) -> list[str]:
+    return [
+        f"indicator '{need.indicator}' (PxWeb) has no offline source; stored values are kept"
+        for need in plan
+        if isinstance(fw.indicator(need.indicator), PxWebIndicator)
+    ]
+
+
+def _store_has(store_path: Path, indicators: list[str]) -> bool:
+    if not store_path.exists():
+        return False
+    with Store.open(store_path, read_only=True) as store:
+        present = set(store.current(indicators=indicators)["indicator"].unique())
+    return set(indicators) <= present
