@@ -7,6 +7,7 @@ the store already has, then to the offline snapshot, and says so.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -27,13 +28,16 @@ from collab_metrics.sources import ddf
 from collab_metrics.sources.files import read_actor_file
 from collab_metrics.sources.kolada import KoladaRequest, fetch_kolada
 from collab_metrics.sources.pxweb import PxWebRequest, fetch_pxweb
-from collab_metrics.store import Store, WriteSummary
+from collab_metrics.store import Requested, Store, WriteSummary
 from collab_metrics.tidy import FetchResult
 
 Mode = Literal["network", "offline"]
 DataUsed = Literal["live", "stored", "snapshot"]
 # Extra years before the earliest baseline, so the baseline analysis shows 10+ years.
 HISTORY_YEARS = 10
+# How long to wait for another run that is writing to the store (a scheduled run may
+# overlap with a coordinator's manual one); then give up with a clear message.
+STORE_LOCK_TIMEOUT = 300.0
 
 
 @dataclass(frozen=True)
@@ -159,8 +163,13 @@ def collect(
         requests = session.stats.as_dict()
 
     label = f"{fw.collaboration.id} ({data_used})"
-    with Store.open(store_path) as store:
-        summary = store.write(results, label=label)
+    asked = [
+        Requested("kolada", need.series, need.areas)
+        for need in plan
+        if data_used == "live" and isinstance(fw.indicator(need.indicator), KoladaIndicator)
+    ]
+    with Store.open(store_path, timeout=STORE_LOCK_TIMEOUT) as store:
+        summary = store.write(results, label=label, requested=asked)
     return FetchOutcome(data_used, summary, messages, requests)
 
 
@@ -180,7 +189,7 @@ def _kolada(
     """
     first, last = years_wanted(fw, today)
     years = range(first, last + 1)
-    since = _covered_since(store_path, fw, plan)
+    since = _asked_before(store_path, fw, plan)
     full, incremental = [], []
     for need in plan:
         indicator = fw.indicator(need.indicator)
@@ -193,29 +202,31 @@ def _kolada(
         batches.append((incremental, min(since[r.indicator] for r in incremental)))
     results = []
     for done, (wanted, from_date) in enumerate(batches, start=1):
-        if wanted:
-            results.append(
-                fetch_kolada(wanted, base_url=fw.kolada_url, session=session, from_date=from_date)
+        if not wanted:
+            continue
+        # A change feed is small and must be current: never answer it from the cache.
+        cache = session.cache_disabled() if from_date else contextlib.nullcontext()
+        with cache:
+            result = fetch_kolada(
+                wanted, base_url=fw.kolada_url, session=session, from_date=from_date
             )
+        results.append(result)
         report("Kolada", done, len(batches))
     return results
 
 
-def _covered_since(store_path: Path, fw: Framework, plan: list[Need]) -> dict[str, date]:
-    """Indicator -> `from_date` for needs the store already holds Kolada values for."""
+def _asked_before(store_path: Path, fw: Framework, plan: list[Need]) -> dict[str, date]:
+    """Series -> `from_date`, for Kolada needs an earlier network fetch already asked for."""
     kolada = [n for n in plan if isinstance(fw.indicator(n.indicator), KoladaIndicator)]
     if not kolada or not store_path.exists():
         return {}
-    with Store.open(store_path, read_only=True) as store:
-        stored = store.current(indicators=[n.series for n in kolada])
-    stored = stored[stored["source"] == "kolada"]
     since = {}
-    for need in kolada:
-        rows = stored[stored["indicator"] == need.series]
-        if not rows.empty and need.areas <= set(rows["area"]):
-            last_fetch = rows["retrieved_at"].max().to_pydatetime()
-            # A day's margin: Kolada dates its changes in Swedish calendar days.
-            since[need.series] = (last_fetch - timedelta(days=1)).date()
+    with Store.open(store_path, read_only=True) as store:
+        for need in kolada:
+            asked = store.last_requested("kolada", need.series, need.areas)
+            if asked is not None:
+                # A day's margin: Kolada dates its changes in Swedish calendar days.
+                since[need.series] = (asked - timedelta(days=1)).date()
     return since
 
 

@@ -15,6 +15,8 @@ Tables (schema version 1):
   observations    the tidy columns (value NULL when missing) + fetch_id; one row per version
   coverage        fetch_id, source, indicator, n_rows, last_retrieved_at: what each fetch
                   returned, including unchanged rows, without storing them again
+  requested       fetch_id, source, indicator, areas: what each fetch asked a source for,
+                  so a later fetch knows what it may refresh incrementally
   raw_blobs       sha256, size, body (zlib): each distinct response body once
   raw_responses   fetch_id, source, url, retrieved_at, status_code, sha256: every response
 
@@ -68,6 +70,9 @@ _MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
         """CREATE TABLE coverage (
             fetch_id INTEGER NOT NULL, source VARCHAR NOT NULL, indicator VARCHAR NOT NULL,
             n_rows BIGINT NOT NULL, last_retrieved_at TIMESTAMP NOT NULL)""",
+        """CREATE TABLE requested (
+            fetch_id INTEGER NOT NULL, source VARCHAR NOT NULL, indicator VARCHAR NOT NULL,
+            areas VARCHAR[] NOT NULL)""",
         """CREATE TABLE raw_blobs (
             sha256 VARCHAR PRIMARY KEY, size BIGINT NOT NULL, body BLOB NOT NULL)""",
         """CREATE TABLE raw_responses (
@@ -118,6 +123,15 @@ class WriteSummary:
             f"{self.unchanged} unchanged, {self.deleted} deleted; {self.raw_archived} raw "
             f"responses archived ({self.raw_stored} new bodies)"
         )
+
+
+@dataclass(frozen=True)
+class Requested:
+    """What a fetch asked a source for: one series on some areas."""
+
+    source: str
+    indicator: str
+    areas: frozenset[str]
 
 
 def default_store_path() -> Path:
@@ -190,13 +204,19 @@ class Store:
     # -- writing ----------------------------------------------------------------------
 
     def write(
-        self, results: Iterable[FetchResult], *, label: str, started_at: datetime | None = None
+        self,
+        results: Iterable[FetchResult],
+        *,
+        label: str,
+        started_at: datetime | None = None,
+        requested: Iterable[Requested] = (),
     ) -> WriteSummary:
         """Record one fetch as a vintage: new and changed observations, deletions, raw bodies.
 
         All in one transaction: any exception, KeyboardInterrupt included, leaves the store
         exactly as it was. `started_at` is when fetching began (callers fetch first and write
-        afterwards); by default the earliest retrieved_at in `results`.
+        afterwards); by default the earliest retrieved_at in `results`. `requested` records
+        what was asked of each source, for `last_requested`.
         Raises ValueError when `results` contradict themselves (a key with two values, or
         both delivered and withdrawn) or lack a key, source or retrieved_at.
         """
@@ -205,6 +225,11 @@ class Store:
         self._con.begin()
         try:
             summary = self._write(results, label, started_at)
+            for asked in requested:
+                self._con.execute(
+                    "INSERT INTO requested VALUES (?, ?, ?, ?)",
+                    [summary.fetch_id, asked.source, asked.indicator, sorted(asked.areas)],
+                )
             self._con.commit()
         except BaseException:
             # The original exception matters; a rollback failing too must not replace it.
@@ -575,6 +600,20 @@ class Store:
         if hashlib.sha256(body).hexdigest() != sha256.lower():
             raise StoreError(f"The archived body {sha256} in {self.path} is corrupt.")
         return body
+
+    def last_requested(self, source: str, indicator: str, areas: Iterable[str]) -> datetime | None:
+        """When a fetch last asked `source` for `indicator` on all of `areas` (or None).
+
+        A source's change feed (Kolada's `from_date`) is only complete from that moment
+        for what was asked then; anything asked for the first time needs a full fetch.
+        """
+        found = _scalar(
+            self._con,
+            """SELECT max(f.started_at) FROM requested r JOIN fetches f USING (fetch_id)
+               WHERE r.source = ? AND r.indicator = ? AND list_has_all(r.areas, ?)""",
+            [source, indicator, sorted(areas)],
+        )
+        return found.replace(tzinfo=UTC) if found is not None else None
 
     def vintage(self, indicators: Iterable[str] | str | None = None) -> dict[str, Any]:
         """Which data a report used, JSON-ready, for its manifest.

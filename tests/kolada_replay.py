@@ -91,8 +91,18 @@ class KoladaReplay:
                 }
             )
         self.requests: list[dict[str, str]] = []
+        # Entries changed after the replay started: all that a `from_date` query returns,
+        # as Kolada's change feed would.
+        self.changed: set[tuple[str, str, int]] = set()
         self.fault: Callable[[Request], Response | None] | None = None
         server.expect_request(f"{PREFIX}/data").respond_with_handler(self.handle)
+
+    def revise(self, kpi: str, area: str, period: int, gender: str, value: float) -> None:
+        """Publish a new value for one point, as a revision Kolada would make."""
+        for entry in self.entries[(kpi, area, period)]:
+            if entry["gender"] == gender:
+                entry["value"] = value
+        self.changed.add((kpi, area, period))
 
     @property
     def base_url(self) -> str:
@@ -118,6 +128,7 @@ class KoladaReplay:
             if kpi in filters.get("kpi_id", [kpi])
             and area in filters.get("municipality_id", [area])
             and str(period) in filters.get("year", [str(period)])
+            and ("from_date" not in args or (kpi, area, period) in self.changed)
         ]
         page, per_page = int(args.get("page", "1")), int(args.get("per_page", "5000"))
         chunk = selected[(page - 1) * per_page : page * per_page]

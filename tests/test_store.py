@@ -21,6 +21,7 @@ import pytest
 from collab_metrics import areas
 from collab_metrics.store import (
     SCHEMA_VERSION,
+    Requested,
     Store,
     StoreError,
     StoreLocked,
@@ -450,3 +451,16 @@ def test_real_snapshot_values_come_back_exactly(ddf_dir: Path, store_path: Path)
     pd.testing.assert_frame_equal(sorted_frame(back), sorted_frame(frame), check_exact=True)
     assert riket["value"].tolist() == [8.559536]  # geo 0, 2010: the file's first row
     assert {"0000", "0010", "1082"} <= set(back["area"])
+
+
+def test_last_requested_knows_what_was_asked_for(tmp_path: Path) -> None:
+    """SYNTHETIC: a fetch that asked for two areas covers either, not a third."""
+    path = tmp_path / "store.duckdb"
+    asked = Requested("kolada", "kolada:N03921", frozenset({"0010", "1082"}))
+    with Store.open(path) as store:
+        assert store.last_requested("kolada", "kolada:N03921", {"0010"}) is None
+        summary = store.write([], label="synthetic", requested=[asked])
+        when = store.last_requested("kolada", "kolada:N03921", {"1082"})
+        assert when == summary.started_at
+        assert store.last_requested("kolada", "kolada:N03921", {"0010", "1083"}) is None
+        assert store.last_requested("pxweb", "kolada:N03921", {"0010"}) is None

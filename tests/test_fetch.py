@@ -1,0 +1,295 @@
+"""`collab fetch` end to end: the demo frameworks, a real local HTTP server serving real
+Kolada values (built from the snapshot), faults, fallbacks and revisions."""
+
+from __future__ import annotations
+
+import math
+import socket
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from helpers import run_cli
+from kolada_replay import KoladaReplay, Point, load_snapshot
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from collab_metrics import fetch
+from collab_metrics.framework import load_framework
+from collab_metrics.store import Store
+
+REPO = Path(__file__).resolve().parent.parent
+BLEKINGE = REPO / "params" / "blekinge-unga-lyfter.yaml"
+VARMLAND = REPO / "params" / "varmland-nya-perspektiv.yaml"
+BLEKINGE_AREAS = {"0000", "0010", "1060", "1080", "1081", "1082", "1083"}
+BLEKINGE_KPIS = ("N03921", "N02797", "U31804", "N01951")
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Path:
+    return tmp_path / "store" / "store.duckdb"
+
+
+@pytest.fixture
+def fast_http(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Short waits between retries, so fault tests take milliseconds, not seconds."""
+    monkeypatch.setenv("COLLAB_HTTP_RETRY_WAIT", "0.01")
+    monkeypatch.setenv("COLLAB_HTTP_TIMEOUT", "5")
+
+
+@pytest.fixture
+def points(ddf_dir: Path) -> list[Point]:
+    """Real values of every Kolada KPI the Blekinge framework uses, for its areas."""
+    found: list[Point] = []
+    for kpi in BLEKINGE_KPIS:
+        found += load_snapshot(ddf_dir, kpi, BLEKINGE_AREAS)
+    return found
+
+
+@pytest.fixture
+def kolada(
+    httpserver: HTTPServer, points: list[Point], monkeypatch: pytest.MonkeyPatch, fast_http: None
+) -> KoladaReplay:
+    replay = KoladaReplay(httpserver, points)
+    monkeypatch.setenv("COLLAB_KOLADA_URL", replay.base_url)
+    return replay
+
+
+def _stored(store: Path, series: str) -> dict[tuple[str, str, str], float]:
+    with Store.open(store, read_only=True) as opened:
+        frame = opened.current(indicators=[series])
+    return {
+        (r.area, r.period, r.sex): r.value
+        for r in frame.itertuples(index=False)
+        if not math.isnan(r.value)
+    }
+
+
+def _published(points: list[Point], kpi: str, since: int = 0) -> dict[tuple[str, str, str], float]:
+    return {
+        p.key: p.value for p in points if p.kpi == kpi and p.value is not None and p.period >= since
+    }
+
+
+# --- planning --------------------------------------------------------------------------
+
+
+def test_needs_cover_goal_actor_comparison_and_population_areas() -> None:
+    plan = {need.series: need for need in fetch.needs(load_framework(BLEKINGE))}
+    assert set(plan) == {f"kolada:{kpi}" for kpi in BLEKINGE_KPIS}
+    assert plan["kolada:N03921"].areas == BLEKINGE_AREAS
+    # The population base is needed wherever an indicator it weighs is.
+    assert plan["kolada:N01951"].areas >= plan["kolada:N03921"].areas
+
+
+def test_two_frameworks_share_series_of_the_same_kpi() -> None:
+    blekinge, varmland = load_framework(BLEKINGE), load_framework(VARMLAND)
+    assert blekinge.series_id("population") == varmland.series_id("population")
+    assert varmland.series_id("ohalsotal-monthly").startswith("file:varmland-nya-perspektiv:")
+
+
+# --- offline ---------------------------------------------------------------------------
+
+
+def test_offline_fetch_stores_the_snapshot_exactly(store: Path, points: list[Point]) -> None:
+    result = run_cli("fetch", str(BLEKINGE), "--offline", "--store", str(store))
+    assert result.code == 0, result.err
+    assert "data used: the offline snapshot" in result.out
+    for kpi in BLEKINGE_KPIS:
+        assert _stored(store, f"kolada:{kpi}") == _published(points, kpi), kpi
+    assert _stored(store, "kolada:N03921")[("0010", "2013", "total")] == 14.191367
+
+
+def test_offline_fetch_reads_the_actor_file(store: Path) -> None:
+    result = run_cli("fetch", str(VARMLAND), "--offline", "--store", str(store))
+    assert result.code == 0, result.err
+    monthly = _stored(store, "file:varmland-nya-perspektiv:ohalsotal-monthly")
+    # forsakringskassan-mucf__ohalsotal_2024_11_06.xlsx, sheet tabell, row 3 (17 Värmlands
+    # län, 2024-09, Kvinnor och män) and row 7 (the same for Kvinnor).
+    assert monthly[("0017", "2024-09", "total")] == 27.9
+    assert monthly[("0017", "2024-09", "women")] == 34.6
+
+
+def test_missing_actor_file_is_bad_input_and_writes_nothing(
+    store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLLAB_DATA_DIR", str(tmp_path / "empty"))
+    result = run_cli("fetch", str(VARMLAND), "--offline", "--store", str(store))
+    assert result.code == 2
+    assert "forsakringskassan-mucf__ohalsotal_2024_11_06.xlsx" in result.err
+    assert not store.exists()
+
+
+def test_bad_framework_exits_2_and_creates_no_store(store: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(BLEKINGE.read_text(encoding="utf-8").replace("direction:", "diretion:"))
+    result = run_cli("fetch", str(bad), "--offline", "--store", str(store))
+    assert result.code == 2 and "did you mean 'direction'" in result.err
+    assert not store.exists()
+
+
+# --- network, against the local replay server ------------------------------------------
+
+
+def test_network_fetch_equals_what_kolada_published(
+    store: Path, kolada: KoladaReplay, points: list[Point]
+) -> None:
+    result = run_cli("fetch", str(BLEKINGE), "--store", str(store))
+    assert result.code == 0, result.err
+    assert "data used: live APIs" in result.out
+    first, _ = fetch.years_wanted(load_framework(BLEKINGE), date.today())
+    assert first == 2003  # ten years of history before the 2013 baseline
+    for kpi in BLEKINGE_KPIS:
+        assert _stored(store, f"kolada:{kpi}") == _published(points, kpi, first), kpi
+    # Four KPIs share one area list and one year list: one request, one page.
+    assert len(kolada.requests) == 1
+    assert "HTTP: 1 requests" in result.out
+
+
+def test_refetch_is_incremental_and_records_a_revision(store: Path, kolada: KoladaReplay) -> None:
+    assert run_cli("fetch", str(BLEKINGE), "--store", str(store)).code == 0
+    again = run_cli("fetch", str(BLEKINGE), "--store", str(store))
+    assert again.code == 0, again.err
+    assert kolada.requests[-1]["from_date"], "the re-fetch asks only for changes"
+    assert "0 new, 0 revised" in again.out
+
+    kolada.revise("N03921", "0010", 2017, "T", 8.5)
+    revised = run_cli("fetch", str(BLEKINGE), "--store", str(store))
+    assert revised.code == 0, revised.err
+    assert "1 revised" in revised.out
+    with Store.open(store, read_only=True) as opened:
+        changes = opened.revisions("kolada:N03921")
+    assert len(changes) == 1
+    change = changes.iloc[0]
+    assert (change["area"], change["period"], change["sex"]) == ("0010", "2017", "total")
+    assert (change["old_value"], change["new_value"]) == (8.41851, 8.5)
+
+
+def _offline_then(store: Path) -> bytes:
+    assert run_cli("fetch", str(BLEKINGE), "--offline", "--store", str(store)).code == 0
+    return store.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("fault", "words"),
+    [
+        (lambda: Response("oops", status=500), "Kolada answered 500"),
+        (
+            lambda: Response(
+                '{"count": 3, "values": [{"kpi": "N0', content_type="application/json"
+            ),
+            "not valid JSON",
+        ),
+        (
+            lambda: Response("<html><body>Maintenance</body></html>", content_type="text/html"),
+            "not valid JSON",
+        ),
+    ],
+    ids=["always 500", "truncated JSON", "HTML page with 200"],
+)
+def test_failed_fetch_exits_1_and_leaves_the_store_byte_for_byte(
+    store: Path, kolada: KoladaReplay, fault, words: str
+) -> None:
+    before = _offline_then(store)
+    kolada.fault = lambda request: fault()
+    result = run_cli("fetch", str(BLEKINGE), "--store", str(store))
+    assert result.code == 1
+    assert words in result.err and "Traceback" not in result.err
+    assert "the store is as it was" in result.err
+    assert store.read_bytes() == before
+
+
+def test_timeout_exits_1_and_leaves_the_store(
+    store: Path, monkeypatch: pytest.MonkeyPatch, fast_http: None
+) -> None:
+    before = _offline_then(store)
+    server = HTTPServer(host="127.0.0.1", threaded=True)
+    server.start()
+    try:
+
+        def sleepy(request: Request) -> Response:
+            time.sleep(0.5)
+            return Response("{}", content_type="application/json")
+
+        server.expect_request("/v3/data").respond_with_handler(sleepy)
+        monkeypatch.setenv("COLLAB_KOLADA_URL", server.url_for("/v3"))
+        monkeypatch.setenv("COLLAB_HTTP_TIMEOUT", "0.1")
+        result = run_cli("fetch", str(BLEKINGE), "--store", str(store))
+    finally:
+        server.clear()
+        server.stop()
+    assert result.code == 1
+    assert "did not answer within 0.1 s" in result.err
+    assert store.read_bytes() == before
+
+
+def _fail_first(times: int, response: Response):
+    calls = {"n": 0}
+
+    def fault(request: Request) -> Response | None:
+        calls["n"] += 1
+        return response if calls["n"] <= times else None
+
+    return fault
+
+
+def test_429_with_retry_after_then_success(store: Path, kolada: KoladaReplay) -> None:
+    kolada.fault = _fail_first(1, Response("slow down", status=429, headers={"Retry-After": "0"}))
+    result = run_cli("fetch", str(BLEKINGE), "--store", str(store))
+    assert result.code == 0, result.err
+    assert len(kolada.requests) == 2
+
+
+def test_500_three_times_then_success(store: Path, kolada: KoladaReplay) -> None:
+    kolada.fault = _fail_first(3, Response("oops", status=500))
+    result = run_cli("fetch", str(BLEKINGE), "--store", str(store))
+    assert result.code == 0, result.err
+    assert len(kolada.requests) == 4
+
+
+# --- no connection at all: fall back, and say so ----------------------------------------
+
+
+@pytest.fixture
+def unreachable(monkeypatch: pytest.MonkeyPatch, fast_http: None) -> None:
+    """Point Kolada at a port on 127.0.0.1 where nothing listens."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("COLLAB_KOLADA_URL", f"http://127.0.0.1:{port}/v3")
+
+
+def test_no_connection_and_empty_store_uses_the_snapshot(
+    store: Path, unreachable: None, points: list[Point]
+) -> None:
+    result = run_cli("fetch", str(BLEKINGE), "--store", str(store))
+    assert result.code == 0, result.err
+    assert "no connection" in result.err and "offline snapshot" in result.err
+    assert "data used: the offline snapshot" in result.out
+    assert _stored(store, "kolada:N03921") == _published(points, "N03921")
+
+
+def test_no_connection_uses_the_store_and_leaves_it(store: Path, unreachable: None) -> None:
+    before = _offline_then(store)
+    result = run_cli("fetch", str(BLEKINGE), "--store", str(store))
+    assert result.code == 0, result.err
+    assert "data used: data already in the store" in result.out
+    assert store.read_bytes() == before
+
+
+@pytest.fixture
+def locked_store(store: Path) -> Iterator[Path]:
+    _offline_then(store)
+    with Store.open(store, timeout=1):
+        yield store
+
+
+def test_a_second_writer_is_told_the_store_is_busy(
+    locked_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("collab_metrics.fetch.STORE_LOCK_TIMEOUT", 0.2)
+    result = run_cli("fetch", str(BLEKINGE), "--offline", "--store", str(locked_store))
+    assert result.code == 1
+    assert "Another collab run is writing" in result.err
