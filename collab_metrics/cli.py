@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import sys
 from collections import Counter
@@ -198,6 +199,10 @@ def main() -> None:
     argv = sys.argv[1:]
     debug = "--debug" in argv
     argv = [a for a in argv if a != "--debug"]
+    # Retries and fallbacks are logged as one line each; --debug shows the library chatter.
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s: %(message)s"
+    )
     try:
         code = app(args=argv, prog_name="collab", standalone_mode=False)
     except click.ClickException as exc:  # usage errors: wrong option, missing argument

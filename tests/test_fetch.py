@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from helpers import run_cli
 from kolada_replay import KoladaReplay, Point, load_snapshot
+from pxweb_replay import PxWebReplay
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
@@ -293,3 +294,60 @@ def test_a_second_writer_is_told_the_store_is_busy(
     result = run_cli("fetch", str(BLEKINGE), "--offline", "--store", str(locked_store))
     assert result.code == 1
     assert "Another collab run is writing" in result.err
+
+
+# --- PxWeb through `collab fetch` ------------------------------------------------------
+
+# SYNTHETIC framework around one real recorded SCB cell: TAB638 (BE0101N1), riket,
+# ogifta, 0 år, män, 2024 = 50937.
+PXWEB_FRAMEWORK = """\
+collaboration: {id: synthetic-pxweb, name: Synthetic, owner: Test, area: "0000"}
+actors: [{id: scb-user, name: Synthetic actor, kind: agency}]
+indicators:
+  - id: newborn-boys
+    title: Ogifta pojkar 0 år
+    unit: personer
+    direction: increase
+    source: pxweb
+    query:
+      table: TAB638
+      selection: {Civilstand: [OG], Alder: ["0"], Kon: ["1"], ContentsCode: [BE0101N1]}
+      sex_dimension: Kon
+shared_goals:
+  - id: more
+    title: Synthetic goal
+    indicator: newborn-boys
+    area: "0000"
+    baseline: {year: 2024}
+    target: {year: 2030, change_percent: 5}
+"""
+
+
+def test_pxweb_indicator_is_fetched_into_the_store(
+    store: Path,
+    tmp_path: Path,
+    httpserver: HTTPServer,
+    shared_data: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    fast_http: None,
+) -> None:
+    replay = PxWebReplay(httpserver, shared_data, maxCallsPerTimeWindow=0)
+    replay.add("TAB638", "TAB638_data.json")
+    monkeypatch.setenv("COLLAB_PXWEB_URL", replay.base_url)
+    params = tmp_path / "pxweb.yaml"
+    params.write_text(PXWEB_FRAMEWORK, encoding="utf-8")
+    result = run_cli("fetch", str(params), "--store", str(store))
+    assert result.code == 0, result.err
+    series = load_framework(params).series_id("newborn-boys")
+    assert _stored(store, series) == {("0000", "2024", "men"): 50937.0}
+    with Store.open(store, read_only=True) as opened:
+        archived = opened.raw_bodies(source="pxweb")
+    assert len(archived) >= 1, "every response body is archived"
+
+
+def test_offline_pxweb_indicator_keeps_what_is_stored(store: Path, tmp_path: Path) -> None:
+    params = tmp_path / "pxweb.yaml"
+    params.write_text(PXWEB_FRAMEWORK, encoding="utf-8")
+    result = run_cli("fetch", str(params), "--offline", "--store", str(store))
+    assert result.code == 0, result.err
+    assert "has no offline source" in result.err

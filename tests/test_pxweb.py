@@ -10,19 +10,16 @@ json-stat2 without values), which is the shape /metadata has.
 
 from __future__ import annotations
 
-import copy
-import itertools
-import json
 import math
-import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
+from pxweb_replay import PREFIX, PxWebReplay, cube_index, dice, json_response, load
 from pytest_httpserver import HTTPServer
-from werkzeug import Request, Response
+from werkzeug import Response
 
 from collab_metrics import areas
 from collab_metrics.http import CollabSession, FetchError, make_session
@@ -36,135 +33,9 @@ from collab_metrics.sources.pxweb import (
 )
 from collab_metrics.tidy import COLUMNS
 
-PREFIX = "/api/v2"
-URL_LIMIT = 2100  # what the PxWebApi guide says a GET URL may be
 COUNTIES = tuple(area.code for area in areas.regions())  # canonical "0001" .. "0025"
 MONTHS = ("2026-01", "2026-02", "2026-03", "2026-04")
 SEX_6471 = {"total": "TotSa", "men": "1", "women": "2"}
-
-
-def load(shared_data: Path, name: str) -> dict[str, Any]:
-    return json.loads((shared_data / "pxweb-v2" / "scb" / name).read_text(encoding="utf-8"))
-
-
-def cube_index(dataset: dict[str, Any], cell: dict[str, str]) -> int:
-    """The json-stat2 position of one cell: row-major over `id`, each code by its index."""
-    position = 0
-    for dim, size in zip(dataset["id"], dataset["size"], strict=True):
-        position = position * size + dataset["dimension"][dim]["category"]["index"][cell[dim]]
-    return position
-
-
-def dice(dataset: dict[str, Any], asked: dict[str, list[str]]) -> dict[str, Any] | None:
-    """The sub-cube with the asked codes (`*`: all), or None if it was not recorded.
-
-    A dimension left out must have one recorded code: the replay cannot sum like the host.
-    Asking for exactly the recorded cube returns `dataset` itself.
-    """
-    recorded, picks = [], []
-    for dim in dataset["id"]:
-        index = dataset["dimension"][dim]["category"]["index"]
-        codes = sorted(index, key=index.__getitem__)
-        want = asked.get(dim, ["*"] if len(codes) == 1 else [])
-        want = codes if want == ["*"] else want
-        if not want or any(code not in index for code in want):
-            return None
-        recorded.append(codes)
-        picks.append(want)
-    if picks == recorded:
-        return dataset
-    out = copy.deepcopy(dataset)
-    out["size"] = [len(pick) for pick in picks]
-    for dim, pick in zip(dataset["id"], picks, strict=True):
-        category = out["dimension"][dim]["category"]
-        category["index"] = {code: i for i, code in enumerate(pick)}
-        category["label"] = {code: category["label"][code] for code in pick}
-    cells = itertools.product(*picks)
-    flat = [cube_index(dataset, dict(zip(dataset["id"], cell, strict=True))) for cell in cells]
-    out["value"] = [dataset["value"][i] for i in flat]
-    status = dataset.get("status") or {}
-    out["status"] = {str(n): status[str(i)] for n, i in enumerate(flat) if str(i) in status}
-    return out
-
-
-class PxWebReplay:
-    """Serves recorded SCB answers as a PxWeb 2.0 host on `server`, recording every request.
-
-    Enforces the host's rules the way SCB does: too many cells or too long a URL is refused.
-    `clock`, when set, stamps each request (for rate-limit checks); `fault` may answer any
-    request instead.
-    """
-
-    def __init__(self, server: HTTPServer, shared_data: Path, **config: Any) -> None:
-        self.server = server
-        self.shared_data = shared_data
-        self.config = {**load(shared_data, "config.json"), **config}
-        self.config_headers: dict[str, str] = {}
-        self.tables: dict[str, tuple[dict[str, Any], dict[str, Any], bytes]] = {}
-        self.paths: list[str] = []  # every path asked for, in order
-        self.requests: list[dict[str, str]] = []  # query arguments of every data request
-        self.stamps: list[float] = []
-        self.clock: Callable[[], float] | None = None
-        self.fault: Callable[[Request], Response | None] | None = None
-        server.expect_request(re.compile(f"^{PREFIX}/")).respond_with_handler(self.handle)
-
-    @property
-    def base_url(self) -> str:
-        return self.server.url_for(PREFIX)
-
-    def add(
-        self, table: str, data: str | dict[str, Any], metadata: str | None = None
-    ) -> dict[str, Any]:
-        """Serve a recorded data file (or a dataset) as `table`; returns the dataset."""
-        if isinstance(data, str):
-            body = (self.shared_data / "pxweb-v2" / "scb" / data).read_bytes()
-            dataset = json.loads(body)
-        else:
-            dataset, body = data, json.dumps(data).encode()
-        meta = load(self.shared_data, metadata) if metadata else {**dataset, "value": []}
-        meta.pop("status", None)
-        self.tables[table] = (meta, dataset, body)
-        return dataset
-
-    def handle(self, request: Request) -> Response:
-        path = request.path.removeprefix(PREFIX)
-        self.paths.append(path)
-        if self.clock is not None:
-            self.stamps.append(self.clock())
-        if self.fault is not None and (broken := self.fault(request)) is not None:
-            return broken
-        if len(request.url) > URL_LIMIT:
-            return _json({"title": "Not found (URL too long)"}, 404)
-        if path == "/config":
-            return _json(self.config, headers=self.config_headers)
-        match = re.fullmatch(r"/tables/(\w+)/(metadata|data)", path)
-        if not match or match[1] not in self.tables:
-            return _json({"title": "Non-existent table"}, 404)
-        meta, dataset, body = self.tables[match[1]]
-        if match[2] == "metadata":
-            return _json(meta)
-        args = {key: request.args[key] for key in request.args}
-        self.requests.append(args)
-        asked = {
-            key.removeprefix("valueCodes[").removesuffix("]"): value.split(",")
-            for key, value in args.items()
-            if key.startswith("valueCodes[")
-        }
-        cells = math.prod(len(codes) for codes in asked.values())
-        if args.get("outputFormat") != "json-stat2" or cells > self.config["maxDataCells"]:
-            return _json({"title": "Too many cells selected or wrong format"}, 403)
-        part = dice(dataset, asked)
-        if part is None:
-            return _json({"title": "Non-existent value"}, 400)
-        if part is dataset:
-            return Response(body, content_type="application/json; charset=UTF-8")
-        return _json(part)
-
-
-def _json(body: object, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return Response(
-        json.dumps(body), status=status, headers=headers, content_type="application/json"
-    )
 
 
 class FakeTime:
@@ -653,7 +524,7 @@ def test_html_page_with_200_fails(replay: PxWebReplay, session: CollabSession) -
 def test_json_that_is_not_json_stat2_fails(replay: PxWebReplay, session: CollabSession) -> None:
     replay.add("TAB638", "TAB638_data.json")
     replay.fault = lambda request: (
-        _json({"version": "2.0", "id": ["Tid"], "dimension": {}, "value": [1]})
+        json_response({"version": "2.0", "id": ["Tid"], "dimension": {}, "value": [1]})
         if request.path.endswith("/data")
         else None
     )
@@ -664,7 +535,7 @@ def test_json_that_is_not_json_stat2_fails(replay: PxWebReplay, session: CollabS
 def test_an_answer_lacking_asked_codes_fails(replay: PxWebReplay, session: CollabSession) -> None:
     dataset = replay.add("TAB6471", "TAB6471_data.json", "TAB6471_metadata.json")
     fewer = dice(dataset, {"Region": ["01"], "Alder": ["20-29"], "Kon": ["*"], "Tid": ["*"]})
-    replay.fault = lambda request: _json(fewer) if request.path.endswith("/data") else None
+    replay.fault = lambda request: json_response(fewer) if request.path.endswith("/data") else None
     with pytest.raises(FetchError, match=r"answered without the Region codes \['03', '04'"):
         fetch_pxweb([tab6471()], base_url=replay.base_url, session=session)
 
