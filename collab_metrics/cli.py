@@ -20,6 +20,7 @@ import click
 
 from collab_metrics import __version__, areas
 from collab_metrics import fetch as fetching
+from collab_metrics import status as status_table
 from collab_metrics.framework import Framework, FrameworkError, load_framework
 from collab_metrics.http import CollabSession, FetchError, make_session
 from collab_metrics.schema import framework_schema
@@ -125,6 +126,54 @@ def _env_seconds(name: str, default: float) -> float:
         return float(text)
     except ValueError:
         raise UserError(f"{name}={text!r} is not a number of seconds") from None
+
+
+@app.command()
+@click.argument("params", type=PARAMS)
+@click.option("--as-of", type=int, help="Use only periods up to this year.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+)
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--store",
+    "store_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The DuckDB store (default data/store.duckdb, or COLLAB_STORE).",
+)
+def status(
+    params: Path,
+    as_of: int | None,
+    output_format: str,
+    output: Path | None,
+    store_path: Path | None,
+) -> None:
+    """Assess every goal in PARAMS: status, direction, noise, forecast, context."""
+    framework = load_framework(params)
+    store_path = store_path or default_store_path()
+    if not store_path.exists():
+        raise UserError(f"no data in {store_path} yet; run: collab fetch {params}")
+    result, vintage = status_table.load_status(framework, store_path, as_of)
+    if output_format == "table" and output is None:
+        status_table.print_table(framework, result, vintage, as_of)
+        return
+    if output_format == "json":
+        text = status_table.to_json(result, vintage, as_of)
+    elif output_format == "csv":
+        text = status_table.stable(result).to_csv(index=False)
+    else:
+        raise UserError("--format table prints to the screen; use csv or json with --output")
+    if output is None:
+        click.echo(text, nl=False)
+        click.echo(status_table.data_statement(vintage, "en"), err=True)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {output}; {status_table.data_statement(vintage, 'en')}")
 
 
 @contextlib.contextmanager

@@ -171,6 +171,14 @@ class _IndicatorBase(_Model):
     population_base: Identifier | None = Field(
         None, description="Indicator id of the population used to weigh areas."
     )
+    population_share: float | None = Field(
+        None,
+        gt=0,
+        le=1,
+        description="Share of the population base that forms this indicator's denominator, "
+        "e.g. 0.10 when the base is all residents and the indicator is a share of residents "
+        "aged 16-24. Used to judge whether a change exceeds random variation.",
+    )
     reported_by: Identifier | None = Field(
         None, description="Actor id, for a measure the actor reports in its own file."
     )
@@ -677,6 +685,8 @@ def _cross_check(fw: Framework, sources: _Sources) -> Iterator[Problem]:
                 yield problem
         if ind.population_base == ind.id:
             yield at((*p, "population_base"), "an indicator cannot be its own population base")
+        if ind.population_share is not None and ind.population_base is None:
+            yield at((*p, "population_share"), "a population_share needs a population_base")
         if ind.source == "file" and Path(ind.query.path).is_absolute():
             yield at((*p, "query", "path"), "give the path relative to the data directory")
 

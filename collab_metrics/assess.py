@@ -1,0 +1,667 @@
+"""Assess goals: status against the target, direction of movement, noise, forecast, context.
+
+The three signals of the design are kept apart: status needs a target, direction does not,
+and the actors' own judgements are never computed here. Everything is vectorised over
+series (rows) and periods (columns) with numpy, so the whole country is assessed at once;
+`assess()` is the framework-level entry point and `assess_panel()` the numerical core.
+
+Methods (explained in plain words in the README):
+
+- Status, Eurostat / Open SDG: CAGR_actual = (yt/y0)^(1/(t-t0)) - 1,
+  CAGR_required = (yT/y0)^(1/(T-t0)) - 1, R = sign(y0)*d*CAGR_actual/|CAGR_required|;
+  achieved when the target value is reached, else R >= 0.95 on track, 0.6-0.95
+  acceleration needed, 0-0.6 limited progress, < 0 moving away.
+- Direction: d*CAGR >= 1 % improving, <= -1 % worsening, else stable; long term from the
+  baseline, short term over the last five years. Near a declared natural limit the 1 %
+  bands shrink by Open SDG's coefficient 1 - (y0/limit)^4.44.
+- Noise: for shares of residents with a population base, binomial random variation;
+  the change baseline -> latest is significant when it exceeds 1.96 standard errors.
+- Forecast: a linear trend on the log scale (a constant annual rate of change, the same
+  model the CAGR status assumes) fitted by ordinary least squares to the last eight years
+  (never across a declared series break), with an 80 % prediction interval from the
+  t distribution and the probability that the target year's value reaches the target.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from collab_metrics import areas, labels
+from collab_metrics.framework import ActorGoal, Framework, SharedGoal, TargetLevel
+from collab_metrics.labels import Language
+
+STATUSES: Final = (
+    "achieved",
+    "on_track",
+    "acceleration_needed",
+    "limited_progress",
+    "moving_away",
+    "cannot_assess",
+)
+DIRECTIONS: Final = ("improving", "stable", "worsening", "cannot_assess")
+
+# The stable columns of `collab status` (CSV/JSON). Rates are fractions: -0.122 = -12.2 %.
+COLUMNS: Final = (
+    "goal",
+    "actor",
+    "area",
+    "sex",
+    "indicator",
+    "baseline_year",
+    "baseline_value",
+    "latest_year",
+    "latest_value",
+    "target_year",
+    "target_value",
+    "cagr_actual",
+    "cagr_required",
+    "ratio",
+    "status",
+    "direction_long",
+    "direction_short",
+    "significant",
+    "p_reach_target",
+    "forecast_target_year",
+    "forecast_low",
+    "forecast_high",
+    "context_area",
+    "context_change",
+    "reason",
+)
+
+ON_TRACK: Final = 0.95
+ACCELERATION: Final = 0.6
+DIRECTION_BAND: Final = 0.01
+LIMIT_EXPONENT: Final = 4.44  # Open SDG's curvature for shrinking bands near a limit
+BASELINE_SLACK: Final = 2  # years after the baseline year a missing baseline may be taken
+SHORT_TERM: Final = 5  # years
+FORECAST_WINDOW: Final = 8  # years of history the trend is fitted to
+MIN_FORECAST_POINTS: Final = 5
+INTERVAL: Final = 0.80
+Z_95: Final = 1.959963984540054
+
+
+@dataclass(frozen=True)
+class PanelSpec:
+    """Per-series settings for `assess_panel`, one array entry per series (row).
+
+    Times are in years (a month is year + (month-1)/12). NaN means "not given".
+    """
+
+    direction: np.ndarray  # +1 increase, -1 decrease
+    baseline_time: np.ndarray  # declared baseline year, NaN: first value in the data
+    baseline_value: np.ndarray  # declared baseline value, NaN: read from the data
+    target_value: np.ndarray  # absolute target, NaN when relative or none
+    target_change: np.ndarray  # relative target as a fraction (-0.5), NaN when none
+    target_time: np.ndarray  # target year, NaN when no target
+    limit: np.ndarray  # natural limit, NaN when none
+    break_time: np.ndarray  # latest declared series break, NaN when none
+    share: np.ndarray  # True where the value is a share (%) of `population`
+
+
+def assess_panel(
+    values: np.ndarray,
+    times: np.ndarray,
+    spec: PanelSpec,
+    population: np.ndarray | None = None,
+) -> pd.DataFrame:
+    """Assess many series at once: `values[s, j]` is series s at `times[j]` (NaN: missing).
+
+    Returns one row per series with status, direction, noise and forecast columns.
+    `population[s, j]`, when given, is the denominator population behind a share.
+    """
+    values = np.asarray(values, dtype=float)
+    times = np.asarray(times, dtype=float)
+    n_series, _ = values.shape
+    rows = np.arange(n_series)
+    d = spec.direction.astype(float)
+    valid = ~np.isnan(values)
+    after_break = ~(times[None, :] < np.nan_to_num(spec.break_time, nan=-np.inf)[:, None])
+    reason = np.full(n_series, "", dtype=object)
+
+    # Latest: the last period with a value.
+    has_any = valid.any(axis=1)
+    latest = np.where(has_any, values.shape[1] - 1 - np.argmax(valid[:, ::-1], axis=1), 0)
+    t = np.where(has_any, times[latest], np.nan)
+    yt = np.where(has_any, values[rows, latest], np.nan)
+
+    # Baseline: the declared year, or the first value within two years after it; without a
+    # declared year, the first value since the latest series break.
+    declared = ~np.isnan(spec.baseline_time)
+    window = np.where(
+        declared[:, None],
+        (times[None, :] >= spec.baseline_time[:, None])
+        & (times[None, :] <= spec.baseline_time[:, None] + BASELINE_SLACK),
+        after_break,
+    )
+    candidates = valid & window
+    has_base = candidates.any(axis=1)
+    base = np.argmax(candidates, axis=1)
+    t0 = np.where(has_base, times[base], np.nan)
+    y0 = np.where(has_base, values[rows, base], np.nan)
+    given = ~np.isnan(spec.baseline_value)
+    t0 = np.where(given, spec.baseline_time, t0)
+    y0 = np.where(given, spec.baseline_value, y0)
+    has_base = has_base | given
+
+    # Why a series cannot be assessed, first reason wins.
+    def cannot(mask: np.ndarray, code: str) -> None:
+        reason[:] = np.where(mask & (reason == ""), code, reason)
+
+    cannot(~has_any, "no_data")
+    cannot(~has_base, "baseline_missing")
+    cannot(has_base & ~(t > t0), "too_few_points")
+    cannot(has_base & (y0 == 0), "zero_baseline")
+    in_period = valid & (times[None, :] >= t0[:, None]) & (times[None, :] <= t[:, None])
+    flips = in_period & (np.sign(values) != np.sign(y0)[:, None])
+    cannot(flips.any(axis=1), "sign_change")
+    broken = (spec.break_time > t0) & (spec.break_time <= t)
+    cannot(broken, "series_break")
+    ok = reason == ""
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cagr = np.where(ok, (yt / y0) ** (1 / (t - t0)) - 1, np.nan)
+
+        # Status against the target.
+        target = np.where(
+            np.isnan(spec.target_value), y0 * (1 + spec.target_change), spec.target_value
+        )
+        has_target = ~np.isnan(target) & ~np.isnan(spec.target_time)
+        required = (target / y0) ** (1 / (spec.target_time - t0)) - 1
+        ratio = np.sign(y0) * d * cagr / np.abs(required)
+        # A target equal to the baseline asks only to hold the line.
+        ratio = np.where(required == 0, np.sign(d * cagr) * np.inf, ratio)
+        achieved = d * (yt - target) >= 0
+    status = np.select(
+        [
+            ~has_target,
+            ~ok,
+            achieved,
+            ratio >= ON_TRACK,
+            ratio >= ACCELERATION,
+            ratio >= 0,
+        ],
+        ["", "cannot_assess", "achieved", "on_track", "acceleration_needed", "limited_progress"],
+        default="moving_away",
+    ).astype(object)
+    status = np.where(has_target & ~ok, "cannot_assess", status)
+    ratio = np.where(has_target & ok, ratio, np.nan)
+    required = np.where(has_target & ~np.isnan(t0), required, np.nan)
+    target = np.where(has_target, target, np.nan)
+
+    # Was the target met in the target year, and when was it first met?
+    met = valid & (d[:, None] * (values - target[:, None]) >= 0) & (times[None, :] > t0[:, None])
+    ever = met.any(axis=1) & has_target & ok
+    first_met = np.where(ever, times[np.argmax(met, axis=1)], np.nan)
+    at_target = valid & (times[None, :] == spec.target_time[:, None])
+    target_observed = at_target.any(axis=1) & has_target & ok
+    met_in_target_year = np.where(target_observed, (met & at_target).any(axis=1), None)
+
+    # Direction of movement, long term (from the baseline) and short term (five years).
+    coeff = _limit_coefficient(y0, spec.limit, d)
+    direction_long = _direction(d * cagr, coeff, ok)
+    short_from = np.maximum(t - SHORT_TERM, np.nan_to_num(spec.break_time, nan=-np.inf))
+    short_window = valid & (times[None, :] >= short_from[:, None])
+    short_start = np.argmax(short_window, axis=1)
+    ts = times[short_start]
+    ys = values[rows, short_start]
+    short_ok = has_any & short_window.any(axis=1) & (ts < t) & (np.sign(ys) == np.sign(yt))
+    short_ok &= ys != 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cagr_short = np.where(short_ok, (yt / ys) ** (1 / (t - ts)) - 1, np.nan)
+    direction_short = _direction(d * cagr_short, _limit_coefficient(ys, spec.limit, d), short_ok)
+
+    # Is the change more than random variation? (binomial, shares of a population)
+    noise_se, significant = _noise(values, population, spec.share, rows, base, latest, ok)
+    significant = np.where(given, None, significant)  # a typed-in baseline has no population
+
+    forecast = _forecast(values, times, spec, t, target, has_target, ok, d)
+    return pd.DataFrame(
+        {
+            "baseline_year": t0,
+            "baseline_value": y0,
+            "latest_year": t,
+            "latest_value": yt,
+            "target_year": np.where(has_target, spec.target_time, np.nan),
+            "target_value": target,
+            "cagr_actual": cagr,
+            "cagr_required": required,
+            "ratio": ratio,
+            "status": status,
+            "direction_long": direction_long,
+            "direction_short": direction_short,
+            "cagr_short": cagr_short,
+            "significant": significant,
+            "noise_se": noise_se,
+            "target_passed": has_target & (spec.target_time <= t),
+            "met_in_target_year": met_in_target_year,
+            "first_met_year": first_met,
+            **forecast,
+            "break_year": np.where(reason == "series_break", spec.break_time, np.nan),
+            "reason_code": reason,
+        }
+    )
+
+
+def _limit_coefficient(start: np.ndarray, limit: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """Open SDG's factor shrinking the direction bands as a value nears its natural limit.
+
+    1 - (start/limit)^4.44 below the limit, mirrored between the limit and twice it, 1 far
+    from it or without a limit. A limit of 0 (a floor for a decreasing share) has no effect.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.abs(start) / np.abs(limit)
+        mirrored = 2 - ratio
+        coeff = np.where(ratio <= 1, 1 - ratio**LIMIT_EXPONENT, 1 - mirrored**LIMIT_EXPONENT)
+    far = np.isnan(limit) | (limit == 0) | (ratio >= 2) | np.isnan(ratio)
+    return np.where(far, 1.0, np.clip(coeff, 0.0, 1.0))
+
+
+def _direction(progress: np.ndarray, coeff: np.ndarray, ok: np.ndarray) -> np.ndarray:
+    band = DIRECTION_BAND * coeff
+    return np.select(
+        [~ok, progress >= band, progress <= -band],
+        ["cannot_assess", "improving", "worsening"],
+        default="stable",
+    ).astype(object)
+
+
+def _noise(
+    values: np.ndarray,
+    population: np.ndarray | None,
+    share: np.ndarray,
+    rows: np.ndarray,
+    base: np.ndarray,
+    latest: np.ndarray,
+    ok: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Standard error of the change baseline -> latest and whether the change exceeds it.
+
+    A share p of n residents varies by sqrt(p(1-p)/n) from year to year by chance alone
+    (the binomial approximation used in small-area statistics); two independent years
+    add their variances. NaN / None where there is no population or the value is no share.
+    """
+    n = len(rows)
+    if population is None:
+        return np.full(n, np.nan), np.full(n, None, dtype=object)
+    p0 = values[rows, base] / 100
+    pt = values[rows, latest] / 100
+    n0 = population[rows, base]
+    nt = population[rows, latest]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        variance = p0 * (1 - p0) / n0 + pt * (1 - pt) / nt
+        se = np.sqrt(variance) * 100
+    usable = ok & share & ~np.isnan(se) & (n0 > 0) & (nt > 0)
+    se = np.where(usable, se, np.nan)
+    change = np.abs(values[rows, latest] - values[rows, base])
+    significant = np.where(usable, change > Z_95 * se, None)
+    return se, significant
+
+
+def _forecast(
+    values: np.ndarray,
+    times: np.ndarray,
+    spec: PanelSpec,
+    t: np.ndarray,
+    target: np.ndarray,
+    has_target: np.ndarray,
+    ok: np.ndarray,
+    d: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Log-linear OLS trend per series, predicted at the target year (closed form).
+
+    The formulas are those of ordinary least squares with one regressor, so the result is
+    what statsmodels' OLS(...).get_prediction() gives for each series (tested).
+    """
+    start = np.maximum(t - FORECAST_WINDOW + 1, np.nan_to_num(spec.break_time, nan=-np.inf))
+    window = ~np.isnan(values) & (times[None, :] >= start[:, None]) & (times[None, :] <= t[:, None])
+    positive = np.where(window, values > 0, True).all(axis=1)
+    w = window.astype(float)
+    n = w.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logs = np.where(window, np.log(np.where(values > 0, values, 1.0)), 0.0)
+        x = times[None, :] - times.mean()
+        sx, sy = (w * x).sum(axis=1), logs.sum(axis=1)
+        xbar, ybar = sx / n, sy / n
+        dx = np.where(window, x - xbar[:, None], 0.0)
+        sxx = (dx * dx).sum(axis=1)
+        slope = (dx * (logs - ybar[:, None])).sum(axis=1) / sxx
+        resid = np.where(window, logs - ybar[:, None] - slope[:, None] * dx, 0.0)
+        s2 = (resid * resid).sum(axis=1) / (n - 2)
+        at = spec.target_time - times.mean() - xbar
+        mean = ybar + slope * at
+        se = np.sqrt(s2 * (1 + 1 / n + at * at / sxx))
+        df = np.maximum(n - 2, 1)
+        q = stats.t.ppf(0.5 + INTERVAL / 2, df)
+        low, high = np.exp(mean - q * se), np.exp(mean + q * se)
+        point = np.exp(mean)
+        below = stats.t.cdf((np.log(np.where(target > 0, target, np.nan)) - mean) / se, df)
+        p_reach = np.where(d < 0, below, 1 - below)
+        p_reach = np.where((target <= 0) & (d < 0), 0.0, p_reach)
+    usable = has_target & ok & (spec.target_time > t) & (n >= MIN_FORECAST_POINTS) & positive
+    usable &= sxx > 0
+    limit = spec.limit
+    capped = ~np.isnan(limit) & (d > 0)
+    point = np.where(capped, np.minimum(point, limit), point)
+    high = np.where(capped, np.minimum(high, limit), high)
+    note = np.where(
+        ~(has_target & ok) | (spec.target_time <= t),
+        "",
+        np.where(
+            n < MIN_FORECAST_POINTS,
+            "too_short_to_forecast",
+            np.where(~positive, "not_positive", ""),
+        ),
+    )
+    nan = np.full(len(t), np.nan)
+    return {
+        "forecast_target_year": np.where(usable, spec.target_time, nan),
+        "forecast_value": np.where(usable, point, nan),
+        "forecast_low": np.where(usable, low, nan),
+        "forecast_high": np.where(usable, high, nan),
+        "p_reach_target": np.where(usable, p_reach, nan),
+        "forecast_points": np.where(usable, n, nan),
+        "forecast_note": note,
+    }
+
+
+# --- the framework layer ---------------------------------------------------------------
+
+
+def period_time(periods: Iterable[str]) -> np.ndarray:
+    """Periods as times in years: "2017" -> 2017.0, "2024-09" -> 2024.667."""
+    out = []
+    for period in periods:
+        year, _, month = str(period).partition("-")
+        out.append(int(year) + ((int(month) - 1) / 12 if month else 0.0))
+    return np.array(out, dtype=float)
+
+
+@dataclass(frozen=True)
+class _Row:
+    """One assessed series: a goal on its area for one sex."""
+
+    goal: SharedGoal | ActorGoal
+    actor: str
+    area: str
+    sex: str
+    target: TargetLevel | None
+    note: str
+
+
+def assess(
+    fw: Framework,
+    observations: pd.DataFrame,
+    as_of: int | None = None,
+    language: Language | None = None,
+) -> pd.DataFrame:
+    """Status, direction, noise, forecast and context for every goal, area and sex.
+
+    `observations` is the store's tidy frame (indicator = series id). With `as_of`, only
+    periods up to that year are used, as a steering group had them then. Reasons are
+    written in `language` (default: the framework's).
+    """
+    language = language or fw.collaboration.language
+    obs = _usable(observations, as_of)
+    rows = _rows(fw)
+    frames = []
+    for frequency, part in _by_frequency(fw, rows, obs):
+        frames.append(_assess_rows(fw, part, obs, frequency, language))
+    result = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
+    return result
+
+
+def _usable(observations: pd.DataFrame, as_of: int | None) -> pd.DataFrame:
+    obs = observations[~observations["value"].isna()]
+    if as_of is not None:
+        obs = obs[obs["period"].str[:4].astype(int) <= as_of]
+    return obs
+
+
+def _rows(fw: Framework) -> list[_Row]:
+    """Every (goal, sex) the framework asks about, with the target that applies."""
+    rows = []
+    for goal in [*fw.shared_goals, *fw.actor_goals]:
+        indicator = fw.indicator(goal.indicator)
+        actor = goal.actor if isinstance(goal, ActorGoal) else ""
+        area = fw.goal_area(goal)
+        rows.append(_Row(goal, actor, area, "total", goal.target, ""))
+        if "sex" not in indicator.breakdowns:
+            continue
+        for sex in ("women", "men"):
+            own = goal.sex_targets.get(sex)
+            if own is not None:
+                rows.append(_Row(goal, actor, area, sex, own, ""))
+            elif goal.target is not None and goal.target.change_percent is not None:
+                rows.append(_Row(goal, actor, area, sex, goal.target, ""))
+            else:
+                note = "no_sex_target" if goal.target else ""
+                rows.append(_Row(goal, actor, area, sex, None, note))
+    return rows
+
+
+def _by_frequency(
+    fw: Framework, rows: list[_Row], obs: pd.DataFrame
+) -> Iterable[tuple[str, list[_Row]]]:
+    """Annual and monthly series are assessed on separate time axes."""
+    monthly_series = set(obs.loc[obs["period"].str.len() > 4, "indicator"])
+    annual = [r for r in rows if fw.series_id(r.goal.indicator) not in monthly_series]
+    monthly = [r for r in rows if fw.series_id(r.goal.indicator) in monthly_series]
+    if annual:
+        yield "annual", annual
+    if monthly:
+        yield "monthly", monthly
+
+
+def _assess_rows(
+    fw: Framework, rows: list[_Row], obs: pd.DataFrame, frequency: str, language: Language
+) -> pd.DataFrame:
+    keys = pd.DataFrame(
+        {
+            "indicator": [fw.series_id(r.goal.indicator) for r in rows],
+            "area": [r.area for r in rows],
+            "sex": [r.sex for r in rows],
+        }
+    )
+    monthly = frequency == "monthly"
+    relevant = obs[obs["period"].str.len() > 4] if monthly else obs[obs["period"].str.len() == 4]
+    periods = sorted(set(relevant["period"]))
+    values = _matrix(keys, relevant, periods)
+    population = _population(fw, rows, obs, periods)
+    spec = _spec(fw, rows)
+    panel = assess_panel(values, period_time(periods), spec, population)
+    context_area, context_change = _context(fw, rows, relevant, periods, panel)
+    out = pd.DataFrame(
+        {
+            "goal": [r.goal.id for r in rows],
+            "actor": [r.actor for r in rows],
+            "area": keys["area"],
+            "sex": keys["sex"],
+            "indicator": [r.goal.indicator for r in rows],
+            "goal_kind": ["actor" if r.actor else "shared" for r in rows],
+        }
+    )
+    out = pd.concat([out, panel], axis=1)
+    out["context_area"] = context_area
+    out["context_change"] = context_change
+    out["reason"] = [
+        _reason(fw, r, p, language)
+        for r, p in zip(rows, panel.itertuples(index=False), strict=True)
+    ]
+    label = dict(zip(period_time(periods), periods, strict=True))
+    out["baseline_period"] = [label.get(t, "") for t in out["baseline_year"]]
+    out["latest_period"] = [label.get(t, "") for t in out["latest_year"]]
+    for column in (
+        "baseline_year",
+        "latest_year",
+        "target_year",
+        "first_met_year",
+        "forecast_target_year",
+    ):
+        out[column] = np.floor(out[column].astype(float)).astype("Int64")
+    return out
+
+
+def _matrix(keys: pd.DataFrame, obs: pd.DataFrame, periods: list[str]) -> np.ndarray:
+    """Values of each key (rows) for each period (columns); NaN where missing."""
+    if not periods:
+        return np.full((len(keys), 0), np.nan)
+    wide = obs.pivot_table(
+        index=["indicator", "area", "sex"], columns="period", values="value", aggfunc="first"
+    ).reindex(columns=periods)
+    index = pd.MultiIndex.from_frame(keys[["indicator", "area", "sex"]])
+    return wide.reindex(index).to_numpy(dtype=float)
+
+
+def _population(
+    fw: Framework, rows: list[_Row], obs: pd.DataFrame, periods: list[str]
+) -> np.ndarray | None:
+    """Denominator population per row and period: base population x declared share."""
+    keys, shares = [], []
+    for r in rows:
+        indicator = fw.indicator(r.goal.indicator)
+        base = indicator.population_base
+        keys.append((fw.series_id(base) if base else "", r.area, r.sex))
+        shares.append(indicator.population_share or np.nan)
+    if not any(k[0] for k in keys) or not periods:
+        return None
+    frame = pd.DataFrame(keys, columns=["indicator", "area", "sex"])
+    by_year = [p[:4] for p in periods]
+    matrix = _matrix(frame, obs, sorted(set(by_year)))
+    columns = {year: i for i, year in enumerate(sorted(set(by_year)))}
+    matrix = matrix[:, [columns[y] for y in by_year]]
+    # The base is published up to a year later than many indicators: carry it forward.
+    matrix = pd.DataFrame(matrix).ffill(axis=1).to_numpy()
+    return matrix * np.array(shares)[:, None]
+
+
+def _spec(fw: Framework, rows: list[_Row]) -> PanelSpec:
+    def pick(values: list[float | None]) -> np.ndarray:
+        return np.array([np.nan if v is None else v for v in values], dtype=float)
+
+    indicators = [fw.indicator(r.goal.indicator) for r in rows]
+    baseline = [r.goal.baseline for r in rows]
+    return PanelSpec(
+        direction=np.array([1 if i.direction == "increase" else -1 for i in indicators]),
+        baseline_time=pick([b.year if b else None for b in baseline]),
+        baseline_value=pick(
+            [
+                b.value if b and r.sex == "total" else None
+                for b, r in zip(baseline, rows, strict=True)
+            ]
+        ),
+        target_value=pick([r.target.value if r.target else None for r in rows]),
+        target_change=pick(
+            [
+                r.target.change_percent / 100
+                if r.target and r.target.change_percent is not None
+                else None
+                for r in rows
+            ]
+        ),
+        target_time=pick(
+            [r.goal.target.year if r.target and r.goal.target else None for r in rows]
+        ),
+        limit=pick([i.natural_limit for i in indicators]),
+        break_time=pick([_latest_break(i, r.area) for i, r in zip(indicators, rows, strict=True)]),
+        share=np.array([i.unit.strip() == "%" for i in indicators]),
+    )
+
+
+def _latest_break(indicator, area: str) -> float | None:  # type: ignore[no-untyped-def]
+    years = [b.year for b in indicator.series_breaks if b.areas is None or area in b.areas]
+    return max(years) if years else None
+
+
+def _context(
+    fw: Framework,
+    rows: list[_Row],
+    obs: pd.DataFrame,
+    periods: list[str],
+    panel: pd.DataFrame,
+) -> tuple[list[str], np.ndarray]:
+    """The main comparison area and the area's relative change minus the comparison's.
+
+    Same years as the goal's own change, so -0.028 means the area fell 2.8 percentage
+    points more (in relative terms) than the comparison did over the same years.
+    """
+    comparison = [_comparison_area(r) for r in rows]
+    keys = pd.DataFrame(
+        {
+            "indicator": [fw.series_id(r.goal.indicator) for r in rows],
+            "area": comparison,
+            "sex": [r.sex for r in rows],
+        }
+    )
+    values = _matrix(keys, obs, periods)
+    times = period_time(periods)
+    column = {time: j for j, time in enumerate(times)}
+    change = np.full(len(rows), np.nan)
+    for i, (t0, t, own0, own) in enumerate(
+        zip(
+            panel["baseline_year"],
+            panel["latest_year"],
+            panel["baseline_value"],
+            panel["latest_value"],
+            strict=True,
+        )
+    ):
+        if comparison[i] == rows[i].area or np.isnan(t0) or np.isnan(t):
+            continue
+        if t0 not in column or t not in column:
+            continue
+        other0, other = values[i, column[t0]], values[i, column[t]]
+        change[i] = (own / own0 - 1) - (other / other0 - 1)
+    return [c if c != r.area else "" for c, r in zip(comparison, rows, strict=True)], change
+
+
+def _comparison_area(row: _Row) -> str:
+    """The first declared comparison area, else riket."""
+    declared = row.goal.comparison_areas
+    return declared[0] if declared else areas.RIKET
+
+
+def _reason(fw: Framework, row: _Row, panel: Any, language: Language) -> str:
+    """Why a signal is missing or qualified, in one line of the report's language."""
+    say = functools.partial(labels.reason, language=language)
+    parts = []
+    if panel.reason_code:
+        parts.append(say(panel.reason_code, year=_int(panel.break_year)))
+    if row.note:
+        parts.append(say(row.note))
+    elif row.target is None:
+        parts.append(say("no_target"))
+    indicator = fw.indicator(row.goal.indicator)
+    parts += [
+        say("method", note=note.note)
+        for note in indicator.method_notes
+        if note.areas is None or row.area in note.areas
+    ]
+    if panel.target_passed:
+        year, first = int(panel.target_year), panel.first_met_year
+        if panel.met_in_target_year is True:
+            parts.append(say("target_met", year=year))
+        elif panel.met_in_target_year is False:
+            if np.isnan(first):
+                code = "target_not_met_since" if panel.latest_year > year else "target_not_met"
+                parts.append(say(code, year=year))
+            elif first > year:
+                parts.append(say("first_met_later", year=year, first=int(first)))
+            else:
+                parts.append(say("met_earlier", year=year, first=int(first)))
+    if panel.forecast_note:
+        parts.append(say(panel.forecast_note))
+    if panel.significant is False:
+        parts.append(say("within_noise"))
+    return "; ".join(parts)
+
+
+def _int(value: float) -> int | str:
+    return "" if np.isnan(value) else int(value)

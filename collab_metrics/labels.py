@@ -1,0 +1,123 @@
+"""Words and number formats for what users read, in Swedish (default) and English.
+
+Status is never shown by colour alone: every code has words (and, in reports, an icon).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Final, Literal
+
+Language = Literal["sv", "en"]
+
+STATUS: Final[dict[str, dict[str, str]]] = {
+    "sv": {
+        "achieved": "Målet är nått",
+        "on_track": "I fas",
+        "acceleration_needed": "Framsteg men behöver öka takten",
+        "limited_progress": "Begränsade framsteg",
+        "moving_away": "Går åt fel håll",
+        "cannot_assess": "Kan inte bedömas",
+        "": "Inget mål (bara riktning)",
+    },
+    "en": {
+        "achieved": "Target achieved",
+        "on_track": "On track",
+        "acceleration_needed": "Progress, but acceleration needed",
+        "limited_progress": "Limited progress",
+        "moving_away": "Moving away from the target",
+        "cannot_assess": "Cannot assess",
+        "": "No target (direction only)",
+    },
+}
+
+DIRECTION: Final[dict[str, dict[str, str]]] = {
+    "sv": {
+        "improving": "Förbättras",
+        "stable": "Oförändrat",
+        "worsening": "Försämras",
+        "cannot_assess": "Kan inte bedömas",
+    },
+    "en": {
+        "improving": "Improving",
+        "stable": "Stable",
+        "worsening": "Worsening",
+        "cannot_assess": "Cannot assess",
+    },
+}
+
+SEX: Final[dict[str, dict[str, str]]] = {
+    "sv": {"total": "Totalt", "women": "Kvinnor", "men": "Män"},
+    "en": {"total": "Total", "women": "Women", "men": "Men"},
+}
+
+THIN_SPACE: Final = "\u2009"
+
+
+def number(value: float | None, language: Language, decimals: int = 1) -> str:
+    """A number as readers expect it: "14,2" and "10 521 556" in Swedish, "14.2" in English.
+
+    Missing values are shown as an en dash, never as "nan".
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    text = f"{value:,.{decimals}f}"
+    if language == "sv":
+        return text.replace(",", THIN_SPACE).replace(".", ",").replace("-", "−")
+    return text
+
+
+def percent(fraction: float | None, language: Language, decimals: int = 1) -> str:
+    """A fraction as a percentage: -0.122 -> "−12,2 %" (sv, no-break space) or "-12.2%"."""
+    if fraction is None or (isinstance(fraction, float) and math.isnan(fraction)):
+        return "–"
+    shown = number(fraction * 100, language, decimals)
+    return f"{shown}\u00a0%" if language == "sv" else f"{shown}%"
+
+
+# Why a signal is missing or qualified. Placeholders: {year}, {first}, {note}.
+REASONS: Final[dict[str, dict[str, str]]] = {
+    "sv": {
+        "no_data": "inga data för området",
+        "baseline_missing": "utgångsvärde saknas (inget värde basåret eller de två åren efter)",
+        "too_few_points": "färre än två mätpunkter: inget värde efter basåret ännu",
+        "zero_baseline": "utgångsvärdet är noll, så förändringstakten går inte att beräkna",
+        "sign_change": "serien byter tecken, så förändringstakten går inte att beräkna",
+        "series_break": "tidsseriebrott {year} mellan basåret och senaste året",
+        "no_sex_target": "inget mål för kvinnor och män; bara riktning",
+        "no_target": "inget mål: bara riktning",
+        "target_met": "målet nåddes {year}",
+        "target_not_met": "målet nåddes inte {year}",
+        "target_not_met_since": "målet nåddes inte {year} och inte heller senare",
+        "first_met_later": "målet nåddes inte {year}; nåddes först {first}",
+        "met_earlier": "målet nåddes {first} men inte {year}",
+        "too_short_to_forecast": "för kort serie för prognos (färre än fem år sedan seriebrott)",
+        "not_positive": "ingen prognos: alla värden är inte positiva",
+        "within_noise": "förändringen ryms inom slumpvariationen",
+        "method": "metod: {note}",
+    },
+    "en": {
+        "no_data": "no data for the area",
+        "baseline_missing": "baseline missing: no value in the baseline year or the two after",
+        "too_few_points": "fewer than 2 points: nothing after the baseline yet",
+        "zero_baseline": "the baseline value is zero, so a rate of change is undefined",
+        "sign_change": "the series changes sign, so a rate of change is undefined",
+        "series_break": "a series break in {year} lies between baseline and latest",
+        "no_sex_target": "no target for women and men; direction only",
+        "no_target": "no target: direction only",
+        "target_met": "target met in {year}",
+        "target_not_met": "target not met in {year}",
+        "target_not_met_since": "target not met in {year} nor since",
+        "first_met_later": "target not met in {year}; first met in {first}",
+        "met_earlier": "target met in {first} but not in {year}",
+        "too_short_to_forecast": "too short to forecast (fewer than 5 years since any break)",
+        "not_positive": "no forecast: values are not all positive",
+        "within_noise": "the change is within random variation",
+        "method": "method: {note}",
+    },
+}
+
+
+def reason(code: str, language: Language, **values: object) -> str:
+    """One reason in words, e.g. reason("series_break", "sv", year=2015)."""
+    return REASONS[language][code].format(**values)
