@@ -177,7 +177,7 @@ def assess_panel(
         required = (target / y0) ** (1 / (spec.target_time - t0)) - 1
         ratio = np.sign(y0) * d * cagr / np.abs(required)
         # A target equal to the baseline asks only to hold the line.
-        ratio = np.where(required == 0, np.sign(d * cagr) * np.inf, ratio)
+        ratio = np.where(required == 0, np.sign(np.sign(y0) * d * cagr) * np.inf, ratio)
         achieved = d * (yt - target) >= 0
     status = np.select(
         [
@@ -205,8 +205,10 @@ def assess_panel(
     met_in_target_year = np.where(target_observed, (met & at_target).any(axis=1), None)
 
     # Direction of movement, long term (from the baseline) and short term (five years).
-    coeff = _limit_coefficient(y0, spec.limit, d)
-    direction_long = _direction(d * cagr, coeff, ok)
+    coeff = _limit_coefficient(y0, spec.limit)
+    # As in Open SDG, progress is sign(start) * d * CAGR: a negative series whose values
+    # grow (say -10 -> -8) moves up even though its CAGR is negative.
+    direction_long = _direction(np.sign(y0) * d * cagr, coeff, ok)
     short_from = np.maximum(t - SHORT_TERM, np.nan_to_num(spec.break_time, nan=-np.inf))
     short_window = valid & (times[None, :] >= short_from[:, None])
     short_start = np.argmax(short_window, axis=1)
@@ -216,7 +218,9 @@ def assess_panel(
     short_ok &= ys != 0
     with np.errstate(divide="ignore", invalid="ignore"):
         cagr_short = np.where(short_ok, (yt / ys) ** (1 / (t - ts)) - 1, np.nan)
-    direction_short = _direction(d * cagr_short, _limit_coefficient(ys, spec.limit, d), short_ok)
+    direction_short = _direction(
+        np.sign(ys) * d * cagr_short, _limit_coefficient(ys, spec.limit), short_ok
+    )
 
     # Is the change more than random variation? (binomial, shares of a population)
     noise_se, significant = _noise(values, population, spec.share, rows, base, latest, ok)
@@ -250,7 +254,7 @@ def assess_panel(
     )
 
 
-def _limit_coefficient(start: np.ndarray, limit: np.ndarray, d: np.ndarray) -> np.ndarray:
+def _limit_coefficient(start: np.ndarray, limit: np.ndarray) -> np.ndarray:
     """Open SDG's factor shrinking the direction bands as a value nears its natural limit.
 
     1 - (start/limit)^4.44 below the limit, mirrored between the limit and twice it, 1 far

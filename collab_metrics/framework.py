@@ -377,6 +377,10 @@ class Framework(_Model):
         """The shared goal with this id."""
         return next(g for g in self.shared_goals if g.id == goal_id)
 
+    def goal(self, goal_id: str) -> SharedGoal | ActorGoal:
+        """The shared or actor goal with this id."""
+        return next(g for g in [*self.shared_goals, *self.actor_goals] if g.id == goal_id)
+
     def goal_area(self, goal: SharedGoal | ActorGoal) -> str:
         """The area a goal is measured on: its own, else its actor's area."""
         if goal.area is not None:

@@ -102,13 +102,14 @@ def table(fw: Framework, result: pd.DataFrame, vintage: dict, as_of: int | None)
     language: Language = fw.collaboration.language
     title = fw.collaboration.name + (f" ({as_of})" if as_of else "")
     grid = Table(title=title, caption=data_statement(vintage, language), show_lines=False)
-    for header in HEADERS[language]:
-        grid.add_column(header, overflow="fold")
+    # Goal, area and note may wrap; numbers and status words must stay whole.
+    for position, header in enumerate(HEADERS[language]):
+        grid.add_column(header, no_wrap=position in (3, 4, 5, 6, 7, 9), overflow="fold")
     for row in result.itertuples(index=False):
         unit = fw.indicator(row.indicator).unit
         grid.add_row(
-            row.goal,
-            row.actor or "–",
+            fw.goal(row.goal).title,
+            fw.actor(row.actor).name if row.actor else "–",
             f"{row.area} {areas.get(row.area).name}",
             SEX[language][row.sex],
             _value(row.baseline_value, row.baseline_period, unit, language),

@@ -1,0 +1,64 @@
+"""`collab status` end to end on the real demo frameworks, from an offline fetch."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from helpers import run_cli
+
+from collab_metrics.assess import COLUMNS
+
+REPO = Path(__file__).resolve().parent.parent
+BLEKINGE = str(REPO / "params" / "blekinge-unga-lyfter.yaml")
+VARMLAND = str(REPO / "params" / "varmland-nya-perspektiv.yaml")
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp("store") / "store.duckdb"
+    for params in (BLEKINGE, VARMLAND):
+        assert run_cli("fetch", params, "--offline", "--store", str(path)).code == 0
+    return str(path)
+
+
+def test_table_in_swedish_as_of_2017(store: str) -> None:
+    result = run_cli("status", BLEKINGE, "--as-of", "2017", "--store", store)
+    assert result.code == 0, result.err
+    assert "Framsteg men behöver öka takten" in result.out
+    assert "14,2 % (2013)" in result.out and "Blekinges unga lyfter (2017)" in result.out
+    assert "Kolada (offlineutdrag) 2024-08-30" in result.out
+
+
+def test_csv_has_the_stable_columns(store: str) -> None:
+    result = run_cli("status", BLEKINGE, "--format", "csv", "--store", store)
+    assert result.code == 0, result.err
+    rows = list(csv.DictReader(io.StringIO(result.out)))
+    assert tuple(rows[0]) == COLUMNS
+    halving = rows[0]
+    assert (halving["goal"], halving["sex"], halving["status"]) == (
+        "halve-youth-unemployment",
+        "total",
+        "achieved",
+    )
+    assert "Data used" in result.err
+
+
+def test_json_to_a_file_states_the_data_used(store: str, tmp_path: Path) -> None:
+    out = tmp_path / "status.json"
+    result = run_cli("status", VARMLAND, "--format", "json", "-o", str(out), "--store", store)
+    assert result.code == 0, result.err
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert set(document["data"]["sources"]) == {"ddf", "file"}
+    health = [r for r in document["rows"] if r["goal"] == "better-self-rated-health"]
+    assert health[0]["reason"].startswith("metod: Liv & Hälsa")  # Värmland's survey method
+    assert all(set(r) == set(COLUMNS) for r in document["rows"])
+
+
+def test_without_a_store_says_fetch_first(tmp_path: Path) -> None:
+    result = run_cli("status", BLEKINGE, "--store", str(tmp_path / "none.duckdb"))
+    assert result.code == 2
+    assert "collab fetch" in result.err
