@@ -173,7 +173,11 @@ def assess_panel(
         target = np.where(
             np.isnan(spec.target_value), y0 * (1 + spec.target_change), spec.target_value
         )
-        has_target = ~np.isnan(target) & ~np.isnan(spec.target_time)
+        # Whether a target was declared, not whether it could be computed: a relative
+        # target without a baseline value is "cannot assess", not "no target".
+        has_target = (~np.isnan(spec.target_value) | ~np.isnan(spec.target_change)) & ~np.isnan(
+            spec.target_time
+        )
         required = (target / y0) ** (1 / (spec.target_time - t0)) - 1
         ratio = np.sign(y0) * d * cagr / np.abs(required)
         # A target equal to the baseline asks only to hold the line.

@@ -142,6 +142,11 @@ def test_cannot_assess_says_why(series: dict[int, float], kwargs: dict, code: st
     assert row.direction_long == "cannot_assess"
 
 
+def test_relative_target_without_baseline_cannot_be_assessed() -> None:
+    row = one({2018: 10, 2019: 8}, change=-0.5)
+    assert (row.status, row.reason_code) == ("cannot_assess", "baseline_missing")
+
+
 def test_missing_baseline_is_taken_from_within_two_years() -> None:
     row = one({2017: 10, 2019: 8}, target=5)
     assert (row.baseline_year, row.baseline_value) == (2017, 10)
