@@ -157,23 +157,24 @@ def status(
     store_path = store_path or default_store_path()
     if not store_path.exists():
         raise UserError(f"no data in {store_path} yet; run: collab fetch {params}")
-    result, vintage = status_table.load_status(framework, store_path, as_of)
+    report = status_table.load_status(framework, store_path, as_of)
     if output_format == "table" and output is None:
-        status_table.print_table(framework, result, vintage, as_of)
+        status_table.print_table(framework, report)
         return
     if output_format == "json":
-        text = status_table.to_json(result, vintage, as_of)
+        text = status_table.to_json(report)
     elif output_format == "csv":
-        text = status_table.stable(result).to_csv(index=False)
+        text = status_table.stable(report.rows).to_csv(index=False)
     else:
         raise UserError("--format table prints to the screen; use csv or json with --output")
+    data_used = status_table.data_statement(report.vintage, "en")
     if output is None:
         click.echo(text, nl=False)
-        click.echo(status_table.data_statement(vintage, "en"), err=True)
+        click.echo(data_used, err=True)
         return
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
-    click.echo(f"wrote {output}; {status_table.data_statement(vintage, 'en')}")
+    click.echo(f"wrote {output}; {data_used}")
 
 
 @contextlib.contextmanager

@@ -36,7 +36,9 @@ from typing import Literal
 import pandas as pd
 
 from collab_metrics import areas as registry
+from collab_metrics import labels
 from collab_metrics.framework import ActorGoal, Framework, SharedGoal, TargetLevel
+from collab_metrics.labels import SEX, Language
 
 Verdict = Literal["sufficient", "insufficient", "cannot_assess"]
 
@@ -90,7 +92,7 @@ def aggregation_check(
     obs: pd.DataFrame,
     indicator_id: str,
     region: str,
-    years: list[int] | tuple[int, ...],
+    years: Sequence[int],
     sex: str = "total",
 ) -> pd.DataFrame:
     """The population-weighted mean of a region's municipalities against its published value.
@@ -173,6 +175,7 @@ def consistency(
     shared_goal_id: str,
     sex: str = "total",
     as_of: int | None = None,
+    language: Language | None = None,
 ) -> Consistency:
     """Whether the actor goals on the shared goal's series reach its target when combined.
 
@@ -188,7 +191,8 @@ def consistency(
     actors = _actor_rows(fw, goal, values, sex)
     aggregated = actors[actors["role"] == "aggregated"].set_index("area")
     uncovered = tuple(a for a in parts if a not in aggregated.index)
-    baseline_year, target_year = goal.baseline.year, goal.target.year  # validated present
+    assert goal.baseline is not None, "validated: a shared goal has a target, so a baseline"
+    baseline_year, target_year = goal.baseline.year, goal.target.year
 
     shared_baseline = _baseline_value(goal, values, goal.area, sex)
     shared_target = _target_value(goal.sex_targets.get(sex, goal.target), shared_baseline)
@@ -200,7 +204,7 @@ def consistency(
     latest, latest_years = _latest(values, list(uncovered), latest_up_to)
     per_area = pd.DataFrame(
         {
-            "actor": pd.Series(aggregated["actor"], dtype=object),
+            "actor": _with_none(aggregated["actor"].reindex(parts)),
             "weight": weights / weights.sum(),
             "baseline_value": _values_at(values, parts, baseline_year),
             "implied_value": pd.concat([aggregated["target_value"], latest]),
@@ -213,9 +217,10 @@ def consistency(
         },
         index=pd.Index(parts, name="area", dtype="string"),
     )
-    per_area["actor"] = per_area["actor"].astype(object).where(per_area["actor"].notna(), None)
 
-    reason = _cannot_assess(goal, aggregated, per_area, shared_baseline, sex)
+    reason = _cannot_assess(
+        goal, aggregated, per_area, shared_baseline, sex, language or fw.collaboration.language
+    )
     w = per_area["weight"]
     aggregated_baseline = float((w * per_area["baseline_value"]).sum()) if not reason else math.nan
     implied_value = float((w * per_area["implied_value"]).sum()) if not reason else math.nan
@@ -279,30 +284,34 @@ def shares_of_change(
     baseline_year, latest_year (the latest year with data up to `as_of`) and weight_year.
     """
     goal = fw.shared_goal(shared_goal_id)
+    assert goal.baseline is not None, "validated: a shared goal has a target, so a baseline"
     series = fw.series_id(goal.indicator)
     values = _table(obs, series, sex, as_of)
     parts = _municipalities(goal.area)
     observed = values.reindex(columns=parts).dropna(how="all")
     latest_year = int(observed.index[-1]) if not observed.empty else None
     population, _ = _population_table(fw, obs, goal.indicator, sex, as_of)
-    weights, weight_year = _weights_at(population, parts, latest_year or goal.baseline.year)
+    # Without any data every value is NaN; the baseline year's population still shows the
+    # weights the areas would have.
+    weight_year_wanted = goal.baseline.year if latest_year is None else latest_year
+    weights, weight_year = _weights_at(population, parts, weight_year_wanted)
 
     same_series = [
         g
         for g in _contributing(fw, goal)
         if fw.series_id(g.indicator) == series and fw.goal_area(g) in parts
     ]
+    # reversed: the first goal on an area, in file order, names its actor
     actor_of = pd.Series({fw.goal_area(g): g.actor for g in reversed(same_series)}, dtype=object)
     frame = pd.DataFrame(
         {
-            "actor": actor_of.reindex(parts),
+            "actor": _with_none(actor_of.reindex(parts)),
             "weight": weights.reindex(parts) / weights.sum(),
             "baseline_value": _values_at(values, parts, goal.baseline.year),
             "latest_value": _values_at(values, parts, latest_year),
         },
         index=pd.Index(parts, name="area", dtype="string"),
     )
-    frame["actor"] = frame["actor"].astype(object).where(frame["actor"].notna(), None)
     frame["change"] = frame["latest_value"] - frame["baseline_value"]
     frame["weighted_change"] = frame["weight"] * frame["change"]
     total = frame["weighted_change"].sum()
@@ -376,6 +385,11 @@ def _latest(table: pd.DataFrame, codes: list[str], up_to: int) -> tuple[pd.Serie
     return window.ffill().iloc[-1], window.apply(pd.Series.last_valid_index)
 
 
+def _with_none(values: pd.Series) -> pd.Series:
+    """Text with None where missing: pandas would otherwise store missing text as NaN."""
+    return values.astype(object).where(values.notna(), None)
+
+
 def _municipalities(area: str) -> tuple[str, ...]:
     """The municipalities making up an area: a region's, riket's all, none of a municipality."""
     kind = registry.get(area).kind
@@ -385,6 +399,7 @@ def _municipalities(area: str) -> tuple[str, ...]:
 
 
 def _contributing(fw: Framework, goal: SharedGoal) -> list[ActorGoal]:
+    """The actor goals that contribute to `goal`, in file order."""
     return [g for g in fw.actor_goals if g.contributes_to == goal.id]
 
 
@@ -463,24 +478,36 @@ def _actor_rows(fw: Framework, goal: SharedGoal, values: pd.DataFrame, sex: str)
 
 
 def _cannot_assess(
-    goal: SharedGoal, aggregated: pd.DataFrame, per_area: pd.DataFrame, baseline: float, sex: str
+    goal: SharedGoal,
+    aggregated: pd.DataFrame,
+    per_area: pd.DataFrame,
+    baseline: float,
+    sex: str,
+    language: Language,
 ) -> str:
-    """Why consistency cannot be assessed, or "" when it can."""
+    """Why consistency cannot be assessed, or "" when it can, in the report's language."""
+    area = registry.get(goal.area).name
+    sex_word = SEX[language][sex].lower()
     if aggregated.empty:
-        return f"no actor goal with a target on this indicator for a municipality in {goal.area}"
+        return labels.reason("no_actor_goals", language, area=area)
     reasons = []
     if math.isnan(baseline):
-        reasons.append(f"no {sex} value for {goal.area} in the baseline year {goal.baseline.year}")
+        reasons.append(
+            labels.reason(
+                "no_shared_baseline", language, sex=sex_word, area=area, year=goal.baseline.year
+            )
+        )
     elif baseline == 0:
-        reasons.append("the shared baseline is 0, so a relative change is undefined")
+        reasons.append(labels.reason("zero_shared_baseline", language))
     covered = per_area["actor"].notna()
     implied = per_area["implied_value"].isna()
-    for missing, what in (
-        (per_area["baseline_value"].isna(), f"no {sex} value in {goal.baseline.year}"),
-        (implied & covered, "no target value (the actor goal's baseline has no value)"),
-        (implied & ~covered, f"no observed {sex} value up to {goal.target.year}"),
-        (per_area["weight"].isna(), "no population"),
+    for missing, code, year in (
+        (per_area["baseline_value"].isna(), "areas_without_baseline", goal.baseline.year),
+        (implied & covered, "areas_without_target", None),
+        (implied & ~covered, "areas_without_latest", goal.target.year),
+        (per_area["weight"].isna(), "areas_without_population", None),
     ):
         if missing.any():
-            reasons.append(f"{what} for {', '.join(per_area.index[missing])}")
+            names = ", ".join(registry.get(code_).name for code_ in per_area.index[missing])
+            reasons.append(labels.reason(code, language, sex=sex_word, year=year, areas=names))
     return "; ".join(reasons)

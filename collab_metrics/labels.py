@@ -46,6 +46,19 @@ DIRECTION: Final[dict[str, dict[str, str]]] = {
     },
 }
 
+CONSISTENCY: Final[dict[str, dict[str, str]]] = {
+    "sv": {
+        "sufficient": "Aktörernas egna mål räcker till det gemensamma målet",
+        "insufficient": "Aktörernas egna mål räcker inte till det gemensamma målet",
+        "cannot_assess": "Går inte att bedöma om aktörernas mål räcker",
+    },
+    "en": {
+        "sufficient": "The actors' own targets add up to the shared target",
+        "insufficient": "The actors' own targets fall short of the shared target",
+        "cannot_assess": "Cannot tell whether the actors' targets add up",
+    },
+}
+
 SEX: Final[dict[str, dict[str, str]]] = {
     "sv": {"total": "Totalt", "women": "Kvinnor", "men": "Män"},
     "en": {"total": "Total", "women": "Women", "men": "Men"},
@@ -95,6 +108,15 @@ REASONS: Final[dict[str, dict[str, str]]] = {
         "not_positive": "ingen prognos: alla värden är inte positiva",
         "within_noise": "förändringen ryms inom slumpvariationen",
         "method": "metod: {note}",
+        "no_actor_goals": "inget aktörsmål med målvärde på den här indikatorn för en kommun "
+        "i {area}",
+        "no_shared_baseline": "inget värde ({sex}) för {area} basåret {year}",
+        "zero_shared_baseline": "det gemensamma utgångsvärdet är 0, så en relativ förändring "
+        "går inte att beräkna",
+        "areas_without_baseline": "inget värde ({sex}) {year} för {areas}",
+        "areas_without_target": "inget målvärde (aktörsmålets utgångsvärde saknas) för {areas}",
+        "areas_without_latest": "inget observerat värde ({sex}) till och med {year} för {areas}",
+        "areas_without_population": "ingen befolkning för {areas}",
     },
     "en": {
         "no_data": "no data for the area",
@@ -114,6 +136,15 @@ REASONS: Final[dict[str, dict[str, str]]] = {
         "not_positive": "no forecast: values are not all positive",
         "within_noise": "the change is within random variation",
         "method": "method: {note}",
+        "no_actor_goals": "no actor goal with a target on this indicator for a municipality "
+        "in {area}",
+        "no_shared_baseline": "no value ({sex}) for {area} in the baseline year {year}",
+        "zero_shared_baseline": "the shared baseline is 0, so a relative change is undefined",
+        "areas_without_baseline": "no value ({sex}) in {year} for {areas}",
+        "areas_without_target": "no target value (the actor goal's baseline has no value) "
+        "for {areas}",
+        "areas_without_latest": "no observed value ({sex}) up to {year} for {areas}",
+        "areas_without_population": "no population for {areas}",
     },
 }
 

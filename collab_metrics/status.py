@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +14,9 @@ from rich.table import Table
 
 from collab_metrics import areas
 from collab_metrics.assess import COLUMNS, assess
+from collab_metrics.contributions import Consistency, consistency
 from collab_metrics.framework import Framework
-from collab_metrics.labels import DIRECTION, SEX, STATUS, Language, number, percent
+from collab_metrics.labels import CONSISTENCY, DIRECTION, SEX, STATUS, Language, number, percent
 from collab_metrics.store import Store
 
 HEADERS = {
@@ -47,13 +49,24 @@ HEADERS = {
 }
 
 
-def load_status(fw: Framework, store_path: Path, as_of: int | None) -> tuple[pd.DataFrame, dict]:
-    """Assess the framework on the store's current data; also return the data vintage."""
+@dataclass(frozen=True, eq=False)
+class StatusReport:
+    """Everything `collab status` shows: goal rows, consistency per shared goal, data used."""
+
+    rows: pd.DataFrame
+    consistency: list[Consistency]
+    vintage: dict
+    as_of: int | None
+
+
+def load_status(fw: Framework, store_path: Path, as_of: int | None) -> StatusReport:
+    """Assess the framework on the store's current data."""
     series = {fw.series_id(i.id) for i in fw.indicators}
     with Store.open(store_path, read_only=True) as store:
         observations = store.current(indicators=sorted(series))
         vintage = store.vintage(sorted(series))
-    return assess(fw, observations, as_of), vintage
+    checks = [consistency(fw, observations, g.id, as_of=as_of) for g in fw.shared_goals]
+    return StatusReport(assess(fw, observations, as_of), checks, vintage, as_of)
 
 
 def stable(result: pd.DataFrame) -> pd.DataFrame:
@@ -61,13 +74,28 @@ def stable(result: pd.DataFrame) -> pd.DataFrame:
     return result.loc[:, list(COLUMNS)]
 
 
-def to_json(result: pd.DataFrame, vintage: dict, as_of: int | None) -> str:
-    """JSON with the data used and one object per row (NaN as null)."""
+def to_json(report: StatusReport) -> str:
+    """JSON with the data used, one object per row and the consistency checks (NaN: null)."""
     rows = [
         {key: _plain(value) for key, value in row.items()}
-        for row in stable(result).to_dict(orient="records")
+        for row in stable(report.rows).to_dict(orient="records")
     ]
-    return json.dumps({"as_of": as_of, "data": vintage, "rows": rows}, ensure_ascii=False, indent=2)
+    checks = [
+        {
+            "goal": c.goal,
+            "sex": c.sex,
+            "verdict": c.verdict,
+            "reason": c.reason,
+            "required_change_percent": _plain(c.required_change_percent),
+            "implied_change_percent": _plain(c.implied_change_percent),
+            "gap_percentage_points": _plain(c.gap_percentage_points),
+            "coverage": _plain(c.coverage),
+            "uncovered": list(c.uncovered),
+        }
+        for c in report.consistency
+    ]
+    document = {"as_of": report.as_of, "data": report.vintage, "rows": rows, "consistency": checks}
+    return json.dumps(document, ensure_ascii=False, indent=2)
 
 
 def _plain(value: Any) -> Any:
@@ -97,11 +125,12 @@ def data_statement(vintage: dict, language: Language) -> str:
     return f"{lead}: " + ", ".join(parts) if parts else f"{lead}: –"
 
 
-def table(fw: Framework, result: pd.DataFrame, vintage: dict, as_of: int | None) -> Table:
+def table(fw: Framework, report: StatusReport) -> Table:
     """The status table for the screen, in the framework's language."""
     language: Language = fw.collaboration.language
+    result, as_of = report.rows, report.as_of
     title = fw.collaboration.name + (f" ({as_of})" if as_of else "")
-    grid = Table(title=title, caption=data_statement(vintage, language), show_lines=False)
+    grid = Table(title=title, caption=data_statement(report.vintage, language))
     # Goal, area and note may wrap; numbers and status words must stay whole.
     for position, header in enumerate(HEADERS[language]):
         grid.add_column(header, no_wrap=position in (3, 4, 5, 6, 7, 9), overflow="fold")
@@ -134,6 +163,29 @@ def _value(value: float, period: str, unit: str, language: Language) -> str:
     return f"{number(value, language)} {unit} ({period})" if period else number(value, language)
 
 
-def print_table(fw: Framework, result: pd.DataFrame, vintage: dict, as_of: int | None) -> None:
-    """Print the status table to the terminal."""
-    Console(width=200).print(table(fw, result, vintage, as_of))
+def consistency_lines(fw: Framework, report: StatusReport) -> list[str]:
+    """One sentence per shared goal: do the actors' own targets add up?"""
+    language: Language = fw.collaboration.language
+    lines = []
+    for check in report.consistency:
+        text = f"{fw.goal(check.goal).title}: {CONSISTENCY[language][check.verdict]}"
+        if check.verdict == "cannot_assess":
+            text += f" ({check.reason})"
+        else:
+            implied = percent(check.implied_change_percent / 100, language)
+            required = percent(check.required_change_percent / 100, language)
+            text += (
+                f" (tillsammans {implied} mot målets {required})"
+                if language == "sv"
+                else f" (together {implied} against the target's {required})"
+            )
+        lines.append(text)
+    return lines
+
+
+def print_table(fw: Framework, report: StatusReport) -> None:
+    """Print the status table and the consistency verdicts to the terminal."""
+    console = Console(width=200)
+    console.print(table(fw, report))
+    for line in consistency_lines(fw, report):
+        console.print(line)
