@@ -56,6 +56,13 @@ def test_json_to_a_file_states_the_data_used(store: str, tmp_path: Path) -> None
     health = [r for r in document["rows"] if r["goal"] == "better-self-rated-health"]
     assert health[0]["reason"].startswith("metod: Liv & Hälsa")  # Värmland's survey method
     assert all(set(r) == set(COLUMNS) for r in document["rows"])
+    ohalsotal = next(c for c in document["consistency"] if c["goal"] == "lower-ohalsotal")
+    assert ohalsotal["verdict"] == "sufficient"  # all 16 municipalities aim for -15 %
+
+
+def test_table_ends_with_the_consistency_verdict(store: str) -> None:
+    result = run_cli("status", BLEKINGE, "--as-of", "2017", "--store", store)
+    assert "Aktörernas egna mål räcker till det gemensamma målet" in result.out
 
 
 def test_without_a_store_says_fetch_first(tmp_path: Path) -> None:
