@@ -673,3 +673,54 @@ def _reason(fw: Framework, row: _Row, panel: Any, language: Language) -> str:
 
 def _int(value: float) -> int | str:
     return "" if np.isnan(value) else int(value)
+
+
+def context_table(
+    fw: Framework, observations: pd.DataFrame, as_of: int | None = None
+) -> pd.DataFrame:
+    """How each shared goal's area moved against riket and its comparison areas.
+
+    Over the goal's own baseline -> latest years, per sex: the area's change in the
+    indicator's units (percentage points for shares) and in percent, the same for each
+    comparison area (declared, else riket and the area's region), and the differences, so
+    a steering group sees how much of its progress is the national trend.
+    """
+    obs = _usable(observations, as_of)
+    result = assess(fw, observations, as_of)
+    rows = []
+    for goal in fw.shared_goals:
+        series = fw.series_id(goal.indicator)
+        own_rows = result[(result["goal"] == goal.id) & (result["actor"] == "")]
+        comparisons = goal.comparison_areas or [areas.RIKET, areas.region_of(goal.area)]
+        for own in own_rows.itertuples(index=False):
+            if pd.isna(own.baseline_year) or pd.isna(own.latest_year):
+                continue
+            for other in dict.fromkeys(c for c in comparisons if c != goal.area):
+                values = obs[
+                    (obs["indicator"] == series) & (obs["area"] == other) & (obs["sex"] == own.sex)
+                ].set_index("period")["value"]
+                start = values.get(own.baseline_period, np.nan)
+                end = values.get(own.latest_period, np.nan)
+                rows.append(
+                    {
+                        "goal": goal.id,
+                        "sex": own.sex,
+                        "area": goal.area,
+                        "comparison_area": other,
+                        "from_period": own.baseline_period,
+                        "to_period": own.latest_period,
+                        "area_change": own.latest_value - own.baseline_value,
+                        "area_change_relative": own.latest_value / own.baseline_value - 1,
+                        "comparison_from": start,
+                        "comparison_to": end,
+                        "comparison_change": end - start,
+                        "comparison_change_relative": end / start - 1,
+                    }
+                )
+    table = pd.DataFrame(rows)
+    if not table.empty:
+        table["difference"] = table["area_change"] - table["comparison_change"]
+        table["difference_relative"] = (
+            table["area_change_relative"] - table["comparison_change_relative"]
+        )
+    return table

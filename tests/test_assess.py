@@ -14,7 +14,7 @@ import statsmodels.api as sm
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from collab_metrics.assess import PanelSpec, assess, assess_panel
+from collab_metrics.assess import PanelSpec, assess, assess_panel, context_table
 from collab_metrics.framework import load_framework
 from collab_metrics.sources.ddf import SnapshotRequest, read_snapshot
 
@@ -356,3 +356,14 @@ def test_as_of_ignores_later_periods(blekinge, blekinge_observations) -> None:
     pd.testing.assert_frame_equal(
         assess(blekinge, later, as_of=2017), assess(blekinge, blekinge_observations, 2017)
     )
+
+
+def test_context_table_against_riket_and_more(blekinge, blekinge_observations) -> None:
+    # Region Blekinge 14.19 -> 8.42 (-5.77 points, -40.7 %); riket 8.29 -> 5.15
+    # (-3.14 points, -37.9 %), 2013-2017.
+    table = context_table(blekinge, blekinge_observations, as_of=2017)
+    row = table[(table.sex == "total") & (table.comparison_area == "0000")].iloc[0]
+    assert row.area_change_relative == pytest.approx(-0.407, abs=5e-4)
+    assert row.comparison_change_relative == pytest.approx(-0.379, abs=5e-4)
+    assert row.difference == pytest.approx(-5.773 + 3.14, abs=0.01)
+    assert row.difference_relative == pytest.approx(-0.028, abs=5e-4)
