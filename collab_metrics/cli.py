@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from collab_metrics import __version__, areas
+from collab_metrics import __version__, areas, reporting
 from collab_metrics import fetch as fetching
 from collab_metrics import status as status_table
 from collab_metrics.framework import Framework, FrameworkError, load_framework
@@ -177,6 +177,58 @@ def status(
     click.echo(f"wrote {output}; {data_used}")
 
 
+@app.command()
+@click.argument("params", type=PARAMS)
+@click.option("--as-of", type=int, help="Use only periods up to this year.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("outputs"),
+    show_default=True,
+    help="Reports go to OUT/<collaboration>/<as-of or date>/.",
+)
+@click.option(
+    "--format",
+    "formats",
+    default="html,pdf,xlsx",
+    show_default=True,
+    help="Comma-separated: html, pdf, xlsx.",
+)
+@click.option("--jobs", type=int, help="Notebooks run in parallel (default: CPU cores).")
+@click.option(
+    "--store",
+    "store_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The DuckDB store (default data/store.duckdb, or COLLAB_STORE).",
+)
+def report(
+    params: Path,
+    as_of: int | None,
+    out_dir: Path,
+    formats: str,
+    jobs: int | None,
+    store_path: Path | None,
+) -> None:
+    """Render the joint report, the actor extracts and the baseline analysis for PARAMS."""
+    chosen = [f.strip() for f in formats.split(",") if f.strip()]
+    unknown = sorted(set(chosen) - set(reporting.FORMATS))
+    if unknown or not chosen:
+        raise UserError(f"unknown format {', '.join(unknown) or '(none)'}; use html, pdf, xlsx")
+    load_framework(params)  # bad input: exit 2 before anything runs
+    store_path = store_path or default_store_path()
+    if not store_path.exists():
+        raise UserError(f"no data in {store_path} yet; run: collab fetch {params}")
+    result = reporting.render(
+        params, store=store_path, out_dir=out_dir, as_of=as_of, formats=chosen, jobs=jobs
+    )
+    data_used = status_table.data_statement(result.manifest["data"], "en")
+    click.echo(f"report: {result.directory}")
+    click.echo(data_used)
+    if result.main_html is not None:
+        click.echo(f"open: {result.main_html}")
+
+
 @contextlib.contextmanager
 def _progress() -> Iterator[Callable[[str, int, int], None]]:
     """A progress bar per source on stderr (silent when stderr is not a terminal)."""
@@ -271,6 +323,11 @@ def main() -> None:
             raise
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
+    except reporting.ReportFailed as exc:
+        if debug:
+            raise
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
     except (FetchError, StoreError, SnapshotError) as exc:
         if debug:
             raise

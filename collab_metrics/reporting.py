@@ -1,0 +1,425 @@
+"""Render a collaboration's reports: papermill runs the notebooks, nbconvert and WeasyPrint
+export them, and the whole report moves into place only when everything succeeded.
+
+The executed notebooks are kept with the report as its audit trail. A report is built in a
+temporary directory beside its final place; a failing notebook is kept as
+`failed/<name>.ipynb`, the command fails, and the previous report is left untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.metadata
+import json
+import multiprocessing
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, Final, Literal
+
+import pandas as pd
+
+import collab_metrics
+from collab_metrics import areas
+from collab_metrics import status as status_table
+from collab_metrics.framework import Framework, load_framework
+from collab_metrics.labels import SEX, STATUS, Language
+
+KERNEL: Final = "collab-metrics"
+QUIET: Final = "--IPKernelApp.log_level=ERROR"
+TEMPLATES: Final = Path(__file__).resolve().parent / "templates"
+CELL_TIMEOUT: Final = 300  # seconds per notebook cell; a slow PDF chart is far below this
+Format = Literal["html", "pdf", "xlsx"]
+FORMATS: Final = ("html", "pdf", "xlsx")
+PACKAGES: Final = (
+    "collab-metrics",
+    "pandas",
+    "numpy",
+    "scipy",
+    "duckdb",
+    "matplotlib",
+    "papermill",
+    "nbconvert",
+    "weasyprint",
+    "openpyxl",
+    "pydantic",
+)
+
+
+class ReportFailed(Exception):
+    """A notebook or an export failed; the previous report is untouched."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """One notebook to execute: which template, with which parameters, written as `name`."""
+
+    name: str  # output path without suffix, e.g. "joint_followup" or "actors/karlshamn"
+    notebook: str  # template file in the notebooks directory
+    title: str
+    language: str
+    parameters: dict[str, Any]
+
+
+@dataclass
+class Report:
+    """What `render` produced."""
+
+    directory: Path
+    main_html: Path | None
+    manifest: dict[str, Any]
+    timings: list[dict[str, Any]] = field(default_factory=list)
+
+
+def default_notebooks_dir() -> Path:
+    """The notebooks beside the package (COLLAB_NOTEBOOKS overrides, e.g. for a fork)."""
+    configured = os.environ.get("COLLAB_NOTEBOOKS")
+    if configured:
+        return Path(configured)
+    return Path(collab_metrics.__file__).resolve().parents[1] / "notebooks"
+
+
+def ensure_kernel() -> str:
+    """Install the `collab-metrics` Jupyter kernel into this environment if it is missing.
+
+    papermill is given this explicit kernel name, so reports always run with the
+    interpreter that has collab_metrics installed, whatever other kernels exist. The
+    kernel logs only errors: its start-up warnings would otherwise reach the user.
+    """
+    from ipykernel.kernelspec import install
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    manager = KernelSpecManager()
+    try:
+        spec = manager.get_kernel_spec(KERNEL)
+    except NoSuchKernel:
+        spec = None
+    if spec is None or QUIET not in spec.argv:
+        path = Path(install(kernel_name=KERNEL, display_name="collab-metrics", prefix=sys.prefix))
+        kernel_json = path / "kernel.json"
+        document = json.loads(kernel_json.read_text(encoding="utf-8"))
+        document["argv"].append(QUIET)
+        kernel_json.write_text(json.dumps(document, indent=1), encoding="utf-8")
+    return KERNEL
+
+
+def plan(
+    fw: Framework, params: Path, store: Path, as_of: int | None, previous: Path | None
+) -> list[Job]:
+    """The notebooks of a report: joint follow-up, baseline analysis, one extract per actor."""
+    common = {
+        "params": str(params.resolve()),
+        "store": str(store.resolve()),
+        "as_of": as_of,
+        "previous": str(previous) if previous else None,
+    }
+    name = fw.collaboration.name
+    language = fw.collaboration.language
+    jobs = [
+        Job(
+            "joint_followup",
+            "joint_followup.ipynb",
+            _title("joint", name, language),
+            language,
+            common,
+        ),
+        Job(
+            "baseline_analysis",
+            "baseline_analysis.ipynb",
+            _title("baseline", name, language),
+            language,
+            common,
+        ),
+    ]
+    involved = {g.actor for g in fw.actor_goals} | {a.actor for a in fw.assessments}
+    involved |= {a.actor for a in fw.actions}
+    for actor in fw.actors:
+        if actor.id in involved:
+            jobs.append(
+                Job(
+                    f"actors/{actor.id}",
+                    "actor_followup.ipynb",
+                    f"{actor.name}: {_title('actor', name, language)}",
+                    language,
+                    {**common, "actor": actor.id},
+                )
+            )
+    return jobs
+
+
+def _title(kind: str, name: str, language: Language) -> str:
+    words = {
+        "sv": {
+            "joint": "gemensam uppföljning",
+            "baseline": "nulägesanalys",
+            "actor": "uppföljning",
+        },
+        "en": {"joint": "joint follow-up", "baseline": "baseline analysis", "actor": "follow-up"},
+    }
+    return (
+        f"{name} – {words[language][kind]}"
+        if kind != "actor"
+        else f"{words[language][kind]}, {name}"
+    )
+
+
+def render(
+    params: Path,
+    *,
+    store: Path,
+    out_dir: Path,
+    as_of: int | None = None,
+    formats: Sequence[Format] = FORMATS,
+    jobs: int | None = None,
+    notebooks_dir: Path | None = None,
+    today: date | None = None,
+) -> Report:
+    """Execute and export every notebook of the report, then move it into place.
+
+    Output: `out_dir/<collaboration>/<as-of year or date>/` with the HTML/PDF reports, the
+    executed notebooks, `status.json`, `status.xlsx` and `manifest.json`.
+    """
+    fw = load_framework(params)
+    notebooks_dir = notebooks_dir or default_notebooks_dir()
+    label = str(as_of) if as_of is not None else (today or date.today()).isoformat()
+    home = out_dir / fw.collaboration.id
+    target = home / label
+    home.mkdir(parents=True, exist_ok=True)
+    previous = _previous_status(home, exclude=target)
+    work_plan = plan(fw, params, store, as_of, previous)
+    ensure_kernel()
+    building = Path(tempfile.mkdtemp(prefix=".building-", dir=home))
+    try:
+        timings = _execute(work_plan, building, notebooks_dir, formats, home, jobs)
+        report = status_table.load_status(fw, store, as_of)
+        (building / "status.json").write_text(status_table.to_json(report), encoding="utf-8")
+        if "xlsx" in formats:
+            write_workbook(fw, report, building / "status.xlsx")
+        manifest = _manifest(fw, params, report.vintage, as_of, timings, building, previous)
+        (building / "manifest.json").write_text(
+            json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8"
+        )
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    _move_into_place(building, target)
+    main_html = target / "joint_followup.html"
+    return Report(target, main_html if main_html.exists() else None, manifest, timings)
+
+
+def _previous_status(home: Path, exclude: Path) -> Path | None:
+    """The newest earlier report's status.json, for "what changed since the last report"."""
+    candidates = [
+        d / "status.json"
+        for d in home.iterdir()
+        if d.is_dir() and not d.name.startswith(".") and d != exclude and d.name != "failed"
+    ]
+    found = [c for c in candidates if c.exists()]
+    return max(found, key=lambda p: p.stat().st_mtime) if found else None
+
+
+def _execute(
+    work_plan: list[Job],
+    building: Path,
+    notebooks_dir: Path,
+    formats: Sequence[Format],
+    home: Path,
+    jobs: int | None,
+) -> list[dict[str, Any]]:
+    """Run every job, in parallel processes when there is more than one core to use."""
+    workers = min(jobs or os.cpu_count() or 1, len(work_plan))
+    arguments = [(job, building, notebooks_dir, tuple(formats)) for job in work_plan]
+    if workers <= 1:
+        outcomes = [_run_job(*a) for a in arguments]
+    else:
+        # spawn: workers must not inherit the parent's open DuckDB or HTTP state.
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            outcomes = list(pool.map(_run_job_safely, arguments))
+    failures = [o for o in outcomes if "error" in o]
+    if failures:
+        failed_dir = home / "failed"
+        failed_dir.mkdir(exist_ok=True)
+        for failure in failures:
+            kept = failed_dir / f"{failure['name'].replace('/', '--')}.ipynb"
+            if failure.get("notebook") and Path(failure["notebook"]).exists():
+                shutil.copyfile(failure["notebook"], kept)
+        first = failures[0]
+        raise ReportFailed(
+            f"notebook {first['name']} failed: {first['error']} (kept in {failed_dir}); "
+            "the previous report is untouched"
+        )
+    return outcomes
+
+
+def _run_job_safely(arguments: tuple[Job, Path, Path, tuple[str, ...]]) -> dict[str, Any]:
+    return _run_job(*arguments)
+
+
+def _run_job(
+    job: Job, building: Path, notebooks_dir: Path, formats: tuple[str, ...]
+) -> dict[str, Any]:
+    """Execute one notebook with papermill and export it; failures are returned, not raised."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    executed = building / "notebooks" / f"{job.name}.ipynb"
+    executed.parent.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    try:
+        papermill.execute_notebook(
+            str(notebooks_dir / job.notebook),
+            str(executed),
+            parameters=job.parameters,
+            kernel_name=KERNEL,
+            language="python",
+            execution_timeout=CELL_TIMEOUT,
+            progress_bar=False,
+            log_output=False,
+            cwd=str(notebooks_dir),
+        )
+    except PapermillExecutionError as exc:
+        return {"name": job.name, "notebook": str(executed), "error": f"{exc.ename}: {exc.evalue}"}
+    except Exception as exc:  # a kernel that dies or a missing notebook: report, don't crash
+        return {
+            "name": job.name,
+            "notebook": str(executed),
+            "error": f"{type(exc).__name__}: {exc}",
+        }
+    executed_at = time.perf_counter()
+    outputs = export(executed, building / job.name, job.title, job.language, formats)
+    return {
+        "name": job.name,
+        "notebook": job.notebook,
+        "execute_seconds": round(executed_at - started, 2),
+        "export_seconds": round(time.perf_counter() - executed_at, 2),
+        "outputs": [str(p.relative_to(building)) for p in outputs],
+    }
+
+
+def export(
+    notebook: Path, stem: Path, title: str, language: str, formats: Sequence[str]
+) -> list[Path]:
+    """The executed notebook as self-contained HTML (outputs only) and, if asked, PDF."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    node = nbformat.read(notebook, as_version=4)
+    exporter = HTMLExporter(template_name="collab", extra_template_basedirs=[str(TEMPLATES)])
+    resources = {
+        "report": {
+            "title": title,
+            "language": language,
+            "version": collab_metrics.__version__,
+            "css": (TEMPLATES / "collab" / "report.css").read_text(encoding="utf-8"),
+        }
+    }
+    html, _ = exporter.from_notebook_node(node, resources=resources)
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    written = []
+    if "html" in formats or "pdf" in formats:
+        html_path = stem.with_suffix(".html")
+        html_path.write_text(html, encoding="utf-8")
+        written.append(html_path)
+    if "pdf" in formats:
+        from weasyprint import HTML
+
+        pdf_path = stem.with_suffix(".pdf")
+        HTML(string=html, base_url=str(stem.parent)).write_pdf(pdf_path)
+        written.append(pdf_path)
+    return written
+
+
+def write_workbook(fw: Framework, report: status_table.StatusReport, path: Path) -> None:
+    """An Excel workbook of the status table, the consistency checks and the data used."""
+    language: Language = fw.collaboration.language
+    rows = status_table.stable(report.rows).copy()
+    rows.insert(1, "goal_title", [fw.goal(g).title for g in rows["goal"]])
+    rows.insert(4, "area_name", [areas.get(a).name for a in rows["area"]])
+    rows["status_words"] = [STATUS[language][s] for s in rows["status"]]
+    rows["sex"] = [SEX[language][s] for s in rows["sex"]]
+    checks = pd.DataFrame(
+        [
+            {
+                "goal": c.goal,
+                "verdict": c.verdict,
+                "required_change_percent": c.required_change_percent,
+                "implied_change_percent": c.implied_change_percent,
+                "gap_percentage_points": c.gap_percentage_points,
+                "coverage": c.coverage,
+                "uncovered": ", ".join(areas.get(a).name for a in c.uncovered),
+                "reason": c.reason,
+            }
+            for c in report.consistency
+        ]
+    )
+    sheets = {
+        "Status": rows,
+        "Samstämmighet" if language == "sv" else "Consistency": checks,
+    }
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        for name, frame in sheets.items():
+            frame.to_excel(writer, sheet_name=name, index=False, freeze_panes=(1, 0))
+            sheet = writer.sheets[name]
+            for column in sheet.columns:
+                width = max(len(str(c.value or "")) for c in column[:200])
+                sheet.column_dimensions[column[0].column_letter].width = min(max(10, width + 2), 60)
+
+
+def _manifest(
+    fw: Framework,
+    params: Path,
+    vintage: dict[str, Any],
+    as_of: int | None,
+    timings: list[dict[str, Any]],
+    building: Path,
+    previous: Path | None,
+) -> dict[str, Any]:
+    """What this report rests on: framework version, data vintage, software, timings."""
+    outputs = sorted(p for p in building.rglob("*") if p.is_file())
+    return {
+        "collaboration": fw.collaboration.id,
+        "name": fw.collaboration.name,
+        "language": fw.collaboration.language,
+        "as_of": as_of,
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "framework": {"path": str(params.resolve()), "sha256": fw.sha256},
+        "data": vintage,
+        "previous_report": str(previous.parent) if previous else None,
+        "packages": {name: _version(name) for name in PACKAGES},
+        "notebooks": timings,
+        "outputs": [
+            {
+                "path": str(p.relative_to(building)),
+                "bytes": p.stat().st_size,
+                "sha256": hashlib.sha256(p.read_bytes()).hexdigest(),
+            }
+            for p in outputs
+            if p.name != "manifest.json"
+        ],
+    }
+
+
+def _version(package: str) -> str | None:
+    with contextlib.suppress(importlib.metadata.PackageNotFoundError):
+        return importlib.metadata.version(package)
+    return None
+
+
+def _move_into_place(building: Path, target: Path) -> None:
+    """Replace `target` by `building` so that a reader sees the old or the new report whole."""
+    if not target.exists():
+        building.rename(target)
+        return
+    retired = target.with_name(f".replaced-{target.name}-{os.getpid()}")
+    target.rename(retired)
+    building.rename(target)
+    shutil.rmtree(retired, ignore_errors=True)

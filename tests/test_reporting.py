@@ -1,0 +1,122 @@
+"""The report pipeline with SYNTHETIC notebooks: papermill really executes them, the
+output moves into place only when everything succeeded, and a failure keeps the previous
+report and the failing notebook. The real report content is tested in test_report_e2e.py."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+from helpers import run_cli
+from nbformat.v4 import new_code_cell, new_notebook
+
+from collab_metrics import reporting
+
+REPO = Path(__file__).resolve().parent.parent
+BLEKINGE = str(REPO / "params" / "blekinge-unga-lyfter.yaml")
+META = {"kernelspec": {"name": "collab-metrics", "display_name": "collab-metrics"}}
+
+
+def _notebook(body: str) -> nbformat.NotebookNode:
+    parameters = new_code_cell(
+        'params = ""\nstore = ""\nas_of = None\nprevious = None\nactor = None'
+    )
+    parameters.metadata["tags"] = ["parameters"]
+    return new_notebook(cells=[parameters, new_code_cell(body)], metadata=META)
+
+
+SHOW = (
+    "from IPython.display import HTML, display\n"
+    "import html\n"
+    'display(HTML("<h1>Synthetic</h1><p>actor: " + html.escape(str(actor)) + "</p>"))\n'
+    'print("stdout is not part of the report")'
+)
+
+
+@pytest.fixture
+def notebooks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A notebooks directory with three SYNTHETIC notebooks that display a little HTML."""
+    directory = tmp_path / "notebooks"
+    directory.mkdir()
+    for name in ("joint_followup", "baseline_analysis", "actor_followup"):
+        nbformat.write(_notebook(SHOW), directory / f"{name}.ipynb")
+    monkeypatch.setenv("COLLAB_NOTEBOOKS", str(directory))
+    return directory
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("store") / "store.duckdb"
+    assert run_cli("fetch", BLEKINGE, "--offline", "--store", str(path)).code == 0
+    return path
+
+
+def _snapshot(directory: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(directory)): p.read_bytes() for p in directory.rglob("*") if p.is_file()
+    }
+
+
+def test_a_report_has_outputs_notebooks_and_a_manifest(
+    notebooks: Path, store: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "outputs"
+    result = run_cli(
+        "report", BLEKINGE, "--as-of", "2017", "--store", str(store), "--out", str(out),
+        "--format", "html,xlsx",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    report = out / "blekinge-unga-lyfter" / "2017"
+    html = (report / "joint_followup.html").read_text(encoding="utf-8")
+    assert "<h1>Synthetic</h1>" in html
+    assert "stdout is not part of the report" not in html and "display(HTML" not in html
+    assert '<html lang="sv">' in html
+    assert (report / "actors" / "karlshamn.html").exists()
+    assert (report / "notebooks" / "joint_followup.ipynb").exists()  # the audit trail
+    assert not list(report.rglob("*.pdf"))
+    manifest = json.loads((report / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["as_of"] == 2017
+    assert len(manifest["framework"]["sha256"]) == 64
+    assert manifest["data"]["sources"]["ddf"]["last_fetch_at"].startswith("2024-08-30")
+    assert manifest["packages"]["papermill"]
+    assert {n["name"] for n in manifest["notebooks"]} >= {"joint_followup", "actors/karlshamn"}
+    assert all(n["execute_seconds"] > 0 for n in manifest["notebooks"])
+    assert f"open: {report / 'joint_followup.html'}" in result.out
+
+
+def test_a_failing_notebook_keeps_the_previous_report(
+    notebooks: Path, store: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "outputs"
+    args = ("report", BLEKINGE, "--as-of", "2017", "--store", str(store), "--out", str(out))
+    assert run_cli(*args, "--format", "html").code == 0
+    report = out / "blekinge-unga-lyfter" / "2017"
+    before = _snapshot(report)
+
+    nbformat.write(
+        _notebook("raise RuntimeError('synthetic failure')"), notebooks / "joint_followup.ipynb"
+    )
+    result = run_cli(*args, "--format", "html")
+    assert result.code == 1
+    assert "joint_followup failed: RuntimeError: synthetic failure" in result.err
+    assert "Traceback" not in result.err
+    assert _snapshot(report) == before, "the previous report must be untouched"
+    kept = out / "blekinge-unga-lyfter" / "failed" / "joint_followup.ipynb"
+    assert "synthetic failure" in kept.read_text(encoding="utf-8")
+    leftovers = [p.name for p in (out / "blekinge-unga-lyfter").iterdir() if p.name.startswith(".")]
+    assert leftovers == [], "no half-built report may remain"
+
+
+def test_unknown_format_is_bad_input(store: Path, tmp_path: Path) -> None:
+    result = run_cli("report", BLEKINGE, "--store", str(store), "--format", "docx")
+    assert result.code == 2 and "unknown format docx" in result.err
+
+
+def test_the_kernel_is_installed_quietly() -> None:
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    assert reporting.ensure_kernel() == reporting.KERNEL
+    spec = KernelSpecManager().get_kernel_spec(reporting.KERNEL)
+    assert reporting.QUIET in spec.argv
