@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format clean
+.PHONY: demo test lab format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,9 +14,17 @@ $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# The Blekinge demo report: live APIs when reachable, else the offline snapshot (it says which).
 demo: $(STAMP)
 	$(BIN)/collab validate params/blekinge-unga-lyfter.yaml
-	$(BIN)/collab validate params/varmland-nya-perspektiv.yaml
+	$(BIN)/collab fetch params/blekinge-unga-lyfter.yaml
+	$(BIN)/collab report params/blekinge-unga-lyfter.yaml
+
+# JupyterLab on the notebooks, with the package's own kernel.
+lab: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test,lab]'
+	$(BIN)/python -c "from collab_metrics.reporting import ensure_kernel; ensure_kernel()"
+	$(BIN)/jupyter lab --notebook-dir=notebooks
 
 test: $(STAMP)
 	$(BIN)/ruff check .

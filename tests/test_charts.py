@@ -1,0 +1,317 @@
+"""Charts: real PNGs from the real offline snapshot and the two demo frameworks, alt texts
+with the key numbers in the report's number format, HTML that escapes user text, both
+languages, and no figure (or memory) left behind after many charts."""
+
+from __future__ import annotations
+
+import gc
+import io
+import re
+from pathlib import Path
+
+import matplotlib
+import matplotlib.image
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from collab_metrics import charts, labels
+from collab_metrics.assess import assess
+from collab_metrics.framework import FileIndicator, Framework, KoladaIndicator, load_framework
+from collab_metrics.sources.ddf import SnapshotRequest, read_snapshot
+from collab_metrics.sources.files import read_actor_file
+
+REPO = Path(__file__).resolve().parent.parent
+HALVING = "halve-youth-unemployment"
+BLEKINGE_AREAS = ["0000", "0010", "1060", "1080", "1081", "1082", "1083"]
+
+
+def observations(fw: Framework, shared_data: Path) -> pd.DataFrame:
+    """Every series of a framework, all areas: Kolada's from the real offline snapshot,
+    the actors' own from their real files."""
+    requests = [
+        SnapshotRequest(fw.series_id(i.id), i.query.kpi)
+        for i in fw.indicators
+        if isinstance(i, KoladaIndicator)
+    ]
+    frames = [read_snapshot(requests, root=shared_data / "kolada-ddf").frame]
+    frames += [
+        read_actor_file(i.query, data_dir=shared_data, indicator=fw.series_id(i.id)).frame
+        for i in fw.indicators
+        if isinstance(i, FileIndicator)
+    ]
+    return pd.concat(frames, ignore_index=True)
+
+
+@pytest.fixture(scope="module")
+def blekinge() -> Framework:
+    return load_framework(REPO / "params" / "blekinge-unga-lyfter.yaml")
+
+
+@pytest.fixture(scope="module")
+def varmland() -> Framework:
+    return load_framework(REPO / "params" / "varmland-nya-perspektiv.yaml")
+
+
+@pytest.fixture(scope="module")
+def blekinge_obs(blekinge: Framework, shared_data: Path) -> pd.DataFrame:
+    return observations(blekinge, shared_data)
+
+
+@pytest.fixture(scope="module")
+def varmland_obs(varmland: Framework, shared_data: Path) -> pd.DataFrame:
+    return observations(varmland, shared_data)
+
+
+@pytest.fixture(scope="module")
+def blekinge_2017(blekinge: Framework, blekinge_obs: pd.DataFrame) -> pd.DataFrame:
+    return assess(blekinge, blekinge_obs, as_of=2017)
+
+
+@pytest.fixture(scope="module")
+def varmland_result(varmland: Framework, varmland_obs: pd.DataFrame) -> pd.DataFrame:
+    return assess(varmland, varmland_obs)
+
+
+def assert_valid_png(chart: charts.Chart) -> np.ndarray:
+    """A real PNG of the promised size, not blank; returns the decoded pixels."""
+    assert chart.png.startswith(b"\x89PNG\r\n\x1a\n")
+    pixels = matplotlib.image.imread(io.BytesIO(chart.png), format="png")
+    height, width = pixels.shape[:2]
+    assert (width, height) == (
+        round(chart.width * charts.DPI),
+        round(chart.height * charts.DPI),
+    )
+    assert (pixels != pixels[0, 0]).any(), "the chart is blank: one colour only"
+    return pixels
+
+
+def has_colour(pixels: np.ndarray, hex_colour: str) -> bool:
+    """Whether some pixel has (almost) exactly this colour."""
+    rgb = np.array(matplotlib.colors.to_rgb(hex_colour))
+    return bool((np.abs(pixels[..., :3] - rgb).max(axis=-1) < 0.02).any())
+
+
+# --- the goal chart --------------------------------------------------------------------
+
+
+def test_goal_chart_blekinge_as_of_2017(blekinge, blekinge_obs, blekinge_2017) -> None:
+    chart = charts.goal_chart(blekinge, blekinge_obs, HALVING, blekinge_2017, as_of=2017)
+    pixels = assert_valid_png(chart)
+    # The area, women, men in their Okabe-Ito colours; the chart fits the A4 text width.
+    for colour in ("blue", "vermillion", "bluish_green"):
+        assert has_colour(pixels, charts.OKABE_ITO[colour])
+    assert chart.width == charts.WIDTH
+    # 14.19 % (2013) -> 8.42 % (2017); the target is half of 14.19 = 7.10 %.
+    assert chart.alt.startswith("Linjediagram: Arbetslöshet 16-24 år")
+    assert "i Region Blekinge föll från 14,2\u00a0% 2013 till 8,4\u00a0% 2017" in chart.alt
+    assert "Målet är 7,1\u00a0% år 2017" in chart.alt
+    assert labels.STATUS["sv"]["acceleration_needed"] in chart.alt
+    assert "Kvinnor föll från 12,8\u00a0% 2013 till 7,1\u00a0% 2017" in chart.alt
+    assert "Riket föll från 8,3\u00a0% 2013 till 5,1\u00a0% 2017" in chart.alt
+    assert not re.search(r"\d\.\d", chart.alt), "Swedish text has decimal commas"
+    assert "2018" not in chart.alt and "Prognos" not in chart.alt  # the target year passed
+    assert chart.caption.startswith("Halvera ungdomsarbetslösheten i Blekinge.")
+    assert chart.caption.endswith("Källa: Kolada (RKA).")
+
+
+def test_goal_chart_draws_only_periods_up_to_as_of(blekinge, blekinge_obs, blekinge_2017) -> None:
+    until_2017 = blekinge_obs[blekinge_obs["period"].astype(int) <= 2017]
+    everything = charts.goal_chart(blekinge, blekinge_obs, HALVING, blekinge_2017, as_of=2017)
+    cut = charts.goal_chart(blekinge, until_2017, HALVING, blekinge_2017, as_of=2017)
+    assert everything.png == cut.png
+    assert everything.alt == cut.alt
+
+
+def test_goal_chart_with_forecast_varmland(varmland, varmland_obs, varmland_result) -> None:
+    chart = charts.goal_chart(varmland, varmland_obs, "lower-ohalsotal", varmland_result)
+    assert_valid_png(chart)
+    row = varmland_result.query("goal == 'lower-ohalsotal' and sex == 'total'").iloc[0]
+    value = labels.number(row.forecast_value, "sv")
+    low, high = labels.number(row.forecast_low, "sv"), labels.number(row.forecast_high, "sv")
+    assert f"Prognos för 2025: {value}\u00a0dagar (80 % prognosintervall {low}–{high})" in (
+        chart.alt
+    )
+    assert "föll från 29,6\u00a0dagar 2017 till 27,0\u00a0dagar 2022" in chart.alt
+    assert "Målet är 25,2\u00a0dagar år 2025" in chart.alt
+    assert "prognosintervall" in chart.caption
+
+
+def test_goal_chart_names_the_method_note(varmland, varmland_obs, varmland_result) -> None:
+    chart = charts.goal_chart(varmland, varmland_obs, "better-self-rated-health", varmland_result)
+    assert_valid_png(chart)
+    assert "Metod: Liv & Hälsa" in chart.caption
+    assert "Målet är 75,0\u00a0% år 2025" in chart.alt
+
+
+def test_goal_chart_of_a_monthly_measure(varmland, varmland_obs, varmland_result) -> None:
+    chart = charts.goal_chart(varmland, varmland_obs, "region-ohalsotal-monthly", varmland_result)
+    assert_valid_png(chart)
+    assert "steg från 27,5\u00a0dagar jan 2024 till 27,9\u00a0dagar sep 2024" in chart.alt
+    assert "Inget mål (bara riktning); riktning: Försämras." in chart.alt
+    assert "jan 2024–sep 2024" in chart.caption
+    assert chart.caption.endswith("Källa: Region Värmland (egen fil).")
+
+
+def test_goal_chart_says_why_it_cannot_be_assessed(blekinge, blekinge_obs) -> None:
+    result = assess(blekinge, blekinge_obs, as_of=2013)
+    chart = charts.goal_chart(blekinge, blekinge_obs, HALVING, result, as_of=2013)
+    assert_valid_png(chart)
+    assert "i Region Blekinge var 14,2\u00a0% 2013." in chart.alt
+    assert "status: Kan inte bedömas: färre än två mätpunkter" in chart.alt
+
+
+def test_goal_chart_in_english(blekinge, blekinge_obs, blekinge_2017) -> None:
+    chart = charts.goal_chart(
+        blekinge, blekinge_obs, HALVING, blekinge_2017, language="en", as_of=2017
+    )
+    assert_valid_png(chart)
+    assert chart.alt.startswith("Line chart: ")
+    assert "in Region Blekinge fell from 14.2% in 2013 to 8.4% in 2017" in chart.alt
+    assert "The target is 7.1% by 2017" in chart.alt
+    assert labels.STATUS["en"]["acceleration_needed"] in chart.alt
+    assert "Sweden fell from 8.3% in 2013 to 5.1% in 2017" in chart.alt
+    assert chart.caption.endswith("Source: Kolada (RKA).")
+
+
+# --- sparkline, small multiples, distribution, gap -------------------------------------
+
+
+def test_sparkline(blekinge, blekinge_obs, blekinge_2017) -> None:
+    chart = charts.sparkline(blekinge, blekinge_obs, HALVING, blekinge_2017)
+    assert_valid_png(chart)
+    assert (chart.width, chart.height) == (1.2, 0.35)
+    assert (
+        chart.alt == "Minidiagram: från 14,2\u00a0% 2013 till 8,4\u00a0% 2017; mål 7,1\u00a0% 2017"
+    )
+    assert chart.caption == "" and "<figcaption>" not in chart.html()
+
+
+def test_actor_small_multiples_blekinge(blekinge, blekinge_obs, blekinge_2017) -> None:
+    chart = charts.actor_small_multiples(blekinge, blekinge_obs, HALVING, blekinge_2017, as_of=2017)
+    assert_valid_png(chart)
+    for goal in blekinge.actor_goals:
+        assert blekinge.actor(goal.actor).name in chart.alt
+    # Karlskrona: 12.71 % (2013) -> 6.84 % (2017), target 6.36 %; status in words.
+    assert (
+        "Karlskrona kommun: från 12,7\u00a0% 2013 till 6,8\u00a0% 2017, mål 6,4\u00a0% 2017; "
+        "Framsteg men behöver öka takten." in chart.alt
+    )
+    # Region Blekinge's goal is on another indicator, and says so.
+    assert "Region Blekinge (Invånare 16-24 år som varken arbetar eller studerar)" in chart.alt
+
+
+def test_actor_small_multiples_varmland(varmland, varmland_obs, varmland_result) -> None:
+    chart = charts.actor_small_multiples(varmland, varmland_obs, "lower-ohalsotal", varmland_result)
+    assert_valid_png(chart)
+    assert chart.height > chart.width  # 17 panels in rows of four
+    assert "Munkfors kommun: från 32,6\u00a0dagar 2017 till 34,5\u00a0dagar 2022" in chart.alt
+    assert labels.STATUS["sv"]["moving_away"] in chart.alt
+    # The Region's monthly measure from its own file: months, no target, a direction.
+    assert (
+        "Region Värmland (Ohälsotal per månad (Försäkringskassan)): från 27,5\u00a0dagar "
+        "jan 2024 till 27,9\u00a0dagar sep 2024; Inget mål (bara riktning): Försämras."
+    ) in chart.alt
+
+
+def test_distribution_over_all_municipalities(blekinge, blekinge_obs) -> None:
+    chart = charts.distribution_chart(
+        blekinge, blekinge_obs, "youth-unemployment", 2013, ["1080", "1082", "0010"]
+    )
+    assert_valid_png(chart)
+    assert "2013 i 290 kommuner" in chart.alt
+    assert "Riket: 8,3\u00a0%." in chart.alt
+    assert "Karlshamn 12,5\u00a0%; Karlskrona 12,7\u00a0%; Region Blekinge 14,2\u00a0%." in (
+        chart.alt
+    )
+    assert "mittenhälften" in chart.caption and "bara" not in chart.caption
+
+
+def test_distribution_says_when_only_the_collaboration_is_in_the_store(
+    blekinge, blekinge_obs
+) -> None:
+    stored = blekinge_obs[blekinge_obs["area"].isin(BLEKINGE_AREAS)]
+    chart = charts.distribution_chart(
+        blekinge, stored, "youth-unemployment", 2013, BLEKINGE_AREAS[1:], language="en"
+    )
+    assert_valid_png(chart)
+    partial = "The data hold only 5 of the country's 290 municipalities"
+    assert partial in chart.caption and partial in chart.alt
+    assert chart.alt.startswith("Dot chart: ")
+    assert "Olofström 17.8%." in chart.alt
+
+
+def test_gap_chart(varmland, varmland_obs) -> None:
+    chart = charts.gap_chart(varmland, varmland_obs, "ohalsotal", "0017")
+    assert_valid_png(chart)
+    # 2022: women 33.23, men 21.01 days; 2001: 55.7 and 37.2.
+    assert "2022 var värdet 33,2\u00a0dagar för kvinnor och 21,0\u00a0dagar för män" in chart.alt
+    assert "en skillnad på 12,2\u00a0dagar (kvinnor högre)" in chart.alt
+    assert "2001 var skillnaden 18,5\u00a0dagar; den har minskat." in chart.alt
+
+
+def test_gap_of_shares_is_in_percentage_points(blekinge, blekinge_obs) -> None:
+    chart = charts.gap_chart(
+        blekinge, blekinge_obs, "youth-unemployment", "0010", language="en", as_of=2017
+    )
+    assert_valid_png(chart)
+    assert "a gap of 2.4\u00a0percentage points (men higher)" in chart.alt
+    assert "2018" not in chart.alt
+
+
+# --- safety, formats, resources --------------------------------------------------------
+
+
+@pytest.fixture
+def hostile(tmp_path: Path) -> Framework:
+    """A SYNTHETIC copy of the Blekinge framework whose shared goal title is markup."""
+    text = (REPO / "params" / "blekinge-unga-lyfter.yaml").read_text(encoding="utf-8")
+    original = "    title: Halvera ungdomsarbetslösheten i Blekinge\n"
+    assert original in text
+    title = "    title: '<script>alert(1)</script> \"quoted\" & more'\n"
+    path = tmp_path / "hostile.yaml"
+    path.write_text(text.replace(original, title), encoding="utf-8")
+    return load_framework(path)
+
+
+def test_html_escapes_every_text(hostile, blekinge_obs) -> None:
+    result = assess(hostile, blekinge_obs, as_of=2017)
+    for chart in (
+        charts.goal_chart(hostile, blekinge_obs, HALVING, result, as_of=2017),
+        charts.actor_small_multiples(hostile, blekinge_obs, HALVING, result, as_of=2017),
+    ):
+        assert "<script>" in chart.caption  # the text itself is kept as written ...
+        page = chart.html()  # ... and escaped in HTML
+        assert "<script>" not in page
+        assert "&lt;script&gt;alert(1)&lt;/script&gt; &quot;quoted&quot; &amp; more" in page
+        assert page.startswith('<figure class="chart"><img src="data:image/png;base64,')
+        assert page.endswith("</figcaption></figure>")
+
+
+def test_tick_labels_use_the_report_number_format() -> None:
+    axis = Figure().add_subplot().yaxis
+    axis.axes.set_ylim(0, 25_000)
+    charts._value_axis(axis, "sv")
+    shown = [axis.get_major_formatter()(v, i) for i, v in enumerate(axis.get_majorticklocs())]
+    assert "10\u2009000" in shown and "0" in shown
+    axis.axes.set_ylim(-1.5, 1.5)
+    charts._value_axis(axis, "sv")
+    shown = [axis.get_major_formatter()(v, i) for i, v in enumerate(axis.get_majorticklocs())]
+    assert "−1,0" in shown and "0,0" in shown and "0,5" in shown
+
+
+def test_fifty_charts_leave_no_figure_and_no_style_behind(
+    blekinge, blekinge_obs, blekinge_2017
+) -> None:
+    font_size = matplotlib.rcParams["font.size"]
+    for i in range(50):
+        if i % 10 == 0:
+            charts.goal_chart(blekinge, blekinge_obs, HALVING, blekinge_2017, as_of=2017)
+        else:
+            charts.sparkline(blekinge, blekinge_obs, HALVING, blekinge_2017)
+    gc.collect()
+    assert plt.get_fignums() == []
+    assert not any(isinstance(o, Figure) for o in gc.get_objects())
+    assert matplotlib.rcParams["font.size"] == font_size
