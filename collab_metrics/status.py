@@ -65,7 +65,12 @@ def load_status(fw: Framework, store_path: Path, as_of: int | None) -> StatusRep
     with Store.open(store_path, read_only=True) as store:
         observations = store.current(indicators=sorted(series))
         vintage = store.vintage(sorted(series))
-    checks = [consistency(fw, observations, g.id, as_of=as_of) for g in fw.shared_goals]
+    # Weighing actors' targets needs a population base; goals without one are not checked.
+    checks = [
+        consistency(fw, observations, g.id, as_of=as_of)
+        for g in fw.shared_goals
+        if fw.indicator(g.indicator).population_base
+    ]
     return StatusReport(assess(fw, observations, as_of), checks, vintage, as_of)
 
 

@@ -1,0 +1,3177 @@
+"""The content of the reports, as language-aware HTML fragments.
+
+Each public function returns `Html` for one part of a report: the joint follow-up that the
+steering group reads (title page, summary, one section per shared goal, discussion
+questions, what changed, action plan, sources, method), one extract per actor and the
+baseline analysis (nulägesanalys). A notebook cell only displays what a function returns,
+so every word and number a reader sees is made here, where tests reach it.
+
+Safety: markup is built with `_el`, which escapes every plain string (titles, names,
+justifications and notes come from users' files) and inserts only `Html` as markup.
+Accessibility: a status is always an icon AND words, headings go h1 (document) > h2
+(section) > h3 (goal) > h4, tables have a caption and scoped header cells, and whatever a
+style sheet may colour carries a semantic class (`status status-on_track`), never a colour.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Final, TypeAlias
+
+import pandas as pd
+
+from collab_metrics import areas, charts, labels
+from collab_metrics.assess import (
+    ACCELERATION,
+    BASELINE_SLACK,
+    DIRECTION_BAND,
+    FORECAST_WINDOW,
+    INTERVAL,
+    LIMIT_EXPONENT,
+    MIN_FORECAST_POINTS,
+    ON_TRACK,
+    SHORT_TERM,
+    STATUSES,
+    Z_95,
+    assess,
+    context_table,
+)
+from collab_metrics.contributions import Consistency, consistency, shares_of_change
+from collab_metrics.framework import (
+    Action,
+    ActorGoal,
+    Assessment,
+    FileIndicator,
+    Framework,
+    KoladaIndicator,
+    PxWebIndicator,
+    SharedGoal,
+    load_framework,
+)
+from collab_metrics.labels import CONSISTENCY, DIRECTION, SEX, STATUS, Language
+from collab_metrics.sources import ddf
+from collab_metrics.sources.pxweb import SCB_URL
+from collab_metrics.store import Store
+
+# A women/men difference is "large" when the higher value exceeds the lower by more than
+# this share at the latest year; the report states the rule wherever it uses it.
+LARGE_GAP: Final = 0.20
+# Below this probability of reaching the target, the discussion asks what would speed up.
+LOW_CHANCE: Final = 0.5
+# What changed lists at most this many revised values; the rest are counted.
+MAX_REVISIONS: Final = 20
+
+# Shapes that stay distinct in black and white; U+FE0E asks for the text glyph, not an
+# emoji, so ✔ and ✖ print as plain black marks.
+STATUS_ICONS: Final = {
+    "achieved": "✔\ufe0e",
+    "on_track": "▲",
+    "acceleration_needed": "◆",
+    "limited_progress": "▼",
+    "moving_away": "✖\ufe0e",
+    "cannot_assess": "?",
+    "": "○",
+}
+CONSISTENCY_ICONS: Final = {
+    "sufficient": "✔\ufe0e",
+    "insufficient": "✖\ufe0e",
+    "cannot_assess": "?",
+}
+
+# The actors' own judgements and action statuses: words distinct from the statistical
+# status words, so the two signals are never mistaken for each other.
+JUDGEMENT: Final[dict[str, dict[str, str]]] = {
+    "sv": {
+        "on_track": "Målet bedöms nås",
+        "partly": "Målet bedöms delvis nås",
+        "not_on_track": "Målet bedöms inte nås",
+        "not_assessed": "Ingen bedömning gjord",
+    },
+    "en": {
+        "on_track": "Expects to reach the target",
+        "partly": "Expects to partly reach the target",
+        "not_on_track": "Does not expect to reach the target",
+        "not_assessed": "Not assessed",
+    },
+}
+ACTION_STATUS: Final[dict[str, dict[str, str]]] = {
+    "sv": {
+        "done": "Genomförd",
+        "started": "Påbörjad",
+        "not_started": "Ej påbörjad",
+        "delayed": "Försenad",
+        "removed": "Utgår",
+    },
+    "en": {
+        "done": "Done",
+        "started": "Started",
+        "not_started": "Not started",
+        "delayed": "Delayed",
+        "removed": "Removed",
+    },
+}
+MONTHS: Final = {
+    "sv": (
+        "januari",
+        "februari",
+        "mars",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "augusti",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+}
+SOURCE_NAMES: Final = {
+    "sv": {
+        "kolada": "Kolada (RKA)",
+        "ddf": "Kolada (RKA), offlineutdrag",
+        "file": "aktörernas egna filer",
+    },
+    "en": {
+        "kolada": "Kolada (RKA)",
+        "ddf": "Kolada (RKA), offline snapshot",
+        "file": "the actors' own files",
+    },
+}
+
+
+# Where a Kolada description names its source ("Källa: ...", sometimes without the colon).
+_SOURCE_MARK: Final = re.compile(r"\s*\bKälla\b:?\s*")
+
+# --- HTML building -------------------------------------------------------------------
+
+
+class Html:
+    """Markup that is safe to insert as is; a notebook's `display()` shows it as HTML."""
+
+    __slots__ = ("markup",)
+
+    def __init__(self, markup: str = "") -> None:
+        self.markup = markup
+
+    def __str__(self) -> str:
+        return self.markup
+
+    def _repr_html_(self) -> str:
+        return self.markup
+
+
+Content: TypeAlias = "Html | str | Sequence[Content] | None"
+
+
+def _render(content: Content) -> str:
+    """Plain strings escaped, `Html` as is, sequences joined, None as nothing."""
+    if content is None:
+        return ""
+    if isinstance(content, Html):
+        return content.markup
+    if isinstance(content, str):
+        return html.escape(content)
+    return "".join(_render(part) for part in content)
+
+
+_VOID: Final = frozenset({"br", "img", "hr", "wbr"})
+
+
+def _el(tag: str, *content: Content, cls: str | None = None, **attrs: str | None) -> Html:
+    """One element; `aria_hidden="true"` becomes `aria-hidden="true"`, None drops it."""
+    pairs = [("class", cls), *((key.replace("_", "-"), value) for key, value in attrs.items())]
+    text = "".join(f' {key}="{html.escape(value)}"' for key, value in pairs if value is not None)
+    if tag in _VOID:  # no end tag: a parser reads "</br>" as a second <br>
+        return Html(f"<{tag}{text}>")
+    return Html(f"<{tag}{text}>{_render(content)}</{tag}>")
+
+
+def _join(*content: Content) -> Html:
+    return Html(_render(content))
+
+
+def _tr(
+    header: Content,
+    cells: Sequence[Content],
+    *,
+    cls: str | None = None,
+    numeric: Iterable[int] = (),
+    scope: str = "row",
+) -> Html:
+    """A body row: a row header, then cells; `numeric` cell indices get class "num"."""
+    right = set(numeric)
+    return _el(
+        "tr",
+        _el("th", header, scope=scope),
+        [_el("td", cell, cls="num" if i in right else None) for i, cell in enumerate(cells)],
+        cls=cls,
+    )
+
+
+def _table(
+    caption: str, headers: Sequence[str], rows: Sequence[Html], cls: str, grouped: bool = False
+) -> Html:
+    """A table with a caption and column headers; `grouped` rows are whole <tbody> groups."""
+    head = _el("thead", _el("tr", [_el("th", h, scope="col") for h in headers]))
+    body = rows if grouped else _el("tbody", rows)
+    return _el("table", _el("caption", caption), head, body, cls=cls)
+
+
+def _labelled(name: str, detail: str) -> Content:
+    """A row header of two lines: a name and, smaller, what it is about."""
+    return [name, _el("br"), _el("span", detail, cls="detail")]
+
+
+def _chart(chart: charts.Chart) -> Html:
+    """A chart's figure: charts.Chart.html() escapes its alt text and caption itself."""
+    return Html(chart.html())
+
+
+def _status(code: str, language: Language) -> Html:
+    """A status as icon and words; the icon is hidden from screen readers (words suffice)."""
+    return _el(
+        "span",
+        _el("span", STATUS_ICONS[code], cls="status-icon", aria_hidden="true"),
+        " ",
+        STATUS[language][code],
+        cls=f"status status-{code or 'none'}",
+    )
+
+
+def _direction(code: str, language: Language) -> Html:
+    return _el("span", DIRECTION[language][code], cls=f"direction direction-{code}")
+
+
+def _verdict(verdict: str, language: Language) -> Html:
+    return _el(
+        "span",
+        _el("span", CONSISTENCY_ICONS[verdict], cls="consistency-icon", aria_hidden="true"),
+        " ",
+        CONSISTENCY[language][verdict],
+        cls=f"consistency consistency-{verdict}",
+    )
+
+
+def _judgement(code: str, language: Language) -> Html:
+    return _el("span", JUDGEMENT[language][code], cls=f"assessment assessment-{code}")
+
+
+def _action_status(code: str, language: Language) -> Html:
+    return _el("span", ACTION_STATUS[language][code], cls=f"action-status action-status-{code}")
+
+
+# --- words and numbers ---------------------------------------------------------------
+
+
+def _say(language: Language, sv: str, en: str) -> str:
+    return sv if language == "sv" else en
+
+
+def _missing(value: Any) -> bool:
+    if value is None or isinstance(value, str):
+        return value is None
+    return bool(pd.isna(value))
+
+
+def _date(value: date, language: Language) -> str:
+    """25 november 2026 / 25 November 2026."""
+    return f"{value.day} {MONTHS[language][value.month - 1]} {value.year}"
+
+
+def _period(period: str, language: Language) -> str:
+    """ "2017" as is, "2024-09" as "september 2024"."""
+    year, _, month = str(period).partition("-")
+    return f"{MONTHS[language][int(month) - 1]} {year}" if month else year
+
+
+def _value(value: Any, unit: str, language: Language) -> str:
+    """14,2 % / 26,9 dagar / 1 234 invånare; an en dash when missing."""
+    if _missing(value):
+        return "–"
+    text = labels.number(float(value), language, 0 if abs(value) >= 1000 else 1)
+    if unit.strip() == "%":
+        return f"{text}\u00a0%" if language == "sv" else f"{text}%"
+    return f"{text}\u00a0{unit}"
+
+
+def _range(low: float, high: float, unit: str, language: Language) -> str:
+    """22,3–25,4 dagar: the unit once, after the upper end."""
+    decimals = 0 if abs(high) >= 1000 else 1
+    return f"{labels.number(float(low), language, decimals)}–{_value(high, unit, language)}"
+
+
+def _value_cell(value: Any, period: Any, unit: str, language: Language) -> Content:
+    """A value with its period on a line of its own, to keep table columns narrow."""
+    if _missing(value):
+        return "–"
+    if _missing(period):
+        return _value(value, unit, language)
+    shown = f"({_period(str(period), language)})"
+    return [_value(value, unit, language), _el("br"), _el("span", shown, cls="period")]
+
+
+def _value_at(value: Any, period: Any, unit: str, language: Language) -> str:
+    """8,4 % (2017)."""
+    if _missing(value):
+        return "–"
+    shown = _value(value, unit, language)
+    return f"{shown} ({_period(str(period), language)})" if not _missing(period) else shown
+
+
+def _rate(fraction: Any, language: Language) -> str:
+    """A signed relative change: −12,2 %."""
+    return labels.percent(None if _missing(fraction) else float(fraction), language)
+
+
+def _share(fraction: Any, language: Language) -> str:
+    """A share or probability without decimals: 87 %."""
+    return labels.percent(None if _missing(fraction) else float(fraction), language, 0)
+
+
+def _points(value: float, language: Language) -> str:
+    """2,8 procentenheter (unsigned: the sentence says which way)."""
+    number = labels.number(abs(value), language)
+    return _say(language, f"{number} procentenheter", f"{number} percentage points")
+
+
+def _quote(text: str, language: Language) -> str:
+    return f"”{text}”" if language == "sv" else f"“{text}”"
+
+
+def _area(code: str, language: Language, start: bool = False) -> str:
+    """An area's name; riket in lower case inside a Swedish sentence."""
+    name = _say(language, "riket", "Sweden") if code == areas.RIKET else areas.get(code).name
+    return name[:1].upper() + name[1:] if start else name
+
+
+def _listing(items: Sequence[str], language: Language) -> str:
+    """a, b och c / a, b and c."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {_say(language, 'och', 'and')} {items[-1]}"
+
+
+def _sex_phrase(sex: str, language: Language) -> str:
+    return {
+        "total": _say(language, "för kvinnor och män tillsammans", "for women and men together"),
+        "women": _say(language, "för kvinnor", "for women"),
+        "men": _say(language, "för män", "for men"),
+    }[sex]
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _lower_first(text: str) -> str:
+    """A title inside a sentence: "Ohälsotal" -> "ohälsotal", but "NEET-andel" as is."""
+    return text if text[1:2].isupper() else text[:1].lower() + text[1:]
+
+
+# --- the context every section reads -------------------------------------------------
+
+
+@dataclass(eq=False)  # eq=False: DataFrame fields have no truth value
+class ReportContext:
+    """Everything the sections need: framework, data, assessment and what came before."""
+
+    fw: Framework
+    observations: pd.DataFrame  # Store.current() for the framework's series
+    result: pd.DataFrame  # assess() rows
+    consistency: dict[str, Consistency]  # shared goal id -> the total's consistency
+    context: pd.DataFrame  # context_table()
+    vintage: dict[str, Any]  # Store.vintage()
+    as_of: int | None
+    language: Language
+    previous: dict[str, Any] | None  # the previous report's status.json, or None
+    snapshot_dir: Path  # the offline Kolada snapshot, for KPI metadata
+    revisions: pd.DataFrame  # Store.revisions() for the framework's series
+    report_date: date = field(default_factory=date.today)
+
+    @property
+    def year(self) -> int | None:
+        """The follow-up year: `as_of`, else the latest year any goal has data for."""
+        if self.as_of is not None:
+            return self.as_of
+        latest = self.result["latest_year"].dropna()
+        return int(latest.max()) if len(latest) else None
+
+
+def load_context(
+    params: str | Path,
+    store: str | Path,
+    as_of: int | None = None,
+    language: Language | None = None,
+    previous: str | Path | None = None,
+    snapshot_dir: str | Path | None = None,
+) -> ReportContext:
+    """Read the framework and the store, assess every goal, and read the previous report.
+
+    `previous` is the previous report's status.json (as `collab_metrics.status.to_json`
+    writes it); it is ignored when the file does not exist. `language` defaults to the
+    framework's, `snapshot_dir` to the offline Kolada snapshot's usual place.
+    """
+    fw = load_framework(Path(params))
+    language = language or fw.collaboration.language
+    series = sorted({fw.series_id(i.id) for i in fw.indicators})
+    with Store.open(Path(store), read_only=True) as opened:
+        observations = opened.current(indicators=series)
+        vintage = opened.vintage(series)
+        revisions = opened.revisions()
+    revisions = revisions[revisions["indicator"].isin(series)].reset_index(drop=True)
+    checks = {}
+    for goal in fw.shared_goals:
+        try:
+            checks[goal.id] = consistency(fw, observations, goal.id, as_of=as_of, language=language)
+        except ValueError:
+            continue  # no population base to weigh with: the goal section says so
+    previous_path = Path(previous) if previous else None
+    document = None
+    if previous_path is not None and previous_path.is_file():
+        document = json.loads(previous_path.read_text(encoding="utf-8"))
+    return ReportContext(
+        fw=fw,
+        observations=observations,
+        result=assess(fw, observations, as_of, language),
+        consistency=checks,
+        context=context_table(fw, observations, as_of),
+        vintage=vintage,
+        as_of=as_of,
+        language=language,
+        previous=document,
+        snapshot_dir=Path(snapshot_dir) if snapshot_dir else ddf.default_snapshot_dir(),
+        revisions=revisions,
+    )
+
+
+def _row(ctx: ReportContext, goal_id: str, sex: str = "total") -> Any | None:
+    """The assessed row of a goal and sex (a goal has one area), or None."""
+    rows = ctx.result[(ctx.result["goal"] == goal_id) & (ctx.result["sex"] == sex)]
+    return next(rows.itertuples(index=False), None)
+
+
+def _sex_rows(ctx: ReportContext, goal_id: str) -> list[tuple[str, Any]]:
+    """(sex, row) for the total, women and men that the goal was assessed for."""
+    found = [(sex, _row(ctx, goal_id, sex)) for sex in ("total", "women", "men")]
+    return [(sex, row) for sex, row in found if row is not None]
+
+
+def _actor_goals(fw: Framework, shared_id: str) -> list[ActorGoal]:
+    return [g for g in fw.actor_goals if g.contributes_to == shared_id]
+
+
+def _unit(fw: Framework, goal: SharedGoal | ActorGoal) -> str:
+    return fw.indicator(goal.indicator).unit
+
+
+def _decreasing(fw: Framework, indicator_id: str) -> bool:
+    return fw.indicator(indicator_id).direction == "decrease"
+
+
+def _chance(row: Any, language: Language) -> str:
+    """The probability of reaching the target, or why there is none."""
+    if not _missing(row.p_reach_target):
+        return _share(row.p_reach_target, language)
+    if bool(row.target_passed):
+        return _say(language, "målåret har passerat", "target year passed")
+    return "–"
+
+
+def _is_false(flag: Any) -> bool:
+    """A noise verdict that is False, not missing (numpy booleans are not `False`)."""
+    return not _missing(flag) and not bool(flag)
+
+
+# --- title page and summary ----------------------------------------------------------
+
+
+def title_page(ctx: ReportContext) -> Html:
+    """Collaboration, kind of report, follow-up year, date, owner, actors and data used."""
+    fw, language = ctx.fw, ctx.language
+    collaboration = fw.collaboration
+    year = ctx.year
+    period = (
+        _say(
+            language,
+            f"Uppföljning {year}, med statistik till och med {year}",
+            f"Follow-up {year}, with statistics up to {year}",
+        )
+        if year
+        else _say(language, "Uppföljning, ännu utan statistik", "Follow-up, no statistics yet")
+    )
+    facts = [
+        (_say(language, "Ansvarig för uppföljningen", "Follow-up owner"), collaboration.owner),
+        (_say(language, "Område", "Area"), _area(collaboration.area, language, start=True)),
+        (
+            _say(language, "Aktörer", "Actors"),
+            _el("ul", [_el("li", a.name) for a in fw.actors], cls="actors"),
+        ),
+        (_say(language, "Data", "Data"), _vintage_text(ctx)),
+        (_say(language, "Målramverk", "Goal framework"), _framework_text(ctx)),
+    ]
+    return _el(
+        "section",
+        _el("p", _say(language, "Gemensam uppföljning", "Joint follow-up"), cls="kicker"),
+        _el("h1", collaboration.name),
+        _el("p", period, cls="report-period"),
+        _el("p", _date(ctx.report_date, language), cls="report-date"),
+        _el("p", collaboration.description, cls="description")
+        if collaboration.description
+        else None,
+        _el("dl", [(_el("dt", term), _el("dd", value)) for term, value in facts], cls="facts"),
+        cls="title-page",
+    )
+
+
+def _source_name(ctx: ReportContext, source: str) -> str:
+    if source == "pxweb":
+        return "SCB" if ctx.fw.pxweb_url == SCB_URL else f"PxWeb ({ctx.fw.pxweb_url})"
+    return SOURCE_NAMES[ctx.language].get(source, source)
+
+
+def _vintage_text(ctx: ReportContext) -> str:
+    """Which sources the report's data comes from and when each was last retrieved."""
+    language = ctx.language
+    parts = []
+    for source, info in ctx.vintage.get("sources", {}).items():
+        if not info.get("observations"):
+            continue
+        when = _date(datetime.fromisoformat(info["last_fetch_at"]).date(), language)
+        name = _source_name(ctx, source)
+        parts.append(_say(language, f"{name}, hämtat {when}", f"{name}, retrieved {when}"))
+    if not parts:
+        return _say(language, "inga data hämtade ännu", "no data retrieved yet")
+    return "; ".join(parts)
+
+
+def _framework_text(ctx: ReportContext) -> str:
+    name = ctx.fw.path.name if ctx.fw.path else ctx.fw.collaboration.id
+    return f"{name}, version {ctx.fw.sha256[:12]}"
+
+
+def summary(ctx: ReportContext) -> Html:
+    """One page: how many goals per status, and one table of every shared goal."""
+    fw, language = ctx.fw, ctx.language
+    goals = fw.shared_goals
+    counts = Counter(
+        row.status if row is not None else "cannot_assess"
+        for row in (_row(ctx, g.id) for g in goals)
+    )
+    count_items = [
+        _el("li", _status(code, language), f": {count} " + _goals_word(count, language))
+        for code in (*STATUSES, "")
+        if (count := counts.get(code, 0))
+    ]
+    lead = _say(
+        language,
+        f"Samverkan har {len(goals)} {'gemensamt' if len(goals) == 1 else 'gemensamma'} mål. "
+        f"Så här ligger de till {ctx.year}, för kvinnor och män tillsammans:",
+        f"The collaboration has {len(goals)} shared {_goals_word(len(goals), 'en')}. "
+        f"This is where they stand in {ctx.year}, for women and men together:",
+    )
+    headers = [
+        _say(language, "Mål", "Goal"),
+        _say(language, "Status", "Status"),
+        _say(language, "Senaste värde", "Latest value"),
+        _say(language, "Målvärde", "Target"),
+        _say(language, "Riktning", "Direction"),
+        _say(language, "Chans", "Chance"),
+    ]
+    groups = []
+    for goal in goals:
+        unit = _unit(fw, goal)
+        rows = []
+        for sex, row in _sex_rows(ctx, goal.id):
+            cells = [
+                _status(row.status, language),
+                _value_cell(row.latest_value, row.latest_period, unit, language),
+                _value_cell(row.target_value, row.target_year, unit, language),
+                [
+                    _direction(row.direction_long, language),
+                    _el("br"),
+                    _direction(row.direction_short, language),
+                ],
+                _chance(row, language),
+            ]
+            if sex == "total":
+                # The goal's header names the whole group (total, women, men) for a screen
+                # reader; the sparkline sits under the title to spare a column.
+                spark = charts.sparkline(fw, ctx.observations, goal.id, ctx.result, language)
+                header = [
+                    _el("a", goal.title, href=f"#goal-{goal.id}"),
+                    _el("div", _chart(spark), cls="sparkline"),
+                ]
+                rows.append(_tr(header, cells, cls="goal-row", numeric=(1, 2), scope="rowgroup"))
+            else:
+                rows.append(_tr(SEX[language][sex], cells, cls="sex-row", numeric=(1, 2)))
+        groups.append(_el("tbody", rows))
+    caption = _say(
+        language,
+        f"De gemensamma målen {ctx.year}: totalt och för kvinnor och män",
+        f"The shared goals in {ctx.year}: total and for women and men",
+    )
+    note = _say(
+        language,
+        "Status jämför takten hittills med den takt målet kräver. Riktningen säger om "
+        "värdet blir bättre eller sämre: överst på lång sikt, sedan utgångsåret, och under på "
+        f"kort sikt, de senaste {SHORT_TERM} åren. Chansen är sannolikheten att nå målet enligt "
+        "prognosen; ”–” betyder att serien är för kort för en prognos. Metoderna förklaras i "
+        "metodbilagan.",
+        "Status compares the pace so far with the pace the target needs. Direction says "
+        "whether the value gets better or worse: on top long term, since the baseline year, "
+        f"and below short term, over the last {SHORT_TERM} years. The chance is the "
+        "probability of reaching the target by the forecast; “–” means the series is too "
+        "short to forecast. The method appendix explains the methods.",
+    )
+    return _el(
+        "section",
+        _el("h2", _say(language, "Sammanfattning", "Summary"), id="summary"),
+        _el("p", lead),
+        _el("ul", count_items, cls="counts"),
+        _table(caption, headers, groups, cls="summary-table", grouped=True),
+        _el("p", note, cls="note"),
+        cls="summary",
+    )
+
+
+def _goals_word(count: int, language: Language) -> str:
+    return "mål" if language == "sv" else ("goal" if count == 1 else "goals")
+
+
+# --- one section per shared goal -----------------------------------------------------
+
+
+def goals_heading(ctx: ReportContext) -> Html:
+    """The h2 that opens the goal sections (each goal is an h3 below it)."""
+    language = ctx.language
+    return _el(
+        "section",
+        _el("h2", _say(language, "Målen ett och ett", "The goals one by one"), id="goals"),
+        _el(
+            "p",
+            _say(
+                language,
+                "För varje gemensamt mål: kurvan och status, jämförelsen med riket, kvinnor och "
+                "män, prognosen, aktörernas egna mål och om de räcker, aktörernas egna "
+                "bedömningar och handlingsplanen.",
+                "For each shared goal: the curve and status, the comparison with Sweden, women "
+                "and men, the forecast, the actors' own goals and whether they add up, the "
+                "actors' own assessments and the action plan.",
+            ),
+        ),
+        cls="goals-intro",
+    )
+
+
+def goal_section(ctx: ReportContext, goal_id: str) -> Html:
+    """One shared goal: status, chart, context, women and men, noise, forecast, the actors'
+    goals and whether they add up, the actors' own assessments (apart) and actions."""
+    fw, language = ctx.fw, ctx.language
+    goal = fw.shared_goal(goal_id)
+    row = _row(ctx, goal.id)
+    chart = charts.goal_chart(fw, ctx.observations, goal.id, ctx.result, language, ctx.as_of)
+    heading_id = f"goal-{goal.id}"
+    return _el(
+        "section",
+        _el("h3", goal.title, id=heading_id),
+        _el("p", _goal_definition(ctx, goal), cls="goal-definition"),
+        _status_paragraphs(ctx, goal, row),
+        _chart(chart),
+        _context_part(ctx, goal),
+        _sex_part(ctx, goal),
+        _noise_part(ctx, goal),
+        _forecast_part(ctx, goal, row),
+        _actor_goals_part(ctx, goal),
+        _consistency_part(ctx, goal),
+        _judgements_part(ctx, [goal, *_actor_goals(fw, goal.id)], heading_id),
+        _actions_part(ctx, [goal.id, *(g.id for g in _actor_goals(fw, goal.id))]),
+        cls="goal",
+        aria_labelledby=heading_id,
+    )
+
+
+def _target_text(ctx: ReportContext, goal: SharedGoal | ActorGoal) -> str:
+    """What the goal asks, in words: "minska med 50 % från 2013 till 2017"."""
+    language = ctx.language
+    target, baseline = goal.target, goal.baseline
+    if target is None or baseline is None:
+        return _say(language, "följs med riktning, utan målvärde", "followed by direction only")
+    if target.change_percent is not None:
+        size = labels.percent(abs(target.change_percent) / 100, language, 0)
+        if target.change_percent < 0:
+            return _say(
+                language,
+                f"minska med {size} från {baseline.year} till {target.year}",
+                f"decrease by {size} from {baseline.year} to {target.year}",
+            )
+        return _say(
+            language,
+            f"öka med {size} från {baseline.year} till {target.year}",
+            f"increase by {size} from {baseline.year} to {target.year}",
+        )
+    value = _value(target.value, _unit(ctx.fw, goal), language)
+    return _say(
+        language,
+        f"nå {value} till {target.year} (utgångsår {baseline.year})",
+        f"reach {value} by {target.year} (baseline year {baseline.year})",
+    )
+
+
+def _goal_definition(ctx: ReportContext, goal: SharedGoal) -> str:
+    fw, language = ctx.fw, ctx.language
+    indicator = fw.indicator(goal.indicator)
+    area = _area(goal.area, language)
+    text = _say(
+        language,
+        f"Målet är att {_target_text(ctx, goal)} för {area}, mätt som "
+        f"{_lower_first(indicator.title)} ({indicator.unit}).",
+        f"The goal is to {_target_text(ctx, goal)} for {area}, measured as "
+        f"{indicator.title} ({indicator.unit}).",
+    )
+    targets = [(sex, row.target_value) for sex, row in _sex_rows(ctx, goal.id) if sex != "total"]
+    targets = [(sex, value) for sex, value in targets if not _missing(value)]
+    if targets:
+        shown = _listing(
+            [
+                f"{_value(value, indicator.unit, language)} {_sex_phrase(sex, language)}"
+                for sex, value in targets
+            ],
+            language,
+        )
+        text += " " + _say(language, f"Målvärdet är {shown}.", f"The target value is {shown}.")
+    return text
+
+
+def _status_paragraphs(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any) -> Html:
+    """Status in icon and words, how far the value has come, and its direction."""
+    language = ctx.language
+    if row is None:
+        return _el("p", _status("cannot_assess", language), cls="goal-status")
+    return _join(
+        _el(
+            "p",
+            _el("strong", "Status: "),
+            _status(row.status, language),
+            ". ",
+            _progress(ctx, goal, row),
+            cls="goal-status",
+        ),
+        _el("p", _direction_text(ctx, row), cls="goal-direction"),
+    )
+
+
+def _progress(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any) -> str:
+    """The way from baseline to latest and the pace against the pace the target needs."""
+    language = ctx.language
+    unit = _unit(ctx.fw, goal)
+    if row.status == "cannot_assess" or _missing(row.cagr_actual):
+        reason = (row.reason or labels.reason("no_data", language)).rstrip(".")
+        return _say(language, f"Skäl: {reason}.", f"Reason: {reason}.")
+    start = _value_at(row.baseline_value, row.baseline_period, unit, language)
+    end = _value_at(row.latest_value, row.latest_period, unit, language)
+    text = _say(
+        language,
+        f"Värdet har gått från {start} till {end}, i genomsnitt {_rate(row.cagr_actual, language)}"
+        " per år.",
+        f"The value went from {start} to {end}, on average {_rate(row.cagr_actual, language)} "
+        "a year.",
+    )
+    if row.status not in ("", "achieved") and not _missing(row.ratio):
+        required = _rate(row.cagr_required, language)
+        if row.ratio < 0:
+            text += " " + _say(
+                language,
+                f"Målet kräver {required} per år, men värdet rör sig bort från målet.",
+                f"The target needs {required} a year, but the value moves away from it.",
+            )
+        elif math.isfinite(row.ratio):  # infinite when the target only asks to hold the line
+            pace = _share(row.ratio, language)
+            text += " " + _say(
+                language,
+                f"Målet kräver {required} per år, så takten är {pace} av den som behövs.",
+                f"The target needs {required} a year, so the pace is {pace} of what is needed.",
+            )
+    if row.reason:
+        note = row.reason.rstrip(".")
+        text += " " + _say(language, f"Anmärkning: {note}.", f"Note: {note}.")
+    return text
+
+
+def _direction_text(ctx: ReportContext, row: Any) -> Content:
+    language = ctx.language
+    span = ""
+    if not _missing(row.baseline_period) and not _missing(row.latest_period):
+        span = f" ({_period(row.baseline_period, language)}–{_period(row.latest_period, language)})"
+    return [
+        _el("strong", _say(language, "Riktning: ", "Direction: ")),
+        _say(language, f"lång sikt{span} ", f"long term{span} "),
+        _direction(row.direction_long, language),
+        _say(
+            language,
+            f"; kort sikt (de senaste {SHORT_TERM} åren) ",
+            f"; short term (the last {SHORT_TERM} years) ",
+        ),
+        _direction(row.direction_short, language),
+        ".",
+    ]
+
+
+def _context_part(ctx: ReportContext, goal: SharedGoal) -> Html:
+    """The goal's change against riket and comparison areas: sentences and a table."""
+    language = ctx.language
+    table = ctx.context
+    if table.empty:
+        return Html()
+    rows = table[table["goal"] == goal.id]
+    if rows.empty:
+        return Html()
+    unit = _unit(ctx.fw, goal)
+    sentences = [
+        _context_sentence(ctx, goal, record)
+        for record in rows[rows["sex"] == "total"].itertuples(index=False)
+    ]
+    first = rows.iloc[0]
+    span = f"{_period(first['from_period'], language)}–{_period(first['to_period'], language)}"
+    own = _area(goal.area, language, start=True)
+    headers = [
+        _say(language, "Jämförelse", "Comparison"),
+        _say(language, "Kön", "Sex"),
+        own,
+        _say(language, "Jämförelseområdet", "Comparison area"),
+        _say(language, "Skillnad", "Difference"),
+    ]
+    body = [
+        _tr(
+            _area(r.comparison_area, language, start=True),
+            [
+                SEX[language][r.sex],
+                _rate(r.area_change_relative, language),
+                [
+                    _rate(r.comparison_change_relative, language),
+                    _el("br"),
+                    _el(
+                        "span",
+                        f"({_value(r.comparison_from, unit, language)} → "
+                        f"{_value(r.comparison_to, unit, language)})",
+                        cls="detail",
+                    ),
+                ],
+                labels.number(
+                    None if _missing(r.difference_relative) else 100 * r.difference_relative,
+                    language,
+                ),
+            ],
+            numeric=(1, 2, 3),
+        )
+        for r in rows.itertuples(index=False)
+    ]
+    caption = _say(
+        language,
+        f"Förändring {span} i procent av utgångsvärdet för {own} och jämförelseområdet (med "
+        "dess värden); skillnaden i procentenheter",
+        f"Change {span} in percent of the baseline value for {own} and the comparison area "
+        "(with its values); the difference in percentage points",
+    )
+    return _join(
+        _el(
+            "h4",
+            _say(
+                language,
+                "Jämfört med riket och andra områden",
+                "Compared with Sweden and other areas",
+            ),
+        ),
+        [_el("p", s, cls="callout context-sentence") for s in sentences],
+        _table(caption, headers, body, cls="context-table"),
+    )
+
+
+def _context_sentence(ctx: ReportContext, goal: SharedGoal, record: Any) -> str:
+    """ "Region Blekinge minskade med 40,7 % 2013–2017; riket minskade med 37,9 % under samma
+    år: skillnaden är 2,8 procentenheter ..., så det mesta följer den nationella utvecklingen."
+    """
+    language = ctx.language
+    own_name = _area(goal.area, language)
+    other = _area(record.comparison_area, language)
+    first, last = _period(record.from_period, language), _period(record.to_period, language)
+    if _missing(record.comparison_change_relative):
+        return _say(
+            language,
+            f"För {other} saknas värden för {first} eller {last}, så ingen jämförelse går att "
+            "göra.",
+            f"{_sentence(other)} has no value for {first} or {last}, so no comparison is possible.",
+        )
+    own, theirs = record.area_change_relative, record.comparison_change_relative
+    difference = record.difference_relative
+    text = _say(
+        language,
+        f"{_sentence(own_name)} {_moved(own, language)} {first}–{last}; {other} "
+        f"{_moved(theirs, language)} under samma år: skillnaden är "
+        f"{_points(100 * difference, language)}",
+        f"{_sentence(own_name)} {_moved(own, language)} in {first}–{last}; {other} "
+        f"{_moved(theirs, language)} over the same years: the difference is "
+        f"{_points(100 * difference, language)}",
+    )
+    if round(abs(100 * difference), 1) > 0:
+        sign = -1 if _decreasing(ctx.fw, goal.indicator) else 1
+        favoured = own_name if sign * difference > 0 else other
+        text += _say(language, f" till fördel för {favoured}", f" in favour of {favoured}")
+    trend = (
+        _say(language, "den nationella utvecklingen", "the national trend")
+        if record.comparison_area == areas.RIKET
+        else _say(language, f"utvecklingen i {other}", f"the trend in {other}")
+    )
+    if own * theirs > 0:
+        if abs(theirs) >= abs(own):
+            text += _say(
+                language,
+                f", så förändringen i {own_name} var mindre än i {other}",
+                f", so the change in {own_name} was smaller than in {other}",
+            )
+        elif abs(theirs) >= abs(own) / 2:
+            text += _say(
+                language, f", så det mesta följer {trend}", f", so most of it follows {trend}"
+            )
+        else:
+            text += _say(
+                language,
+                f", så det mesta av förändringen går utöver {trend}",
+                f", so most of the change goes beyond {trend}",
+            )
+    elif own * theirs < 0:
+        text += _say(
+            language,
+            f", så {own_name} och {other} rörde sig åt olika håll",
+            f", so {own_name} and {other} moved in opposite directions",
+        )
+    return text + "."
+
+
+def _moved(change: float, language: Language) -> str:
+    """ "minskade med 40,7 %" from a relative change of -0.407."""
+    size = labels.percent(abs(change), language)
+    if round(abs(change) * 100, 1) == 0:
+        return _say(language, "låg kvar på samma nivå", "stayed at the same level")
+    if change < 0:
+        return _say(language, f"minskade med {size}", f"fell by {size}")
+    return _say(language, f"ökade med {size}", f"rose by {size}")
+
+
+def _sex_gap(ctx: ReportContext, goal_id: str) -> tuple[Any, Any, float] | None:
+    """Women's and men's rows and the relative gap (higher / lower - 1) at the latest
+    year both have, or None when the goal has no comparable values for women and men."""
+    women, men = _row(ctx, goal_id, "women"), _row(ctx, goal_id, "men")
+    if women is None or men is None:
+        return None
+    if _missing(women.latest_value) or _missing(men.latest_value):
+        return None
+    if women.latest_period != men.latest_period or min(women.latest_value, men.latest_value) <= 0:
+        return None
+    high, low = max(women.latest_value, men.latest_value), min(women.latest_value, men.latest_value)
+    return women, men, high / low - 1
+
+
+def _gap_sentence(ctx: ReportContext, goal: SharedGoal | ActorGoal) -> str:
+    gap = _sex_gap(ctx, goal.id)
+    if gap is None:
+        return ""
+    women, men, _ = gap
+    return _gap_text(
+        ctx.language, women.latest_period, women.latest_value, men.latest_value, _unit(ctx.fw, goal)
+    )
+
+
+def _large_gap_rule(language: Language, large: bool = False) -> str:
+    threshold = _share(LARGE_GAP, language)
+    if large:
+        return _say(
+            language,
+            f"Det är en stor skillnad: det högre värdet är mer än {threshold} högre än det lägre.",
+            f"That is a large gap: the higher value exceeds the lower by more than {threshold}.",
+        )
+    return _say(
+        language,
+        f"En skillnad mellan kvinnor och män räknas här som stor när det högre värdet är mer än "
+        f"{threshold} högre än det lägre det senaste året.",
+        f"A gap between women and men counts as large here when the higher value exceeds the "
+        f"lower by more than {threshold} in the latest year.",
+    )
+
+
+def _sex_part(ctx: ReportContext, goal: SharedGoal) -> Html:
+    """Total, women and men side by side, and how large the gap is."""
+    language = ctx.language
+    rows = _sex_rows(ctx, goal.id)
+    if len(rows) < 2:
+        return Html()
+    unit = _unit(ctx.fw, goal)
+    headers = [
+        _say(language, "Kön", "Sex"),
+        _say(language, "Utgångsvärde", "Baseline"),
+        _say(language, "Senaste värde", "Latest value"),
+        _say(language, "Målvärde", "Target"),
+        _say(language, "Status", "Status"),
+        _say(language, "Riktning, lång sikt", "Direction, long term"),
+        _say(language, "Chans att nå målet", "Chance of reaching the target"),
+    ]
+    body = [
+        _tr(
+            SEX[language][sex],
+            [
+                _value_cell(row.baseline_value, row.baseline_period, unit, language),
+                _value_cell(row.latest_value, row.latest_period, unit, language),
+                _value_cell(row.target_value, row.target_year, unit, language),
+                _status(row.status, language),
+                _direction(row.direction_long, language),
+                _chance(row, language),
+            ],
+            numeric=(0, 1, 2, 5),
+        )
+        for sex, row in rows
+    ]
+    caption = _say(language, f"{goal.title}: kvinnor och män", f"{goal.title}: women and men")
+    sentence = _gap_sentence(ctx, goal)
+    return _join(
+        _el("h4", _say(language, "Kvinnor och män", "Women and men")),
+        _el("p", sentence) if sentence else None,
+        _table(caption, headers, body, cls="sex-table"),
+    )
+
+
+def _noise_sentences(ctx: ReportContext, goal: SharedGoal | ActorGoal) -> list[str]:
+    """One sentence per sex whose change is within random variation."""
+    language = ctx.language
+    sentences = []
+    for sex, row in _sex_rows(ctx, goal.id):
+        if not _is_false(row.significant):
+            continue
+        unit = _unit(ctx.fw, goal)
+        start = _value_at(row.baseline_value, row.baseline_period, unit, language)
+        end = _value_at(row.latest_value, row.latest_period, unit, language)
+        limit = _points(Z_95 * row.noise_se, language)
+        sentences.append(
+            _say(
+                language,
+                f"{_sentence(_sex_phrase(sex, language))} ryms förändringen från {start} till "
+                f"{end} inom slumpvariationen: med så få invånare kan värdet av en slump skilja "
+                f"sig med upp till {limit} mellan två år. Förändringen går därför inte att "
+                "skilja från slumpen.",
+                f"{_sentence(_sex_phrase(sex, language))} the change from {start} to {end} is "
+                f"within random variation: with so few residents the value can differ by up to "
+                f"{limit} between two years by chance alone. The change cannot be told apart "
+                "from chance.",
+            )
+        )
+    return sentences
+
+
+def _noise_part(ctx: ReportContext, goal: SharedGoal) -> Html:
+    sentences = _noise_sentences(ctx, goal)
+    if not sentences:
+        return Html()
+    return _join(
+        _el("h4", _say(ctx.language, "Slumpvariation", "Random variation")),
+        [_el("p", s, cls="noise") for s in sentences],
+    )
+
+
+def _forecast_text(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any) -> str:
+    """The forecast to the target year with its interval and probability, or why none."""
+    language = ctx.language
+    unit = _unit(ctx.fw, goal)
+    if row is None or goal.target is None:
+        return ""
+    if bool(row.target_passed):
+        return _say(
+            language,
+            f"Målåret {goal.target.year} har passerat, så ingen prognos görs.",
+            f"The target year {goal.target.year} has passed, so there is no forecast.",
+        )
+    if _missing(row.forecast_value):
+        note = (
+            labels.reason(row.forecast_note, language)
+            if row.forecast_note
+            else _say(language, "status kan inte bedömas", "the status cannot be assessed")
+        )
+        return _say(language, f"Ingen prognos: {note}.", f"No forecast: {note}.")
+    points = int(row.forecast_points)
+    interval = _share(INTERVAL, language)
+    spread = _range(row.forecast_low, row.forecast_high, unit, language)
+    text = _say(
+        language,
+        f"Om utvecklingen fortsätter som de senaste {points} åren blir värdet "
+        f"{goal.target.year} omkring {_value(row.forecast_value, unit, language)} "
+        f"({interval} prognosintervall {spread}). Chansen att nå målvärdet "
+        f"{_value(row.target_value, unit, language)} är {_share(row.p_reach_target, language)}.",
+        f"If the trend of the last {points} years continues, the value in {goal.target.year} "
+        f"will be about {_value(row.forecast_value, unit, language)} ({interval} prediction "
+        f"interval {spread}). The chance of reaching the target "
+        f"{_value(row.target_value, unit, language)} is {_share(row.p_reach_target, language)}.",
+    )
+    by_sex = [
+        (sex, r.p_reach_target)
+        for sex, r in _sex_rows(ctx, goal.id)
+        if sex != "total" and not _missing(r.p_reach_target)
+    ]
+    if by_sex:
+        shown = _listing(
+            [f"{_share(p, language)} {_sex_phrase(sex, language)}" for sex, p in by_sex],
+            language,
+        )
+        text += " " + _say(language, f"Chansen är {shown}.", f"The chance is {shown}.")
+    return text
+
+
+def _forecast_part(ctx: ReportContext, goal: SharedGoal, row: Any) -> Html:
+    text = _forecast_text(ctx, goal, row)
+    if not text:
+        return Html()
+    return _join(
+        _el("h4", _say(ctx.language, "Prognos", "Forecast")), _el("p", text, cls="forecast")
+    )
+
+
+def _actor_goals_part(ctx: ReportContext, goal: SharedGoal) -> Html:
+    """The actors' own goals for this shared goal: small multiples and a table."""
+    fw, language = ctx.fw, ctx.language
+    goals = _actor_goals(fw, goal.id)
+    heading = _el("h4", _say(language, "Aktörernas egna mål", "The actors' own goals"))
+    if not goals:
+        return _join(
+            heading,
+            _el(
+                "p",
+                _say(
+                    language,
+                    "Ingen aktör har ett eget mål som bidrar till det här målet.",
+                    "No actor has a goal of its own that contributes to this goal.",
+                ),
+            ),
+        )
+    chart = charts.actor_small_multiples(
+        fw, ctx.observations, goal.id, ctx.result, language, ctx.as_of
+    )
+    headers = [
+        _say(language, "Aktör och mål", "Actor and goal"),
+        _say(language, "Utgångsvärde", "Baseline"),
+        _say(language, "Senaste värde", "Latest value"),
+        _say(language, "Målvärde", "Target"),
+        _say(language, "Status", "Status"),
+        _say(language, "Riktning, lång sikt", "Direction, long term"),
+    ]
+    body = []
+    for actor_goal in goals:
+        row = _row(ctx, actor_goal.id)
+        unit = _unit(fw, actor_goal)
+        cells: list[Content] = (
+            ["–", "–", "–", _status("cannot_assess", language), ""]
+            if row is None
+            else [
+                _value_cell(row.baseline_value, row.baseline_period, unit, language),
+                _value_cell(row.latest_value, row.latest_period, unit, language),
+                _value_cell(row.target_value, row.target_year, unit, language),
+                _status(row.status, language),
+                _direction(row.direction_long, language),
+            ]
+        )
+        header = _labelled(fw.actor(actor_goal.actor).name, actor_goal.title)
+        body.append(_tr(header, cells, numeric=(0, 1, 2)))
+    caption = _say(
+        language,
+        f"Aktörernas mål som bidrar till ”{goal.title}” (totalt)",
+        f"The actors' goals contributing to “{goal.title}” (total)",
+    )
+    return _join(heading, _chart(chart), _table(caption, headers, body, cls="actor-goals-table"))
+
+
+ROLE_WORDS: Final = {
+    "sv": {
+        "covers_whole_area": "gäller hela {area}",
+        "other_indicator": "mäts med en annan indikator ({indicator})",
+        "not_a_municipality": "gäller ett område som inte är en kommun",
+        "no_target": "har inget målvärde",
+        "duplicate_area": "är ett andra mål för samma kommun",
+    },
+    "en": {
+        "covers_whole_area": "covers the whole of {area}",
+        "other_indicator": "is measured with another indicator ({indicator})",
+        "not_a_municipality": "covers an area that is not a municipality",
+        "no_target": "has no target value",
+        "duplicate_area": "is a second goal for the same municipality",
+    },
+}
+
+
+def _consistency_sentences(ctx: ReportContext, goal: SharedGoal) -> list[str]:
+    """What the actors' targets add up to against the shared target, and what is left out."""
+    fw, language = ctx.fw, ctx.language
+    check = ctx.consistency.get(goal.id)
+    area = _area(goal.area, language)
+    if check is None:
+        return [
+            _say(
+                language,
+                f"Indikatorn har ingen befolkningsbas (population_base) att väga kommunerna i "
+                f"{area} med.",
+                f"The indicator has no population base (population_base) to weigh the "
+                f"municipalities of {area} with.",
+            )
+        ]
+    if check.verdict == "cannot_assess":
+        return [_say(language, f"Skäl: {check.reason}.", f"Reason: {check.reason}.")]
+    implied = _rate(check.implied_change_percent / 100, language)
+    required = _rate(check.required_change_percent / 100, language)
+    years = f"{check.baseline_year}–{check.target_year}"
+    sentences = [
+        _say(
+            language,
+            f"Om varje kommun med eget mål når det, och övriga kommuner ligger kvar på sin "
+            f"senaste nivå, blir förändringen för {area} {implied} {years}. Det gemensamma målet "
+            f"kräver {required}.",
+            f"If every municipality with a goal of its own reaches it, and the others stay at "
+            f"their latest level, {area} changes by {implied} in {years}. The shared target "
+            f"needs {required}.",
+        )
+    ]
+    if check.verdict == "insufficient":
+        gap = _points(check.gap_percentage_points, language)
+        sentences.append(_say(language, f"Det fattas {gap}.", f"That is {gap} short."))
+    coverage = _share(check.coverage, language)
+    if check.uncovered:
+        names = _listing([areas.get(code).name for code in check.uncovered], language)
+        sentences.append(
+            _say(
+                language,
+                f"Kommunerna med egna mål har {coverage} av befolkningen. Kommuner utan eget mål: "
+                f"{names}.",
+                f"The municipalities with goals of their own have {coverage} of the population. "
+                f"Municipalities without a goal: {names}.",
+            )
+        )
+    else:
+        sentences.append(
+            _say(
+                language,
+                f"Alla kommuner i {area} har egna mål.",
+                f"Every municipality in {area} has a goal of its own.",
+            )
+        )
+    if check.weight_year is not None and check.weight_year != check.baseline_year:
+        sentences.append(
+            _say(
+                language,
+                f"Kommunerna vägs med befolkningen {check.weight_year}, eftersom den för "
+                f"{check.baseline_year} saknas.",
+                f"The municipalities are weighed by the population of {check.weight_year}, as "
+                f"{check.baseline_year} is missing.",
+            )
+        )
+    late = [
+        fw.goal(r.goal).title
+        for r in check.actors.itertuples(index=False)
+        if r.role == "aggregated" and r.target_year != check.target_year
+    ]
+    if late:
+        sentences.append(
+            _say(
+                language,
+                f"Mål med ett annat målår räknas med sitt målvärde {check.target_year}: "
+                f"{_listing(late, language)}.",
+                f"Goals with another target year count with their target value in "
+                f"{check.target_year}: {_listing(late, language)}.",
+            )
+        )
+    return sentences
+
+
+def _consistency_part(ctx: ReportContext, goal: SharedGoal) -> Html:
+    fw, language = ctx.fw, ctx.language
+    check = ctx.consistency.get(goal.id)
+    verdict = check.verdict if check is not None else "cannot_assess"
+    aside = []
+    if check is not None:
+        for r in check.actors.itertuples(index=False):
+            if r.role == "aggregated":
+                continue
+            role = ROLE_WORDS[language][r.role].format(
+                area=_area(goal.area, language), indicator=fw.indicator(r.indicator).title
+            )
+            aside.append(_el("li", f"{fw.goal(r.goal).title} ({fw.actor(r.actor).name}): {role}"))
+    listed = (
+        _join(
+            _el(
+                "p",
+                _say(
+                    language,
+                    "Visas bredvid men räknas inte in när kommunernas mål läggs samman:",
+                    "Shown beside the shared goal but not added up with the municipalities' goals:",
+                ),
+            ),
+            _el("ul", aside, cls="not-aggregated"),
+        )
+        if aside
+        else None
+    )
+    return _join(
+        _el("h4", _say(language, "Räcker aktörernas mål?", "Do the actors' goals add up?")),
+        _el(
+            "p",
+            _verdict(verdict, language),
+            ". ",
+            " ".join(_consistency_sentences(ctx, goal)),
+            cls="verdict",
+        ),
+        listed,
+    )
+
+
+def _assessment_period_matches(assessment: Assessment, year: int | None) -> bool:
+    return year is not None and assessment.period[:4] == str(year)
+
+
+def _statistics_cell(ctx: ReportContext, goal: SharedGoal | ActorGoal) -> Content:
+    """The statistical status of a goal, shown beside (never merged with) a judgement."""
+    row = _row(ctx, goal.id)
+    if row is None:
+        return _status("cannot_assess", ctx.language)
+    unit = _unit(ctx.fw, goal)
+    return [
+        _status(row.status, ctx.language),
+        _el("br"),
+        _value_cell(row.latest_value, row.latest_period, unit, ctx.language),
+    ]
+
+
+def _judgements_part(
+    ctx: ReportContext, goals: Sequence[SharedGoal | ActorGoal], section_id: str
+) -> Html:
+    """The actors' own assessments of these goals for the follow-up year, in a box of their
+    own beside the statistics; an actor goal without an assessment is named."""
+    fw, language = ctx.fw, ctx.language
+    year = ctx.year
+    heading_id = f"{section_id}-assessments"
+    headers = [
+        _say(language, "Aktör och mål", "Actor and goal"),
+        _say(language, "Statistiken", "Statistics"),
+        _say(language, "Egen bedömning", "Own assessment"),
+        _say(language, "Motivering", "Justification"),
+        _say(language, "Ansvarig", "Owner"),
+    ]
+    body = []
+    for goal in goals:
+        found = [
+            a for a in fw.assessments if a.goal == goal.id and _assessment_period_matches(a, year)
+        ]
+        for a in found:
+            body.append(
+                _tr(
+                    _labelled(fw.actor(a.actor).name, goal.title),
+                    [
+                        _statistics_cell(ctx, goal),
+                        _judgement(a.judgement, language),
+                        a.justification or "–",
+                        a.owner or "–",
+                    ],
+                )
+            )
+        if not found and isinstance(goal, ActorGoal):
+            body.append(
+                _tr(
+                    _labelled(fw.actor(goal.actor).name, goal.title),
+                    [
+                        _statistics_cell(ctx, goal),
+                        _el(
+                            "span", _missing_assessment(ctx, goal), cls="assessment assessment-none"
+                        ),
+                        "–",
+                        "–",
+                    ],
+                    cls="missing-assessment",
+                )
+            )
+    note = _say(
+        language,
+        "Bedömningarna är aktörernas egna och står bredvid statistiken. De ändrar inte "
+        "statusen, som bara bygger på statistiken.",
+        "The assessments are the actors' own and stand beside the statistics. They do not "
+        "change the status, which rests on the statistics alone.",
+    )
+    content: Content
+    if body:
+        caption = _say(
+            language,
+            f"Aktörernas egna bedömningar {year}, bredvid statistikens status",
+            f"The actors' own assessments for {year}, beside the statistical status",
+        )
+        content = _table(caption, headers, body, cls="assessments-table")
+    else:
+        content = _el(
+            "p",
+            _say(
+                language,
+                f"Inga egna bedömningar har lämnats för {year}.",
+                f"No assessments have been submitted for {year}.",
+            ),
+        )
+    return _el(
+        "aside",
+        _el(
+            "h4",
+            _say(language, "Aktörernas egna bedömningar", "The actors' own assessments"),
+            id=heading_id,
+        ),
+        _el("p", note, cls="note"),
+        content,
+        cls="assessments",
+        aria_labelledby=heading_id,
+    )
+
+
+def _missing_assessment(ctx: ReportContext, goal: ActorGoal) -> str:
+    """ "Ingen bedömning lämnad för 2022 (senaste: 2017)"."""
+    language = ctx.language
+    earlier = sorted(
+        a.period
+        for a in ctx.fw.assessments
+        if a.goal == goal.id and a.actor == goal.actor and ctx.year and a.period[:4] < str(ctx.year)
+    )
+    text = _say(
+        language,
+        f"Ingen bedömning lämnad för {ctx.year}",
+        f"No assessment submitted for {ctx.year}",
+    )
+    if earlier:
+        text += _say(language, f" (senaste: {earlier[-1]})", f" (latest: {earlier[-1]})")
+    return text
+
+
+def _action_rows(ctx: ReportContext, actions: Sequence[Action]) -> list[Html]:
+    fw, language = ctx.fw, ctx.language
+    return [
+        _tr(
+            action.description,
+            [
+                fw.actor(action.actor).name,
+                fw.goal(action.goal).title
+                if action.goal
+                else _say(language, "Hela samverkan", "The whole collaboration"),
+                action.responsible or "–",
+                _date(action.due, language) if action.due else "–",
+                _action_status(action.status, language),
+            ],
+        )
+        for action in actions
+    ]
+
+
+def _action_headers(language: Language) -> list[str]:
+    return [
+        _say(language, "Åtgärd", "Action"),
+        _say(language, "Aktör", "Actor"),
+        _say(language, "Mål", "Goal"),
+        _say(language, "Ansvarig", "Responsible"),
+        _say(language, "Klart senast", "Due"),
+        _say(language, "Status", "Status"),
+    ]
+
+
+def _actions_part(ctx: ReportContext, goal_ids: Sequence[str]) -> Html:
+    language = ctx.language
+    actions = [a for a in ctx.fw.actions if a.goal in goal_ids]
+    heading = _el("h4", _say(language, "Handlingsplan", "Action plan"))
+    if not actions:
+        return _join(
+            heading,
+            _el(
+                "p",
+                _say(
+                    language,
+                    "Inga åtgärder i handlingsplanen är kopplade till det här målet.",
+                    "No action in the action plan is linked to this goal.",
+                ),
+            ),
+        )
+    caption = _say(
+        language,
+        "Åtgärder för målet och aktörernas mål",
+        "Actions for the goal and the actors' goals",
+    )
+    return _join(
+        heading, _table(caption, _action_headers(language), _action_rows(ctx, actions), "actions")
+    )
+
+
+def action_plan(ctx: ReportContext) -> Html:
+    """The whole action plan: every action, with or without a goal, and counts per status."""
+    language = ctx.language
+    actions = ctx.fw.actions
+    heading = _el("h2", _say(language, "Handlingsplan", "Action plan"), id="action-plan")
+    if not actions:
+        return _el(
+            "section",
+            heading,
+            _el("p", _say(language, "Handlingsplanen är tom.", "The action plan is empty.")),
+            cls="action-plan",
+        )
+    counts = Counter(a.status for a in actions)
+    shown = _listing(
+        [
+            f"{count} {ACTION_STATUS[language][code].lower()}"
+            for code in ACTION_STATUS[language]
+            if (count := counts.get(code, 0))
+        ],
+        language,
+    )
+    lead = _say(
+        language,
+        f"Handlingsplanen har {len(actions)} åtgärder: {shown}.",
+        f"The action plan has {len(actions)} actions: {shown}.",
+    )
+    caption = _say(language, "Alla åtgärder i handlingsplanen", "Every action in the action plan")
+    return _el(
+        "section",
+        heading,
+        _el("p", lead),
+        _table(caption, _action_headers(language), _action_rows(ctx, actions), "actions"),
+        cls="action-plan",
+    )
+
+
+# --- discussion questions ------------------------------------------------------------
+
+
+def discussion_questions(ctx: ReportContext) -> Html:
+    """Questions for the steering group, each generated from the data by a stated rule."""
+    fw, language = ctx.fw, ctx.language
+    questions: list[str] = []
+    for goal in fw.shared_goals:
+        questions += _goal_questions(ctx, goal)
+    questions += _assessment_questions(ctx)
+    heading = _el(
+        "h2", _say(language, "Frågor att diskutera", "Questions for discussion"), id="questions"
+    )
+    intro = _say(
+        language,
+        "Frågorna har tagits fram ur statistiken efter fasta regler: mål som går åt fel håll, "
+        "låg chans att nå målet, aktörsmål som inte räcker, stora skillnader mellan kvinnor och "
+        "män, mål som inte kan bedömas, förändringar inom slumpvariationen och saknade "
+        "bedömningar.",
+        "The questions come from the statistics by fixed rules: goals moving away, a low "
+        "chance of reaching the target, actor goals that fall short, large gaps between women "
+        "and men, goals that cannot be assessed, changes within random variation and missing "
+        "assessments.",
+    )
+    rules = " ".join(
+        [
+            _large_gap_rule(language),
+            _say(
+                language,
+                f"Låg chans betyder under {_share(LOW_CHANCE, language)} enligt prognosen.",
+                f"A low chance means below {_share(LOW_CHANCE, language)} by the forecast.",
+            ),
+        ]
+    )
+    listing: Html = (
+        _el("ol", [_el("li", q) for q in questions], cls="questions")
+        if questions
+        else _el(
+            "p",
+            _say(
+                language,
+                "Statistiken ger inga särskilda frågor den här gången: alla mål går åt rätt håll "
+                "och kan bedömas.",
+                "The statistics raise no particular questions this time: every goal moves the "
+                "right way and can be assessed.",
+            ),
+        )
+    )
+    return _el(
+        "section", heading, _el("p", intro), listing, _el("p", rules, cls="note"), cls="questions"
+    )
+
+
+def _goal_questions(ctx: ReportContext, goal: SharedGoal) -> list[str]:
+    fw, language = ctx.fw, ctx.language
+    title = _quote(goal.title, language)
+    unit = _unit(fw, goal)
+    rows = _sex_rows(ctx, goal.id)
+    questions = []
+    # One question per kind, naming whom it concerns: total, women, men.
+    away = [(sex, r) for sex, r in rows if r.status == "moving_away"]
+    if away:
+        row = away[0][1]
+        start = _value_at(row.baseline_value, row.baseline_period, unit, language)
+        end = _value_at(row.latest_value, row.latest_period, unit, language)
+        who = _who([sex for sex, _ in away], language)
+        questions.append(
+            _say(
+                language,
+                f"{title} går åt fel håll{who}: från {start} till {end}. Vad behöver vi göra "
+                "annorlunda, och vem tar ansvar för det?",
+                f"{title} is moving away from the target{who}: from {start} to {end}. What do "
+                "we need to do differently, and who takes that on?",
+            )
+        )
+    unclear = [(sex, r) for sex, r in rows if r.status == "cannot_assess"]
+    if unclear:
+        who, reason = _who([sex for sex, _ in unclear], language), unclear[0][1].reason
+        questions.append(
+            _say(
+                language,
+                f"{title} kan inte bedömas{who} ({reason}). Hur får vi underlag för att följa "
+                "upp målet?",
+                f"{title} cannot be assessed{who} ({reason}). How do we get what we need to "
+                "follow it up?",
+            )
+        )
+    low = [
+        (sex, r.p_reach_target)
+        for sex, r in rows
+        if not _missing(r.p_reach_target)
+        and r.p_reach_target < LOW_CHANCE
+        and r.status != "moving_away"
+    ]
+    if low:
+        chances = _listing(
+            [f"{_share(p, language)}{_who([sex], language, bare=True)}" for sex, p in low],
+            language,
+        )
+        questions.append(
+            _say(
+                language,
+                f"Med nuvarande takt är chansen att nå {title} till {goal.target.year} låg: "
+                f"{chances}. Vad skulle öka takten?",
+                f"At the current pace the chance of reaching {title} by {goal.target.year} is "
+                f"low: {chances}. What would speed it up?",
+            )
+        )
+    noise = [sex for sex, r in rows if _is_false(r.significant)]
+    if noise:
+        who = _who(noise, language)
+        questions.append(
+            _say(
+                language,
+                f"Förändringen för {title} ryms inom slumpvariationen{who}. Ska vi vänta med "
+                "slutsatser, eller följa utvecklingen med fler mått?",
+                f"The change for {title} is within random variation{who}. Should we wait before "
+                "drawing conclusions, or follow it with more measures?",
+            )
+        )
+    questions += _consistency_questions(ctx, goal)
+    gap = _sex_gap(ctx, goal.id)
+    if gap is not None and gap[2] > LARGE_GAP:
+        women, men, relative = gap
+        higher = SEX[language]["women" if women.latest_value > men.latest_value else "men"].lower()
+        questions.append(
+            _say(
+                language,
+                f"Stor skillnad mellan kvinnor och män för {title}: "
+                f"{_value(women.latest_value, unit, language)} för kvinnor och "
+                f"{_value(men.latest_value, unit, language)} för män "
+                f"{_period(women.latest_period, language)} ({higher} "
+                f"{_share(relative, language)} högre). Vad förklarar skillnaden, och behöver "
+                "insatserna riktas olika?",
+                f"A large gap between women and men for {title}: "
+                f"{_value(women.latest_value, unit, language)} for women and "
+                f"{_value(men.latest_value, unit, language)} for men in "
+                f"{_period(women.latest_period, language)} ({higher} "
+                f"{_share(relative, language)} higher). What explains it, and should the work "
+                "be aimed differently?",
+            )
+        )
+    questions += _national_trend_question(ctx, goal)
+    # The actors' goals (totals), one question per kind for all the goals concerned.
+    assessed = [(g, _row(ctx, g.id)) for g in _actor_goals(fw, goal.id)]
+    named = {
+        kind: _listing(
+            [
+                f"{_quote(g.title, language)} ({fw.actor(g.actor).name})"
+                for g, row in assessed
+                if row is not None and test(row)
+            ],
+            language,
+        )
+        for kind, test in (
+            ("away", lambda row: row.status == "moving_away"),
+            ("noise", lambda row: _is_false(row.significant)),
+        )
+    }
+    if named["away"]:
+        questions.append(
+            _say(
+                language,
+                f"Aktörsmål som går åt fel håll: {named['away']}. Vilket stöd behövs från "
+                "samverkan?",
+                f"Actor goals moving away from their targets: {named['away']}. What support do "
+                "they need from the collaboration?",
+            )
+        )
+    if named["noise"]:
+        questions.append(
+            _say(
+                language,
+                f"Förändringen ryms inom slumpvariationen för {named['noise']}. Finns det andra "
+                "mått som visar om arbetet ger effekt?",
+                f"The change is within random variation for {named['noise']}. Are there other "
+                "measures that show whether the work has an effect?",
+            )
+        )
+    return questions
+
+
+def _who(sexes: Sequence[str], language: Language, bare: bool = False) -> str:
+    """Whom a statement concerns: nothing for the total alone, else "för kvinnor", or
+    "(totalt och för män)". `bare` names the total too ("totalt"), for lists of figures."""
+    words = {
+        "total": _say(language, "totalt", "in total"),
+        "women": _say(language, "för kvinnor", "for women"),
+        "men": _say(language, "för män", "for men"),
+    }
+    if list(sexes) == ["total"] and not bare:
+        return ""
+    named = _listing([words[sex] for sex in sexes], language)
+    return f" ({named})" if "total" in sexes and not bare else f" {named}"
+
+
+def _consistency_questions(ctx: ReportContext, goal: SharedGoal) -> list[str]:
+    language = ctx.language
+    check = ctx.consistency.get(goal.id)
+    title = _quote(goal.title, language)
+    if check is None:
+        return []
+    if check.verdict == "insufficient":
+        implied = _rate(check.implied_change_percent / 100, language)
+        required = _rate(check.required_change_percent / 100, language)
+        uncovered = [areas.get(code).name for code in check.uncovered]
+        extra = (
+            _say(
+                language,
+                f", eller behöver {_listing(uncovered, language)} egna mål",
+                f", or do {_listing(uncovered, language)} need goals of their own",
+            )
+            if uncovered
+            else ""
+        )
+        return [
+            _say(
+                language,
+                f"Aktörernas egna mål räcker inte till {title}: tillsammans {implied} mot målets "
+                f"{required}. Behöver någon aktör höja sitt mål{extra}?",
+                f"The actors' own targets fall short of {title}: together {implied} against the "
+                f"target's {required}. Should an actor raise its target{extra}?",
+            )
+        ]
+    if check.verdict == "cannot_assess" and check.actors.empty:
+        return [
+            _say(
+                language,
+                f"Ingen aktör har ett eget mål för {title}. Vem bidrar, och hur följer vi upp "
+                "bidragen?",
+                f"No actor has a goal of its own for {title}. Who contributes, and how do we "
+                "follow up the contributions?",
+            )
+        ]
+    return []
+
+
+def _national_trend_question(ctx: ReportContext, goal: SharedGoal) -> list[str]:
+    """When most of an improvement is the national trend, ask what the collaboration added."""
+    table = ctx.context
+    if table.empty:
+        return []
+    rows = table[
+        (table["goal"] == goal.id)
+        & (table["sex"] == "total")
+        & (table["comparison_area"] == areas.RIKET)
+    ]
+    sign = -1 if _decreasing(ctx.fw, goal.indicator) else 1
+    for r in rows.itertuples(index=False):
+        own, theirs = r.area_change_relative, r.comparison_change_relative
+        if _missing(theirs) or sign * own <= 0 or own * theirs <= 0:
+            continue
+        if abs(own) / 2 <= abs(theirs) < abs(own):
+            return [
+                _say(
+                    ctx.language,
+                    f"Det mesta av förbättringen för {_quote(goal.title, 'sv')} följer den "
+                    "nationella utvecklingen. Vad har samverkan tillfört utöver den, och hur kan "
+                    "vi visa det?",
+                    f"Most of the improvement for {_quote(goal.title, 'en')} follows the national "
+                    "trend. What has the collaboration added beyond it, and how can we show it?",
+                )
+            ]
+    return []
+
+
+def _assessment_questions(ctx: ReportContext) -> list[str]:
+    fw, language = ctx.fw, ctx.language
+    if not fw.actor_goals:
+        return []
+    missing = [
+        g
+        for g in fw.actor_goals
+        if not any(
+            a.goal == g.id and _assessment_period_matches(a, ctx.year) for a in fw.assessments
+        )
+    ]
+    if not missing:
+        return []
+    names = sorted({fw.actor(g.actor).name for g in missing})
+    return [
+        _say(
+            language,
+            f"{len(missing)} av {len(fw.actor_goals)} aktörsmål saknar egen bedömning för "
+            f"{ctx.year} ({_listing(names, language)}). Hur säkrar vi att alla bedömer sina mål "
+            "till nästa uppföljning?",
+            f"{len(missing)} of {len(fw.actor_goals)} actor goals have no assessment for "
+            f"{ctx.year} ({_listing(names, language)}). How do we make sure every goal is "
+            "assessed for the next follow-up?",
+        )
+    ]
+
+
+# --- what changed since the previous report ------------------------------------------
+
+
+def what_changed(ctx: ReportContext) -> Html:
+    """New periods, revised values and status changes since the previous report."""
+    language = ctx.language
+    heading = _el(
+        "h2",
+        _say(language, "Vad har hänt sedan förra rapporten", "What changed since the last report"),
+        id="what-changed",
+    )
+    previous = ctx.previous
+    if previous is None:
+        return _el(
+            "section",
+            heading,
+            _el(
+                "p",
+                _say(
+                    language,
+                    "Det finns ingen tidigare rapport att jämföra med.",
+                    "There is no previous report to compare with.",
+                ),
+            ),
+            cls="what-changed",
+        )
+    rows = pd.DataFrame(previous.get("rows", []))
+    earlier = previous.get("as_of") or (
+        int(rows["latest_year"].dropna().max()) if "latest_year" in rows and len(rows) else None
+    )
+    lead = _say(
+        language,
+        f"Jämförelse med förra rapporten, uppföljning {earlier}.",
+        f"Compared with the previous report, follow-up {earlier}.",
+    )
+    return _el(
+        "section",
+        heading,
+        _el("p", lead),
+        _new_periods_part(ctx, rows),
+        _revisions_part(ctx, previous),
+        _status_changes_part(ctx, rows),
+        cls="what-changed",
+    )
+
+
+def _new_periods_part(ctx: ReportContext, previous_rows: pd.DataFrame) -> Html:
+    """Per goal indicator: the periods that have data now and were after the last report."""
+    fw, language = ctx.fw, ctx.language
+    heading = _el("h3", _say(language, "Nya uppgifter", "New data"))
+    body = []
+    obs = ctx.observations[ctx.observations["value"].notna()]
+    for indicator_id in dict.fromkeys(g.indicator for g in [*fw.shared_goals, *fw.actor_goals]):
+        before = (
+            previous_rows.loc[previous_rows["indicator"] == indicator_id, "latest_year"].dropna()
+            if {"indicator", "latest_year"} <= set(previous_rows.columns)
+            else pd.Series(dtype=float)
+        )
+        last = int(before.max()) if len(before) else None
+        goal_areas = {
+            fw.goal_area(g)
+            for g in [*fw.shared_goals, *fw.actor_goals]
+            if g.indicator == indicator_id
+        }
+        periods = obs.loc[
+            (obs["indicator"] == fw.series_id(indicator_id)) & obs["area"].isin(goal_areas),
+            "period",
+        ]
+        keep = _up_to_year(ctx, periods)
+        if last is not None:
+            keep &= periods.str[:4].astype(int) > last
+        fresh = sorted(set(periods[keep]))
+        if not fresh:
+            continue
+        span = _period(fresh[0], language)
+        if len(fresh) > 1:
+            span += f"–{_period(fresh[-1], language)}"
+        body.append(
+            _tr(
+                fw.indicator(indicator_id).title,
+                [str(last) if last is not None else "–", span, str(len(fresh))],
+                numeric=(0, 2),
+            )
+        )
+    if not body:
+        return _join(
+            heading,
+            _el(
+                "p",
+                _say(
+                    language,
+                    "Inga nya perioder har tillkommit sedan förra rapporten.",
+                    "No new periods have come in since the previous report.",
+                ),
+            ),
+        )
+    headers = [
+        _say(language, "Indikator", "Indicator"),
+        _say(language, "Senaste år förra gången", "Latest year last time"),
+        _say(language, "Nya perioder", "New periods"),
+        _say(language, "Antal", "Count"),
+    ]
+    caption = _say(language, "Perioder med nya värden", "Periods with new values")
+    return _join(heading, _table(caption, headers, body, cls="new-periods"))
+
+
+def _up_to_year(ctx: ReportContext, periods: pd.Series) -> pd.Series:
+    """Which periods fall in or before the follow-up year (all, when there is no year)."""
+    if ctx.year is None:
+        return pd.Series(True, index=periods.index)
+    return periods.str[:4].astype(int) <= ctx.year
+
+
+def _scope_areas(fw: Framework) -> set[str]:
+    """The areas a framework reports on: territory, its municipalities, goal and comparison
+    areas. A shared store holds other collaborations' areas too."""
+    found = {fw.collaboration.area, areas.RIKET}
+    found |= {m.code for m in _municipalities(fw.collaboration.area)}
+    for goal in [*fw.shared_goals, *fw.actor_goals]:
+        area = fw.goal_area(goal)
+        found |= {area, areas.region_of(area), *(goal.comparison_areas or [])}
+    return found
+
+
+def _municipalities(code: str) -> tuple[areas.Area, ...]:
+    kind = areas.get(code).kind
+    if kind == "municipality":
+        return (areas.get(code),)
+    return areas.municipalities(None if kind == "country" else code)
+
+
+def _revisions_part(ctx: ReportContext, previous: dict[str, Any]) -> Html:
+    """Values published before and changed since the previous report's last fetch."""
+    fw, language = ctx.fw, ctx.language
+    heading = _el("h3", _say(language, "Ändrade värden", "Revised values"))
+    last_fetch = (previous.get("data") or {}).get("last_fetch_id")
+    if last_fetch is None:
+        return _join(
+            heading,
+            _el(
+                "p",
+                _say(
+                    language,
+                    "Förra rapporten anger inte vilka data den byggde på, så ändrade värden kan "
+                    "inte tas fram.",
+                    "The previous report does not say which data it used, so revised values "
+                    "cannot be listed.",
+                ),
+            ),
+        )
+    revisions = ctx.revisions
+    revisions = revisions[
+        (revisions["new_fetch_id"] > int(last_fetch))
+        & revisions["area"].isin(_scope_areas(fw))
+        & _up_to_year(ctx, revisions["period"])
+    ]
+    if revisions.empty:
+        return _join(
+            heading,
+            _el(
+                "p",
+                _say(
+                    language,
+                    "Inga tidigare publicerade värden har ändrats sedan förra rapporten.",
+                    "No previously published value has changed since the previous report.",
+                ),
+            ),
+        )
+    titles = {fw.series_id(i.id): (i.title, i.unit) for i in reversed(fw.indicators)}
+    body = []
+    for r in revisions.head(MAX_REVISIONS).itertuples(index=False):
+        title, unit = titles[r.indicator]
+        new = (
+            _say(language, "borttaget", "withdrawn")
+            if r.change == "deleted"
+            else _value(r.new_value, unit, language)
+        )
+        body.append(
+            _tr(
+                title,
+                [
+                    _area(r.area, language, start=True),
+                    _period(r.period, language),
+                    SEX[language][r.sex],
+                    _value(r.old_value, unit, language),
+                    new,
+                ],
+                numeric=(3, 4),
+            )
+        )
+    headers = [
+        _say(language, "Indikator", "Indicator"),
+        _say(language, "Område", "Area"),
+        _say(language, "Period", "Period"),
+        _say(language, "Kön", "Sex"),
+        _say(language, "Förut", "Before"),
+        _say(language, "Nu", "Now"),
+    ]
+    caption = _say(
+        language,
+        f"Ändrade värden ({len(revisions)} st)",
+        f"Revised values ({len(revisions)})",
+    )
+    rest = len(revisions) - MAX_REVISIONS
+    more = (
+        _el(
+            "p",
+            _say(
+                language,
+                f"Ytterligare {rest} ändrade värden visas inte här.",
+                f"{rest} more revised values are not shown here.",
+            ),
+            cls="note",
+        )
+        if rest > 0
+        else None
+    )
+    return _join(heading, _table(caption, headers, body, cls="revisions"), more)
+
+
+def _status_changes_part(ctx: ReportContext, previous_rows: pd.DataFrame) -> Html:
+    """Goals and sexes whose status differs from the previous report's."""
+    fw, language = ctx.fw, ctx.language
+    heading = _el("h3", _say(language, "Ändrad status", "Changed status"))
+    before = {}
+    if {"goal", "area", "sex", "status"} <= set(previous_rows.columns):
+        before = {
+            (r.goal, r.area, r.sex): r.status or "" for r in previous_rows.itertuples(index=False)
+        }
+
+    def shown(code: str) -> Content:  # a code this version does not know, as written
+        return _status(code, language) if code in STATUS_ICONS else code
+
+    body = []
+    for r in ctx.result.itertuples(index=False):
+        key = (r.goal, r.area, r.sex)
+        if key in before and before[key] == r.status:
+            continue
+        goal = fw.goal(r.goal)
+        owner = f" ({fw.actor(goal.actor).name})" if isinstance(goal, ActorGoal) else ""
+        was = shown(before[key]) if key in before else _say(language, "nytt mål", "new goal")
+        body.append(
+            _tr(f"{goal.title}{owner}", [SEX[language][r.sex], was, _status(r.status, language)])
+        )
+    now = set(zip(ctx.result["goal"], ctx.result["area"], ctx.result["sex"], strict=True))
+    known = {g.id for g in [*fw.shared_goals, *fw.actor_goals]}
+    for (goal_id, area, sex), code in before.items():
+        if (goal_id, area, sex) in now:
+            continue
+        title = fw.goal(goal_id).title if goal_id in known else goal_id
+        gone = _say(language, "ingår inte längre", "no longer included")
+        body.append(_tr(title, [SEX[language].get(sex, sex), shown(code), gone]))
+    if not body:
+        return _join(
+            heading,
+            _el(
+                "p",
+                _say(
+                    language,
+                    "Ingen status har ändrats sedan förra rapporten.",
+                    "No status has changed since the previous report.",
+                ),
+            ),
+        )
+    headers = [
+        _say(language, "Mål", "Goal"),
+        _say(language, "Kön", "Sex"),
+        _say(language, "Förra rapporten", "Previous report"),
+        _say(language, "Nu", "Now"),
+    ]
+    caption = _say(language, "Mål vars status har ändrats", "Goals whose status changed")
+    return _join(heading, _table(caption, headers, body, cls="status-changes"))
+
+
+# --- sources and method --------------------------------------------------------------
+
+
+def _kpi_metadata(ctx: ReportContext, indicator: Any) -> ddf.KpiMetadata | None:
+    """Kolada's own title, description and producing agency, when the snapshot has them."""
+    if not isinstance(indicator, KoladaIndicator):
+        return None
+    try:
+        return ddf.kpi_metadata(indicator.query.kpi, root=ctx.snapshot_dir)
+    except ddf.SnapshotError:
+        return None
+
+
+def _definition(metadata: ddf.KpiMetadata) -> str:
+    """Kolada's description without its closing "Källa: ...", which the source line gives."""
+    return _SOURCE_MARK.split(metadata["description"])[0].strip()
+
+
+def _area_names(codes: Sequence[str] | None, language: Language) -> str:
+    if not codes:
+        return _say(language, "alla områden", "all areas")
+    return _listing([_area(code, language) for code in codes], language)
+
+
+def sources(ctx: ReportContext) -> Html:
+    """Per indicator: source, id, producing agency, definition, data used, notes, breaks."""
+    fw, language = ctx.fw, ctx.language
+    articles = []
+    for indicator in fw.indicators:
+        series = fw.series_id(indicator.id)
+        facts: list[tuple[str, Content]] = []
+        metadata = _kpi_metadata(ctx, indicator)
+        if metadata is not None:
+            facts.append((_say(language, "Koladas benämning", "Kolada's title"), metadata["title"]))
+            facts.append((_say(language, "Definition", "Definition"), _definition(metadata)))
+        facts.append((_say(language, "Enhet", "Unit"), indicator.unit))
+        facts.append((_say(language, "Används för", "Used for"), _uses(ctx, indicator.id)))
+        facts.append((_say(language, "Data", "Data"), _series_vintage(ctx, series)))
+        for note in indicator.method_notes:
+            facts.append(
+                (
+                    _say(language, "Metod", "Method"),
+                    f"{note.note} ({_area_names(note.areas, language)})",
+                )
+            )
+        for series_break in indicator.series_breaks:
+            facts.append(
+                (
+                    _say(language, "Tidsseriebrott", "Series break"),
+                    f"{series_break.year}: {series_break.note} "
+                    f"({_area_names(series_break.areas, language)})",
+                )
+            )
+        articles.append(
+            _el(
+                "section",
+                _el("h3", indicator.title),
+                _el("p", _source_line(ctx, indicator), cls="attribution"),
+                _el("dl", [(_el("dt", t), _el("dd", v)) for t, v in facts], cls="facts"),
+                cls="source",
+            )
+        )
+    store_note = _say(
+        language,
+        f"Alla värden kommer från det lokala observationslagret ({_vintage_text(ctx)}; senaste "
+        f"hämtning nr {ctx.vintage.get('last_fetch_id')}). Målramverk: {_framework_text(ctx)}.",
+        f"Every value comes from the local observation store ({_vintage_text(ctx)}; latest "
+        f"fetch no. {ctx.vintage.get('last_fetch_id')}). Goal framework: {_framework_text(ctx)}.",
+    )
+    return _el(
+        "section",
+        _el("h2", _say(language, "Källor", "Sources"), id="sources"),
+        _el("p", store_note),
+        articles,
+        cls="sources",
+    )
+
+
+def _source_line(ctx: ReportContext, indicator: Any) -> str:
+    """ "Källa: Kolada (RKA), nyckeltal N03921; framtaget av Arbetsförmedlingen och SCB"."""
+    language = ctx.language
+    lead = _say(language, "Källa", "Source")
+    if isinstance(indicator, KoladaIndicator):
+        text = _say(
+            language,
+            f"{lead}: Kolada (RKA), nyckeltal {indicator.query.kpi}",
+            f"{lead}: Kolada (RKA), key figure {indicator.query.kpi}",
+        )
+        metadata = _kpi_metadata(ctx, indicator)
+        if metadata is not None and metadata["agency"]:
+            text += _say(
+                language,
+                f"; framtaget av {metadata['agency']}",
+                f"; produced by {metadata['agency']}",
+            )
+        return text
+    if isinstance(indicator, PxWebIndicator):
+        host = "SCB" if ctx.fw.pxweb_url == SCB_URL else ctx.fw.pxweb_url
+        return _say(
+            language,
+            f"{lead}: {host}, tabell {indicator.query.table}",
+            f"{lead}: {host}, table {indicator.query.table}",
+        )
+    assert isinstance(indicator, FileIndicator)
+    who = (
+        ctx.fw.actor(indicator.reported_by).name
+        if indicator.reported_by
+        else _say(language, "en aktör", "an actor")
+    )
+    file_name = Path(indicator.query.path).name
+    return _say(
+        language,
+        f"{lead}: {who} (egen fil {file_name})",
+        f"{lead}: {who} (own file {file_name})",
+    )
+
+
+def _uses(ctx: ReportContext, indicator_id: str) -> str:
+    fw, language = ctx.fw, ctx.language
+    uses = [
+        _say(language, f"mål {_quote(g.title, 'sv')}", f"goal {_quote(g.title, 'en')}")
+        for g in [*fw.shared_goals, *fw.actor_goals]
+        if g.indicator == indicator_id
+    ]
+    uses += [
+        _say(
+            language,
+            f"sammanhang till {_quote(g.title, 'sv')}",
+            f"context for {_quote(g.title, 'en')}",
+        )
+        for g in fw.shared_goals
+        if indicator_id in g.context_indicators
+    ]
+    if any(i.population_base == indicator_id for i in fw.indicators):
+        uses.append(
+            _say(language, "befolkningsbas för att väga områden", "population base to weigh areas")
+        )
+    return "; ".join(uses) or "–"
+
+
+def _series_vintage(ctx: ReportContext, series: str) -> str:
+    """Which source the series' current values come from, when retrieved, which periods."""
+    language = ctx.language
+    rows = ctx.observations[
+        (ctx.observations["indicator"] == series) & ctx.observations["value"].notna()
+    ]
+    if rows.empty:
+        return _say(language, "inga värden i lagret", "no values in the store")
+    parts = []
+    for source, group in rows.groupby("source"):
+        when = _date(group["retrieved_at"].max().date(), language)
+        first, last = group["period"].min(), group["period"].max()
+        name = _source_name(ctx, str(source))
+        parts.append(
+            _say(
+                language,
+                f"{name}, hämtat {when}; perioder {_period(first, language)}–"
+                f"{_period(last, language)}",
+                f"{name}, retrieved {when}; periods {_period(first, language)}–"
+                f"{_period(last, language)}",
+            )
+        )
+    return "; ".join(parts)
+
+
+def method_appendix(ctx: ReportContext) -> Html:
+    """How status, direction, noise, forecast, context and consistency are worked out."""
+    language = ctx.language
+
+    def num(value: float, decimals: int = 2) -> str:
+        return labels.number(value, language, decimals)
+
+    rules = {
+        "achieved": _say(
+            language,
+            "det senaste värdet har nått målvärdet",
+            "the latest value has reached the target",
+        ),
+        "on_track": f"R ≥ {num(ON_TRACK)}",
+        "acceleration_needed": f"{num(ACCELERATION, 1)} ≤ R < {num(ON_TRACK)}",
+        "limited_progress": f"0 ≤ R < {num(ACCELERATION, 1)}",
+        "moving_away": "R < 0",
+        "cannot_assess": _say(
+            language,
+            "inga data, inget utgångsvärde, färre än två mätpunkter, utgångsvärdet noll, "
+            "serien byter tecken eller ett tidsseriebrott; skälet anges alltid",
+            "no data, no baseline, fewer than two points, a zero baseline, a sign change or a "
+            "series break; the reason is always given",
+        ),
+        "": _say(
+            language,
+            "målet saknar målvärde: bara riktning följs",
+            "the goal has no target: only the direction is followed",
+        ),
+    }
+    status_table = _table(
+        _say(language, "Status mot målet", "Status against the target"),
+        [_say(language, "Status", "Status"), _say(language, "Regel", "Rule")],
+        [_tr(_status(code, language), [rule]) for code, rule in rules.items()],
+        cls="method-table",
+    )
+    band = _share(DIRECTION_BAND, language)
+    sections = [
+        (
+            _say(language, "Status mot målet", "Status against the target"),
+            [
+                _say(
+                    language,
+                    "Status jämför den årliga förändringstakten hittills med den takt som målet "
+                    "kräver (Eurostats och Open SDG:s metod). Takten hittills är "
+                    "(senaste värdet / utgångsvärdet)^(1 / antal år) − 1 och den takt som krävs "
+                    "är (målvärdet / utgångsvärdet)^(1 / antal år till målåret) − 1. Kvoten R "
+                    "mellan dem, med tecken efter önskad riktning, avgör statusen. R = 1 betyder "
+                    "exakt den takt som behövs; R = 0,77 betyder 77 % av den.",
+                    "Status compares the yearly pace of change so far with the pace the target "
+                    "needs (the Eurostat and Open SDG method). The pace so far is "
+                    "(latest / baseline)^(1 / years) − 1 and the pace needed is "
+                    "(target / baseline)^(1 / years to the target year) − 1. Their ratio R, "
+                    "signed by the desired direction, decides the status. R = 1 means exactly the "
+                    "pace needed; R = 0.77 means 77% of it.",
+                ),
+                status_table,
+                _say(
+                    language,
+                    f"Saknas ett värde för utgångsåret tas det första värdet inom {BASELINE_SLACK} "
+                    "år efter. Egna mål för kvinnor och män används när de finns; annars gäller "
+                    "ett relativt mål för totalen också för kvinnor och för män, räknat från "
+                    "deras egna utgångsvärden. Ett absolut mål för totalen gäller inte kvinnor "
+                    "och män: för dem följs då bara riktningen. När målåret har passerat anges "
+                    "om målet nåddes det året och annars när det först nåddes.",
+                    f"When the baseline year has no value, the first value within "
+                    f"{BASELINE_SLACK} years after it is used. Own targets for women and men are "
+                    "used when given; otherwise a relative target for the total applies to "
+                    "women and to men from their own baselines. An absolute target for the total "
+                    "does not apply to women and men: only their direction is followed. Once "
+                    "the target year has passed, the report says whether the target was met "
+                    "that year, and if not, when it was first met.",
+                ),
+            ],
+        ),
+        (
+            _say(language, "Riktning", "Direction"),
+            [
+                _say(
+                    language,
+                    f"Riktningen säger om värdet blir bättre eller sämre, med eller utan mål. "
+                    f"En förändring med minst {band} per år i önskad riktning är ”Förbättras”, "
+                    f"minst {band} per år åt andra hållet är ”Försämras”, och däremellan "
+                    f"”Oförändrat”. Lång sikt räknas från utgångsåret, kort sikt över de senaste "
+                    f"{SHORT_TERM} åren. Nära en naturlig gräns (till exempel 100 %) krymper "
+                    f"gränserna med faktorn 1 − (värdet / gränsen)^{num(LIMIT_EXPONENT)}, "
+                    "eftersom de sista procenten är svårast att vinna.",
+                    f"Direction says whether the value gets better or worse, with or without a "
+                    f"target. A change of at least {band} a year in the desired direction is "
+                    f"“Improving”, at least {band} a year the other way “Worsening”, and in "
+                    f"between “Stable”. Long term runs from the baseline year, short term over "
+                    f"the last {SHORT_TERM} years. Near a natural limit (such as 100%) the bands "
+                    f"shrink by the factor 1 − (value / limit)^{num(LIMIT_EXPONENT)}, because the "
+                    "last percent is the hardest to win.",
+                )
+            ],
+        ),
+        (
+            _say(language, "Slumpvariation", "Random variation"),
+            [
+                _say(
+                    language,
+                    "I små kommuner kan en andel variera mycket från år till år av en slump. För "
+                    "andelar av invånarna med känd befolkning varierar en andel p bland n "
+                    "invånare med ungefär √(p(1 − p) / n). Förändringen från utgångsåret till "
+                    f"senaste året räknas som verklig när den är större än {num(Z_95)} "
+                    "standardfel av skillnaden (95 % säkerhet); annars säger rapporten att den "
+                    "ryms inom slumpvariationen. För mått utan befolkningsbas (enkäter, dagar "
+                    "per invånare) görs ingen sådan bedömning.",
+                    "In small municipalities a share can vary a lot from year to year by chance. "
+                    "For shares of residents with a known population, a share p among n "
+                    "residents varies by about √(p(1 − p) / n). The change from the baseline to "
+                    f"the latest year counts as real when it exceeds {num(Z_95)} standard errors "
+                    "of the difference (95% confidence); otherwise the report says it is within "
+                    "random variation. Measures without a population base (surveys, days per "
+                    "resident) get no such verdict.",
+                )
+            ],
+        ),
+        (
+            _say(language, "Prognos", "Forecast"),
+            [
+                _say(
+                    language,
+                    f"Prognosen förlänger en rak trend på logaritmisk skala (en konstant årlig "
+                    f"förändringstakt, samma modell som statusen bygger på), anpassad med minsta "
+                    f"kvadratmetoden till de senaste {FORECAST_WINDOW} åren och aldrig över ett "
+                    f"tidsseriebrott. Den ger målårets värde med ett "
+                    f"{_share(INTERVAL, language)} prognosintervall och chansen att målvärdet "
+                    f"nås. Med färre än {MIN_FORECAST_POINTS} år görs ingen prognos. Korta "
+                    "årsserier bär inte mer avancerade modeller; den här är genomskinlig och "
+                    "intervallet växer ärligt med avstånd och spridning.",
+                    f"The forecast extends a straight trend on the log scale (a constant yearly "
+                    f"rate of change, the model status rests on), fitted by least squares to the "
+                    f"last {FORECAST_WINDOW} years and never across a series break. It gives the "
+                    f"target year's value with an {_share(INTERVAL, language)} prediction "
+                    f"interval and the chance that the target is reached. With fewer than "
+                    f"{MIN_FORECAST_POINTS} years there is no forecast. Short yearly series cannot "
+                    "carry more elaborate models; this one is transparent and its interval "
+                    "widens honestly with distance and scatter.",
+                )
+            ],
+        ),
+        (
+            _say(language, "Jämförelse med riket", "Comparison with Sweden"),
+            [
+                _say(
+                    language,
+                    "Målets område jämförs med riket och andra jämförelseområden över samma år: "
+                    "förändringen i procent av utgångsvärdet för båda, och skillnaden i "
+                    "procentenheter. Följer det mesta av förändringen den nationella "
+                    "utvecklingen säger rapporten det, så att samverkan inte tar åt sig en "
+                    "förbättring som hela landet hade.",
+                    "The goal's area is compared with Sweden and other comparison areas over the "
+                    "same years: the change in percent of the baseline for both, and the "
+                    "difference in percentage points. When most of the change follows the "
+                    "national trend the report says so, so that the collaboration does not "
+                    "claim an improvement the whole country had.",
+                )
+            ],
+        ),
+        (
+            _say(language, "Räcker aktörernas mål?", "Do the actors' goals add up?"),
+            [
+                _say(
+                    language,
+                    "Kommunernas värden vägs samman efter befolkning till områdets värde. Om "
+                    "varje aktör når sitt eget mål och kommuner utan eget mål ligger kvar på sin "
+                    "senaste nivå, vad blir då förändringen för hela området? Den jämförs med "
+                    "vad det gemensamma målet kräver. Aktörsmål på andra indikatorer eller på "
+                    "hela området visas bredvid men räknas inte in. Varje kommuns andel av "
+                    "områdets förändring räknas på samma sätt, med befolkningen som vikt.",
+                    "The municipalities' values are combined by population into the area's "
+                    "value. If every actor reaches its own target and municipalities without a "
+                    "goal stay at their latest level, how much does the whole area change? That "
+                    "is compared with what the shared target needs. Actor goals on other "
+                    "indicators or on the whole area are shown beside it but not added up. Each "
+                    "municipality's share of the area's change is computed the same way, "
+                    "weighted by population.",
+                )
+            ],
+        ),
+        (
+            _say(language, "Kvinnor och män", "Women and men"),
+            [_large_gap_rule(language)],
+        ),
+        (
+            _say(language, "Aktörernas egna bedömningar", "The actors' own assessments"),
+            [
+                _say(
+                    language,
+                    "Varje aktör bedömer själv sina mål och motiverar bedömningen. Bedömningarna "
+                    "visas bredvid statistiken, i en egen ruta, och räknas aldrig ihop med "
+                    "statistikens status: de är två olika signaler.",
+                    "Each actor assesses its own goals and gives its reasons. The assessments "
+                    "are shown beside the statistics, in a box of their own, and are never "
+                    "combined with the statistical status: they are two different signals.",
+                )
+            ],
+        ),
+    ]
+    return _el(
+        "section",
+        _el("h2", _say(language, "Metod", "Method"), id="method"),
+        [
+            _el(
+                "section",
+                _el("h3", title),
+                [p if isinstance(p, Html) else _el("p", p) for p in body],
+            )
+            for title, body in sections
+        ],
+        cls="method",
+    )
+
+
+# --- one actor's extract -------------------------------------------------------------
+
+
+def actor_extract(ctx: ReportContext, actor_id: str) -> Html:
+    """One actor's goals, status, share of the shared goals, assessments and actions, in
+    full sentences, to be used in the actor's annual report (årsredovisning)."""
+    fw, language = ctx.fw, ctx.language
+    actor = fw.actor(actor_id)
+    collaboration = fw.collaboration
+    goals = [g for g in fw.actor_goals if g.actor == actor_id]
+    lead = _say(
+        language,
+        f"Uppföljning {ctx.year}. {actor.name} deltar i samverkan {collaboration.name}, som "
+        f"samordnas av {collaboration.owner}. Texten bygger på den gemensamma uppföljningen och "
+        "är skriven för att kunna användas i årsredovisningen.",
+        f"Follow-up {ctx.year}. {actor.name} takes part in the collaboration "
+        f"{collaboration.name}, coordinated by {collaboration.owner}. The text rests on the joint "
+        "follow-up and is written to be used in the annual report.",
+    )
+    parts: list[Content] = [
+        _el(
+            "h1",
+            _say(
+                language,
+                f"{actor.name}: bidrag till {collaboration.name}",
+                f"{actor.name}: contribution to {collaboration.name}",
+            ),
+        ),
+        _el("p", lead),
+    ]
+    if not goals:
+        parts += [
+            _el(
+                "p",
+                _say(
+                    language,
+                    f"{actor.name} har inga egna mål i samverkan. Så här ligger de gemensamma "
+                    "målen till:",
+                    f"{actor.name} has no goals of its own in the collaboration. This is where "
+                    "the shared goals stand:",
+                ),
+            ),
+            _el("ul", [_el("li", _shared_goal_line(ctx, g)) for g in fw.shared_goals]),
+        ]
+    parts += [_actor_goal_part(ctx, goal) for goal in goals]
+    parts.append(_actor_shared_assessments(ctx, actor_id))
+    parts.append(_actor_actions(ctx, actor_id))
+    return _el("article", parts, cls="actor-extract")
+
+
+def _shared_goal_line(ctx: ReportContext, goal: SharedGoal) -> Content:
+    language = ctx.language
+    row = _row(ctx, goal.id)
+    unit = _unit(ctx.fw, goal)
+    if row is None:
+        return [_quote(goal.title, language), ": ", _status("cannot_assess", language), "."]
+    return [
+        _quote(goal.title, language),
+        ": ",
+        _status(row.status, language),
+        _say(
+            language,
+            f". Senaste värde {_value_at(row.latest_value, row.latest_period, unit, language)}, "
+            f"målvärde {_value_at(row.target_value, row.target_year, unit, language)}.",
+            f". Latest value {_value_at(row.latest_value, row.latest_period, unit, language)}, "
+            f"target {_value_at(row.target_value, row.target_year, unit, language)}.",
+        ),
+    ]
+
+
+def _actor_goal_part(ctx: ReportContext, goal: ActorGoal) -> Html:
+    fw, language = ctx.fw, ctx.language
+    indicator = fw.indicator(goal.indicator)
+    shared = fw.shared_goal(goal.contributes_to)
+    row = _row(ctx, goal.id)
+    area = _area(fw.goal_area(goal), language)
+    definition = _say(
+        language,
+        f"Målet är att {_target_text(ctx, goal)} för {area}, mätt som "
+        f"{_lower_first(indicator.title)} ({indicator.unit}). Det bidrar till det gemensamma målet "
+        f"{_quote(shared.title, 'sv')}.",
+        f"The goal is to {_target_text(ctx, goal)} for {area}, measured as {indicator.title} "
+        f"({indicator.unit}). It contributes to the shared goal {_quote(shared.title, 'en')}.",
+    )
+    paragraphs: list[Content] = [_el("p", definition)]
+    if row is not None:
+        paragraphs.append(
+            _el(
+                "p",
+                _say(language, "Statistiken visar: ", "The statistics show: "),
+                _status(row.status, language),
+                ". ",
+                _progress(ctx, goal, row),
+            )
+        )
+        paragraphs.append(_el("p", _direction_text(ctx, row)))
+        paragraphs += [_el("p", s) for s in _noise_sentences(ctx, goal)]
+        forecast = _forecast_text(ctx, goal, row)
+        if forecast:
+            paragraphs.append(_el("p", forecast))
+    gap = _gap_sentence(ctx, goal)
+    if gap:
+        paragraphs.append(_el("p", gap))
+    relation = _relation_sentences(ctx, goal, shared)
+    if relation:
+        paragraphs.append(_el("p", " ".join(relation)))
+    chart = charts.goal_chart(fw, ctx.observations, goal.id, ctx.result, language, ctx.as_of)
+    return _el(
+        "section",
+        _el("h2", goal.title, id=f"actor-goal-{goal.id}"),
+        paragraphs,
+        _chart(chart),
+        _el("p", _own_assessment(ctx, goal), cls="assessments"),
+        cls="actor-goal",
+    )
+
+
+def _relation_sentences(ctx: ReportContext, goal: ActorGoal, shared: SharedGoal) -> list[str]:
+    """How the actor's target relates to the shared one, and its share of the change."""
+    fw, language = ctx.fw, ctx.language
+    check = ctx.consistency.get(shared.id)
+    record = None
+    if check is not None:
+        record = next((r for r in check.actors.itertuples(index=False) if r.goal == goal.id), None)
+    sentences = []
+    if check is not None and record is not None and record.role == "aggregated":
+        if not _missing(record.target_change_percent) and not _missing(
+            check.required_change_percent
+        ):
+            sentences.append(_ambition_sentence(ctx, shared, record, check))
+        if check.verdict == "cannot_assess":
+            sentences.append(
+                _say(
+                    language,
+                    f"{CONSISTENCY['sv']['cannot_assess']}: {check.reason}.",
+                    f"{CONSISTENCY['en']['cannot_assess']}: {check.reason}.",
+                )
+            )
+        else:
+            implied = _rate(check.implied_change_percent / 100, language)
+            words = CONSISTENCY[language][check.verdict]
+            sentences.append(
+                _say(
+                    language,
+                    f"Läggs alla aktörers mål samman blir förändringen {implied}: "
+                    f"{words[:1].lower()}{words[1:]}.",
+                    f"Added up, the actors' targets give {implied}: {words[:1].lower()}"
+                    f"{words[1:]}.",
+                )
+            )
+    elif record is not None:
+        role = ROLE_WORDS[language][record.role].format(
+            area=_area(shared.area, language), indicator=fw.indicator(record.indicator).title
+        )
+        sentences.append(
+            _say(
+                language,
+                f"Målet räknas inte in när kommunernas mål läggs samman, eftersom det {role}; "
+                "det följs upp bredvid det gemensamma målet.",
+                f"The goal is not added up with the municipalities' goals, because it {role}; "
+                "it is followed up beside the shared goal.",
+            )
+        )
+    share = _share_sentence(ctx, goal, shared)
+    if share:
+        sentences.append(share)
+    return sentences
+
+
+def _ambition_sentence(
+    ctx: ReportContext, shared: SharedGoal, record: Any, check: Consistency
+) -> str:
+    """ "Målet, −50,0 % till 2017, är lika ambitiöst som det gemensamma målet (−50,0 %)."."""
+    language = ctx.language
+    own = _rate(record.target_change_percent / 100, language)
+    required = _rate(check.required_change_percent / 100, language)
+    difference = record.target_change_percent - check.required_change_percent
+    sign = -1 if _decreasing(ctx.fw, shared.indicator) else 1
+    if round(abs(difference), 1) == 0:
+        compared = _say(language, "lika ambitiöst som", "as ambitious as")
+    elif sign * difference > 0:
+        compared = _say(language, "mer ambitiöst än", "more ambitious than")
+    else:
+        compared = _say(language, "mindre ambitiöst än", "less ambitious than")
+    return _say(
+        language,
+        f"Målet, {own} till {record.target_year}, är {compared} det gemensamma målet ({required}).",
+        f"The target, {own} by {record.target_year}, is {compared} the shared target ({required}).",
+    )
+
+
+def _share_sentence(ctx: ReportContext, goal: ActorGoal, shared: SharedGoal) -> str:
+    """ "Karlshamn stod för 15 % av minskningen i Region Blekinge 2013–2017 ..."."""
+    fw, language = ctx.fw, ctx.language
+    area_code = fw.goal_area(goal)
+    if fw.series_id(goal.indicator) != fw.series_id(shared.indicator) or area_code == shared.area:
+        return ""
+    try:
+        shares = shares_of_change(fw, ctx.observations, shared.id, as_of=ctx.as_of)
+    except ValueError:  # no population base to weigh the municipalities with
+        return ""
+    mine = shares[shares["area"] == area_code]
+    if mine.empty or _missing(mine["share"].iloc[0]):
+        return ""
+    share, weight = float(mine["share"].iloc[0]), float(mine["weight"].iloc[0])
+    falling = shares["weighted_change"].sum() < 0
+    noun = _say(language, "minskningen", "fall") if falling else _say(language, "ökningen", "rise")
+    years = f"{shares.attrs['baseline_year']}–{shares.attrs['latest_year']}"
+    area, whole = _area(area_code, language, start=True), _area(shared.area, language)
+    if share >= 0:
+        return _say(
+            language,
+            f"{area} stod för {_share(share, language)} av {noun} i {whole} {years}, med "
+            f"{_share(weight, language)} av befolkningen.",
+            f"{area} accounted for {_share(share, language)} of the {noun} in {whole} in "
+            f"{years}, with {_share(weight, language)} of the population.",
+        )
+    return _say(
+        language,
+        f"I {area} gick värdet åt motsatt håll mot {whole} som helhet {years} och motverkade "
+        f"{noun} med motsvarande {_share(-share, language)} av den.",
+        f"In {area} the value moved against {whole} as a whole in {years}, offsetting "
+        f"{_share(-share, language)} of the {noun}.",
+    )
+
+
+def _own_assessment(ctx: ReportContext, goal: ActorGoal) -> Content:
+    """The actor's own judgement of its goal for the follow-up year, or that it is missing."""
+    found = [
+        a
+        for a in ctx.fw.assessments
+        if a.goal == goal.id and a.actor == goal.actor and _assessment_period_matches(a, ctx.year)
+    ]
+    if not found:
+        return _missing_assessment(ctx, goal) + "."
+    return _assessment_content(ctx, found[0])
+
+
+def _assessment_content(ctx: ReportContext, assessment: Assessment) -> Content:
+    language = ctx.language
+    parts: list[Content] = [
+        _el(
+            "strong",
+            _say(
+                language,
+                f"Egen bedömning {assessment.period}: ",
+                f"Own assessment {assessment.period}: ",
+            ),
+        ),
+        _judgement(assessment.judgement, language),
+        ".",
+    ]
+    if assessment.justification:
+        parts.append(f" {assessment.justification}")
+    if assessment.owner:
+        parts.append(
+            _say(language, f" (Ansvarig: {assessment.owner}.)", f" (Owner: {assessment.owner}.)")
+        )
+    return parts
+
+
+def _actor_shared_assessments(ctx: ReportContext, actor_id: str) -> Html:
+    """The actor's own judgements of the shared goals, when it gave any."""
+    fw = ctx.fw
+    shared_ids = {g.id for g in fw.shared_goals}
+    found = [
+        a
+        for a in fw.assessments
+        if a.actor == actor_id and a.goal in shared_ids and _assessment_period_matches(a, ctx.year)
+    ]
+    if not found:
+        return Html()
+    return _el(
+        "section",
+        _el(
+            "h2",
+            _say(
+                ctx.language, "Bedömning av de gemensamma målen", "Assessment of the shared goals"
+            ),
+        ),
+        [
+            _el("p", _quote(fw.goal(a.goal).title, ctx.language), ": ", _assessment_content(ctx, a))
+            for a in found
+        ],
+        cls="actor-shared-assessments",
+    )
+
+
+def _actor_actions(ctx: ReportContext, actor_id: str) -> Html:
+    fw, language = ctx.fw, ctx.language
+    actions = [a for a in fw.actions if a.actor == actor_id]
+    heading = _el("h2", _say(language, "Åtgärder", "Actions"))
+    if not actions:
+        return _el(
+            "section",
+            heading,
+            _el(
+                "p",
+                _say(
+                    language,
+                    f"{fw.actor(actor_id).name} har inga åtgärder i handlingsplanen.",
+                    f"{fw.actor(actor_id).name} has no actions in the action plan.",
+                ),
+            ),
+            cls="actor-actions",
+        )
+    items = []
+    for action in actions:
+        details = []
+        if action.goal:
+            details.append(
+                _say(
+                    language,
+                    f"för målet {_quote(fw.goal(action.goal).title, 'sv')}",
+                    f"for the goal {_quote(fw.goal(action.goal).title, 'en')}",
+                )
+            )
+        if action.responsible:
+            details.append(
+                _say(
+                    language,
+                    f"ansvarig: {action.responsible}",
+                    f"responsible: {action.responsible}",
+                )
+            )
+        if action.due:
+            details.append(
+                _say(
+                    language,
+                    f"klart senast {_date(action.due, 'sv')}",
+                    f"due {_date(action.due, 'en')}",
+                )
+            )
+        described = action.description.rstrip(".")
+        text = f"{described} ({'; '.join(details)})." if details else f"{described}."
+        items.append(
+            _el(
+                "li",
+                text,
+                " ",
+                _say(language, "Status: ", "Status: "),
+                _action_status(action.status, language),
+                ".",
+            )
+        )
+    return _el("section", heading, _el("ul", items, cls="actions"), cls="actor-actions")
+
+
+# --- baseline analysis (nulägesanalys) -----------------------------------------------
+
+
+def baseline_analysis(ctx: ReportContext) -> Html:
+    """For each indicator of the shared goals: the long series against riket and comparison
+    areas, women and men, and the distribution over all municipalities."""
+    fw, language = ctx.fw, ctx.language
+    uses: dict[str, list[tuple[SharedGoal, bool]]] = {}
+    for goal in fw.shared_goals:
+        uses.setdefault(goal.indicator, []).append((goal, True))
+        for indicator_id in goal.context_indicators:
+            uses.setdefault(indicator_id, []).append((goal, False))
+    intro = _say(
+        language,
+        f"Nulägesanalysen beskriver de indikatorer som de gemensamma målen bygger på: "
+        f"utvecklingen för {_area(fw.collaboration.area, language)} så långt bakåt som "
+        "statistiken räcker, jämfört med riket och andra områden, skillnaderna mellan kvinnor "
+        "och män, och hur kommunerna ligger till bland landets alla kommuner.",
+        f"The baseline analysis describes the indicators the shared goals rest on: the trend "
+        f"for {_area(fw.collaboration.area, language)} as far back as the statistics go, "
+        "compared with Sweden and other areas, the gaps between women and men, and where the "
+        "municipalities stand among all the country's municipalities.",
+    )
+    return _el(
+        "article",
+        _el(
+            "h1",
+            _say(
+                language,
+                f"Nulägesanalys: {fw.collaboration.name}",
+                f"Baseline analysis: {fw.collaboration.name}",
+            ),
+        ),
+        _el("p", intro),
+        _el("p", _large_gap_rule(language), cls="note"),
+        [_baseline_indicator(ctx, indicator_id, goals) for indicator_id, goals in uses.items()],
+        cls="baseline-analysis",
+    )
+
+
+def _baseline_indicator(
+    ctx: ReportContext, indicator_id: str, uses: list[tuple[SharedGoal, bool]]
+) -> Html:
+    fw, language = ctx.fw, ctx.language
+    indicator = fw.indicator(indicator_id)
+    goal, is_goal_indicator = next(((g, own) for g, own in uses if own), uses[0])
+    area = goal.area
+    comparisons = [
+        code
+        for code in dict.fromkeys(goal.comparison_areas or [areas.RIKET, areas.region_of(area)])
+        if code != area
+    ]
+    used_for = _listing(
+        [
+            _say(
+                language,
+                f"mått för målet {_quote(g.title, 'sv')}",
+                f"the measure of the goal {_quote(g.title, 'en')}",
+            )
+            if own
+            else _say(
+                language,
+                f"sammanhang till målet {_quote(g.title, 'sv')}",
+                f"context for the goal {_quote(g.title, 'en')}",
+            )
+            for g, own in uses
+        ],
+        language,
+    )
+    about = [_say(language, f"Indikatorn är {used_for}.", f"The indicator is {used_for}.")]
+    metadata = _kpi_metadata(ctx, indicator)
+    if metadata is not None:
+        about.append(_definition(metadata))
+    about.append(_source_line(ctx, indicator) + ".")
+    series = fw.series_id(indicator_id)
+    has_area = _has_values(ctx, series, area, "total")
+    over_time: list[Content] = [
+        _el("h3", _say(language, "Utveckling över tid", "Trend over time")),
+        _year_table(ctx, indicator, area, comparisons),
+    ]
+    if is_goal_indicator:
+        over_time.append(
+            _chart(
+                charts.goal_chart(fw, ctx.observations, goal.id, ctx.result, language, ctx.as_of)
+            )
+        )
+    elif not has_area:
+        over_time.append(
+            _el(
+                "p",
+                _say(
+                    language,
+                    f"Statistiken redovisas inte för {_area(area, language)}; se kommunerna nedan.",
+                    f"The statistics are not published for {_area(area, language)}; see the "
+                    "municipalities below.",
+                ),
+            )
+        )
+    return _el(
+        "section",
+        _el("h2", indicator.title, id=f"indicator-{indicator_id}"),
+        _el("p", " ".join(about), cls="indicator-about"),
+        over_time,
+        _baseline_sexes(ctx, indicator, area),
+        _distribution_part(ctx, indicator),
+        cls="baseline-indicator",
+    )
+
+
+def _annual(ctx: ReportContext, series: str) -> pd.DataFrame:
+    """A series' annual values up to the follow-up year."""
+    obs = ctx.observations
+    rows = obs[(obs["indicator"] == series) & obs["value"].notna() & (obs["period"].str.len() == 4)]
+    if ctx.year is not None:
+        rows = rows[rows["period"].astype(int) <= ctx.year]
+    return rows
+
+
+def _has_values(ctx: ReportContext, series: str, area: str, sex: str) -> bool:
+    rows = _annual(ctx, series)
+    return bool(((rows["area"] == area) & (rows["sex"] == sex)).any())
+
+
+def _year_table(ctx: ReportContext, indicator: Any, area: str, comparisons: list[str]) -> Html:
+    """Every year's value for the area (total, women, men) and the comparison areas."""
+    language = ctx.language
+    rows = _annual(ctx, ctx.fw.series_id(indicator.id))
+    columns = [(area, "total")]
+    if "sex" in indicator.breakdowns:
+        columns += [(area, "women"), (area, "men")]
+    columns += [(code, "total") for code in comparisons]
+    wide = rows.pivot_table(
+        index="period", columns=["area", "sex"], values="value", aggfunc="first"
+    )
+    columns = [c for c in columns if c in wide.columns]
+    if not columns:
+        return _el(
+            "p",
+            _say(language, "Inga värden finns i lagret.", "There are no values in the store."),
+        )
+    # Short headers keep the table within a page: the caption says whose women and men.
+    headers = [_say(language, "År", "Year")] + [
+        _area(code, language, start=True) if sex == "total" else SEX[language][sex]
+        for code, sex in columns
+    ]
+    body = [
+        _tr(
+            period,
+            [_value(wide.at[period, column], indicator.unit, language) for column in columns],
+            numeric=range(len(columns)),
+        )
+        for period in sorted(wide.index)
+    ]
+    own = _area(area, language)
+    caption = _say(
+        language,
+        f"{indicator.title} ({indicator.unit}) per år: {own} totalt och för kvinnor och män, "
+        "och jämförelseområden",
+        f"{indicator.title} ({indicator.unit}) by year: {own} in total and for women and men, "
+        "and comparison areas",
+    )
+    return _table(caption, headers, body, cls="year-table")
+
+
+def _gap_text(language: Language, period: str, women: float, men: float, unit: str) -> str:
+    """The women/men gap at one period, and whether it is large by the stated rule."""
+    relative = max(women, men) / min(women, men) - 1
+    higher = SEX[language]["women" if women > men else "men"].lower()
+    text = _say(
+        language,
+        f"{_period(period, language)} var värdet {_value(women, unit, language)} för kvinnor och "
+        f"{_value(men, unit, language)} för män: {higher} låg {_share(relative, language)} "
+        "högre.",
+        f"In {_period(period, language)} the value was {_value(women, unit, language)} for "
+        f"women and {_value(men, unit, language)} for men: {higher} were "
+        f"{_share(relative, language)} higher.",
+    )
+    if relative > LARGE_GAP:
+        text += " " + _large_gap_rule(language, large=True)
+    return text
+
+
+def _baseline_sexes(ctx: ReportContext, indicator: Any, area: str) -> Html:
+    """Women and men on the area: the latest gap in words and the gap over time."""
+    language = ctx.language
+    if "sex" not in indicator.breakdowns:
+        return Html()
+    heading = _el("h3", _say(language, "Kvinnor och män", "Women and men"))
+    series = ctx.fw.series_id(indicator.id)
+    rows = _annual(ctx, series)
+    rows = rows[rows["area"] == area]
+    wide = rows.pivot_table(index="period", columns="sex", values="value", aggfunc="first")
+    if not {"women", "men"} <= set(wide.columns):
+        return _join(
+            heading,
+            _el(
+                "p",
+                _say(
+                    language,
+                    f"Det finns inga värden för kvinnor och män i {_area(area, language)}.",
+                    f"There are no values for women and men in {_area(area, language)}.",
+                ),
+            ),
+        )
+    both = wide[["women", "men"]].dropna()
+    both = both[(both > 0).all(axis=1)]
+    sentence = (
+        _gap_text(
+            language, both.index[-1], both["women"].iloc[-1], both["men"].iloc[-1], indicator.unit
+        )
+        if len(both)
+        else ""
+    )
+    chart = charts.gap_chart(ctx.fw, ctx.observations, indicator.id, area, language, ctx.as_of)
+    return _join(heading, _el("p", sentence) if sentence else None, _chart(chart))
+
+
+def _distribution_data(ctx: ReportContext, indicator: Any) -> tuple[pd.DataFrame, int | None, bool]:
+    """Every municipality's total values, the latest year most of them have, and whether the
+    offline snapshot filled in municipalities outside the collaboration.
+
+    The store holds the collaboration's own municipalities only; for a Kolada indicator the
+    snapshot supplies the rest of the country, and the report says so.
+    """
+    series = ctx.fw.series_id(indicator.id)
+    everyone = [m.code for m in areas.municipalities()]
+    rows = _annual(ctx, series)
+    # Riket too: the chart draws it as a reference line.
+    rows = rows[(rows["sex"] == "total") & rows["area"].isin([*everyone, areas.RIKET])]
+    filled = False
+    if isinstance(indicator, KoladaIndicator) and rows["area"].nunique() < len(everyone) / 2:
+        request = ddf.SnapshotRequest(
+            indicator=series, kpi=indicator.query.kpi, areas=everyone, sexes=("total",)
+        )
+        try:
+            snapshot = ddf.read_snapshot([request], root=ctx.snapshot_dir).frame
+        except ddf.SnapshotError:
+            snapshot = rows.iloc[0:0]
+        snapshot = snapshot[snapshot["value"].notna()]
+        if ctx.year is not None:
+            snapshot = snapshot[snapshot["period"].astype(int) <= ctx.year]
+        known = set(zip(rows["area"], rows["period"], strict=True))
+        extra = snapshot[
+            [key not in known for key in zip(snapshot["area"], snapshot["period"], strict=True)]
+        ]
+        filled = not extra.empty
+        rows = pd.concat([rows, extra], ignore_index=True)
+    counts = rows[rows["area"] != areas.RIKET].groupby("period")["area"].nunique()
+    covered = counts[counts >= len(everyone) / 2]
+    year = int(covered.index.max()) if len(covered) else None
+    return rows, year, filled
+
+
+def _distribution_part(ctx: ReportContext, indicator: Any) -> Html:
+    """The collaboration's municipalities among all the country's, at the latest year."""
+    fw, language = ctx.fw, ctx.language
+    heading = _el("h3", _say(language, "Landets kommuner", "All municipalities"))
+    frame, year, filled = _distribution_data(ctx, indicator)
+    if year is None:
+        return _join(
+            heading,
+            _el(
+                "p",
+                _say(
+                    language,
+                    "Värden för landets kommuner finns inte för den här indikatorn.",
+                    "Values for the country's municipalities are not available for this indicator.",
+                ),
+            ),
+        )
+    own = [m.code for m in _municipalities(fw.collaboration.area)]
+    chart = charts.distribution_chart(fw, frame, indicator.id, year, own, language)
+    in_year = frame[(frame["period"] == str(year)) & (frame["area"] != areas.RIKET)]
+    values = in_year.set_index("area")["value"]
+    lower_is_better = indicator.direction == "decrease"
+    ranks = values.rank(ascending=lower_is_better, method="min")
+    median = float(values.median())
+    better = [
+        c for c in own if c in values and (values[c] - median) * (-1 if lower_is_better else 1) > 0
+    ]
+    present = [c for c in own if c in values]
+    unit = indicator.unit
+    text = _say(
+        language,
+        f"{year} var medianen för landets {len(values)} kommuner "
+        f"{_value(median, unit, language)}. {len(better)} av {len(present)} kommuner i "
+        f"{_area(fw.collaboration.area, language)} hade ett bättre värde än medianen.",
+        f"In {year} the median of the country's {len(values)} municipalities was "
+        f"{_value(median, unit, language)}. {len(better)} of {len(present)} municipalities in "
+        f"{_area(fw.collaboration.area, language)} had a better value than the median.",
+    )
+    if filled:
+        when = _date(ddf.SNAPSHOT_RETRIEVED_AT.date(), language)
+        text += " " + _say(
+            language,
+            f"Kommunerna utanför samverkan kommer från Kolada-utdraget ({when}), eftersom "
+            "lagret bara har samverkans egna kommuner.",
+            f"The municipalities outside the collaboration come from the Kolada snapshot "
+            f"({when}), as the store holds only the collaboration's own municipalities.",
+        )
+    body = [
+        _tr(
+            _area(code, language),
+            [_value(values[code], unit, language), f"{int(ranks[code])} / {len(values)}"],
+            numeric=(0, 1),
+        )
+        for code in sorted(present, key=lambda c: ranks[c])
+    ]
+    headers = [
+        _say(language, "Kommun", "Municipality"),
+        _say(language, "Värde", "Value"),
+        _say(language, "Plats (1 = bäst)", "Rank (1 = best)"),
+    ]
+    caption = _say(
+        language,
+        f"{indicator.title} {year}: kommunerna i {_area(fw.collaboration.area, language)}",
+        f"{indicator.title} {year}: the municipalities in {_area(fw.collaboration.area, language)}",
+    )
+    return _join(heading, _chart(chart), _el("p", text), _table(caption, headers, body, "ranks"))
