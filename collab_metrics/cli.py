@@ -19,8 +19,10 @@ from typing import TYPE_CHECKING
 import click
 
 from collab_metrics import __version__, areas, reporting
+from collab_metrics import collect as collecting
 from collab_metrics import fetch as fetching
 from collab_metrics import status as status_table
+from collab_metrics import update as updating
 from collab_metrics.framework import Framework, FrameworkError, load_framework
 from collab_metrics.http import CollabSession, FetchError, make_session
 from collab_metrics.schema import framework_schema
@@ -32,6 +34,21 @@ if TYPE_CHECKING:
     from rich.progress import TaskID
 
 PARAMS = click.Path(path_type=Path, dir_okay=False)
+STORE = click.option(
+    "--store",
+    "store_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The DuckDB store (default data/store.duckdb, or COLLAB_STORE).",
+)
+OUT = click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("outputs"),
+    show_default=True,
+    help="Reports go to OUT/<collaboration>/<as-of or date>/.",
+)
+JOBS = click.option("--jobs", type=int, help="Notebooks run in parallel (default: CPU cores).")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -61,12 +78,7 @@ def validate(params: Path) -> None:
 @app.command()
 @click.argument("params", type=PARAMS)
 @click.option("--offline", is_flag=True, help="Never touch the network: snapshot and files.")
-@click.option(
-    "--store",
-    "store_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="The DuckDB store (default data/store.duckdb, or COLLAB_STORE).",
-)
+@STORE
 @click.option(
     "--snapshot",
     "snapshot_dir",
@@ -139,12 +151,7 @@ def _env_seconds(name: str, default: float) -> float:
     show_default=True,
 )
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False))
-@click.option(
-    "--store",
-    "store_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="The DuckDB store (default data/store.duckdb, or COLLAB_STORE).",
-)
+@STORE
 def status(
     params: Path,
     as_of: int | None,
@@ -180,14 +187,7 @@ def status(
 @app.command()
 @click.argument("params", type=PARAMS)
 @click.option("--as-of", type=int, help="Use only periods up to this year.")
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("outputs"),
-    show_default=True,
-    help="Reports go to OUT/<collaboration>/<as-of or date>/.",
-)
+@OUT
 @click.option(
     "--format",
     "formats",
@@ -195,13 +195,8 @@ def status(
     show_default=True,
     help="Comma-separated: html, pdf, xlsx.",
 )
-@click.option("--jobs", type=int, help="Notebooks run in parallel (default: CPU cores).")
-@click.option(
-    "--store",
-    "store_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="The DuckDB store (default data/store.duckdb, or COLLAB_STORE).",
-)
+@JOBS
+@STORE
 def report(
     params: Path,
     as_of: int | None,
@@ -227,6 +222,52 @@ def report(
     click.echo(data_used)
     if result.main_html is not None:
         click.echo(f"open: {result.main_html}")
+
+
+@app.command()
+@click.argument("params", type=PARAMS)
+@click.option("--force", is_flag=True, help="Write a new report even if nothing changed.")
+@click.option("--offline", is_flag=True, help="Never touch the network (as in collab fetch).")
+@OUT
+@JOBS
+@STORE
+@click.option("--log-json", is_flag=True, help="One JSON object per event on stdout.")
+def update(
+    params: Path,
+    force: bool,
+    offline: bool,
+    out_dir: Path,
+    jobs: int | None,
+    store_path: Path | None,
+    log_json: bool,
+) -> None:
+    """Fetch, and render a new report for PARAMS only if something changed.
+
+    Exit status: 0 new report written, 3 nothing changed, 1 failed (the last good report
+    untouched), 2 bad input. Prints one line per change.
+    """
+    log = updating.EventLog(as_json=log_json)
+    try:
+        outcome = updating.run(
+            params,
+            store=store_path or default_store_path(),
+            out_dir=out_dir,
+            offline=offline,
+            force=force,
+            jobs=jobs,
+            log=log,
+        )
+    except (
+        FetchError,
+        StoreError,
+        SnapshotError,
+        reporting.ReportFailed,
+        updating.UpdateLocked,
+    ) as exc:
+        if log_json:
+            log("failed", str(exc), level="error")
+        raise
+    sys.exit(outcome.code)
 
 
 @contextlib.contextmanager
@@ -260,6 +301,76 @@ def schema(output: Path | None) -> None:
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
     click.echo(f"wrote {output}", err=True)
+
+
+@app.group()
+def collect() -> None:
+    """Collect the actors' own judgements, actions and figures with Excel workbooks."""
+
+
+@collect.command("template")
+@click.argument("params", type=PARAMS)
+@click.option("--period", required=True, help="The follow-up period, e.g. 2024 or 2024-h1.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Where to write (default outputs/<collaboration>/collect/<period>/).",
+)
+@STORE
+def collect_template(
+    params: Path, period: str, out_dir: Path | None, store_path: Path | None
+) -> None:
+    """Write one workbook per actor for PARAMS: goals to judge, action plan, own figures."""
+    framework = load_framework(params)
+    period = collecting.check_period(period)
+    store_path = store_path or default_store_path()
+    out_dir = out_dir or Path("outputs") / framework.collaboration.id / "collect" / period
+    if not store_path.exists():
+        click.echo(
+            f"no data in {store_path} yet: the workbooks show – for the statistics "
+            f"(run collab fetch {params} first to include them)",
+            err=True,
+        )
+    written = collecting.write_templates(framework, period, out_dir, store_path)
+    for path in written:
+        click.echo(f"wrote {path}")
+
+
+@collect.command("import")
+@click.argument("params", type=PARAMS)
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--period", help="Accept only workbooks for this period.")
+@click.option(
+    "--replace", is_flag=True, help="Let different answers replace those already imported."
+)
+@STORE
+def collect_import(
+    params: Path,
+    files: tuple[Path, ...],
+    period: str | None,
+    replace: bool,
+    store_path: Path | None,
+) -> None:
+    """Check the returned workbooks FILES and store what they bring, all or nothing per file.
+
+    Prints one line per file: imported, unchanged or refused with the reasons. Exits 2 if
+    any file was refused; the others are imported all the same.
+    """
+    framework = load_framework(params)
+    store_path = store_path or default_store_path()
+    if not store_path.exists():  # a mistyped --store must not start a store of its own
+        raise UserError(f"no store at {store_path} yet; run: collab fetch {params}")
+    outcomes = collecting.import_workbooks(
+        framework, files, store_path, period=period, replace=replace
+    )
+    for outcome in outcomes:
+        click.echo(str(outcome), err=outcome.refused)
+    refused = sum(outcome.refused for outcome in outcomes)
+    if refused:
+        raise collecting.CollectError(
+            f"{refused} of {len(outcomes)} workbooks refused; nothing was imported from them"
+        )
 
 
 def summary(fw: Framework) -> str:
@@ -318,12 +429,12 @@ def main() -> None:
         count = len(exc.problems)
         click.echo(f"{count} problem{'s' if count != 1 else ''} found; nothing written.", err=True)
         sys.exit(2)
-    except (UserError, ActorFileError) as exc:
+    except (UserError, ActorFileError, collecting.CollectError) as exc:
         if debug:
             raise
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
-    except reporting.ReportFailed as exc:
+    except (reporting.ReportFailed, updating.UpdateLocked) as exc:
         if debug:
             raise
         click.echo(f"error: {exc}", err=True)

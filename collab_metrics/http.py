@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Final
+from urllib.parse import urlsplit
 
 import requests
 import requests_cache
@@ -232,11 +233,12 @@ def get_json(
     def before_sleep(state: RetryCallState) -> None:
         stats.retries += 1
         sleep = state.next_action.sleep if state.next_action else 0.0
+        # The host is enough here; the final error names the whole URL.
         _log.warning(
-            "%s %s for %s; retrying in %.2g s (attempt %d of %d)",
+            "%s %s (%s); retrying in %.2g s (attempt %d of %d)",
             source,
             causes[-1],
-            shown,
+            urlsplit(shown).netloc,
             sleep,
             state.attempt_number,
             max_attempts,

@@ -64,6 +64,39 @@ SEX: Final[dict[str, dict[str, str]]] = {
     "en": {"total": "Total", "women": "Women", "men": "Men"},
 }
 
+# The actors' own judgements and action statuses: words distinct from the statistical
+# status words, so the two signals are never mistaken for each other.
+JUDGEMENT: Final[dict[str, dict[str, str]]] = {
+    "sv": {
+        "on_track": "Målet bedöms nås",
+        "partly": "Målet bedöms delvis nås",
+        "not_on_track": "Målet bedöms inte nås",
+        "not_assessed": "Ingen bedömning gjord",
+    },
+    "en": {
+        "on_track": "Expects to reach the target",
+        "partly": "Expects to partly reach the target",
+        "not_on_track": "Does not expect to reach the target",
+        "not_assessed": "Not assessed",
+    },
+}
+ACTION_STATUS: Final[dict[str, dict[str, str]]] = {
+    "sv": {
+        "done": "Genomförd",
+        "started": "Påbörjad",
+        "not_started": "Ej påbörjad",
+        "delayed": "Försenad",
+        "removed": "Utgår",
+    },
+    "en": {
+        "done": "Done",
+        "started": "Started",
+        "not_started": "Not started",
+        "delayed": "Delayed",
+        "removed": "Removed",
+    },
+}
+
 THIN_SPACE: Final = "\u2009"
 
 

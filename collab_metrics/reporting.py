@@ -34,7 +34,7 @@ from collab_metrics.framework import Framework, load_framework
 from collab_metrics.labels import SEX, STATUS, Language
 
 KERNEL: Final = "collab-metrics"
-QUIET: Final = "--IPKernelApp.log_level=ERROR"
+QUIET: Final = "--IPKernelApp.log_level=CRITICAL"
 TEMPLATES: Final = Path(__file__).resolve().parent / "templates"
 CELL_TIMEOUT: Final = 300  # seconds per notebook cell; a slow PDF chart is far below this
 Format = Literal["html", "pdf", "xlsx"]
@@ -193,7 +193,7 @@ def render(
     home = out_dir / fw.collaboration.id
     target = home / label
     home.mkdir(parents=True, exist_ok=True)
-    previous = _previous_status(home, exclude=target)
+    previous = previous_status(home)
     work_plan = plan(fw, params, store, as_of, previous)
     ensure_kernel()
     building = Path(tempfile.mkdtemp(prefix=".building-", dir=home))
@@ -215,14 +215,29 @@ def render(
     return Report(target, main_html if main_html.exists() else None, manifest, timings)
 
 
-def _previous_status(home: Path, exclude: Path) -> Path | None:
-    """The newest earlier report's status.json, for "what changed since the last report"."""
-    candidates = [
-        d / "status.json"
+def previous_status(home: Path) -> Path | None:
+    """The newest existing report's status.json, for "what changed since the last report".
+
+    A report being replaced (a second run on the same day) counts: it is what the reader
+    saw last.
+    """
+    return _newest(home, "status.json")
+
+
+def latest_manifest(home: Path) -> dict[str, Any] | None:
+    """The manifest of the newest successful report of a collaboration, if any."""
+    path = _newest(home, "manifest.json")
+    return json.loads(path.read_text(encoding="utf-8")) if path else None
+
+
+def _newest(home: Path, name: str) -> Path | None:
+    if not home.is_dir():
+        return None
+    found = [
+        d / name
         for d in home.iterdir()
-        if d.is_dir() and not d.name.startswith(".") and d != exclude and d.name != "failed"
+        if d.is_dir() and not d.name.startswith(".") and d.name != "failed" and (d / name).exists()
     ]
-    found = [c for c in candidates if c.exists()]
     return max(found, key=lambda p: p.stat().st_mtime) if found else None
 
 

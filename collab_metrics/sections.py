@@ -28,7 +28,7 @@ from typing import Any, Final, TypeAlias
 
 import pandas as pd
 
-from collab_metrics import areas, charts, labels
+from collab_metrics import areas, charts, collect, labels
 from collab_metrics.assess import (
     ACCELERATION,
     BASELINE_SLACK,
@@ -56,7 +56,15 @@ from collab_metrics.framework import (
     SharedGoal,
     load_framework,
 )
-from collab_metrics.labels import CONSISTENCY, DIRECTION, SEX, STATUS, Language
+from collab_metrics.labels import (
+    ACTION_STATUS,
+    CONSISTENCY,
+    DIRECTION,
+    JUDGEMENT,
+    SEX,
+    STATUS,
+    Language,
+)
 from collab_metrics.sources import ddf
 from collab_metrics.sources.pxweb import SCB_URL
 from collab_metrics.store import Store
@@ -86,38 +94,6 @@ CONSISTENCY_ICONS: Final = {
     "cannot_assess": "?",
 }
 
-# The actors' own judgements and action statuses: words distinct from the statistical
-# status words, so the two signals are never mistaken for each other.
-JUDGEMENT: Final[dict[str, dict[str, str]]] = {
-    "sv": {
-        "on_track": "Målet bedöms nås",
-        "partly": "Målet bedöms delvis nås",
-        "not_on_track": "Målet bedöms inte nås",
-        "not_assessed": "Ingen bedömning gjord",
-    },
-    "en": {
-        "on_track": "Expects to reach the target",
-        "partly": "Expects to partly reach the target",
-        "not_on_track": "Does not expect to reach the target",
-        "not_assessed": "Not assessed",
-    },
-}
-ACTION_STATUS: Final[dict[str, dict[str, str]]] = {
-    "sv": {
-        "done": "Genomförd",
-        "started": "Påbörjad",
-        "not_started": "Ej påbörjad",
-        "delayed": "Försenad",
-        "removed": "Utgår",
-    },
-    "en": {
-        "done": "Done",
-        "started": "Started",
-        "not_started": "Not started",
-        "delayed": "Delayed",
-        "removed": "Removed",
-    },
-}
 MONTHS: Final = {
     "sv": (
         "januari",
@@ -433,8 +409,12 @@ def load_context(
     `previous` is the previous report's status.json (as `collab_metrics.status.to_json`
     writes it); it is ignored when the file does not exist. `language` defaults to the
     framework's, `snapshot_dir` to the offline Kolada snapshot's usual place.
+    The actors' answers imported from their workbooks (collab collect) are merged with the
+    framework file's own: an imported assessment overrides the file's for the same goal,
+    actor and period, an imported action the file's with the same id.
     """
     fw = load_framework(Path(params))
+    fw = collect.merge(fw, *collect.imported(Path(store), fw))
     language = language or fw.collaboration.language
     series = sorted({fw.series_id(i.id) for i in fw.indicators})
     with Store.open(Path(store), read_only=True) as opened:

@@ -20,6 +20,17 @@ Tables (schema version 1):
   raw_blobs       sha256, size, body (zlib): each distinct response body once
   raw_responses   fetch_id, source, url, retrieved_at, status_code, sha256: every response
 
+Tables added in schema version 2, for the actors' answers collected with Excel workbooks
+(collab_metrics.collect); an answer is never deleted, a replaced one keeps its row:
+  imports               import_id, collaboration, actor, period, file_name, file_sha256,
+                        framework_sha256, template_version, imported_at, fetch_id (the
+                        vintage holding the workbook's measures, if any) and the counts
+  imported_assessments  import_id, collaboration, actor, goal, period, judgement,
+                        justification, owner, file_name, file_sha256, imported_at,
+                        replaced_at, replaced_by (the import that replaced it)
+  imported_actions      the same for action-plan items: action_id, period, goal,
+                        description, responsible, due, status
+
 Times are stored as UTC without a time zone and returned as UTC-aware pandas timestamps.
 """
 
@@ -31,7 +42,7 @@ import os
 import re
 import time
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -80,7 +91,41 @@ _MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
             retrieved_at TIMESTAMP NOT NULL, status_code INTEGER NOT NULL,
             sha256 VARCHAR NOT NULL)""",
     ),
+    (
+        """CREATE TABLE imports (
+            import_id INTEGER PRIMARY KEY, collaboration VARCHAR NOT NULL,
+            actor VARCHAR NOT NULL, period VARCHAR NOT NULL, file_name VARCHAR NOT NULL,
+            file_sha256 VARCHAR NOT NULL, framework_sha256 VARCHAR NOT NULL,
+            template_version INTEGER NOT NULL, imported_at TIMESTAMP NOT NULL,
+            fetch_id INTEGER, assessments BIGINT NOT NULL, actions BIGINT NOT NULL,
+            measures BIGINT NOT NULL, replaced BIGINT NOT NULL)""",
+        """CREATE TABLE imported_assessments (
+            import_id INTEGER NOT NULL, collaboration VARCHAR NOT NULL, actor VARCHAR NOT NULL,
+            goal VARCHAR NOT NULL, period VARCHAR NOT NULL, judgement VARCHAR NOT NULL,
+            justification VARCHAR NOT NULL, owner VARCHAR NOT NULL,
+            file_name VARCHAR NOT NULL, file_sha256 VARCHAR NOT NULL,
+            imported_at TIMESTAMP NOT NULL, replaced_at TIMESTAMP, replaced_by INTEGER)""",
+        """CREATE TABLE imported_actions (
+            import_id INTEGER NOT NULL, collaboration VARCHAR NOT NULL, actor VARCHAR NOT NULL,
+            action_id VARCHAR NOT NULL, period VARCHAR NOT NULL, goal VARCHAR,
+            description VARCHAR NOT NULL, responsible VARCHAR NOT NULL, due DATE,
+            status VARCHAR NOT NULL, file_name VARCHAR NOT NULL, file_sha256 VARCHAR NOT NULL,
+            imported_at TIMESTAMP NOT NULL, replaced_at TIMESTAMP, replaced_by INTEGER)""",
+    ),
 )
+# Columns every imported answer has, filled from its ImportBatch.
+_IMPORT_COMMON: Final = (
+    "import_id",
+    "collaboration",
+    "actor",
+    "period",
+    "file_name",
+    "file_sha256",
+    "imported_at",
+)
+# With collaboration, actor and period, what identifies an answer: a second answer with
+# the same key replaces the first.
+_ANSWER_KEYS: Final = {"imported_assessments": "goal", "imported_actions": "action_id"}
 SCHEMA_VERSION: Final = len(_MIGRATIONS)
 
 # Staging tables live in DuckDB's temporary catalog, never in the store file.
@@ -126,6 +171,28 @@ class WriteSummary:
 
 
 @dataclass(frozen=True)
+class ImportBatch:
+    """One imported workbook: who answered for which period, from which file, and what.
+
+    `assessments` rows have the keys goal, judgement, justification, owner; `actions`
+    rows action_id, goal, description, responsible, due, status. `fetch_id` is the
+    vintage that holds the workbook's measures (None when they changed nothing).
+    """
+
+    collaboration: str
+    actor: str
+    period: str
+    file_name: str
+    file_sha256: str
+    framework_sha256: str
+    template_version: int
+    assessments: Sequence[Mapping[str, Any]]
+    actions: Sequence[Mapping[str, Any]]
+    measures: int
+    fetch_id: int | None
+
+
+@dataclass(frozen=True)
 class Requested:
     """What a fetch asked a source for: one series on some areas."""
 
@@ -147,6 +214,7 @@ class Store:
         self.read_only = lock is None
         self._con = con
         self._lock = lock
+        self._in_transaction = False
 
     @classmethod
     def open(
@@ -161,7 +229,7 @@ class Store:
         A writer first takes `<store>.lock`, waiting up to `timeout` seconds for another
         writer, then raises StoreLocked. Readers take no lock but wait as long for DuckDB's
         own lock, which a writer holds while the store is open. Opening read-only never
-        modifies the file.
+        modifies the file, except once to migrate a store written by an earlier version.
         """
         store_path = Path(path).expanduser() if path is not None else default_store_path()
         store_path = store_path.absolute()
@@ -174,6 +242,14 @@ class Store:
         try:
             con = _connect(store_path, read_only, deadline)
             try:
+                _prepare_schema(con, store_path, read_only)
+            except _NeedsUpgrade:
+                # A store written by an earlier collab-metrics: migrate it once (as a
+                # writer, under the lock), then read. This is the only time a reader
+                # changes the file.
+                con.close()
+                cls.open(store_path, timeout=timeout).close()
+                con = _connect(store_path, read_only, deadline)
                 _prepare_schema(con, store_path, read_only)
             except BaseException:
                 con.close()
@@ -220,23 +296,99 @@ class Store:
         Raises ValueError when `results` contradict themselves (a key with two values, or
         both delivered and withdrawn) or lack a key, source or retrieved_at.
         """
-        if self._lock is None:
-            raise StoreError(f"The store {self.path} was opened read-only and cannot be written.")
-        self._con.begin()
-        try:
+        self._check_writable()
+        with self.transaction():
             summary = self._write(results, label, started_at)
             for asked in requested:
                 self._con.execute(
                     "INSERT INTO requested VALUES (?, ?, ?, ?)",
                     [summary.fetch_id, asked.source, asked.indicator, sorted(asked.areas)],
                 )
+        return summary
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All or nothing: what runs inside is committed together or not at all.
+
+        Any exception, KeyboardInterrupt included, rolls back and propagates. Writes inside
+        (write(), record_import()) join the transaction instead of committing on their own,
+        so several of them can form one unit, such as everything one workbook brings.
+        """
+        if self._in_transaction:
+            yield
+            return
+        self._con.begin()
+        self._in_transaction = True
+        try:
+            yield
             self._con.commit()
         except BaseException:
             # The original exception matters; a rollback failing too must not replace it.
             with contextlib.suppress(duckdb.Error):
                 self._con.rollback()
             raise
-        return summary
+        finally:
+            self._in_transaction = False
+
+    def record_import(self, batch: ImportBatch) -> int:
+        """Record one imported workbook and its answers; return its import id.
+
+        A current answer with the same key (actor, goal or action id, period) is replaced:
+        its row stays, marked with replaced_at and replaced_by, as the answer's history.
+        """
+        self._check_writable()
+        con = self._con
+        with self.transaction():
+            import_id = _scalar(con, "SELECT coalesce(max(import_id), 0) + 1 FROM imports")
+            now = _now()
+            common = [import_id, batch.collaboration, batch.actor, batch.period]
+            common += [batch.file_name, batch.file_sha256, now]
+            replaced = 0
+            for table, rows in (
+                ("imported_assessments", batch.assessments),
+                ("imported_actions", batch.actions),
+            ):
+                key = _ANSWER_KEYS[table]
+                for row in rows:
+                    replaced += _scalar(
+                        con,
+                        f"""UPDATE {table} SET replaced_at = ?, replaced_by = ?
+                            WHERE replaced_at IS NULL AND collaboration = ? AND actor = ?
+                              AND {key} = ? AND period = ?""",
+                        [now, import_id, batch.collaboration, batch.actor, row[key], batch.period],
+                    )
+                if rows:
+                    fields = list(rows[0])
+                    columns = ", ".join([*_IMPORT_COMMON, *fields])
+                    marks = ", ".join("?" * (len(_IMPORT_COMMON) + len(fields)))
+                    con.executemany(
+                        f"INSERT INTO {table} ({columns}) VALUES ({marks})",
+                        [[*common, *(row[field] for field in fields)] for row in rows],
+                    )
+            con.execute(
+                "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    import_id,
+                    batch.collaboration,
+                    batch.actor,
+                    batch.period,
+                    batch.file_name,
+                    batch.file_sha256,
+                    batch.framework_sha256,
+                    batch.template_version,
+                    now,
+                    batch.fetch_id,
+                    len(batch.assessments),
+                    len(batch.actions),
+                    batch.measures,
+                    replaced,
+                ],
+            )
+        return import_id
+
+    def _check_writable(self) -> None:
+        if self._lock is None:
+            raise StoreError(f"The store {self.path} was opened read-only and cannot be written.")
 
     def _write(
         self, results: Iterable[FetchResult], label: str, started_at: datetime | None
@@ -615,6 +767,35 @@ class Store:
         )
         return found.replace(tzinfo=UTC) if found is not None else None
 
+    def imports_since(self, collaboration: str, since: datetime) -> list[dict[str, Any]]:
+        """Workbooks imported for a collaboration after `since` (UTC), oldest first."""
+        cursor = self._con.execute(
+            """SELECT import_id, actor, period, file_name, imported_at FROM imports
+               WHERE collaboration = ? AND imported_at > ? ORDER BY import_id""",
+            [collaboration, _utc_naive(since)],
+        )
+        columns = [description[0] for description in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+    def imported_answers(
+        self, collaboration: str
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The current (not replaced) imported assessments and actions of a collaboration.
+
+        Rows are dicts with the table's columns; an action has one current row per period
+        it was answered for.
+        """
+        found = []
+        for table in ("imported_assessments", "imported_actions"):
+            cursor = self._con.execute(
+                f"""SELECT * EXCLUDE (replaced_at, replaced_by) FROM {table}
+                    WHERE collaboration = ? AND replaced_at IS NULL ORDER BY import_id""",
+                [collaboration],
+            )
+            columns = [description[0] for description in cursor.description]
+            found.append([dict(zip(columns, row, strict=True)) for row in cursor.fetchall()])
+        return found[0], found[1]
+
     def vintage(self, indicators: Iterable[str] | str | None = None) -> dict[str, Any]:
         """Which data a report used, JSON-ready, for its manifest.
 
@@ -699,6 +880,10 @@ def _connect(path: Path, read_only: bool, deadline: float) -> duckdb.DuckDBPyCon
     return con
 
 
+class _NeedsUpgrade(Exception):
+    """A reader found an older schema; the store must be migrated by a writer first."""
+
+
 def _prepare_schema(con: duckdb.DuckDBPyConnection, path: Path, read_only: bool) -> None:
     """Check the schema version and, when writable, run the migrations it lacks."""
     tables = {
@@ -721,10 +906,7 @@ def _prepare_schema(con: duckdb.DuckDBPyConnection, path: Path, read_only: bool)
     if version == SCHEMA_VERSION:
         return
     if read_only:
-        raise StoreError(
-            f"The store {path} has schema version {version} and must be opened for writing "
-            f"once to be upgraded to version {SCHEMA_VERSION}."
-        )
+        raise _NeedsUpgrade(version)
     con.begin()
     try:
         for number in range(version + 1, SCHEMA_VERSION + 1):

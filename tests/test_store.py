@@ -464,3 +464,16 @@ def test_last_requested_knows_what_was_asked_for(tmp_path: Path) -> None:
         assert when == summary.started_at
         assert store.last_requested("kolada", "kolada:N03921", {"0010", "1083"}) is None
         assert store.last_requested("pxweb", "kolada:N03921", {"0010"}) is None
+
+
+def test_a_reader_upgrades_a_store_from_an_earlier_version_once(tmp_path: Path) -> None:
+    """SYNTHETIC: turn a fresh store back into schema version 1, then read it."""
+    path = tmp_path / "store.duckdb"
+    Store.open(path).close()
+    con = duckdb.connect(str(path))
+    for table in ("imports", "imported_assessments", "imported_actions"):
+        con.execute(f"DROP TABLE {table}")
+    con.execute("DELETE FROM schema_version WHERE version > 1")
+    con.close()
+    with Store.open(path, read_only=True) as store:
+        assert store.vintage()["schema_version"] == SCHEMA_VERSION
