@@ -10,8 +10,11 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
+# WeasyPrint (PDF reports) needs Pango from the system; install it with apt only if missing.
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/python -c "import weasyprint" 2>/dev/null || \
+		{ apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; }
 	touch $(STAMP)
 
 # The Blekinge demo report: live APIs when reachable, else the offline snapshot (it says which).
