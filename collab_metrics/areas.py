@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -238,3 +238,19 @@ def normalize(code: str | int, system: System = "kolada") -> str:
         text = str(code).strip()
         raise UnknownAreaError(text, "code", _closest_code(text)) from None
     return get(canonical).code
+
+
+def code_list(codes: Iterable[str], owner: str) -> tuple[str, ...]:
+    """Four-digit Kolada codes, sorted and unique (so equal requests compare equal).
+
+    Raises ValueError naming `owner` (e.g. "indicator 'youth'") for an empty list or a
+    code that is not four digits; whether the code exists is the framework's check.
+    """
+    unique = sorted(set(codes))
+    bad = [code for code in unique if not (len(code) == 4 and code.isdigit())]
+    if bad or not unique:
+        raise ValueError(
+            f"{owner}: area codes must be four-digit Kolada codes (e.g. '0010', '1082'); "
+            f"got {bad or 'none'}"
+        )
+    return tuple(unique)

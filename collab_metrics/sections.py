@@ -226,15 +226,20 @@ def _chart(chart: charts.Chart) -> Html:
     return Html(chart.html())
 
 
-def _status(code: str, language: Language) -> Html:
-    """A status as icon and words; the icon is hidden from screen readers (words suffice)."""
+def _iconed(icon: str, words: str, kind: str, code: str) -> Html:
+    """Icon and words, never colour alone; the icon is hidden from screen readers."""
     return _el(
         "span",
-        _el("span", STATUS_ICONS[code], cls="status-icon", aria_hidden="true"),
+        _el("span", icon, cls=f"{kind}-icon", aria_hidden="true"),
         " ",
-        STATUS[language][code],
-        cls=f"status status-{code or 'none'}",
+        words,
+        cls=f"{kind} {kind}-{code or 'none'}",
     )
+
+
+def _status(code: str, language: Language) -> Html:
+    """A status as icon and words."""
+    return _iconed(STATUS_ICONS[code], STATUS[language][code], "status", code)
 
 
 def _direction(code: str, language: Language) -> Html:
@@ -242,12 +247,8 @@ def _direction(code: str, language: Language) -> Html:
 
 
 def _verdict(verdict: str, language: Language) -> Html:
-    return _el(
-        "span",
-        _el("span", CONSISTENCY_ICONS[verdict], cls="consistency-icon", aria_hidden="true"),
-        " ",
-        CONSISTENCY[language][verdict],
-        cls=f"consistency consistency-{verdict}",
+    return _iconed(
+        CONSISTENCY_ICONS[verdict], CONSISTENCY[language][verdict], "consistency", verdict
     )
 
 

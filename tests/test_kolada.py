@@ -463,7 +463,7 @@ def test_query_forbids_unknown_keys_and_describes_itself() -> None:
 
 @pytest.mark.parametrize("bad", [[], ["10"], ["0010", "Blekinge"], ["00100"]])
 def test_area_codes_must_be_canonical(bad: list[str]) -> None:
-    with pytest.raises(ValueError, match="four digits"):
+    with pytest.raises(ValueError, match="four-digit Kolada codes"):
         KoladaRequest("youth", "N03921", bad)
 
 

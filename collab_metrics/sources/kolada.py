@@ -31,7 +31,6 @@ the Swagger UI at https://api.kolada.se/v3/docs, and open-source v3 clients):
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -42,6 +41,7 @@ import pandas as pd
 import requests
 from pydantic import BaseModel, ConfigDict, Field
 
+from collab_metrics import areas as registry
 from collab_metrics.http import FetchError, get_json
 from collab_metrics.tidy import FetchResult, RawResponse, conform, empty_frame
 
@@ -53,7 +53,6 @@ MAX_PER_PAGE: Final = 5000
 KPI_PATTERN: Final = r"^[A-Z]\d{5}$"
 
 _T = TypeVar("_T")
-_AREA = re.compile(r"^\d{4}$")
 _SEXES: Final = {"T": "total", "K": "women", "M": "men"}
 # Kolada's status texts (compared case-insensitively) and the tidy reason each means.
 _STATUS_REASONS: Final = {
@@ -99,14 +98,10 @@ class KoladaRequest:
 
     def __post_init__(self) -> None:
         KoladaQuery(kpi=self.kpi)  # raises a ValidationError naming the bad id
-        bad = [a for a in self.areas if not _AREA.match(a)]
-        if bad or not self.areas:
-            raise ValueError(
-                f"indicator {self.indicator!r}: Kolada area codes must be four digits "
-                f"(e.g. '0010', '1082'); got {bad or 'none'}"
-            )
         # Sorted tuples make requests with the same areas and years share one query.
-        object.__setattr__(self, "areas", tuple(sorted(set(self.areas))))
+        object.__setattr__(
+            self, "areas", registry.code_list(self.areas, f"indicator {self.indicator!r}")
+        )
         if self.years is not None:
             if not self.years:
                 raise ValueError(

@@ -62,7 +62,6 @@ NAME: Final = "PxWeb"  # how error messages name the source
 MAX_URL_LENGTH: Final = 2000  # the guide's "approximately 2100 characters", with a margin
 
 _log = logging.getLogger(__name__)
-_AREA = re.compile(r"^\d{4}$")
 _MONTH = re.compile(r"^(\d{4})M(\d{2})$")
 # json-stat2 status symbols (PX data symbols) and the tidy reason each means. SCB: ".."
 # not available or too uncertain to publish, "." cannot occur; "-" is PX's nil (nothing
@@ -114,14 +113,9 @@ class PxWebRequest:
     periods: tuple[str, ...] | None
 
     def __post_init__(self) -> None:
-        if self.areas is not None:
-            bad = [a for a in self.areas if not _AREA.match(a)]
-            if bad or not self.areas:
-                raise ValueError(
-                    f"indicator {self.indicator!r}: area codes must be four-digit Kolada "
-                    f"codes (e.g. '0010', '1082'), or None for all; got {bad or 'none'}"
-                )
-            object.__setattr__(self, "areas", tuple(sorted(set(self.areas))))
+        if self.areas is not None:  # None asks for every area
+            owner = f"indicator {self.indicator!r}"
+            object.__setattr__(self, "areas", areas.code_list(self.areas, owner))
         if self.periods is not None:
             if not self.periods:
                 raise ValueError(
