@@ -97,6 +97,37 @@ ACTION_STATUS: Final[dict[str, dict[str, str]]] = {
     },
 }
 
+MONTHS: Final[dict[str, tuple[str, ...]]] = {
+    "sv": (
+        "januari",
+        "februari",
+        "mars",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "augusti",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+}
+
 THIN_SPACE: Final = "\u2009"
 
 

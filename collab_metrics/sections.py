@@ -94,36 +94,6 @@ CONSISTENCY_ICONS: Final = {
     "cannot_assess": "?",
 }
 
-MONTHS: Final = {
-    "sv": (
-        "januari",
-        "februari",
-        "mars",
-        "april",
-        "maj",
-        "juni",
-        "juli",
-        "augusti",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ),
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-}
 SOURCE_NAMES: Final = {
     "sv": {
         "kolada": "Kolada (RKA)",
@@ -216,6 +186,13 @@ def _table(
     return _el("table", _el("caption", caption), head, body, cls=cls)
 
 
+def _table_or_note(
+    caption: str, headers: Sequence[str], body: Sequence[Html], cls: str, empty: str
+) -> Html:
+    """The table, or when it has no rows, the sentence saying so."""
+    return _table(caption, headers, body, cls=cls) if body else _el("p", empty)
+
+
 def _labelled(name: str, detail: str) -> Content:
     """A row header of two lines: a name and, smaller, what it is about."""
     return [name, _el("br"), _el("span", detail, cls="detail")]
@@ -275,13 +252,13 @@ def _missing(value: Any) -> bool:
 
 def _date(value: date, language: Language) -> str:
     """25 november 2026 / 25 November 2026."""
-    return f"{value.day} {MONTHS[language][value.month - 1]} {value.year}"
+    return f"{value.day} {labels.MONTHS[language][value.month - 1]} {value.year}"
 
 
 def _period(period: str, language: Language) -> str:
     """ "2017" as is, "2024-09" as "september 2024"."""
     year, _, month = str(period).partition("-")
-    return f"{MONTHS[language][int(month) - 1]} {year}" if month else year
+    return f"{labels.MONTHS[language][int(month) - 1]} {year}" if month else year
 
 
 def _value(value: Any, unit: str, language: Language) -> str:
@@ -1918,18 +1895,6 @@ def _new_periods_part(ctx: ReportContext, previous_rows: pd.DataFrame) -> Html:
                 numeric=(0, 2),
             )
         )
-    if not body:
-        return _join(
-            heading,
-            _el(
-                "p",
-                _say(
-                    language,
-                    "Inga nya perioder har tillkommit sedan förra rapporten.",
-                    "No new periods have come in since the previous report.",
-                ),
-            ),
-        )
     headers = [
         _say(language, "Indikator", "Indicator"),
         _say(language, "Senaste år förra gången", "Latest year last time"),
@@ -1937,7 +1902,12 @@ def _new_periods_part(ctx: ReportContext, previous_rows: pd.DataFrame) -> Html:
         _say(language, "Antal", "Count"),
     ]
     caption = _say(language, "Perioder med nya värden", "Periods with new values")
-    return _join(heading, _table(caption, headers, body, cls="new-periods"))
+    empty = _say(
+        language,
+        "Inga nya perioder har tillkommit sedan förra rapporten.",
+        "No new periods have come in since the previous report.",
+    )
+    return _join(heading, _table_or_note(caption, headers, body, "new-periods", empty))
 
 
 def _up_to_year(ctx: ReportContext, periods: pd.Series) -> pd.Series:
@@ -2086,18 +2056,6 @@ def _status_changes_part(ctx: ReportContext, previous_rows: pd.DataFrame) -> Htm
         title = fw.goal(goal_id).title if goal_id in known else goal_id
         gone = _say(language, "ingår inte längre", "no longer included")
         body.append(_tr(title, [SEX[language].get(sex, sex), shown(code), gone]))
-    if not body:
-        return _join(
-            heading,
-            _el(
-                "p",
-                _say(
-                    language,
-                    "Ingen status har ändrats sedan förra rapporten.",
-                    "No status has changed since the previous report.",
-                ),
-            ),
-        )
     headers = [
         _say(language, "Mål", "Goal"),
         _say(language, "Kön", "Sex"),
@@ -2105,7 +2063,12 @@ def _status_changes_part(ctx: ReportContext, previous_rows: pd.DataFrame) -> Htm
         _say(language, "Nu", "Now"),
     ]
     caption = _say(language, "Mål vars status har ändrats", "Goals whose status changed")
-    return _join(heading, _table(caption, headers, body, cls="status-changes"))
+    empty = _say(
+        language,
+        "Ingen status har ändrats sedan förra rapporten.",
+        "No status has changed since the previous report.",
+    )
+    return _join(heading, _table_or_note(caption, headers, body, "status-changes", empty))
 
 
 # --- sources and method --------------------------------------------------------------

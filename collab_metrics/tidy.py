@@ -53,6 +53,14 @@ def empty_frame() -> pd.DataFrame:
     return frame[list(COLUMNS)]
 
 
+def from_records(rows: list[dict[str, object]]) -> pd.DataFrame:
+    """A tidy frame from row dicts, sorted by key so equal fetches give equal frames."""
+    if not rows:
+        return empty_frame()
+    frame = pd.DataFrame.from_records(rows)
+    return conform(frame.sort_values(["indicator", "area", "period", "sex"], kind="stable"))
+
+
 def conform(frame: pd.DataFrame) -> pd.DataFrame:
     """Return `frame` with exactly the tidy columns, in order, with the tidy types.
 

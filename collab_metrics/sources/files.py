@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from python_calamine import CalamineError, CalamineWorkbook, WorksheetNotFound
 
 from collab_metrics import areas
+from collab_metrics.labels import MONTHS
 from collab_metrics.tidy import FetchResult, RawResponse, conform
 
 SOURCE: Final = "file"
@@ -46,26 +47,8 @@ MISSING_CODES: Final = {
     ".": "not_applicable",
 }
 
-_MONTHS: Final = {
-    name: number
-    for number, name in enumerate(
-        (
-            "januari",
-            "februari",
-            "mars",
-            "april",
-            "maj",
-            "juni",
-            "juli",
-            "augusti",
-            "september",
-            "oktober",
-            "november",
-            "december",
-        ),
-        start=1,
-    )
-}
+# Month names as Swedish files write them ("januari"), mapped to their numbers.
+_MONTHS: Final = {name: number for number, name in enumerate(MONTHS["sv"], start=1)}
 _YEAR = re.compile(r"\d{4}")
 _YEAR_MONTH = re.compile(r"(?P<year>\d{4})(?:-|M)(?P<month>\d{1,2})")
 _CODE_PREFIX = re.compile(r"(?P<code>\d+)\b")

@@ -37,13 +37,12 @@ from datetime import date
 from typing import Any, Final, TypeVar
 from urllib.parse import urljoin
 
-import pandas as pd
 import requests
 from pydantic import BaseModel, ConfigDict, Field
 
 from collab_metrics import areas as registry
 from collab_metrics.http import FetchError, get_json
-from collab_metrics.tidy import FetchResult, RawResponse, conform, empty_frame
+from collab_metrics.tidy import FetchResult, RawResponse, from_records
 
 BASE_URL: Final = "https://api.kolada.se/v3"
 SOURCE: Final = "kolada"
@@ -173,7 +172,7 @@ def fetch_kolada(
                                     "retrieved_at": page.raw.retrieved_at,
                                 }
                             )
-    return FetchResult(frame=_frame(rows), raw=raw, deletions=_frame(deleted))
+    return FetchResult(frame=from_records(rows), raw=raw, deletions=from_records(deleted))
 
 
 def fetch_kpi_metadata(kpi: str, *, base_url: str, session: requests.Session) -> dict[str, Any]:
@@ -261,14 +260,6 @@ def _status(text: str | None, value_missing: bool) -> str:
     if not clean:
         return "missing" if value_missing else ""
     return _STATUS_REASONS.get(clean.casefold(), clean)
-
-
-def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    if not rows:
-        return empty_frame()
-    frame = pd.DataFrame.from_records(rows)
-    frame = frame.sort_values(["indicator", "area", "period", "sex"], kind="stable")
-    return conform(frame)
 
 
 __all__ = [

@@ -46,7 +46,6 @@ from dataclasses import dataclass
 from typing import Any, Final, Literal
 from urllib.parse import quote
 
-import pandas as pd
 import requests
 from pxweb._internal.functions import expand_wildcards, split_value_codes
 from pydantic import BaseModel, ConfigDict, Field
@@ -54,7 +53,7 @@ from requests.adapters import HTTPAdapter
 
 from collab_metrics import areas
 from collab_metrics.http import CollabSession, FetchError, get_json
-from collab_metrics.tidy import FetchResult, RawResponse, conform, empty_frame
+from collab_metrics.tidy import FetchResult, RawResponse, empty_frame, from_records
 
 SCB_URL: Final = "https://statistikdatabasen.scb.se/api/v2"
 SOURCE: Final = "pxweb"
@@ -242,7 +241,7 @@ def fetch_pxweb(
                     }
                     for member in members
                 )
-    return FetchResult(frame=_frame(rows), raw=raw)
+    return FetchResult(frame=from_records(rows), raw=raw)
 
 
 def table_metadata(
@@ -555,14 +554,6 @@ def _period(code: str) -> str:
     """Tidy period: months "2024M01" become "2024-01"; anything else stays as the table says."""
     month = _MONTH.match(code)
     return f"{month[1]}-{month[2]}" if month else code
-
-
-def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    if not rows:
-        return empty_frame()
-    frame = pd.DataFrame.from_records(rows)
-    frame = frame.sort_values(["indicator", "area", "period", "sex"], kind="stable")
-    return conform(frame)
 
 
 __all__ = [
