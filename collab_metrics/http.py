@@ -11,6 +11,10 @@ from __future__ import annotations
 import email.utils
 import json
 import logging
+import os
+import time
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,15 +23,16 @@ from urllib.parse import urlsplit
 
 import requests
 import requests_cache
+from requests.adapters import HTTPAdapter
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
 
 from collab_metrics import __version__
 from collab_metrics.tidy import RawResponse
 
-USER_AGENT: Final = (
-    f"collab-metrics/{__version__} (+https://github.com/collab-metrics; "
-    "public-sector goal follow-up)"
-)
+USER_AGENT: Final = f"collab-metrics/{__version__} (public-sector goal follow-up)"
+# Who the services can write to about this client's traffic. The project has no public
+# address of its own, so the operator running the fetches sets one (an e-mail or URL).
+CONTACT_ENV: Final = "COLLAB_HTTP_CONTACT"
 # Statistics are published at most daily; a day-old copy is as good as a fresh one and
 # spares the sources when a report is re-run many times while it is being written.
 DEFAULT_EXPIRE: Final = timedelta(days=1)
@@ -89,8 +94,111 @@ class CollabSession(requests_cache.CachedSession):
         self.backoff = backoff
         self.timeout = timeout
         self.stats = RequestStats()
-        self.headers["User-Agent"] = USER_AGENT
+        self.headers["User-Agent"] = user_agent()
         self.headers["Accept"] = "application/json"
+
+
+def user_agent() -> str:
+    """The User-Agent: the program and version, plus the operator's contact when set.
+
+    COLLAB_HTTP_CONTACT (an e-mail address or URL) is added in brackets, as the services
+    ask of clients that fetch a lot; without it no made-up contact is sent.
+    """
+    contact = os.environ.get(CONTACT_ENV, "").strip()
+    return f"{USER_AGENT[:-1]}; {contact})" if contact else USER_AGENT
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """At most `calls` requests in any `window` seconds."""
+
+    calls: int
+    window: float
+
+
+class Throttle:
+    """Keeps requests within a `RateLimit` (none until `limit` is set), sleeping as needed."""
+
+    def __init__(
+        self,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        limit: RateLimit | None = None,
+    ) -> None:
+        self.clock = clock
+        self.sleep = sleep
+        self.limit = limit
+        self.config: dict[str, Any] = {}  # what the host said about itself, read once
+        self._sent: deque[float] = deque()
+
+    def wait(self) -> None:
+        """Sleep until one more request fits in the window, then count it."""
+        limit = self.limit
+        now = self.clock()
+        while limit is not None:
+            while self._sent and now - self._sent[0] >= limit.window:
+                self._sent.popleft()
+            if len(self._sent) < limit.calls:
+                break
+            pause = limit.window - (now - self._sent[0])
+            _log.debug("rate limit %s reached; sleeping %.2f s", limit, pause)
+            self.sleep(pause)
+            now = self.clock()
+        self._sent.append(now)  # before the limit is known, calls are counted all the same
+
+    def hold_off(self, seconds: float) -> None:
+        """Send nothing for `seconds` (a server's X-Rate-Limit-Reset said so)."""
+        if seconds > 0:
+            self.sleep(seconds)
+
+
+class ThrottledAdapter(HTTPAdapter):
+    """The transport for one host: throttles every request that goes over the wire.
+
+    Mounted on the session for the host's base URL, it sits below the HTTP cache, so cached
+    answers are free and each retry of `get_json` is counted like the first attempt. A
+    server's `X-Rate-Limit-Remaining: 0` with `X-Rate-Limit-Reset` makes it wait that long
+    before the next request.
+    """
+
+    def __init__(self, throttle: Throttle) -> None:
+        super().__init__()
+        self.throttle = throttle
+
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> Any:
+        self.throttle.wait()
+        response = super().send(request, *args, **kwargs)
+        remaining = response.headers.get("X-Rate-Limit-Remaining", "").strip()
+        if remaining == "0":
+            reset = retry_after_seconds(response.headers.get("X-Rate-Limit-Reset"))
+            if reset is not None:
+                _log.info(
+                    "%s asks for a pause of %.2g s", urlsplit(request.url or "").netloc, reset
+                )
+                self.throttle.hold_off(reset)
+        return response
+
+
+def throttled(
+    session: requests.Session,
+    base_url: str,
+    limit: RateLimit | None,
+    *,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Throttle:
+    """The throttle of `base_url` on this session, mounting one the first time.
+
+    An existing throttle keeps its state (and its limit, unless `limit` is given).
+    """
+    prefix = base_url.rstrip("/") + "/"
+    adapter = session.adapters.get(prefix)
+    if not isinstance(adapter, ThrottledAdapter):
+        adapter = ThrottledAdapter(Throttle(clock, sleep, limit))
+        session.mount(prefix, adapter)
+    elif limit is not None:
+        adapter.throttle.limit = limit
+    return adapter.throttle
 
 
 def make_session(
@@ -119,6 +227,8 @@ def make_session(
         expire_after=expire_after,
         cache_control=True,
         allowable_codes=(200,),
+        # PxWeb API v1 asks for data by POST; the cache key includes the body.
+        allowable_methods=("GET", "HEAD", "POST"),
         **cache,
     )
 
@@ -160,8 +270,9 @@ def get_json(
     source: str,
     timeout: float | None = None,
     max_attempts: int = 4,
+    post: Any = None,
 ) -> tuple[Any, RawResponse]:
-    """GET `url` and parse its JSON body, retrying what is worth retrying.
+    """GET `url` (or POST the JSON `post`) and parse its JSON body, retrying what is worth it.
 
     Retried with exponential backoff: connection errors, timeouts, 429 and 5xx (waiting as
     long as `Retry-After` asks on 429/503, within the session's cap). Other 4xx fail at
@@ -173,14 +284,15 @@ def get_json(
         timeout = session.timeout if isinstance(session, CollabSession) else DEFAULT_TIMEOUT
     backoff = session.backoff if isinstance(session, CollabSession) else Backoff()
     stats = session.stats if isinstance(session, CollabSession) else RequestStats()
-    shown = requests.Request("GET", url, params=params).prepare().url or url
+    method = "GET" if post is None else "POST"
+    shown = requests.Request(method, url, params=params).prepare().url or url
     causes: list[str] = []
     bad_bodies = 0
 
     def attempt() -> tuple[Any, RawResponse]:
         nonlocal bad_bodies
         try:
-            response = session.get(url, params=params, timeout=timeout)
+            response = session.request(method, url, params=params, json=post, timeout=timeout)
         except requests.RequestException as exc:
             stats.network += 1  # it was sent; no usable answer came back
             raise no_answer(exc) from exc
@@ -290,14 +402,20 @@ def _retrieved_at(response: requests.Response) -> datetime:
 
 
 __all__ = [
+    "CONTACT_ENV",
     "DEFAULT_EXPIRE",
     "USER_AGENT",
     "Backoff",
     "CollabSession",
     "FetchError",
+    "RateLimit",
     "RequestStats",
     "SourceUnreachable",
+    "Throttle",
+    "ThrottledAdapter",
     "get_json",
     "make_session",
     "retry_after_seconds",
+    "throttled",
+    "user_agent",
 ]

@@ -4,6 +4,7 @@ Kolada values (built from the snapshot), faults, fallbacks and revisions."""
 from __future__ import annotations
 
 import math
+import re
 import socket
 import time
 from collections.abc import Iterator
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from helpers import run_cli
-from kolada_replay import KoladaReplay, Point, load_snapshot
+from kolada_replay import KoladaReplay, Point, load_kpi_metadata, load_snapshot
 from pxweb_replay import PxWebReplay
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
@@ -51,9 +52,13 @@ def points(ddf_dir: Path) -> list[Point]:
 
 @pytest.fixture
 def kolada(
-    httpserver: HTTPServer, points: list[Point], monkeypatch: pytest.MonkeyPatch, fast_http: None
+    httpserver: HTTPServer,
+    points: list[Point],
+    ddf_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    fast_http: None,
 ) -> KoladaReplay:
-    replay = KoladaReplay(httpserver, points)
+    replay = KoladaReplay(httpserver, points, kpis=load_kpi_metadata(ddf_dir, BLEKINGE_KPIS))
     monkeypatch.setenv("COLLAB_KOLADA_URL", replay.base_url)
     return replay
 
@@ -149,6 +154,32 @@ def test_network_fetch_equals_what_kolada_published(
     assert "HTTP: 1 requests" in result.out
 
 
+def test_blekinge_demo_against_the_real_kolada_contract_pages_of_50_and_a_503_first(
+    store: Path, kolada: KoladaReplay, points: list[Point]
+) -> None:
+    """Done when of issue 9: path form, pages of 50, a 503 with Retry-After first."""
+    kolada.page_size = 50
+    kolada.fault = _fail_first(
+        1, Response("busy", status=503, headers={"Retry-After": "0", "Content-Type": "text/plain"})
+    )
+    result = run_cli("fetch", str(BLEKINGE), "--store", str(store))
+    assert result.code == 0, result.err
+    assert "data used: live APIs" in result.out
+    first, _ = fetch.years_wanted(load_framework(BLEKINGE), date.today())
+    for kpi in BLEKINGE_KPIS:
+        assert _stored(store, f"kolada:{kpi}") == _published(points, kpi, first), kpi
+    rows = sum(1 for key in {(p.kpi, p.area, p.period) for p in points if p.period >= first})
+    pages = -(-rows // 50)
+    assert len(kolada.requests) == 1 + pages  # the 503, then every page of 50
+    assert {r["form"] for r in kolada.requests} == {"path"}
+    assert [r["page"] for r in kolada.requests] == ["1", *map(str, range(1, pages + 1))]
+
+    status = run_cli("status", str(BLEKINGE), "--as-of", "2017", "--store", str(store))
+    assert status.code == 0, status.err
+    assert "14,2 % (2013)" in status.out  # Region Blekinge's published 2013 value
+    assert "Kolada" in status.out
+
+
 def test_refetch_is_incremental_and_records_a_revision(store: Path, kolada: KoladaReplay) -> None:
     assert run_cli("fetch", str(BLEKINGE), "--store", str(store)).code == 0
     again = run_cli("fetch", str(BLEKINGE), "--store", str(store))
@@ -214,7 +245,7 @@ def test_timeout_exits_1_and_leaves_the_store(
             time.sleep(0.5)
             return Response("{}", content_type="application/json")
 
-        server.expect_request("/v3/data").respond_with_handler(sleepy)
+        server.expect_request(re.compile("^/v3/data/")).respond_with_handler(sleepy)
         monkeypatch.setenv("COLLAB_KOLADA_URL", server.url_for("/v3"))
         monkeypatch.setenv("COLLAB_HTTP_TIMEOUT", "0.1")
         result = run_cli("fetch", str(BLEKINGE), "--store", str(store))
@@ -331,7 +362,7 @@ def test_pxweb_indicator_is_fetched_into_the_store(
     monkeypatch: pytest.MonkeyPatch,
     fast_http: None,
 ) -> None:
-    replay = PxWebReplay(httpserver, shared_data, maxCallsPerTimeWindow=0)
+    replay = PxWebReplay(httpserver, shared_data, maxCallsPerTimeWindow=1000)
     replay.add("TAB638", "TAB638_data.json")
     monkeypatch.setenv("COLLAB_PXWEB_URL", replay.base_url)
     params = tmp_path / "pxweb.yaml"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import re
 import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -28,6 +29,7 @@ from collab_metrics.http import (
     get_json,
     make_session,
     retry_after_seconds,
+    user_agent,
 )
 from collab_metrics.sources.kolada import (
     KoladaQuery,
@@ -38,6 +40,7 @@ from collab_metrics.sources.kolada import (
 from collab_metrics.tidy import COLUMNS
 
 BLEKINGE = ("0000", "0010", "1060", "1080", "1081", "1082", "1083")  # riket, region, kommuner
+DATA = re.compile(r"^/v3/data/")  # every data path (the path form)
 
 
 @pytest.fixture
@@ -123,7 +126,7 @@ def test_all_290_municipalities_go_in_batches_of_25(
 
     assert values_by_key(result.frame) == expected(points)
     assert len(replay.requests) == 12  # ceil(290 / 25), one page each
-    asked = [r["municipality_id"].split(",") for r in replay.requests]
+    asked = [r["municipality"] for r in replay.requests]
     assert all(len(batch) <= 25 for batch in asked)
     assert sorted(code for batch in asked for code in batch) == sorted(kommuner)
     assert session.stats.as_dict() == {"network": 12, "cached": 0, "retries": 0}
@@ -154,8 +157,9 @@ def test_indicators_sharing_areas_share_requests(
     }
     # One query per distinct (areas, years): the two N03921 goals share theirs.
     assert len(replay.requests) == 3
-    assert replay.requests[0]["kpi_id"] == "N03921"
-    assert replay.requests[1]["year"] == "2013,2017"
+    assert replay.requests[0]["kpi"] == ["N03921"]
+    assert replay.requests[1]["year"] == ["2013", "2017"]
+    assert {r["form"] for r in replay.requests} == {"path"}
 
 
 def test_from_date_is_passed_on(
@@ -198,7 +202,155 @@ def test_sends_a_descriptive_user_agent(httpserver: HTTPServer, session: CollabS
     get_json(session, httpserver.url_for("/ua"), None, source="Kolada")
     request, _ = httpserver.log[-1]
     assert request.headers["User-Agent"] == USER_AGENT
-    assert USER_AGENT.startswith("collab-metrics/0.1.0 (+https://github.com/collab-metrics;")
+    assert USER_AGENT == "collab-metrics/0.1.0 (public-sector goal follow-up)"
+
+
+def test_user_agent_names_the_operators_contact_when_set(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("COLLAB_HTTP_CONTACT", "statistik@regionblekinge.se")
+    assert user_agent() == (
+        "collab-metrics/0.1.0 (public-sector goal follow-up; statistik@regionblekinge.se)"
+    )
+    with make_session(None) as s:
+        assert s.headers["User-Agent"] == user_agent()
+
+
+# --- the replay tells the truth about Kolada's contract -------------------------------------
+
+
+def test_the_old_comma_query_form_gets_nothing(
+    httpserver: HTTPServer, session: CollabSession, blekinge: list[Point]
+) -> None:
+    """Regression: `/data?kpi_id=A,B` asks for one id "A,B" and answers an empty 200."""
+    replay = KoladaReplay(httpserver, blekinge)
+    comma = {"kpi_id": "N03921", "municipality_id": "0010,1082", "year": "2013"}
+    data, _ = get_json(session, f"{replay.base_url}/data", comma, source="Kolada")
+    assert data == {"count": 0, "values": [], "next_url": None}
+    # FastAPI list semantics: the same filters as repeated keys do find the values.
+    repeated = [("kpi_id", "N03921"), ("municipality_id", "0010"), ("municipality_id", "1082")]
+    response = session.get(f"{replay.base_url}/data", params=[*repeated, ("year", "2013")])
+    found = response.json()
+    assert {(row["municipality"], row["period"]) for row in found["values"]} == {
+        ("0010", 2013),
+        ("1082", 2013),
+    }
+    assert found["count"] == 2
+    assert [r["form"] for r in replay.requests] == ["query", "query"]
+
+
+def test_the_path_form_finds_what_the_comma_query_form_misses(
+    httpserver: HTTPServer, session: CollabSession, blekinge: list[Point]
+) -> None:
+    replay = KoladaReplay(httpserver, blekinge)
+    result = fetch_kolada(
+        [KoladaRequest("youth", "N03921", ["0010", "1082"], years=[2013])],
+        base_url=replay.base_url,
+        session=session,
+    )
+    assert values_by_key(result.frame) == {
+        k: v for k, v in expected(blekinge).items() if k[0] in {"0010", "1082"} and k[1] == "2013"
+    }
+    (asked,) = replay.requests
+    assert asked["form"] == "path"
+    assert (asked["kpi"], asked["municipality"], asked["year"]) == (
+        ["N03921"],
+        ["0010", "1082"],
+        ["2013"],
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/data/kpi/N03921", 400),  # one filter only
+        ("/data/kpi/N03921/municipality/" + ",".join(["0010"] * 26), 400),  # 26 values
+        ("/data/kpi/N03921/municipality/0010?per_page=5001", 422),
+        ("/data/kpi/N03921/region/0010", 404),
+    ],
+)
+def test_the_replay_refuses_what_kolada_refuses(
+    httpserver: HTTPServer, blekinge: list[Point], path: str, status: int
+) -> None:
+    replay = KoladaReplay(httpserver, blekinge)
+    with make_session(None) as plain:
+        assert plain.get(replay.base_url + path).status_code == status
+
+
+def test_count_is_the_items_on_the_page_and_status_is_empty(
+    httpserver: HTTPServer, session: CollabSession, blekinge: list[Point]
+) -> None:
+    replay = KoladaReplay(httpserver, blekinge, page_size=50)
+    path = "/data/kpi/N03921/municipality/" + ",".join(BLEKINGE)
+    first = session.get(replay.base_url + path).json()
+    assert first["count"] == len(first["values"]) == 50  # the server's page, not per_page
+    assert first["next_url"].endswith("page=2&per_page=50")
+    second = session.get(first["next_url"]).json()
+    assert second["count"] == len(second["values"]) == 91 - 50 and second["next_url"] is None
+    statuses = {v["status"] for row in first["values"] for v in row["values"]}
+    assert statuses == {""}
+
+
+def test_is_deleted_is_read_as_well_as_isdeleted(
+    httpserver: HTTPServer, session: CollabSession
+) -> None:
+    row = {"kpi": "N03921", "municipality": "0010", "period": 2013}
+    gone = {"gender": "T", "count": 1, "status": "", "value": 14.2, "is_deleted": True}
+    kept = {"gender": "K", "count": 1, "status": "", "value": 13.0, "is_deleted": False}
+    httpserver.expect_request(DATA).respond_with_json(
+        {"count": 1, "values": [{**row, "values": [gone, kept]}], "next_url": None}
+    )
+    result = fetch_kolada(
+        [KoladaRequest("youth", "N03921", ["0010"])],
+        base_url=httpserver.url_for("/v3"),
+        session=session,
+    )
+    assert values_by_key(result.frame) == {("0010", "2013", "women"): 13.0}
+    assert list(result.deletions["sex"]) == ["total"]
+
+
+def test_unknown_status_texts_are_logged_once_per_fetch(
+    httpserver: HTTPServer,
+    session: CollabSession,
+    blekinge: list[Point],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    points = alter(blekinge, ("1060", 2011, "K"), value=None, status="Ändrad metod")
+    points = alter(points, ("1083", 2013, "M"), value=None, status="Ändrad metod")
+    points = alter(points, ("1081", 2013, "M"), value=None, status="Bortfall")
+    replay = KoladaReplay(httpserver, points)
+    with caplog.at_level("WARNING", logger="collab_metrics.sources.kolada"):
+        fetch_kolada(
+            [KoladaRequest("youth", "N03921", BLEKINGE)],
+            base_url=replay.base_url,
+            session=session,
+        )
+    warned = [r.getMessage() for r in caplog.records]
+    assert len(warned) == 1 and "'Ändrad metod'" in warned[0]
+
+
+def test_at_most_five_requests_a_second(
+    httpserver: HTTPServer, session: CollabSession, ddf_dir: Path
+) -> None:
+    kommuner = municipalities(ddf_dir)
+    replay = KoladaReplay(httpserver, load_snapshot(ddf_dir, "N03921", kommuner))
+    now = [100.0]
+    sent: list[float] = []
+    replay.fault = lambda request: sent.append(now[0])  # type: ignore[func-returns-value]
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    fetch_kolada(
+        [KoladaRequest("youth", "N03921", kommuner)],
+        base_url=replay.base_url,
+        session=session,
+        sleep=sleep,
+        clock=lambda: now[0],
+    )
+    assert len(sent) == 12
+    assert all(sent[i + 5] - sent[i] >= 1.0 for i in range(len(sent) - 5))
+    assert now[0] - 100.0 == pytest.approx(2.0)  # 12 requests: two full seconds of waiting
 
 
 # --- faults -------------------------------------------------------------------------------
@@ -207,7 +359,7 @@ def test_sends_a_descriptive_user_agent(httpserver: HTTPServer, session: CollabS
 def test_429_waits_as_retry_after_asks_within_the_cap(
     httpserver: HTTPServer, session: CollabSession, blekinge: list[Point]
 ) -> None:
-    httpserver.expect_oneshot_request("/v3/data").respond_with_data(
+    httpserver.expect_oneshot_request(DATA).respond_with_data(
         "slow down", status=429, headers={"Retry-After": "1"}
     )
     replay = KoladaReplay(httpserver, blekinge)
@@ -226,7 +378,7 @@ def test_500_three_times_then_success(
     httpserver: HTTPServer, session: CollabSession, blekinge: list[Point]
 ) -> None:
     for _ in range(3):
-        httpserver.expect_oneshot_request("/v3/data").respond_with_data("boom", status=500)
+        httpserver.expect_oneshot_request(DATA).respond_with_data("boom", status=500)
     replay = KoladaReplay(httpserver, blekinge)
     result = fetch_kolada(
         [KoladaRequest("youth", "N03921", BLEKINGE)], base_url=replay.base_url, session=session
@@ -248,7 +400,7 @@ def test_always_500_gives_up_with_one_sentence(
         )
     message = str(caught.value)
     assert message.startswith("Kolada answered 500 INTERNAL SERVER ERROR 4 times for http://")
-    assert "/v3/data?kpi_id=N03921&municipality_id=0000%2C0010" in message
+    assert "/v3/data/kpi/N03921/municipality/0000,0010,1060,1080,1081,1082,1083?" in message
     assert message.endswith("; giving up")
     assert len(replay.requests) == 4
 
@@ -278,7 +430,7 @@ def test_timeout_is_retried(
         time.sleep(0.6)
         return Response("{}", content_type="application/json")
 
-    threaded_server.expect_oneshot_request("/v3/data").respond_with_handler(sleepy)
+    threaded_server.expect_oneshot_request(DATA).respond_with_handler(sleepy)
     replay = KoladaReplay(threaded_server, blekinge)
     result = fetch_kolada(
         [KoladaRequest("youth", "N03921", BLEKINGE)],
@@ -322,7 +474,7 @@ def test_truncated_json_is_retried_once_then_fails(
 def test_truncated_json_once_then_fine(
     httpserver: HTTPServer, session: CollabSession, blekinge: list[Point]
 ) -> None:
-    httpserver.expect_oneshot_request("/v3/data").respond_with_data(
+    httpserver.expect_oneshot_request(DATA).respond_with_data(
         '{"count": 3, "values": [{"kp', content_type="application/json"
     )
     replay = KoladaReplay(httpserver, blekinge)
@@ -367,7 +519,7 @@ def test_failure_on_page_2_of_3_fails_the_whole_fetch(
 def test_a_page_that_is_not_kolada_shaped_fails(
     httpserver: HTTPServer, session: CollabSession
 ) -> None:
-    httpserver.expect_request("/v3/data").respond_with_json({"error": "kpi_id required"})
+    httpserver.expect_request(DATA).respond_with_json({"error": "kpi_id required"})
     with pytest.raises(FetchError, match="without a 'values' list"):
         fetch_kolada(
             [KoladaRequest("youth", "N03921", ["0010"])],
@@ -381,7 +533,7 @@ def test_a_row_that_is_not_kolada_shaped_fails(
 ) -> None:
     row = {"kpi": "N03921", "municipality": "0010", "period": 2013}
     odd = {**row, "values": [{"gender": "X", "value": 1.0, "status": None}]}
-    httpserver.expect_request("/v3/data").respond_with_json(
+    httpserver.expect_request(DATA).respond_with_json(
         {"count": 1, "values": [odd], "next_url": None}
     )
     with pytest.raises(FetchError, match=r"data row this adapter cannot read .* in http://"):
@@ -393,9 +545,7 @@ def test_a_row_that_is_not_kolada_shaped_fails(
 
 
 def test_no_values_give_an_empty_tidy_frame(httpserver: HTTPServer, session: CollabSession) -> None:
-    httpserver.expect_request("/v3/data").respond_with_json(
-        {"count": 0, "values": [], "next_url": None}
-    )
+    httpserver.expect_request(DATA).respond_with_json({"count": 0, "values": [], "next_url": None})
     result = fetch_kolada(
         [KoladaRequest("youth", "N03921", ["0010"], years=[2031])],
         base_url=httpserver.url_for("/v3"),

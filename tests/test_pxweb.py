@@ -62,8 +62,8 @@ def session() -> Iterator[CollabSession]:
 
 @pytest.fixture
 def replay(httpserver: HTTPServer, shared_data: Path) -> PxWebReplay:
-    """SCB's recorded /config without its rate limit, which has tests of its own."""
-    return PxWebReplay(httpserver, shared_data, maxCallsPerTimeWindow=0)
+    """SCB's recorded /config with a limit never reached; the limit has tests of its own."""
+    return PxWebReplay(httpserver, shared_data, maxCallsPerTimeWindow=1000)
 
 
 def tab638(periods: tuple[str, ...] = ("2024",)) -> PxWebRequest:
@@ -318,7 +318,7 @@ def test_no_requests_no_traffic(replay: PxWebReplay, session: CollabSession) -> 
 def test_max_data_cells_splits_and_the_union_is_the_whole_answer(
     httpserver: HTTPServer, shared_data: Path, session: CollabSession
 ) -> None:
-    replay = PxWebReplay(httpserver, shared_data, maxDataCells=50, maxCallsPerTimeWindow=0)
+    replay = PxWebReplay(httpserver, shared_data, maxDataCells=50, maxCallsPerTimeWindow=1000)
     dataset = replay.add("TAB6471", "TAB6471_data.json", "TAB6471_metadata.json")
 
     result = fetch_pxweb([tab6471()], base_url=replay.base_url, session=session)
@@ -402,6 +402,46 @@ def test_retries_count_against_the_rate_limit(
     assert replay.stamps[2] - replay.stamps[0] >= 10 and replay.stamps[3] - replay.stamps[1] >= 10
 
 
+@pytest.mark.parametrize("unset", [{"maxCallsPerTimeWindow": 0}, {"timeWindow": 0}])
+def test_a_limit_of_zero_means_not_configured_so_10_calls_per_10_s(
+    httpserver: HTTPServer, shared_data: Path, session: CollabSession, unset: dict[str, int]
+) -> None:
+    replay = PxWebReplay(httpserver, shared_data, maxDataCells=50, **unset)
+    dataset = replay.add("TAB6471", "TAB6471_data.json", "TAB6471_metadata.json")
+    fake = FakeTime()
+    replay.clock = fake.clock
+    age_groups = [tab6471(age, f"population_{age}") for age in ("20-29", "30-39")]
+
+    result = fetch_pxweb(
+        age_groups, base_url=replay.base_url, session=session, sleep=fake.sleep, clock=fake.clock
+    )
+
+    assert values_by_key(result.frame.query("indicator == 'population_30-39'")) == (
+        recorded_6471(dataset, "30-39")
+    )
+    stamps = replay.stamps
+    assert len(stamps) == 1 + 1 + 2 * 6  # config, metadata, six data parts per age group
+    assert all(stamps[i + 10] - stamps[i] >= 10 for i in range(len(stamps) - 10))
+    assert sum(fake.sleeps) == pytest.approx(10.0)
+
+
+def test_x_rate_limit_headers_are_honoured(
+    httpserver: HTTPServer, shared_data: Path, session: CollabSession
+) -> None:
+    replay = PxWebReplay(httpserver, shared_data, maxCallsPerTimeWindow=1000)
+    replay.add("TAB638", "TAB638_data.json")
+    fake = FakeTime()
+    replay.clock = fake.clock
+    replay.config_headers = {"X-Rate-Limit-Remaining": "0", "X-Rate-Limit-Reset": "7"}
+
+    fetch_pxweb(
+        [tab638()], base_url=replay.base_url, session=session, sleep=fake.sleep, clock=fake.clock
+    )
+
+    assert fake.sleeps == [7.0]  # after /config said nothing is left for 7 s
+    assert replay.stamps[1] - replay.stamps[0] == 7.0
+
+
 def test_config_is_read_once_per_host_even_when_not_cacheable(
     replay: PxWebReplay, session: CollabSession
 ) -> None:
@@ -439,7 +479,7 @@ def test_a_host_without_pxweb_2_limits_is_refused(
     config: dict[str, Any],
     message: str,
 ) -> None:
-    replay = PxWebReplay(httpserver, shared_data, maxCallsPerTimeWindow=0, **config)
+    replay = PxWebReplay(httpserver, shared_data, maxCallsPerTimeWindow=1000, **config)
     replay.add("TAB638", "TAB638_data.json")
     with pytest.raises(FetchError, match=message):
         fetch_pxweb([tab638()], base_url=replay.base_url, session=session)
@@ -480,7 +520,7 @@ def test_always_500_gives_up_with_one_sentence(replay: PxWebReplay, session: Col
 def test_failure_of_one_part_fails_the_whole_fetch(
     httpserver: HTTPServer, shared_data: Path, session: CollabSession
 ) -> None:
-    replay = PxWebReplay(httpserver, shared_data, maxDataCells=50, maxCallsPerTimeWindow=0)
+    replay = PxWebReplay(httpserver, shared_data, maxDataCells=50, maxCallsPerTimeWindow=1000)
     replay.add("TAB6471", "TAB6471_data.json", "TAB6471_metadata.json")
     replay.fault = lambda request: (
         Response("busy", status=503)

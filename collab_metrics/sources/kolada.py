@@ -1,37 +1,45 @@
 """Kolada API v3 (RKA's key figures for municipalities, regions and the country).
 
-What the API offers, as far as public documentation and clients show (kolada.se/om-oss/api,
-the Swagger UI at https://api.kolada.se/v3/docs, and open-source v3 clients):
+The contract, from Kolada's API documentation (the Hypergene/kolada README, the Swagger UI
+at https://api.kolada.se/v3/docs), the v3 clients that test it live (rKolada moved to v3
+in 2026, koladapy) and public notes with live calls from August-September 2026:
 
-- v3 was released 2025-04-04; v2 was to stay available for about six months more.
-- Data: `GET /data?kpi_id=..&municipality_id=..&year=..&page=..&per_page=..`, each filter a
-  comma-separated list. Most v3 clients use the path form of the same query,
-  `/data/kpi/{ids}/municipality/{ids}/year/{years}`; the query form used here is seen in
-  one v3 client only (`data?kpi_id=..&year=..`), so the live test is what confirms it. At
-  least two of the three filters are needed (a v2 rule that v3 clients still follow).
-  Clients agree that each filter takes **at most 25 values** per request
-  (MAX_FILTER_VALUES), so long area lists go in batches of 25.
-- `per_page` is at most 5000; a page is `{"count", "values": [...], "next_url"}` and
-  `next_url` (absolute, some clients also accept a relative link) is null on the last
-  page. Each value row is `{"kpi", "municipality", "period", "values": [{"gender": "T" |
-  "K" | "M", "count", "status", "value", "isdeleted"}]}`.
+- v3 was released 2025-04-04. v2 answers 410 Gone since spring 2026.
+- Data: the documented **path form** `GET /data/kpi/{ids}/municipality/{ids}[/year/{years}]`
+  (also `/data/kpi/{ids}/year/{years}` and `/data/municipality/{ids}/year/{years}`): each
+  segment a comma-separated list of **at most 25 values**, at least two of the three
+  filters. `from_date`, `page` and `per_page` are query parameters. The query form
+  `/data?kpi_id=..` also exists, but its filters are FastAPI lists: repeated keys
+  (`kpi_id=A&kpi_id=B`); `kpi_id=A,B` asks for one id "A,B", and a query that matches
+  nothing answers **200 with an empty `values` list**, not an error. So this adapter uses
+  the path form, and `collab fetch` checks that what came back covers what was asked.
+- `per_page` is at most 5000; a page is `{"count", "values": [...], "next_url"}`, where
+  `count` is the number of items on this page and `next_url` (absolute; a relative link is
+  accepted too) is null on the last page. Each value row is `{"kpi", "municipality",
+  "period", "values": [{"gender": "T" | "K" | "M", "count", "status", "value",
+  "isdeleted"}]}`; `is_deleted` is accepted as well, as some clients spell it.
 - `from_date=YYYY-MM-DD` returns only what changed since that day (clients use it as a
-  change feed), including withdrawn values flagged `isdeleted: true`; those go to
+  change feed), including withdrawn values flagged deleted; those go to
   `FetchResult.deletions`.
 - Metadata: `GET /kpi/{id}` returns `{"values": [{"id", "title", "description",
-  "is_divided_by_gender", "municipality_type", "operating_area", "publication_date",
-  ...}]}`.
+  "is_divided_by_gender", "municipality_type" ("K" municipalities, "L" regions, "A" all),
+  "operating_area", "publication_date", ...}]}`.
 - Area codes: "0000" the country, "00NN" regions, "NNNN" municipalities (the canonical
   codes of this project, see areas.py).
-- No source found lists the `status` texts. Likely Swedish wordings are mapped onto
-  tidy.MISSING_REASONS below; any other text is kept as sent rather than dropped, and a
-  null value without status becomes "missing".
+- Live answers carry `status: ""` for an ordinary value. No source lists the other status
+  texts; likely Swedish wordings are mapped onto tidy.MISSING_REASONS below, any other
+  text is kept as sent (and logged once per fetch), and a null value without status
+  becomes "missing".
+- Kolada publishes no rate limit; this adapter sends at most RATE_LIMIT requests per
+  second to be polite.
 """
 
 from __future__ import annotations
 
+import logging
 import math
-from collections.abc import Collection, Iterable, Iterator, Sequence
+import time
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final, TypeVar
@@ -41,7 +49,7 @@ import requests
 from pydantic import BaseModel, ConfigDict, Field
 
 from collab_metrics import areas as registry
-from collab_metrics.http import FetchError, get_json
+from collab_metrics.http import FetchError, RateLimit, get_json, throttled
 from collab_metrics.tidy import FetchResult, RawResponse, from_records
 
 BASE_URL: Final = "https://api.kolada.se/v3"
@@ -50,6 +58,9 @@ NAME: Final = "Kolada"  # how error messages name the source
 MAX_FILTER_VALUES: Final = 25
 MAX_PER_PAGE: Final = 5000
 KPI_PATTERN: Final = r"^[A-Z]\d{5}$"
+RATE_LIMIT: Final = RateLimit(calls=5, window=1.0)  # polite: at most 5 requests a second
+
+_log = logging.getLogger(__name__)
 
 _T = TypeVar("_T")
 _SEXES: Final = {"T": "total", "K": "women", "M": "men"}
@@ -68,6 +79,7 @@ _STATUS_REASONS: Final = {
     "osäker": "uncertain",
     "osäkert värde": "uncertain",
 }
+_TIDY_REASONS: Final = frozenset(_STATUS_REASONS.values())
 
 
 class KoladaQuery(BaseModel):
@@ -125,6 +137,8 @@ def fetch_kolada(
     from_date: date | None = None,
     per_page: int = MAX_PER_PAGE,
     timeout: float | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
 ) -> FetchResult:
     """Fetch the values the framework's Kolada indicators need, as one tidy frame.
 
@@ -132,10 +146,14 @@ def fetch_kolada(
     year lists are cut into Kolada's 25-value batches; every `next_url` is followed. With
     `from_date` only values changed since then are asked for. Rows Kolada flags deleted go
     to `deletions`. If any page fails the whole fetch raises `FetchError`: a partial
-    result would look complete to the store.
+    result would look complete to the store. At most RATE_LIMIT requests go over the wire
+    (waiting with `sleep`, timed by `clock`); cached answers are free.
     """
     if not 1 <= per_page <= MAX_PER_PAGE:
         raise ValueError(f"per_page must be between 1 and {MAX_PER_PAGE}, not {per_page}")
+    base = base_url.rstrip("/")
+    throttled(session, base, RATE_LIMIT, clock=clock, sleep=sleep)
+    unknown: set[str] = set()  # status texts not in _STATUS_REASONS, logged once each
     groups: dict[tuple[Any, Any], list[KoladaRequest]] = {}
     for request in wanted:
         groups.setdefault((request.areas, request.years), []).append(request)
@@ -148,11 +166,11 @@ def fetch_kolada(
         for member in members:
             indicators.setdefault(member.kpi, []).append(member.indicator)
         wanted_areas, wanted_years = set(areas), None if years is None else set(years)
-        for params in _queries(sorted(indicators), areas, years, from_date, per_page):
-            for page in _pages(session, f"{base_url.rstrip('/')}/data", params, timeout):
+        for path, params in _queries(sorted(indicators), areas, years, from_date, per_page):
+            for page in _pages(session, f"{base}/data/{path}", params, timeout):
                 raw.append(page.raw)
                 for entry in page.entries:
-                    kpi, area, period, values = _parse(entry, page.raw.url)
+                    kpi, area, period, values = _parse(entry, page.raw.url, unknown)
                     # Kolada answers only what was asked; the check keeps a stray row out.
                     if kpi not in indicators or area not in wanted_areas:
                         continue
@@ -181,6 +199,7 @@ def fetch_kpi_metadata(kpi: str, *, base_url: str, session: requests.Session) ->
     Returned as Kolada sends it, so a report can quote the title and producing agency.
     """
     KoladaQuery(kpi=kpi)
+    throttled(session, base_url.rstrip("/"), RATE_LIMIT)
     url = f"{base_url.rstrip('/')}/kpi/{kpi}"
     data, _ = get_json(session, url, None, source=NAME)
     # v3 wraps the KPI in a "values" list; accept a bare object as well.
@@ -197,20 +216,25 @@ def _queries(
     years: Sequence[int] | None,
     from_date: date | None,
     per_page: int,
-) -> Iterator[dict[str, str]]:
-    """The query parameters of every first page: each filter within Kolada's 25 values."""
+) -> Iterator[tuple[str, dict[str, str]]]:
+    """(path, query parameters) of every first page, each path segment within 25 values.
+
+    The path is `kpi/{ids}/municipality/{ids}[/year/{years}]`, the documented form; the
+    query form would need repeated keys and answers an empty page to a comma list.
+    """
     year_batches: list[Sequence[int] | None] = list(_batches(years)) if years else [None]
     for kpi_batch in _batches(kpis):
         for area_batch in _batches(areas):
             for year_batch in year_batches:
-                params = {"kpi_id": ",".join(kpi_batch), "municipality_id": ",".join(area_batch)}
+                path = f"kpi/{','.join(kpi_batch)}/municipality/{','.join(area_batch)}"
                 if year_batch is not None:
-                    params["year"] = ",".join(str(y) for y in year_batch)
+                    path += f"/year/{','.join(str(y) for y in year_batch)}"
+                params = {}
                 if from_date is not None:
                     params["from_date"] = from_date.isoformat()
                 params["page"] = "1"
                 params["per_page"] = str(per_page)
-                yield params
+                yield path, params
 
 
 def _batches(items: Sequence[_T]) -> Iterator[Sequence[_T]]:
@@ -239,14 +263,20 @@ def _pages(
         next_url, query = (urljoin(raw.url, link) if link else None), None
 
 
-def _parse(entry: Any, url: str) -> tuple[str, str, str, list[tuple[str, float, str, bool]]]:
-    """(kpi, area, period, [(sex, value, status, isdeleted)]) of one Kolada value row."""
+def _parse(
+    entry: Any, url: str, unknown: set[str]
+) -> tuple[str, str, str, list[tuple[str, float, str, bool]]]:
+    """(kpi, area, period, [(sex, value, status, deleted)]) of one Kolada value row."""
     try:
         values = []
         for v in entry["values"]:
             value = math.nan if v.get("value") is None else float(v["value"])
             status = _status(v.get("status"), math.isnan(value))
-            values.append((_SEXES[v["gender"]], value, status, bool(v.get("isdeleted"))))
+            if status and status not in _TIDY_REASONS and status not in unknown:
+                unknown.add(status)
+                _log.warning("%s sent the status text %r, kept as sent (%s)", NAME, status, url)
+            deleted = bool(v.get("isdeleted", v.get("is_deleted")))
+            values.append((_SEXES[v["gender"]], value, status, deleted))
         return str(entry["kpi"]), str(entry["municipality"]), str(entry["period"]), values
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise FetchError(
@@ -266,6 +296,7 @@ __all__ = [
     "BASE_URL",
     "KPI_PATTERN",
     "MAX_FILTER_VALUES",
+    "RATE_LIMIT",
     "KoladaQuery",
     "KoladaRequest",
     "fetch_kolada",

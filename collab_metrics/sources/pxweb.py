@@ -3,8 +3,9 @@
 What the API offers (PxTools' PxWebApi 2 user guide and OpenAPI spec, recorded SCB answers):
 
 - `GET /config`: the host's limits: `maxDataCells` per data request, at most
-  `maxCallsPerTimeWindow` calls per `timeWindow` seconds (SCB: 150000 cells, 3 calls a
-  second), `apiVersion`, `defaultLanguage`.
+  `maxCallsPerTimeWindow` calls per `timeWindow` seconds (SCB in 2026: 150000 cells, 30
+  calls per 10 s; an older recording says 3 per second), `apiVersion`,
+  `defaultLanguage`. 0 calls or a 0 s window means the host left the limit unset.
 - `GET /tables/{id}/metadata`: json-stat2 without values: dimension ids (`Region`, `Kon`,
   `Tid`, ...) in `id`, every value code with its label, `elimination` per dimension (may be
   left out of a query: the host then sums or uses its elimination value), notes.
@@ -40,7 +41,6 @@ import logging
 import math
 import re
 import time
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Final, Literal
@@ -49,16 +49,18 @@ from urllib.parse import quote
 import requests
 from pxweb._internal.functions import expand_wildcards, split_value_codes
 from pydantic import BaseModel, ConfigDict, Field
-from requests.adapters import HTTPAdapter
 
 from collab_metrics import areas
-from collab_metrics.http import CollabSession, FetchError, get_json
+from collab_metrics.http import CollabSession, FetchError, RateLimit, get_json, throttled
 from collab_metrics.tidy import FetchResult, RawResponse, empty_frame, from_records
 
 SCB_URL: Final = "https://statistikdatabasen.scb.se/api/v2"
 SOURCE: Final = "pxweb"
 NAME: Final = "PxWeb"  # how error messages name the source
 MAX_URL_LENGTH: Final = 2000  # the guide's "approximately 2100 characters", with a margin
+# A host whose /config says 0 calls or a 0 s window has not set a limit; be conservative.
+DEFAULT_CALLS: Final = 10
+DEFAULT_WINDOW: Final = 10.0
 
 _log = logging.getLogger(__name__)
 _MONTH = re.compile(r"^(\d{4})M(\d{2})$")
@@ -135,51 +137,8 @@ class _Limits:
     """The host's /config limits."""
 
     max_cells: int
-    calls: int  # 0: no limit
+    calls: int
     window: float
-
-
-class _Throttle:
-    """At most `calls` requests started in any `window` seconds (once limits are known)."""
-
-    def __init__(self, clock: Callable[[], float], sleep: Callable[[float], None]) -> None:
-        self.clock = clock
-        self.sleep = sleep
-        self.limits: _Limits | None = None
-        self._sent: deque[float] = deque()
-
-    def wait(self) -> None:
-        """Sleep until one more request fits in the window, then count it."""
-        limits = self.limits
-        if limits is not None and limits.calls == 0:
-            return  # the host sets no limit
-        now = self.clock()
-        while limits is not None:
-            while self._sent and now - self._sent[0] >= limits.window:
-                self._sent.popleft()
-            if len(self._sent) < limits.calls:
-                break
-            pause = limits.window - (now - self._sent[0])
-            _log.debug("%s rate limit reached; sleeping %.2f s", NAME, pause)
-            self.sleep(pause)
-            now = self.clock()
-        self._sent.append(now)  # before /config is read, calls are counted all the same
-
-
-class _HostAdapter(HTTPAdapter):
-    """The transport for one PxWeb host: throttles every request that goes over the wire.
-
-    Mounted on the session for the host's base URL, it sits below the HTTP cache, so cached
-    answers are free and each retry of `get_json` is counted like the first attempt.
-    """
-
-    def __init__(self, throttle: _Throttle) -> None:
-        super().__init__()
-        self.throttle = throttle
-
-    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> Any:
-        self.throttle.wait()
-        return super().send(request, *args, **kwargs)
 
 
 def fetch_pxweb(
@@ -302,17 +261,19 @@ def _host(
     """The host's limits, read from /config the first time this session meets the host.
 
     Also mounts the throttling transport for the host; returns the /config body when it
-    was read now.
+    was read now. A host reporting 0 calls or a 0 s window has not configured its limit
+    (PxWebApi's defaults), which is not a promise of none: then at most
+    DEFAULT_CALLS per DEFAULT_WINDOW seconds are sent, and the X-Rate-Limit-* headers a
+    host may send are honoured by the transport (http.ThrottledAdapter).
     """
-    prefix = base + "/"
-    adapter = session.adapters.get(prefix)
-    if isinstance(adapter, _HostAdapter) and adapter.throttle.limits is not None:
-        return adapter.throttle.limits, []
-    adapter = _HostAdapter(_Throttle(clock, sleep))
-    session.mount(prefix, adapter)
+    throttle = throttled(session, base, None, clock=clock, sleep=sleep)
+    if "limits" in throttle.config:
+        return throttle.config["limits"], []
     config, body = get_json(session, f"{base}/config", None, source=NAME, timeout=timeout)
-    adapter.throttle.limits = _limits(config, body.url)
-    return adapter.throttle.limits, [body]
+    limits = _limits(config, body.url)
+    throttle.config["limits"] = limits
+    throttle.limit = RateLimit(limits.calls, limits.window)
+    return limits, [body]
 
 
 def _limits(config: Any, url: str) -> _Limits:
@@ -331,8 +292,17 @@ def _limits(config: Any, url: str) -> _Limits:
             f"{NAME} sent a /config without apiVersion 2, maxDataCells, maxCallsPerTimeWindow "
             f"and timeWindow ({url}); is this a PxWeb API 2 address?"
         ) from exc
-    if limits.max_cells < 1 or limits.calls < 0 or (limits.calls and limits.window <= 0):
+    if limits.max_cells < 1 or limits.calls < 0 or limits.window < 0:
         raise FetchError(f"{NAME} sent impossible limits in {url}: {limits}")
+    if limits.calls == 0 or limits.window == 0:
+        _log.info(
+            "%s %s sets no rate limit; sending at most %d calls per %g s",
+            NAME,
+            url,
+            DEFAULT_CALLS,
+            DEFAULT_WINDOW,
+        )
+        return _Limits(limits.max_cells, DEFAULT_CALLS, DEFAULT_WINDOW)
     return limits
 
 
