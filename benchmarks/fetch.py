@@ -21,7 +21,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
-from kolada_replay import KoladaReplay, Point, load_snapshot  # noqa: E402
+from kolada_replay import KoladaReplay, Point, load_kpi_metadata, load_snapshot  # noqa: E402
 from pytest_httpserver import HTTPServer  # noqa: E402
 
 from collab_metrics import fetch  # noqa: E402
@@ -36,8 +36,8 @@ FRAMEWORKS = ("blekinge-unga-lyfter", "varmland-nya-perspektiv")
 class CountingReplay(KoladaReplay):
     """The replay server, also counting the bytes and value rows it sends."""
 
-    def __init__(self, server: HTTPServer, points: list[Point]) -> None:
-        super().__init__(server, points)
+    def __init__(self, server: HTTPServer, points: list[Point], kpis: dict) -> None:
+        super().__init__(server, points, kpis=kpis)
         self.bytes_sent = 0
         self.rows_sent = 0
 
@@ -59,7 +59,7 @@ def main() -> None:
     points = [p for kpi in kpis for p in load_snapshot(snapshot, kpi)]
     server = HTTPServer(host="127.0.0.1")
     server.start()
-    replay = CountingReplay(server, points)
+    replay = CountingReplay(server, points, load_kpi_metadata(snapshot, kpis))
     print(f"replay server: {len(points)} real values of {len(kpis)} KPIs on {replay.base_url}")
     print(
         f"{'framework':<26}{'run':<6}{'requests':>9}{'cached':>8}{'minimum':>9}"

@@ -14,7 +14,9 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
-from collab_metrics import areas
+import pandas as pd
+
+from collab_metrics import areas, coverage
 from collab_metrics.framework import (
     ActorGoal,
     FileIndicator,
@@ -26,7 +28,7 @@ from collab_metrics.framework import (
 from collab_metrics.http import CollabSession, SourceUnreachable, make_session
 from collab_metrics.sources import ddf
 from collab_metrics.sources.files import read_actor_file
-from collab_metrics.sources.kolada import KoladaRequest, fetch_kolada
+from collab_metrics.sources.kolada import KoladaRequest, fetch_kolada, fetch_kpi_metadata
 from collab_metrics.sources.pxweb import PxWebRequest, fetch_pxweb
 from collab_metrics.store import Requested, Store, WriteSummary
 from collab_metrics.tidy import FetchResult
@@ -61,6 +63,7 @@ class FetchOutcome:
     summary: WriteSummary | None
     messages: list[str] = field(default_factory=list)
     requests: dict[str, int] = field(default_factory=dict)
+    gaps: list[coverage.Gap] = field(default_factory=list)  # live series lacking periods
 
 
 def needs(fw: Framework) -> list[Need]:
@@ -142,6 +145,7 @@ def collect(
     requests: dict[str, int] = {}
 
     results += _files(fw, plan, report)
+    gaps: list[coverage.Gap] = []
     if mode == "offline":
         results += _snapshot(fw, plan, snapshot_dir, report, messages)
         messages += _pxweb_offline_notes(fw, plan)
@@ -149,8 +153,11 @@ def collect(
     else:
         session = session or make_session(None)
         try:
-            results += _kolada(fw, plan, session, store_path, today, report)
-            results += _pxweb(fw, plan, session, today, report)
+            kolada, full = _kolada(fw, plan, session, store_path, today, report)
+            web = kolada + _pxweb(fw, plan, session, today, report)
+            gaps, notes = _coverage(fw, plan, full, web, session)
+            results += web
+            messages += notes + coverage.gap_lines(gaps)
             data_used = "live"
         except SourceUnreachable as exc:
             messages.append(f"no connection: {exc}")
@@ -160,6 +167,7 @@ def collect(
             messages.append(f"using the offline snapshot in {snapshot_dir}")
             results += _snapshot(fw, plan, snapshot_dir, report, messages)
             data_used = "snapshot"
+            gaps = []
         requests = session.stats.as_dict()
 
     label = f"{fw.collaboration.id} ({data_used})"
@@ -170,7 +178,7 @@ def collect(
     ]
     with Store.open(store_path, timeout=STORE_LOCK_TIMEOUT) as store:
         summary = store.write(results, label=label, requested=asked)
-    return FetchOutcome(data_used, summary, messages, requests)
+    return FetchOutcome(data_used, summary, messages, requests, gaps if data_used == "live" else [])
 
 
 def _kolada(
@@ -180,12 +188,13 @@ def _kolada(
     store_path: Path,
     today: date,
     report: Callable[[str, int, int], None],
-) -> list[FetchResult]:
+) -> tuple[list[FetchResult], set[str]]:
     """Kolada values; incremental (`from_date`) where the store already covers a need.
 
     A need is covered when the store holds Kolada values for every area it asks for; then
     only what changed since a day before that fetch is asked for. Anything else (a new
     indicator or area) is fetched in full, so the incremental mode never misses data.
+    Also returns the series fetched in full (the ones whose coverage can be checked).
     """
     first, last = years_wanted(fw, today)
     years = range(first, last + 1)
@@ -212,7 +221,52 @@ def _kolada(
             )
         results.append(result)
         report("Kolada", done, len(batches))
-    return results
+    return results, {r.indicator for r in full}
+
+
+def _coverage(
+    fw: Framework,
+    plan: list[Need],
+    full: set[str],
+    results: list[FetchResult],
+    session: CollabSession,
+) -> tuple[list[coverage.Gap], list[str]]:
+    """Check every series fetched in full against the need (see coverage.check)."""
+    wanted = []
+    for need in plan:
+        indicator = fw.indicator(need.indicator)
+        if isinstance(indicator, KoladaIndicator) and need.series in full:
+            sexes = ("total", "women", "men") if "sex" in indicator.breakdowns else ("total",)
+            wanted.append(
+                coverage.Wanted(need.series, "kolada", indicator.query.kpi, need.areas, sexes)
+            )
+        elif isinstance(indicator, PxWebIndicator):
+            wanted.append(
+                coverage.Wanted(
+                    need.series, "pxweb", indicator.query.table, need.areas, _pxweb_sexes(indicator)
+                )
+            )
+    if not wanted:
+        return [], []
+    frame = pd.concat([r.frame for r in results], ignore_index=True)
+    raw = [body for r in results for body in r.raw]
+    return coverage.check(
+        wanted,
+        frame,
+        raw,
+        kolada_metadata=lambda kpi: fetch_kpi_metadata(
+            kpi, base_url=fw.kolada_url, session=session
+        ),
+    )
+
+
+def _pxweb_sexes(indicator: PxWebIndicator) -> tuple[coverage.Sex, ...]:
+    """The sexes a PxWeb indicator's query asks for: those its sex codes select."""
+    query = indicator.query
+    if query.sex_dimension is None:
+        return ("total",)
+    chosen = query.selection.get(query.sex_dimension)
+    return tuple(sex for sex, code in query.sex_codes.items() if chosen is None or code in chosen)
 
 
 def _asked_before(store_path: Path, fw: Framework, plan: list[Need]) -> dict[str, date]:

@@ -149,9 +149,16 @@ def test_network_fetch_equals_what_kolada_published(
     assert first == 2003  # ten years of history before the 2013 baseline
     for kpi in BLEKINGE_KPIS:
         assert _stored(store, f"kolada:{kpi}") == _published(points, kpi, first), kpi
-    # Four KPIs share one area list and one year list: one request, one page.
+    # Four KPIs share one area list and one year list: one request, one page. Plus
+    # /kpi/U31804: its county series is empty, and Kolada's metadata says why.
     assert len(kolada.requests) == 1
-    assert "HTTP: 1 requests" in result.out
+    assert "HTTP: 2 requests" in result.out
+    assert "kolada:U31804 0010 total: not published (Kolada publishes U31804 for " in result.err
+    # Real gaps in the published data are warnings per series, and "data used" says so.
+    assert "incomplete: kolada:U31804 lacks periods its other areas have: " in result.err
+    assert "1060 women: 2019, 2022" in result.err
+    assert "kolada:N03921" in result.err and "0000 men: 2010, 2011, 2012, 2013" in result.err
+    assert "data used: live APIs, incomplete: 3 series lack periods" in result.out
 
 
 def test_blekinge_demo_against_the_real_kolada_contract_pages_of_50_and_a_503_first(
@@ -178,6 +185,34 @@ def test_blekinge_demo_against_the_real_kolada_contract_pages_of_50_and_a_503_fi
     assert status.code == 0, status.err
     assert "14,2 % (2013)" in status.out  # Region Blekinge's published 2013 value
     assert "Kolada" in status.out
+
+
+def test_empty_answers_exit_1_naming_the_series_and_leave_the_store_byte_for_byte(
+    store: Path, kolada: KoladaReplay
+) -> None:
+    """Done when of issue 9: a server answering every data request with an empty page."""
+    before = _offline_then(store)
+    kolada.empty = True
+    result = run_cli("fetch", str(BLEKINGE), "--store", str(store))
+    assert result.code == 1, result.out
+    assert "data used" not in result.out
+    assert "answered without any value for" in result.err
+    assert "kolada:N01951 0000 total (asked by http://" in result.err
+    assert "/v3/data/kpi/N01951,N02797,N03921,U31804/municipality/0000,0010," in result.err
+    assert "nothing was written; the store is as it was" in result.err
+    assert store.read_bytes() == before
+
+
+def test_a_kpi_missing_for_one_area_names_that_area(
+    store: Path, httpserver: HTTPServer, points: list[Point], ddf_dir: Path, monkeypatch, fast_http
+) -> None:
+    kept = [p for p in points if not (p.kpi == "N03921" and p.area == "1082")]
+    replay = KoladaReplay(httpserver, kept, kpis=load_kpi_metadata(ddf_dir, BLEKINGE_KPIS))
+    monkeypatch.setenv("COLLAB_KOLADA_URL", replay.base_url)
+    result = run_cli("fetch", str(BLEKINGE), "--store", str(store))
+    assert result.code == 1
+    assert "for 3 needed series: kolada:N03921 1082 total (asked by" in result.err
+    assert not store.exists()
 
 
 def test_refetch_is_incremental_and_records_a_revision(store: Path, kolada: KoladaReplay) -> None:
