@@ -30,6 +30,7 @@ from collab_metrics.sources import ddf
 from collab_metrics.sources.files import read_actor_file
 from collab_metrics.sources.kolada import KoladaRequest, fetch_kolada, fetch_kpi_metadata
 from collab_metrics.sources.pxweb import PxWebRequest, fetch_pxweb
+from collab_metrics.sources.pxweb_v1 import detect_api, fetch_pxweb_v1
 from collab_metrics.store import Requested, Store, WriteSummary
 from collab_metrics.tidy import FetchResult
 
@@ -291,17 +292,23 @@ def _pxweb(
     today: date,
     report: Callable[[str, int, int], None],
 ) -> list[FetchResult]:
-    wanted = [
-        PxWebRequest(need.series, ind.query, tuple(sorted(need.areas)), None)
-        for need in plan
-        if isinstance(ind := fw.indicator(need.indicator), PxWebIndicator)
-    ]
-    if not wanted:
-        return []
-    report("PxWeb", 0, 1)
-    result = fetch_pxweb(wanted, base_url=fw.pxweb_url, session=session)
-    report("PxWeb", 1, 1)
-    return [result]
+    """PxWeb values, host by host: API 2 or v1 as the query declares or the host answers."""
+    hosts: dict[str, list[tuple[PxWebRequest, str | None]]] = {}
+    for need in plan:
+        indicator = fw.indicator(need.indicator)
+        if isinstance(indicator, PxWebIndicator):
+            query = indicator.query
+            request = PxWebRequest(need.series, query, tuple(sorted(need.areas)), None)
+            hosts.setdefault(query.url or fw.pxweb_url, []).append((request, query.api))
+    results = []
+    for done, (url, members) in enumerate(hosts.items(), start=1):
+        report("PxWeb", done - 1, len(hosts))
+        api = next((api for _, api in members if api), None) or detect_api(session, url)
+        fetcher = fetch_pxweb_v1 if api == "v1" else fetch_pxweb
+        results.append(fetcher([r for r, _ in members], base_url=url, session=session))
+    if hosts:
+        report("PxWeb", len(hosts), len(hosts))
+    return results
 
 
 def _files(

@@ -191,7 +191,8 @@ def throttled(
 
     An existing throttle keeps its state (and its limit, unless `limit` is given).
     """
-    prefix = base_url.rstrip("/") + "/"
+    # No trailing slash: PxWeb v1 reads its limits at `{base}?config`, which counts too.
+    prefix = base_url.rstrip("/")
     adapter = session.adapters.get(prefix)
     if not isinstance(adapter, ThrottledAdapter):
         adapter = ThrottledAdapter(Throttle(clock, sleep, limit))

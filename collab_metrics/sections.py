@@ -2168,7 +2168,8 @@ def _source_line(ctx: ReportContext, indicator: Any) -> str:
             )
         return text
     if isinstance(indicator, PxWebIndicator):
-        host = "SCB" if ctx.fw.pxweb_url == SCB_URL else ctx.fw.pxweb_url
+        url = indicator.query.url or ctx.fw.pxweb_url
+        host = "SCB" if url == SCB_URL else url
         return _say(
             language,
             f"{lead}: {host}, tabell {indicator.query.table}",

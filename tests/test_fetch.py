@@ -15,10 +15,11 @@ import pytest
 from helpers import run_cli
 from kolada_replay import KoladaReplay, Point, load_kpi_metadata, load_snapshot
 from pxweb_replay import PxWebReplay
+from pxweb_v1_replay import PxWebV1Replay
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from collab_metrics import fetch
+from collab_metrics import fetch, sections
 from collab_metrics.framework import load_framework
 from collab_metrics.store import Store
 
@@ -417,3 +418,64 @@ def test_offline_pxweb_indicator_keeps_what_is_stored(store: Path, tmp_path: Pat
     result = run_cli("fetch", str(params), "--offline", "--store", str(store))
     assert result.code == 0, result.err
     assert "has no offline source" in result.err
+
+
+# --- a PxWeb API v1 host through `collab fetch` ------------------------------------------
+
+# SYNTHETIC framework around SCB's recorded v1 answer: SamForvInk1, median income (tkr)
+# for all residents 16+, by sex, 2020-2022 (../shared/data/pxweb-v1/scb). The host is
+# declared per indicator and its API version detected.
+PXWEB_V1_FRAMEWORK = """\
+collaboration: {{id: synthetic-v1, name: Synthetic v1, owner: Test, area: "0000"}}
+actors: [{{id: analyst, name: Synthetic actor, kind: agency}}]
+indicators:
+  - id: median-income
+    title: Medianinkomst 16+ år
+    unit: tkr
+    direction: increase
+    breakdowns: [sex]
+    source: pxweb
+    query:
+      url: {url}
+      table: HE/HE0110/HE0110A/SamForvInk1
+      selection: {{Alder: [tot16+], ContentsCode: [HE0110J8]}}
+      sex_dimension: Kon
+shared_goals:
+  - id: higher-income
+    title: Synthetic goal
+    indicator: median-income
+    area: "0000"
+    baseline: {{year: 2020}}
+    target: {{year: 2030, change_percent: 5}}
+"""
+
+
+def test_pxweb_v1_indicator_is_fetched_and_the_report_names_its_host(
+    store: Path,
+    tmp_path: Path,
+    httpserver: HTTPServer,
+    shared_data: Path,
+    fast_http: None,
+) -> None:
+    replay = PxWebV1Replay(httpserver, shared_data)
+    replay.add(
+        "HE/HE0110/HE0110A/SamForvInk1",
+        "scb/scb_sv_SamForvInk1_metadata.json",
+        "scb/scb_sv_SamForvInk1_data_kon-tid.fmt-jsonstat2.json",
+        abridge=True,  # the table lists only the recorded years 2020-2022
+    )
+    params = tmp_path / "v1.yaml"
+    params.write_text(PXWEB_V1_FRAMEWORK.format(url=replay.base_url), encoding="utf-8")
+    result = run_cli("fetch", str(params), "--store", str(store))
+    assert result.code == 0, result.err
+    assert "data used: live APIs\n" in result.out
+    series = load_framework(params).series_id("median-income")
+    stored = _stored(store, series)
+    assert stored[("0000", "2022", "total")] == 316.6
+    assert stored[("0000", "2020", "women")] == 254.6
+    assert len(stored) == 9
+    assert replay.paths[:2] == ["GET /config", "GET /?config"]  # v2 asked first, then v1
+
+    ctx = sections.load_context(params, store)
+    shown = str(sections.sources(ctx))
+    assert f"Källa: {replay.base_url}, tabell HE/HE0110/HE0110A/SamForvInk1" in shown

@@ -82,7 +82,20 @@ class PxWebQuery(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    table: str = Field(description="Table id, e.g. TAB6471 (see /tables on the host).")
+    table: str = Field(
+        description="Table id, e.g. TAB6471 (see /tables on the host); on a PxWeb API v1 "
+        "host the table's path below the base URL, e.g. HE/HE0110/HE0110A/SamForvInk1."
+    )
+    url: str | None = Field(
+        None,
+        description="Base URL of this indicator's PxWeb host when it is not sources.pxweb_url,"
+        " e.g. https://fohm-app.folkhalsomyndigheten.se/Folkhalsodata/api/v1/sv/A_Folkhalsodata",
+    )
+    api: Literal["v1", "v2"] | None = Field(
+        None,
+        description="PxWeb API version of the host; detected when left out ({url}/config "
+        "answers on v2, {url}?config on v1).",
+    )
     selection: dict[str, list[str]] = Field(
         default_factory=dict,
         description="Value codes per dimension other than area and period, e.g. "
