@@ -17,6 +17,7 @@ from typing import Literal
 import pandas as pd
 
 from collab_metrics import areas, coverage
+from collab_metrics import stitch as stitching
 from collab_metrics.framework import (
     ActorGoal,
     FileIndicator,
@@ -155,10 +156,11 @@ def collect(
         session = session or make_session(None)
         try:
             kolada, full = _kolada(fw, plan, session, store_path, today, report)
-            web = kolada + _pxweb(fw, plan, session, today, report)
+            pxweb, stitches = _pxweb(fw, plan, session, today, report)
+            web = kolada + pxweb
             gaps, notes = _coverage(fw, plan, full, web, session)
             results += web
-            messages += notes + coverage.gap_lines(gaps)
+            messages += [str(seam) for seam in stitches] + notes + coverage.gap_lines(gaps)
             data_used = "live"
         except SourceUnreachable as exc:
             messages.append(f"no connection: {exc}")
@@ -291,24 +293,42 @@ def _pxweb(
     session: CollabSession,
     today: date,
     report: Callable[[str, int, int], None],
-) -> list[FetchResult]:
-    """PxWeb values, host by host: API 2 or v1 as the query declares or the host answers."""
+) -> tuple[list[FetchResult], list[stitching.Stitch]]:
+    """PxWeb values, host by host: API 2 or v1 as the query declares or the host answers.
+
+    An indicator continuing `earlier_tables` is fetched table by table and stitched.
+    """
     hosts: dict[str, list[tuple[PxWebRequest, str | None]]] = {}
+    stitched: dict[str, tuple[str, list[str]]] = {}  # series -> (host, tables oldest first)
     for need in plan:
         indicator = fw.indicator(need.indicator)
-        if isinstance(indicator, PxWebIndicator):
-            query = indicator.query
-            request = PxWebRequest(need.series, query, tuple(sorted(need.areas)), None)
-            hosts.setdefault(query.url or fw.pxweb_url, []).append((request, query.api))
-    results = []
+        if not isinstance(indicator, PxWebIndicator):
+            continue
+        query, url = indicator.query, indicator.query.url or fw.pxweb_url
+        wanted = tuple(sorted(need.areas))
+        if query.earlier_tables:
+            tables = [*query.earlier_tables, query.table]
+            stitched[need.series] = (url, tables)
+            for table in tables:
+                part = query.model_copy(update={"table": table, "earlier_tables": None})
+                request = PxWebRequest(stitching.part_id(need.series, table), part, wanted, None)
+                hosts.setdefault(url, []).append((request, query.api))
+        else:
+            request = PxWebRequest(need.series, query, wanted, None)
+            hosts.setdefault(url, []).append((request, query.api))
+    results: dict[str, FetchResult] = {}
     for done, (url, members) in enumerate(hosts.items(), start=1):
         report("PxWeb", done - 1, len(hosts))
         api = next((api for _, api in members if api), None) or detect_api(session, url)
         fetcher = fetch_pxweb_v1 if api == "v1" else fetch_pxweb
-        results.append(fetcher([r for r, _ in members], base_url=url, session=session))
+        results[url] = fetcher([r for r, _ in members], base_url=url, session=session)
     if hosts:
         report("PxWeb", len(hosts), len(hosts))
-    return results
+    stitches = []
+    for series, (url, tables) in stitched.items():
+        results[url], seam = stitching.stitch(results[url], series, tables)
+        stitches.append(seam)
+    return list(results.values()), stitches
 
 
 def _files(

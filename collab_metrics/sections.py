@@ -2168,12 +2168,22 @@ def _source_line(ctx: ReportContext, indicator: Any) -> str:
             )
         return text
     if isinstance(indicator, PxWebIndicator):
-        url = indicator.query.url or ctx.fw.pxweb_url
+        query = indicator.query
+        url = query.url or ctx.fw.pxweb_url
         host = "SCB" if url == SCB_URL else url
+        if query.earlier_tables:  # stitched: say so, and where a break may be
+            tables = ", ".join([*query.earlier_tables, query.table])
+            return _say(
+                language,
+                f"{lead}: {host}, tabellerna {tables} sammanfogade efter period (den nyare "
+                "tabellen gäller där båda har värden; möjligt tidsseriebrott i skarven)",
+                f"{lead}: {host}, tables {tables} stitched by period (the newer table wins "
+                "where both have values; a possible series break at the seam)",
+            )
         return _say(
             language,
-            f"{lead}: {host}, tabell {indicator.query.table}",
-            f"{lead}: {host}, table {indicator.query.table}",
+            f"{lead}: {host}, tabell {query.table}",
+            f"{lead}: {host}, table {query.table}",
         )
     assert isinstance(indicator, FileIndicator)
     who = (

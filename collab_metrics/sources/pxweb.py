@@ -86,6 +86,12 @@ class PxWebQuery(BaseModel):
         description="Table id, e.g. TAB6471 (see /tables on the host); on a PxWeb API v1 "
         "host the table's path below the base URL, e.g. HE/HE0110/HE0110A/SamForvInk1."
     )
+    earlier_tables: list[str] | None = Field(
+        None,
+        description="Older tables this one continues, oldest first (SCB moved the annual "
+        "population to new tables from 2025). Stitched by period; where two tables have the "
+        "same period the newer one wins, and the seam is stated as a possible series break.",
+    )
     url: str | None = Field(
         None,
         description="Base URL of this indicator's PxWeb host when it is not sources.pxweb_url,"
