@@ -8,6 +8,7 @@ the store already has, then to the offline snapshot, and says so.
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -26,15 +27,16 @@ from collab_metrics.framework import (
     PxWebIndicator,
     SharedGoal,
 )
-from collab_metrics.http import CollabSession, SourceUnreachable, make_session
+from collab_metrics.http import CollabSession, FetchError, SourceUnreachable, make_session
 from collab_metrics.sources import ddf
 from collab_metrics.sources.files import read_actor_file
 from collab_metrics.sources.kolada import KoladaRequest, fetch_kolada, fetch_kpi_metadata
-from collab_metrics.sources.pxweb import PxWebRequest, fetch_pxweb
+from collab_metrics.sources.pxweb import PxWebRequest, fetch_pxweb, last_period, period_end
 from collab_metrics.sources.pxweb_v1 import detect_api, fetch_pxweb_v1
 from collab_metrics.store import Requested, Store, WriteSummary
 from collab_metrics.tidy import FetchResult
 
+_log = logging.getLogger(__name__)
 Mode = Literal["network", "offline"]
 DataUsed = Literal["live", "stored", "snapshot"]
 # Extra years before the earliest baseline, so the baseline analysis shows 10+ years.
@@ -156,11 +158,11 @@ def collect(
         session = session or make_session(None)
         try:
             kolada, full = _kolada(fw, plan, session, store_path, today, report)
-            pxweb, stitches = _pxweb(fw, plan, session, today, report)
+            pxweb, pxweb_notes = _pxweb(fw, plan, session, today, report)
             web = kolada + pxweb
             gaps, notes = _coverage(fw, plan, full, web, session)
             results += web
-            messages += [str(seam) for seam in stitches] + notes + coverage.gap_lines(gaps)
+            messages += pxweb_notes + notes + coverage.gap_lines(gaps)
             data_used = "live"
         except SourceUnreachable as exc:
             messages.append(f"no connection: {exc}")
@@ -293,10 +295,11 @@ def _pxweb(
     session: CollabSession,
     today: date,
     report: Callable[[str, int, int], None],
-) -> tuple[list[FetchResult], list[stitching.Stitch]]:
+) -> tuple[list[FetchResult], list[str]]:
     """PxWeb values, host by host: API 2 or v1 as the query declares or the host answers.
 
     An indicator continuing `earlier_tables` is fetched table by table and stitched.
+    Also returns what to tell the user: each stitch, and tables that look ended.
     """
     hosts: dict[str, list[tuple[PxWebRequest, str | None]]] = {}
     stitched: dict[str, tuple[str, list[str]]] = {}  # series -> (host, tables oldest first)
@@ -317,18 +320,46 @@ def _pxweb(
             request = PxWebRequest(need.series, query, wanted, None)
             hosts.setdefault(url, []).append((request, query.api))
     results: dict[str, FetchResult] = {}
+    notes: list[str] = []
     for done, (url, members) in enumerate(hosts.items(), start=1):
         report("PxWeb", done - 1, len(hosts))
         api = next((api for _, api in members if api), None) or detect_api(session, url)
         fetcher = fetch_pxweb_v1 if api == "v1" else fetch_pxweb
         results[url] = fetcher([r for r, _ in members], base_url=url, session=session)
+        if api == "v2":
+            tables = sorted({r.query.table for r, _ in members})
+            notes += _stale_tables(url, tables, session, today)
     if hosts:
         report("PxWeb", len(hosts), len(hosts))
-    stitches = []
     for series, (url, tables) in stitched.items():
         results[url], seam = stitching.stitch(results[url], series, tables)
-        stitches.append(seam)
-    return list(results.values()), stitches
+        notes.append(str(seam))
+    return list(results.values()), notes
+
+
+def _stale_tables(url: str, tables: list[str], session: CollabSession, today: date) -> list[str]:
+    """A warning per table whose last period ended more than one of its steps before today.
+
+    A table that stopped (SCB ended tables at 2024 and continued them in new ones) keeps
+    answering with old periods only; `GET /tables/{id}` says when it ends. A host that
+    does not answer that is not checked (logged), since the data itself did arrive.
+    """
+    steps = {4: timedelta(days=366), 7: timedelta(days=31), 6: timedelta(days=92)}
+    warnings = []
+    for table in tables:
+        try:
+            last = last_period(table, base_url=url, session=session)
+        except FetchError as exc:
+            _log.info("could not check how current table %s is: %s", table, exc)
+            continue
+        end = period_end(last) if last else None
+        step = steps.get(len(last or ""))
+        if end is not None and step is not None and end < today - step:
+            warnings.append(
+                f"table {table} ends at {last}: it may have been continued in a newer table "
+                "(name that one as the query's table, with this one in earlier_tables)"
+            )
+    return warnings
 
 
 def _files(

@@ -107,6 +107,14 @@ class PxWebReplay:
         self.tables[table] = (meta, dataset, body)
         return dataset
 
+    def listed(self) -> dict[str, dict[str, Any]]:
+        """Every table SCB's recorded /tables and search answers describe, by id."""
+        found: dict[str, dict[str, Any]] = {}
+        for name in ("tables.json", "search.json"):
+            for entry in load(self.shared_data, name)["tables"]:
+                found.setdefault(entry["id"], entry)
+        return found
+
     def handle(self, request: Request) -> Response:
         path = request.path.removeprefix(PREFIX)
         self.paths.append(path)
@@ -118,6 +126,10 @@ class PxWebReplay:
             return json_response({"title": "Not found (URL too long)"}, 404)
         if path == "/config":
             return json_response(self.config, headers=self.config_headers)
+        listed = re.fullmatch(r"/tables/(\w+)", path)
+        if listed:  # GET /tables/{id}: the table's entry as SCB's recorded listings give it
+            entry = self.listed().get(listed[1])
+            return json_response(entry) if entry else json_response({"title": "Not found"}, 404)
         match = re.fullmatch(r"/tables/(\w+)/(metadata|data)", path)
         if not match or match[1] not in self.tables:
             return json_response({"title": "Non-existent table"}, 404)

@@ -103,3 +103,17 @@ def test_the_newer_table_wins_an_overlap() -> None:
     assert not any(math.isnan(v) for v in values.values())
     assert seam.overlap == ("2024",)
     assert seam.spans == (("A", "2023", "2023"), ("B", "2024", "2024"))
+
+
+def test_a_table_that_ended_is_warned_about(httpserver: HTTPServer, shared_data: Path) -> None:
+    """SCB's recorded /tables entries: TAB4552 ends 2024, TAB6473 2026M04, TAB4707 2026M03."""
+    replay = PxWebReplay(httpserver, shared_data, maxCallsPerTimeWindow=1000)
+    tables = ["TAB4552", "TAB4707", "TAB6473", "TAB638"]
+    with make_session(None) as session:
+        warnings = fetch._stale_tables(replay.base_url, tables, session, date(2026, 5, 15))
+    assert warnings == [
+        "table TAB4552 ends at 2024: it may have been continued in a newer table "
+        "(name that one as the query's table, with this one in earlier_tables)",
+        "table TAB4707 ends at 2026-03: it may have been continued in a newer table "
+        "(name that one as the query's table, with this one in earlier_tables)",
+    ]  # TAB6473 is current; TAB638 has no recorded entry (404), so it is not judged

@@ -43,6 +43,7 @@ import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any, Final, Literal
 from urllib.parse import quote
 
@@ -267,6 +268,29 @@ def table_metadata(
         "notes": list(meta.get("note", [])),
         "dimensions": dimensions,
     }
+
+
+def last_period(
+    table: str, *, base_url: str, session: CollabSession, timeout: float | None = None
+) -> str | None:
+    """The table's last period as `GET /tables/{id}` states it (`lastPeriod`), tidy."""
+    info, _ = get_json(
+        session, _table_url(base_url.rstrip("/"), table), None, source=NAME, timeout=timeout
+    )
+    last = info.get("lastPeriod") if isinstance(info, dict) else None
+    return _period(str(last)) if last else None
+
+
+def period_end(period: str) -> date | None:
+    """The last day a tidy period covers ("2024", "2024-03", "2024K2"); None if unknown."""
+    year = re.fullmatch(r"(\d{4})(?:-(\d{2})|K([1-4]))?", period)
+    if year is None:
+        return None
+    if year[2] or year[3]:
+        month = int(year[2]) if year[2] else int(year[3]) * 3
+        following = date(int(year[1]) + month // 12, month % 12 + 1, 1)
+        return following - timedelta(days=1)
+    return date(int(year[1]), 12, 31)
 
 
 def _host(
@@ -551,5 +575,7 @@ __all__ = [
     "PxWebQuery",
     "PxWebRequest",
     "fetch_pxweb",
+    "last_period",
+    "period_end",
     "table_metadata",
 ]
