@@ -701,3 +701,29 @@ def test_live_scb_population_riket_2024() -> None:
     with make_session(None) as live:
         result = fetch_pxweb([tab638()], base_url=SCB_URL, session=live)
     assert values_by_key(result.frame) == {("0000", "2024", "men"): 50937.0}
+
+
+@pytest.mark.live
+def test_live_scb_all_290_municipalities_in_one_month() -> None:
+    """SCB's live limits and URL splitting carry all 290 municipalities of one month.
+
+    Proves /config is read and obeyed (calls per window, maxDataCells) and that the
+    answer holds every municipality: nothing is silently cut.
+    """
+    kommuner = tuple(area.code for area in areas.municipalities())
+    assert len(kommuner) == 290
+    query = PxWebQuery(
+        table="TAB6471",
+        selection={"Alder": ["TotSA"]},
+        sex_dimension="Kon",
+        sex_codes=SEX_6471,
+    )
+    with make_session(None) as live:
+        result = fetch_pxweb(
+            [PxWebRequest("population", query, kommuner, ("2026-01",))],
+            base_url=SCB_URL,
+            session=live,
+        )
+    total = result.frame.query("sex == 'total'")
+    assert set(total["area"]) == set(kommuner)
+    assert (total["value"] > 0).all()

@@ -217,3 +217,45 @@ def test_an_unknown_variable_is_refused_before_any_data_request(
             session=session,
         )
     assert replay.posts == []
+
+
+@pytest.mark.live
+def test_live_fohm_v1_table_by_region_and_sex() -> None:
+    """Folkhälsomyndigheten speaks v1 and its survey table comes back by region and sex.
+
+    Proves detection (no /config, a ?config), the metadata GET, the POST and the reading
+    of FoHM's codes: value texts "21 Gävleborgs län", sex codes 00/01/02 and a rolling
+    period kept as the table writes it. The other variables take their first value.
+    """
+    base = "https://fohm-app.folkhalsomyndigheten.se/Folkhalsodata/api/v1/sv/A_Folkhalsodata"
+    table = "B_HLV/bFyshals/bbaFyshalsallman/hlv1allmxreg.px"
+    with make_session(None) as live:
+        assert detect_api(live, base) == "v1"
+        meta = live.get(f"{base}/{table}").json()
+        variables = {v["code"]: v for v in meta["variables"]}
+        period = next(code for code, v in variables.items() if v.get("time"))
+        sex = next(code for code in variables if code.lower().startswith("k"))
+        region = next(code for code in variables if code.lower().startswith("region"))
+        chosen = {
+            code: [v["values"][0]]
+            for code, v in variables.items()
+            if code not in (period, sex, region)
+        }
+        query = PxWebQuery(
+            table=table,
+            selection=chosen,
+            area_dimension=region,
+            period_dimension=period,
+            sex_dimension=sex,
+            sex_codes={"total": "00", "men": "01", "women": "02"},
+        )
+        latest = variables[period]["values"][-1]
+        result = fetch_pxweb_v1(
+            [PxWebRequest("health", query, ("0000", "0021"), (latest,))],
+            base_url=base,
+            session=live,
+        )
+    frame = result.frame
+    assert set(frame["area"]) == {"0000", "0021"}
+    assert set(frame["sex"]) == {"total", "men", "women"}
+    assert set(frame["period"]) == {latest}
