@@ -85,7 +85,7 @@ def check(
                     missing = tuple(sorted(every - periods))
                     gaps.append(Gap(need.series, area, sex, missing, len(every)))
     notes: list[str] = []
-    failures: list[str] = []
+    failures: dict[str, list[str]] = {}  # URL asked -> the empty series it should have held
     metadata: dict[str, dict[str, Any]] = {}
     for need, area, sex in empty:
         if need.source == "kolada":
@@ -95,14 +95,17 @@ def check(
             if why:
                 notes.append(f"{need.series} {area} {sex}: not published ({why})")
                 continue
-        failures.append(f"{need.series} {area} {sex} (asked by {_asked(need, area, raw)})")
+        failures.setdefault(_asked(need, area, raw), []).append(f"{need.series} {area} {sex}")
     if failures:
-        listed = "; ".join(failures[:5]) + (
-            f"; and {len(failures) - 5} more" if len(failures) > 5 else ""
+        count = sum(len(series) for series in failures.values())
+        listed = "; ".join(
+            f"{', '.join(series[:3])}{f' and {len(series) - 3} more' if len(series) > 3 else ''}"
+            f" (asked by {url})"
+            for url, series in failures.items()
         )
         raise FetchError(
-            f"the sources answered without any value for {len(failures)} needed "
-            f"series: {listed}. An empty answer is not data; check the query and the address."
+            f"the sources answered without any value for {count} needed series: {listed}. "
+            "An empty answer is not data; check the query and the address"
         )
     return gaps, notes
 

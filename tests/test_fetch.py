@@ -198,7 +198,8 @@ def test_empty_answers_exit_1_naming_the_series_and_leave_the_store_byte_for_byt
     assert result.code == 1, result.out
     assert "data used" not in result.out
     assert "answered without any value for" in result.err
-    assert "kolada:N01951 0000 total (asked by http://" in result.err
+    assert "81 needed series: kolada:N01951 0000 total, kolada:N01951 0000 women, " in result.err
+    assert "and 78 more (asked by http://" in result.err  # 4 KPIs x 7 areas x 3, less U31804's 3
     assert "/v3/data/kpi/N01951,N02797,N03921,U31804/municipality/0000,0010," in result.err
     assert "nothing was written; the store is as it was" in result.err
     assert store.read_bytes() == before
@@ -212,7 +213,10 @@ def test_a_kpi_missing_for_one_area_names_that_area(
     monkeypatch.setenv("COLLAB_KOLADA_URL", replay.base_url)
     result = run_cli("fetch", str(BLEKINGE), "--store", str(store))
     assert result.code == 1
-    assert "for 3 needed series: kolada:N03921 1082 total (asked by" in result.err
+    assert (
+        "for 3 needed series: kolada:N03921 1082 total, kolada:N03921 1082 women, "
+        "kolada:N03921 1082 men (asked by http://"
+    ) in result.err
     assert not store.exists()
 
 
