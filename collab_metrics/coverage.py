@@ -71,19 +71,10 @@ def check(
     empty: list[tuple[Wanted, str, str]] = []
     gaps: list[Gap] = []
     for need in wanted:
-        rows = frame[frame["indicator"] == need.series]
-        have: dict[tuple[str, str], set[str]] = {}
-        for area, sex, period in zip(rows["area"], rows["sex"], rows["period"], strict=True):
-            have.setdefault((area, sex), set()).add(period)
-        every = set().union(*have.values()) if have else set()
-        for area in sorted(need.areas):
-            for sex in need.sexes:
-                periods = have.get((area, sex))
-                if not periods:
-                    empty.append((need, area, sex))
-                elif len(periods) < len(every):
-                    missing = tuple(sorted(every - periods))
-                    gaps.append(Gap(need.series, area, sex, missing, len(every)))
+        have = _periods(frame[frame["indicator"] == need.series])
+        keys = [(area, sex) for area in sorted(need.areas) for sex in need.sexes]
+        empty += [(need, area, sex) for area, sex in keys if not have.get((area, sex))]
+        gaps += _gaps(need.series, have, [key for key in keys if have.get(key)])
     notes: list[str] = []
     failures: dict[str, list[str]] = {}  # URL asked -> the empty series it should have held
     metadata: dict[str, dict[str, Any]] = {}
@@ -108,6 +99,32 @@ def check(
             "An empty answer is not data; check the query and the address"
         )
     return gaps, notes
+
+
+def gaps_in(frame: pd.DataFrame, series: str) -> list[Gap]:
+    """The gaps of one stored series: each area and sex against the series' periods."""
+    have = _periods(frame[(frame["indicator"] == series) & frame["value"].notna()])
+    return _gaps(series, have, sorted(have))
+
+
+def _periods(rows: pd.DataFrame) -> dict[tuple[str, str], set[str]]:
+    """(area, sex) -> the periods the rows have."""
+    have: dict[tuple[str, str], set[str]] = {}
+    for area, sex, period in zip(rows["area"], rows["sex"], rows["period"], strict=True):
+        have.setdefault((area, sex), set()).add(period)
+    return have
+
+
+def _gaps(
+    series: str, have: dict[tuple[str, str], set[str]], keys: list[tuple[str, str]]
+) -> list[Gap]:
+    """A Gap for each (area, sex) in `keys` lacking periods another key of `have` has."""
+    every = set().union(*have.values()) if have else set()
+    return [
+        Gap(series, area, sex, tuple(sorted(every - have[(area, sex)])), len(every))
+        for area, sex in keys
+        if len(have[(area, sex)]) < len(every)
+    ]
 
 
 def gap_lines(gaps: Sequence[Gap]) -> list[str]:

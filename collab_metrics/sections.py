@@ -28,7 +28,7 @@ from typing import Any, Final, TypeAlias
 
 import pandas as pd
 
-from collab_metrics import areas, charts, collect, labels
+from collab_metrics import areas, charts, collect, coverage, labels
 from collab_metrics.assess import (
     ACCELERATION,
     BASELINE_SLACK,
@@ -2109,6 +2109,9 @@ def sources(ctx: ReportContext) -> Html:
         facts.append((_say(language, "Enhet", "Unit"), indicator.unit))
         facts.append((_say(language, "Används för", "Used for"), _uses(ctx, indicator.id)))
         facts.append((_say(language, "Data", "Data"), _series_vintage(ctx, series)))
+        gaps = coverage.gaps_in(ctx.observations, series)
+        if gaps:
+            facts.append((_say(language, "Luckor", "Gaps"), _coverage_gaps(gaps, language)))
         for note in indicator.method_notes:
             facts.append(
                 (
@@ -2220,6 +2223,16 @@ def _uses(ctx: ReportContext, indicator_id: str) -> str:
             _say(language, "befolkningsbas för att väga områden", "population base to weigh areas")
         )
     return "; ".join(uses) or "–"
+
+
+def _coverage_gaps(gaps: list[coverage.Gap], language: Language) -> str:
+    """ "Riket, kvinnor: saknar 2010, 2011" for each area and sex the source left short."""
+    lacks = _say(language, "saknar", "lacks")
+    return "; ".join(
+        f"{_area(gap.area, language)}, {SEX[language][gap.sex].lower()}: {lacks} "
+        + ", ".join(_period(p, language) for p in gap.missing)
+        for gap in gaps
+    )
 
 
 def _series_vintage(ctx: ReportContext, series: str) -> str:

@@ -185,6 +185,8 @@ def test_sources_attribute_kolada_and_the_producing_agency(
         in (health)
     )
     assert "Liv & Hälsa: enårsmätning" in health  # the method note
+    # Partial coverage is stated per series: the snapshot has riket by sex from 2016 only.
+    assert "Luckor" in shown and "riket, kvinnor: saknar 2010, 2011, 2012" in shown
 
 
 def test_discussion_questions_follow_from_the_data(
