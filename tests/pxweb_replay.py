@@ -4,6 +4,11 @@ The bodies are SCB's own, recorded from the live API (../shared/data/pxweb-v2/sc
 test time, never copied). Each data request is answered with the sub-cube it asks for, cut
 from the recorded cube by json-stat2 index arithmetic, so every value served is one SCB
 published; a request for exactly the recorded cube gets the recorded bytes.
+
+Refusals follow PxWebApi 2 (PxTools/PxWebApi, its OpenAPI spec and user guide): a request
+for more cells than `maxDataCells` is a 400 Bad Request with a problem-details body (not
+403, which was this replay's earlier guess), an unknown table or value 404/400, and a GET
+URL over about 2100 characters is not served.
 """
 
 from __future__ import annotations
@@ -143,9 +148,14 @@ class PxWebReplay:
             for key, value in args.items()
             if key.startswith("valueCodes[")
         }
-        cells = math.prod(len(codes) for codes in asked.values())
-        if args.get("outputFormat") != "json-stat2" or cells > self.config["maxDataCells"]:
-            return json_response({"title": "Too many cells selected or wrong format"}, 403)
+        sizes = dict(zip(meta["id"], meta["size"], strict=True))
+        cells = math.prod(
+            sizes.get(dim, 1) if codes == ["*"] else len(codes) for dim, codes in asked.items()
+        )
+        if cells > self.config["maxDataCells"]:
+            return json_response({"title": "Too many cells selected", "status": 400}, 400)
+        if args.get("outputFormat") != "json-stat2":
+            return json_response({"title": "Unsupported output format", "status": 400}, 400)
         part = dice(dataset, asked)
         if part is None:
             return json_response({"title": "Non-existent value"}, 400)

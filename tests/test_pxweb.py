@@ -332,6 +332,24 @@ def test_max_data_cells_splits_and_the_union_is_the_whole_answer(
     assert len(result.raw) == 2 + 6
 
 
+def test_the_replay_refuses_too_many_cells_with_400(
+    httpserver: HTTPServer, shared_data: Path
+) -> None:
+    replay = PxWebReplay(httpserver, shared_data, maxDataCells=50)
+    replay.add("TAB6471", "TAB6471_data.json", "TAB6471_metadata.json")
+    with make_session(None) as plain:
+        answer = plain.get(
+            f"{replay.base_url}/tables/TAB6471/data",
+            params={
+                "outputFormat": "json-stat2",
+                "valueCodes[Region]": "*",
+                "valueCodes[Tid]": "*",
+            },
+        )
+    assert answer.status_code == 400
+    assert answer.json()["title"] == "Too many cells selected"
+
+
 def test_long_urls_are_split_too(
     replay: PxWebReplay, session: CollabSession, monkeypatch: pytest.MonkeyPatch
 ) -> None:
