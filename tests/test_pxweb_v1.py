@@ -8,6 +8,7 @@ texts "21 Gävleborgs län", variable codes "Kön"/"År", the rolling period "20
 from __future__ import annotations
 
 import json
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from pxweb_v1_replay import PxWebV1Replay
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
-from collab_metrics.http import CollabSession, FetchError, make_session
+from collab_metrics.http import CollabSession, FetchError, SourceUnreachable, make_session
 from collab_metrics.sources.pxweb import PxWebQuery, PxWebRequest
 from collab_metrics.sources.pxweb_v1 import detect_api, fetch_pxweb_v1
 from collab_metrics.tidy import COLUMNS
@@ -132,6 +133,24 @@ def test_detects_v1_from_config_and_v2_is_told_apart(
 ) -> None:
     assert detect_api(session, replay.base_url) == "v1"
     assert replay.paths == ["GET /config", "GET /?config"]
+
+
+def test_detection_without_network_is_unreachable_not_a_wrong_address(
+    session: CollabSession,
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(SourceUnreachable):
+        detect_api(session, f"http://127.0.0.1:{port}/api/v1/sv/db")
+
+
+def test_a_host_that_is_no_pxweb_is_named(httpserver: HTTPServer, session: CollabSession) -> None:
+    httpserver.expect_request("/nothing/config").respond_with_data("no", status=404)
+    with pytest.raises(
+        FetchError, match=r"answers neither \S+/config \(PxWeb API 2\) nor \S+\?config"
+    ):
+        detect_api(session, httpserver.url_for("/nothing"))
 
 
 def test_an_area_the_table_lacks_fails_naming_it(

@@ -41,7 +41,14 @@ from urllib.parse import quote
 from pxweb._internal.functions import split_value_codes
 
 from collab_metrics import areas
-from collab_metrics.http import CollabSession, FetchError, RateLimit, get_json, throttled
+from collab_metrics.http import (
+    CollabSession,
+    FetchError,
+    RateLimit,
+    SourceUnreachable,
+    get_json,
+    throttled,
+)
 from collab_metrics.sources.pxweb import (
     DEFAULT_CALLS,
     DEFAULT_WINDOW,
@@ -66,6 +73,8 @@ def detect_api(
     for url in (f"{base}/config", f"{base}?config"):
         try:
             config, _ = get_json(session, url, None, source=NAME, timeout=timeout, max_attempts=2)
+        except SourceUnreachable:
+            raise  # no network: let `collab fetch` fall back to stored data
         except FetchError:
             continue
         if isinstance(config, dict) and ("apiVersion" in config or "maxValues" in config):
