@@ -5,12 +5,13 @@ from __future__ import annotations
 import math
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 from pxweb_replay import PxWebReplay, dice
 from pytest_httpserver import HTTPServer
 
-from collab_metrics import areas, fetch
+from collab_metrics import areas, fetch, sections
 from collab_metrics.framework import load_framework
 from collab_metrics.http import make_session
 from collab_metrics.stitch import part_id, stitch
@@ -117,3 +118,16 @@ def test_a_table_that_ended_is_warned_about(httpserver: HTTPServer, shared_data:
         "table TAB4707 ends at 2026-03: it may have been continued in a newer table "
         "(name that one as the query's table, with this one in earlier_tables)",
     ]  # TAB6473 is current; TAB638 has no recorded entry (404), so it is not judged
+
+
+def test_the_report_states_the_stitch(tmp_path: Path) -> None:
+    params = tmp_path / "stitch.yaml"
+    params.write_text(FRAMEWORK.format(url="https://example.org/api/v2"), encoding="utf-8")
+    fw = load_framework(params)
+    ctx = SimpleNamespace(fw=fw, language="sv")
+    line = sections._source_line(ctx, fw.indicator("population-20-29"))  # type: ignore[arg-type]
+    assert line == (
+        "Källa: https://example.org/api/v2, tabellerna OLD6471, TAB6471 sammanfogade efter "
+        "period (den nyare tabellen gäller där båda har värden; möjligt tidsseriebrott i "
+        "skarven)"
+    )
