@@ -16,11 +16,9 @@ the current answers back and `merge` lays them over the framework's own, for the
 from __future__ import annotations
 
 import hashlib
-import io
 import math
 import os
 import re
-import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -31,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 import pandas as pd
 from pydantic import ValidationError
 
-from collab_metrics import areas
+from collab_metrics import areas, limits, xlsxsafe
 from collab_metrics.framework import (
     Action,
     Actor,
@@ -67,10 +65,6 @@ TEMPLATE_VERSION: Final = 1
 SOURCE: Final = "collect"
 NEW_ACTION_ROWS: Final = 20
 MEASURE_ROWS: Final = 100
-# Returned workbooks are a few dozen kilobytes; the limits keep a damaged or hostile file
-# (a zip bomb) from exhausting memory before openpyxl parses it.
-MAX_WORKBOOK_BYTES: Final = 10 * 1024 * 1024
-MAX_UNPACKED_BYTES: Final = 100 * 1024 * 1024
 # The very hidden sheet: identification in columns A:B, the dropdown lists from column D.
 META_SHEET: Final = "collab"
 INSTRUCTION_ROW: Final = 1
@@ -759,6 +753,11 @@ def import_workbook(
     }
     assessments = list(_read_goals(fw, sheets[GOALS], meta))
     actions = list(_read_actions(fw, sheets[ACTIONS], meta))
+    if len(actions) > limits.ACTIONS_PER_ACTOR_PERIOD:
+        problems.append(
+            f"sheet {sheets[ACTIONS].name!r} holds {len(actions)} actions; the limit is "
+            f"{limits.ACTIONS_PER_ACTOR_PERIOD} per actor and period"
+        )
     measures = _read_measures(fw, sheets[MEASURES], actor) if MEASURES in sheets else []
     if problems:
         raise ActorImportError(name, problems)
@@ -837,35 +836,28 @@ def import_workbook(
 
 
 def _read(path: Path, name: str) -> bytes:
+    """The file's bytes: a regular file within limits.WORKBOOK_BYTES, or refused."""
     try:
-        size = path.stat().st_size
-        if size > MAX_WORKBOOK_BYTES:
-            raise ActorImportError(
-                name, [f"the file is {size / 1e6:.0f} MB; a returned workbook is far smaller"]
-            )
-        return path.read_bytes()
+        return limits.read_regular(path, limits.WORKBOOK_BYTES, "returned workbook")
+    except ValueError as exc:
+        raise ActorImportError(name, [str(exc)]) from None
+    except limits.NotRegularFile:
+        raise ActorImportError(
+            name, ["not a regular file; send back the workbook itself"]
+        ) from None
     except OSError as exc:
         raise ActorImportError(name, [f"cannot read the file: {exc.strerror}"]) from None
 
 
-def _open(body: bytes, name: str) -> Workbook:
-    """The workbook in `body`, after checking it is a zip that unpacks to a sane size."""
+def _open(body: bytes, name: str) -> dict[str, xlsxsafe.Grid]:
+    """The workbook's sheets that an import reads, streamed within the limits."""
+    columns = {META_SHEET: 2}
+    for spec in (GOALS, ACTIONS, MEASURES):
+        columns |= {spec.sv: len(spec.columns), spec.en: len(spec.columns)}
     try:
-        with zipfile.ZipFile(io.BytesIO(body)) as archive:
-            unpacked = sum(entry.file_size for entry in archive.infolist())
-    except zipfile.BadZipFile:
-        raise ActorImportError(
-            name, ["not an Excel workbook (.xlsx); send back the workbook you received"]
-        ) from None
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise ActorImportError(name, ["the workbook unpacks to more than 100 MB; refused"])
-    from openpyxl import load_workbook
-
-    try:
-        return load_workbook(io.BytesIO(body), data_only=True)
-    # openpyxl raises many kinds of errors on damaged files; all mean the same to the user.
-    except Exception as exc:
-        raise ActorImportError(name, [f"not a readable Excel workbook ({exc})"]) from None
+        return xlsxsafe.read_sheets(body, name, columns)
+    except xlsxsafe.UnsafeWorkbook as exc:
+        raise ActorImportError(name, exc.problems) from None
 
 
 @dataclass(frozen=True)
@@ -884,11 +876,11 @@ class _Meta:
 
 
 def _identify(
-    fw: Framework, book: Workbook, name: str, period: str | None
+    fw: Framework, book: dict[str, xlsxsafe.Grid], name: str, period: str | None
 ) -> tuple[_Meta, list[str]]:
     """Read the hidden sheet and refuse a workbook made for another framework, actor or
     period; a workbook made for an earlier version of the framework gets a warning."""
-    if META_SHEET not in book.sheetnames:
+    if META_SHEET not in book:
         raise ActorImportError(
             name,
             [
@@ -897,9 +889,7 @@ def _identify(
             ],
         )
     sheet = book[META_SHEET]
-    values = {
-        str(row[0]): row[1] for row in sheet.iter_rows(min_col=1, max_col=2, values_only=True)
-    }
+    values = {str(row[0]): row[1] for row in sheet.rows(2)}
     try:
         version = int(values["template_version"])
         meta = _Meta(
@@ -956,19 +946,19 @@ class _Reader:
     """One sheet of a returned workbook: cells by row and column key, problems located."""
 
     def __init__(
-        self, book: Workbook, spec: _Sheet, language: Language, problems: list[str]
+        self, book: dict[str, xlsxsafe.Grid], spec: _Sheet, language: Language, problems: list[str]
     ) -> None:
         self.spec = spec
         self.language: Language = language
         self.name = spec.name(language)
         self.problems = problems
-        self.sheet: Worksheet | None = None
-        if self.name not in book.sheetnames:
+        self.sheet: xlsxsafe.Grid | None = None
+        if self.name not in book:
             problems.append(f"the sheet {self.name!r} is missing; use the workbook as sent")
             return
         self.sheet = book[self.name]
         for position, column in enumerate(spec.columns, start=1):
-            found = self.sheet.cell(HEADER_ROW, position).value
+            found = self.sheet.value(HEADER_ROW, position)
             if found != column.header(language):
                 self.problem(
                     HEADER_ROW,
@@ -986,7 +976,7 @@ class _Reader:
 
     def value(self, row: int, key: str) -> Any:
         assert self.sheet is not None
-        value = self.sheet.cell(row, self.spec.index(key)).value
+        value = self.sheet.value(row, self.spec.index(key))
         return value.strip() if isinstance(value, str) else value
 
     def text(self, row: int, key: str) -> str:

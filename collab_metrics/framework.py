@@ -29,7 +29,7 @@ from pydantic import (
     model_validator,
 )
 
-from collab_metrics import areas, safeyaml
+from collab_metrics import areas, limits, safeyaml
 from collab_metrics.sources.files import FileQuery
 from collab_metrics.sources.kolada import KPI_PATTERN, KoladaQuery
 from collab_metrics.sources.pxweb import SCB_URL, PxWebQuery
@@ -448,7 +448,7 @@ def load_framework(path: Path | str) -> Framework:
         )
     sources = _Sources(main)
     data = dict(main.data)
-    digest = hashlib.sha256(path.read_bytes())
+    digest = hashlib.sha256(main.raw)
     problems = _resolve_includes(data, sources, digest)
     if problems:
         raise FrameworkError(problems)
@@ -475,6 +475,7 @@ def _resolve_includes(data: dict[str, Any], sources: _Sources, digest: Any) -> l
     """Replace `assessments: file.yaml` (or a list of files) by the files' entries."""
     problems: list[Problem] = []
     base = sources.main.file.parent
+    included = 0
     for section in INCLUDABLE_SECTIONS:
         value = data.get(section)
         names: list[str]
@@ -487,17 +488,22 @@ def _resolve_includes(data: dict[str, Any], sources: _Sources, digest: Any) -> l
         entries: list[Any] = []
         for name in names:
             file = base / name
+            line = sources.main.line_of((section,))
+            reason = _include_problem(base, file, included)
+            if reason:
+                problems.append(Problem(sources.main.file, line, section, f"'{name}' {reason}"))
+                continue
+            included += 1
             try:
                 loaded = safeyaml.load(file)
             except safeyaml.YamlProblem as exc:
-                line = sources.main.line_of((section,))
                 problems.append(
                     Problem(
                         sources.main.file, line, section, f"cannot read '{name}': {exc.message}"
                     )
                 )
                 continue
-            digest.update(file.read_bytes())
+            digest.update(loaded.raw)
             items, prefix = loaded.data, ()
             if isinstance(items, dict) and section in items:
                 items, prefix = items[section], (section,)
@@ -511,6 +517,15 @@ def _resolve_includes(data: dict[str, Any], sources: _Sources, digest: Any) -> l
                 entries.append(item)
         data[section] = entries
     return problems
+
+
+def _include_problem(base: Path, file: Path, included: int) -> str | None:
+    """Why an included file is not read: outside the framework's folder, or one too many."""
+    if included >= limits.INCLUDED_FILES:
+        return f"is one file too many: a framework includes at most {limits.INCLUDED_FILES}"
+    if not file.resolve().is_relative_to(base.resolve()):
+        return f"lies outside the framework's folder {base}; included files must be inside it"
+    return None
 
 
 def _translate(

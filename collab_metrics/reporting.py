@@ -28,7 +28,7 @@ from typing import Any, Final, Literal
 import pandas as pd
 
 import collab_metrics
-from collab_metrics import areas
+from collab_metrics import areas, xlsxsafe
 from collab_metrics import status as status_table
 from collab_metrics.framework import Framework, load_framework
 from collab_metrics.labels import SEX, STATUS, Language
@@ -384,6 +384,7 @@ def write_workbook(fw: Framework, report: status_table.StatusReport, path: Path)
         for name, frame in sheets.items():
             frame.to_excel(writer, sheet_name=name, index=False, freeze_panes=(1, 0))
             sheet = writer.sheets[name]
+            xlsxsafe.as_text(sheet)  # a goal title "=..." stays text
             for column in sheet.columns:
                 width = max(len(str(c.value or "")) for c in column[:200])
                 sheet.column_dimensions[column[0].column_letter].width = min(max(10, width + 2), 60)
