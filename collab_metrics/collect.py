@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 import pandas as pd
 from pydantic import ValidationError
 
-from collab_metrics import areas, limits, xlsxsafe
+from collab_metrics import areas, limits, signing, xlsxsafe
 from collab_metrics.framework import (
     Action,
     Actor,
@@ -61,7 +61,7 @@ if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
 # Bump when the layout changes; an import reads only workbooks of its own version.
-TEMPLATE_VERSION: Final = 1
+TEMPLATE_VERSION: Final = 2  # 2: the identification is signed
 SOURCE: Final = "collect"
 NEW_ACTION_ROWS: Final = 20
 MEASURE_ROWS: Final = 100
@@ -221,18 +221,21 @@ def _template_name(fw: Framework, actor_id: str, period: str) -> str:
     return f"{fw.collaboration.id}-{actor_id}-{period}.xlsx"
 
 
-def write_templates(
-    fw: Framework, period: str, out_dir: Path, store_path: Path | None
-) -> list[Path]:
+def write_templates(fw: Framework, period: str, out_dir: Path, store_path: Path) -> list[Path]:
     """Write one workbook per actor into `out_dir`; return their paths.
 
-    With a store, the goals sheet shows the latest values and statistical status as of the
-    period's year, and the answers already imported for the period are filled in; without
-    one, "–" stands for the statistics.
+    The goals sheet shows the latest values and statistical status as of the period's
+    year, and the answers already imported for the period are filled in; without data in
+    the store, "–" stands for the statistics. The workbooks are signed with the store's
+    key (created, with the store, on first use), so only that store imports them.
     """
     period = check_period(period)
     statistics: dict[str, Any] = {}
-    if store_path is not None and store_path.exists():
+    has_data = store_path.exists()
+    with Store.open(store_path) as store:
+        key = store.secret(signing.KEY_NAME, create=True)
+    assert key is not None, "created on request"
+    if has_data:
         rows = load_status(fw, store_path, int(period[:4])).rows
         statistics = {row.goal: row for row in rows[rows["sex"] == "total"].itertuples()}
         fw = merge(fw, *imported(store_path, fw))
@@ -244,7 +247,7 @@ def write_templates(
     for actor in actors:
         path = out_dir / _template_name(fw, actor.id, period)
         partial = path.with_name(path.name + ".partial")
-        _workbook(fw, actor, period, statistics).save(partial)
+        _workbook(fw, actor, period, statistics, key).save(partial)
         os.replace(partial, path)  # a reader never sees half a workbook
         written.append(path)
     return written
@@ -276,7 +279,9 @@ def _new_action_id(actor_id: str, period: str, number: int) -> str:
     return f"{actor_id}-{period}-{number}"
 
 
-def _workbook(fw: Framework, actor: Actor, period: str, statistics: dict[str, Any]) -> Workbook:
+def _workbook(
+    fw: Framework, actor: Actor, period: str, statistics: dict[str, Any], key: bytes
+) -> Workbook:
     from openpyxl import Workbook
     from openpyxl.workbook.protection import WorkbookProtection
 
@@ -306,6 +311,7 @@ def _workbook(fw: Framework, actor: Actor, period: str, statistics: dict[str, An
         "actions": ",".join(a.id for a in actions),
         "new_action_start": _new_action_start(fw, actor.id, period),
     }
+    identification["signature"] = signing.sign(key, {k: identification[k] for k in _IDENTITY})
     for row, (key, value) in enumerate(identification.items(), start=1):
         _put(meta, row, 1, key)
         _put(meta, row, 2, value)
@@ -743,7 +749,7 @@ def import_workbook(
     name = str(path)
     body = _read(path, name)
     book = _open(body, name)
-    meta, warnings = _identify(fw, book, name, period)
+    meta, warnings = _identify(fw, book, name, period, store.secret(signing.KEY_NAME))
     actor = fw.actor(meta.actor)
     problems: list[str] = []
     sheets = {
@@ -876,10 +882,15 @@ class _Meta:
 
 
 def _identify(
-    fw: Framework, book: dict[str, xlsxsafe.Grid], name: str, period: str | None
+    fw: Framework,
+    book: dict[str, xlsxsafe.Grid],
+    name: str,
+    period: str | None,
+    key: bytes | None,
 ) -> tuple[_Meta, list[str]]:
     """Read the hidden sheet and refuse a workbook made for another framework, actor or
-    period; a workbook made for an earlier version of the framework gets a warning."""
+    period, or whose identification does not match its signature; a workbook made for an
+    earlier version of the framework gets a warning."""
     if META_SHEET not in book:
         raise ActorImportError(
             name,
@@ -928,6 +939,16 @@ def _identify(
         problems.append(f"the workbook is for the period {meta.period}, not {period}")
     if problems:
         raise ActorImportError(name, problems)
+    signed = {k: values.get(k) for k in _IDENTITY}
+    if key is None or not signing.verify(key, signed, str(values.get("signature") or "")):
+        raise ActorImportError(
+            name,
+            [
+                f"the identification in the hidden sheet {META_SHEET!r} does not match its "
+                "signature: the sheet was edited, or the workbook was made with another store; "
+                "import only the workbook as it was sent, with the store that made it"
+            ],
+        )
     warnings = []
     if meta.framework_sha256 != fw.sha256:
         file_name = fw.path.name if fw.path else fw.collaboration.id
@@ -936,6 +957,19 @@ def _identify(
             f"{meta.framework_sha256[:12]}, now {fw.sha256[:12]}); its goals still exist"
         )
     return meta, warnings
+
+
+_IDENTITY: Final = (
+    "framework_id",
+    "framework_sha256",
+    "actor",
+    "period",
+    "template_version",
+    "language",
+    "goals",
+    "actions",
+    "new_action_start",
+)
 
 
 def _ids(value: Any) -> tuple[str, ...]:

@@ -1,0 +1,241 @@
+"""Hostile input: one case per finding of issue 15, each refused or defused by its fix.
+
+The workbooks are the real Blekinge templates (made from a store fetched from the
+offline snapshot), edited the way a careless or hostile sender could; the edits and the
+framework variants are SYNTHETIC. Timings of the same attacks are measured in
+`benchmarks/hostile_workbooks.py`, not here.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import run_cli
+from openpyxl import Workbook, load_workbook
+
+from collab_metrics import limits, reporting
+from collab_metrics import status as status_table
+from collab_metrics.framework import load_framework
+from collab_metrics.labels import JUDGEMENT
+
+REPO = Path(__file__).resolve().parent.parent
+BLEKINGE = REPO / "params" / "blekinge-unga-lyfter.yaml"
+KARLSHAMN_GOAL = "karlshamn-youth-unemployment"
+RONNEBY_GOAL = "ronneby-youth-unemployment"
+
+
+@pytest.fixture(scope="module")
+def fetched(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("fetched") / "store.duckdb"
+    result = run_cli("fetch", str(BLEKINGE), "--offline", "--store", str(path))
+    assert result.code == 0, result.err
+    return path
+
+
+@pytest.fixture(scope="module")
+def template(fetched: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Karlshamn's workbook for 2017, signed with the key of `fetched`."""
+    out = tmp_path_factory.mktemp("templates")
+    result = run_cli(
+        "collect", "template", str(BLEKINGE), "--period", "2017", "--out", str(out),
+        "--store", str(fetched),
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    return out / "blekinge-unga-lyfter-karlshamn-2017.xlsx"
+
+
+@pytest.fixture
+def store(fetched: Path, template: Path, tmp_path: Path) -> Path:
+    """A copy of the store (holding the templates' key) for each test: imports change it."""
+    path = tmp_path / "store.duckdb"
+    shutil.copy(fetched, path)
+    return path
+
+
+def returned(template: Path, out: Path, edit: Callable[[Workbook], Any]) -> Path:
+    """A copy of `template` after `edit`, as the sender saves it."""
+    book = load_workbook(template)
+    edit(book)
+    book.save(out)
+    return out
+
+
+def refused(store: Path, workbook: Path, expected: str) -> None:
+    """The import refuses `workbook` saying `expected`, and stores nothing."""
+    result = run_cli("collect", "import", str(BLEKINGE), str(workbook), "--store", str(store))
+    assert result.code == 2, result.out
+    assert expected in result.err, result.err
+    assert "Traceback" not in result.err
+    import duckdb
+
+    con = duckdb.connect(str(store), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM imports").fetchone() == (0,)
+    finally:
+        con.close()
+
+
+def _judged(book: Workbook) -> None:
+    book["Mål"]["I3"] = JUDGEMENT["sv"]["partly"]
+
+
+# --- 1. one returned workbook blocks every later report ---------------------------------
+
+
+def test_1_actions_past_the_limit_are_refused(template: Path, store: Path, tmp_path: Path) -> None:
+    def many(book: Workbook) -> None:
+        for row in range(3, 3 + limits.ACTIONS_PER_ACTOR_PERIOD + 1):
+            book["Handlingsplan"][f"C{row}"] = f"Synthetic action {row}"
+
+    workbook = returned(template, tmp_path / "many.xlsx", many)
+    refused(
+        store,
+        workbook,
+        f"sheet 'Handlingsplan' holds {limits.ACTIONS_PER_ACTOR_PERIOD + 1} actions; the limit "
+        f"is {limits.ACTIONS_PER_ACTOR_PERIOD} per actor and period",
+    )
+
+
+def test_1_text_past_the_limit_is_refused(template: Path, store: Path, tmp_path: Path) -> None:
+    def long(book: Workbook) -> None:
+        _judged(book)
+        book["Mål"]["J3"] = "x" * (limits.CELL_TEXT + 1)
+
+    workbook = returned(template, tmp_path / "long.xlsx", long)
+    refused(
+        store,
+        workbook,
+        f"sheet 'Mål', cell J3 holds {limits.CELL_TEXT + 1} characters; the limit is "
+        f"{limits.CELL_TEXT} per cell",
+    )
+
+
+# --- 2. tiny workbooks cost minutes and gigabytes ------------------------------------------
+
+
+def test_2_a_cell_at_the_last_row_is_refused_without_reading_a_million_rows(
+    template: Path, store: Path, tmp_path: Path
+) -> None:
+    def far(book: Workbook) -> None:
+        book["Handlingsplan"]["C1048576"] = "Synthetic action at the very last row"
+
+    workbook = returned(template, tmp_path / "far.xlsx", far)
+    refused(
+        store,
+        workbook,
+        f"sheet 'Handlingsplan', cell C1048576: the sheet goes on past row {limits.WORKBOOK_ROWS}",
+    )
+
+
+def test_2_a_sheet_too_large_to_parse_is_refused_before_parsing(
+    template: Path, store: Path, tmp_path: Path
+) -> None:
+    def dense(book: Workbook) -> None:
+        sheet = book["Handlingsplan"]
+        for row in range(3, 400):
+            for column in range(10, 200):  # outside the columns an import reads
+                sheet.cell(row, column, row)
+
+    workbook = returned(template, tmp_path / "dense.xlsx", dense)
+    refused(store, workbook, "MB; the limit is 2 MB per sheet")
+
+
+# --- 3. formula injection ------------------------------------------------------------------
+
+
+def test_3_status_xlsx_writes_a_formula_like_title_as_text(fetched: Path, tmp_path: Path) -> None:
+    params = tmp_path / "blekinge.yaml"
+    title = '=HYPERLINK("http://example.invalid","Klicka")'  # SYNTHETIC
+    params.write_text(
+        BLEKINGE.read_text(encoding="utf-8").replace(
+            "title: Halvera ungdomsarbetslösheten i Blekinge", f"title: '{title}'"
+        ),
+        encoding="utf-8",
+    )
+    fw = load_framework(params)
+    path = tmp_path / "status.xlsx"
+    reporting.write_workbook(fw, status_table.load_status(fw, fetched, None), path)
+    cells = [c for row in load_workbook(path)["Status"].iter_rows() for c in row]
+    written = [c for c in cells if c.value == title]
+    assert written and all(c.data_type == "s" for c in written)
+    assert not [c for c in cells if c.data_type == "f"]
+
+
+def test_3_an_imported_formula_is_refused_with_its_cell(
+    template: Path, store: Path, tmp_path: Path
+) -> None:
+    def formula(book: Workbook) -> None:
+        book["Mål"]["I3"] = "=cmd|' /C calc'!A0"  # SYNTHETIC: a DDE payload
+
+    workbook = returned(template, tmp_path / "formula.xlsx", formula)
+    refused(store, workbook, "sheet 'Mål', cell I3 holds a formula")
+
+
+# --- 4. special files ----------------------------------------------------------------------
+
+
+def test_4_validate_refuses_a_device() -> None:
+    result = run_cli("validate", "/dev/zero")
+    assert result.code == 2
+    assert "/dev/zero: not a regular file" in result.err
+
+
+def test_4_import_refuses_a_device(store: Path) -> None:
+    result = run_cli("collect", "import", str(BLEKINGE), "/dev/zero", "--store", str(store))
+    assert result.code == 2
+    assert "/dev/zero: refused: not a regular file" in result.err
+
+
+def _with_include(tmp_path: Path, name: str) -> Path:
+    params = tmp_path / "framework" / "blekinge.yaml"
+    params.parent.mkdir(exist_ok=True)
+    text = BLEKINGE.read_text(encoding="utf-8")
+    params.write_text(text.replace("assessments: []", f"assessments: {name}"), encoding="utf-8")
+    return params
+
+
+def test_4_an_include_that_is_a_named_pipe_is_refused_at_once(tmp_path: Path) -> None:
+    params = _with_include(tmp_path, "answers.yaml")
+    os.mkfifo(params.parent / "answers.yaml")  # nobody ever writes to it
+    result = run_cli("validate", str(params))
+    assert result.code == 2
+    assert "cannot read 'answers.yaml': not a regular file" in result.err
+
+
+@pytest.mark.parametrize("name", ["/dev/zero", "../outside.yaml"])
+def test_4_includes_stay_in_the_frameworks_folder(tmp_path: Path, name: str) -> None:
+    (tmp_path / "outside.yaml").write_text("[]\n", encoding="utf-8")
+    params = _with_include(tmp_path, name)
+    result = run_cli("validate", str(params))
+    assert result.code == 2
+    assert f"'{name}' lies outside the framework's folder" in result.err
+
+
+# --- 5. impersonation through the hidden sheet ---------------------------------------------
+
+
+def test_5_a_consistently_relabelled_workbook_is_refused(
+    template: Path, store: Path, tmp_path: Path
+) -> None:
+    """Karlshamn's workbook relabelled as Ronneby's: hidden sheet and goal cells alike."""
+
+    def relabel(book: Workbook) -> None:
+        meta = book["collab"]
+        rows = {meta.cell(r, 1).value: r for r in range(1, meta.max_row + 1)}
+        meta.cell(rows["actor"], 2).value = "ronneby"
+        goals = str(meta.cell(rows["goals"], 2).value)
+        meta.cell(rows["goals"], 2).value = goals.replace(KARLSHAMN_GOAL, RONNEBY_GOAL)
+        book["Mål"]["A3"] = RONNEBY_GOAL
+        _judged(book)
+
+    workbook = returned(template, tmp_path / "ronneby.xlsx", relabel)
+    refused(
+        store,
+        workbook,
+        "the identification in the hidden sheet 'collab' does not match its signature",
+    )
