@@ -15,10 +15,12 @@ the current answers back and `merge` lays them over the framework's own, for the
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
 import os
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -72,7 +74,7 @@ HEADER_ROW: Final = 2
 FIRST_ROW: Final = 3
 # A year, or a part of one: 2024, 2024-h1, 2024-q3, 2024-09. Lower case, because the
 # period becomes part of the ids of new actions.
-PERIOD: Final = re.compile(r"\d{4}(?:-[0-9a-z]{1,3})?")
+PERIOD: Final = re.compile(r"[0-9]{4}(?:-[0-9a-z]{1,3})?")  # ASCII digits only
 
 AnyGoal = SharedGoal | ActorGoal
 
@@ -201,10 +203,11 @@ def _say(language: Language, sv: str, en: str) -> str:
 def check_period(period: str) -> str:
     """The follow-up period as stored (lower case), or CollectError saying how to write it."""
     text = str(period).strip().lower()
-    if not PERIOD.fullmatch(text):
+    low, high = limits.YEAR_RANGE
+    if not PERIOD.fullmatch(text) or not low <= int(text[:4]) <= high:
         raise CollectError(
-            f"{period!r} is not a follow-up period; write a year (2024) or a part of one "
-            "(2024-h1, 2024-q3, 2024-09)"
+            f"{period!r} is not a follow-up period; write a year from {low} to {high} (2024) "
+            "or a part of one (2024-h1, 2024-q3, 2024-09)"
         )
     return text
 
@@ -566,8 +569,8 @@ def _actions_sheet(
         _say(language, "Skriv ett datum, t.ex. 2025-12-31.", "Write a date, e.g. 2025-12-31."),
         type="date",
         operator="between",
-        formula1="DATE(2000,1,1)",
-        formula2="DATE(2100,12,31)",
+        formula1=f"DATE({limits.DUE_RANGE[0]},1,1)",
+        formula2=f"DATE({limits.DUE_RANGE[1]},12,31)",
     )
     _validate(
         sheet,
@@ -1054,7 +1057,8 @@ def _choice(
 
 
 def _fold(text: str) -> str:
-    return " ".join(text.split()).casefold()
+    """Compared as words: spacing, case and Unicode composition ("a" + ring = "å") aside."""
+    return unicodedata.normalize("NFC", " ".join(text.split())).casefold()
 
 
 def _goal_problem(fw: Framework, goal_id: str, actor: Actor, allowed: set[str]) -> str | None:
@@ -1195,16 +1199,18 @@ def _due(reader: _Reader, row: int) -> date | None:
     if value in (None, ""):
         return None
     if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
+        value = value.date()
     if isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    reader.problem(row, "due", f"{_shown(value)} is not a date; write it as 2025-12-31")
-    return None
+        with contextlib.suppress(ValueError):
+            value = date.fromisoformat(value)
+    if not isinstance(value, date):
+        reader.problem(row, "due", f"{_shown(value)} is not a date; write it as 2025-12-31")
+        return None
+    low, high = limits.DUE_RANGE
+    if not low <= value.year <= high:
+        reader.problem(row, "due", f"the date {value} lies outside the years {low}-{high}")
+        return None
+    return value
 
 
 @dataclass(frozen=True)
@@ -1216,7 +1222,7 @@ class _Measure:
     value: float
 
 
-_MEASURE_PERIOD: Final = re.compile(r"(?P<year>\d{4})(?:(?:-|M)(?P<month>\d{1,2}))?")
+_MEASURE_PERIOD: Final = re.compile(r"(?P<year>[0-9]{4})(?:(?:-|M)(?P<month>[0-9]{1,2}))?")
 
 
 def _read_measures(fw: Framework, reader: _Reader, actor: Actor) -> list[_Measure]:
@@ -1281,11 +1287,15 @@ def _measure_period(reader: _Reader, row: int) -> str | None:
     """A year ("2024") or month ("2024-09"); a date cell gives its month."""
     value = reader.value(row, "period")
     if isinstance(value, datetime | date):
-        return f"{value.year}-{value.month:02d}"
+        value = f"{value.year:04d}-{value.month:02d}"
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = "" if value is None else str(value)
     match = _MEASURE_PERIOD.fullmatch(text)
+    low, high = limits.YEAR_RANGE
+    if match and not low <= int(match["year"]) <= high:
+        reader.problem(row, "period", f"the year {match['year']} lies outside {low}-{high}")
+        return None
     if match and not match["month"]:
         return match["year"]
     if match and 1 <= int(match["month"]) <= 12:

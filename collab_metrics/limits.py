@@ -29,7 +29,7 @@ FRAMEWORK_BYTES: Final = 2 * 1024 * 1024  # the framework file and each included
 INCLUDED_FILES: Final = 50  # files named by `assessments:` and `actions:` together
 TITLE_TEXT: Final = 300  # a goal's, indicator's or actor's title or name
 YEAR_RANGE: Final = (1950, 2100)  # baseline, target and series-break years, periods
-DUE_RANGE: Final = (1990, 2100)  # years of an action's due date
+DUE_RANGE: Final = (2000, 2100)  # years of an action's due date (the template's check too)
 
 # --- actor files (source: file) ----------------------------------------------------------
 ACTOR_FILE_BYTES: Final = 50 * 1024 * 1024

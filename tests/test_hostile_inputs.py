@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import unicodedata
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +20,11 @@ import pytest
 from helpers import run_cli
 from openpyxl import Workbook, load_workbook
 
-from collab_metrics import limits, reporting
+from collab_metrics import charts, limits, reporting
 from collab_metrics import status as status_table
 from collab_metrics.framework import load_framework
 from collab_metrics.labels import JUDGEMENT
+from collab_metrics.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
 BLEKINGE = REPO / "params" / "blekinge-unga-lyfter.yaml"
@@ -239,3 +242,189 @@ def test_5_a_consistently_relabelled_workbook_is_refused(
         workbook,
         "the identification in the hidden sheet 'collab' does not match its signature",
     )
+
+
+# --- 6. numbers that pass validate break status ---------------------------------------------
+
+
+def _variant(tmp_path: Path, old: str, new: str, name: str = "blekinge.yaml") -> Path:
+    """The Blekinge framework with one edit (SYNTHETIC), beside a copy of nothing else."""
+    text = BLEKINGE.read_text(encoding="utf-8")
+    assert old in text
+    params = tmp_path / name
+    params.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return params
+
+
+SHARED_TARGET = "target: {year: 2017, change_percent: -50}"
+SHARED_BASELINE = "baseline: {year: 2013}"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        pytest.param(
+            SHARED_TARGET,
+            "target: {year: 2017, value: .inf}",
+            "target.value: Input should be a finite number",
+            id="infinite-target",
+        ),
+        pytest.param(
+            SHARED_TARGET,
+            "target: {year: 2017, change_percent: .nan}",
+            "target.change_percent: Input should be a finite number",
+            id="nan-change",
+        ),
+        pytest.param(
+            SHARED_BASELINE,
+            "baseline: {year: 1900}",
+            "baseline.year: Input should be greater than or equal to 1950",
+            id="baseline-1900",
+        ),
+    ],
+)
+def test_6_meaningless_numbers_are_refused_by_validate(
+    tmp_path: Path, old: str, new: str, expected: str
+) -> None:
+    result = run_cli("validate", str(_variant(tmp_path, old, new)))
+    assert result.code == 2
+    assert expected in result.err, result.err
+
+
+def test_6_a_zero_baseline_under_a_relative_target_is_refused_with_the_reason(
+    fetched: Path, tmp_path: Path
+) -> None:
+    params = _variant(tmp_path, SHARED_BASELINE, "baseline: {year: 2013, value: 0}")
+    result = run_cli("status", str(params), "--store", str(fetched))
+    assert result.code == 2, result.err  # was exit 1 with ZeroDivisionError
+    assert (
+        "baseline.value: a relative target (change_percent) cannot start from the baseline "
+        "value 0" in result.err
+    )
+
+
+def test_6_a_target_across_zero_from_the_baseline_is_refused(tmp_path: Path) -> None:
+    params = _variant(
+        tmp_path,
+        f"{SHARED_BASELINE}\n    {SHARED_TARGET}",
+        "baseline: {year: 2013, value: 2}\n    target: {year: 2017, value: -1}",
+    )
+    result = run_cli("validate", str(params))
+    assert result.code == 2
+    assert "target -1 lies across zero from the baseline value 2" in result.err
+
+
+# --- 7. titles: TeX and terminal escapes -----------------------------------------------------
+
+
+def test_7_a_title_matplotlib_would_parse_as_tex_is_drawn_literally(
+    fetched: Path, tmp_path: Path
+) -> None:
+    title = r"Halvera $\foo$ i Blekinge"  # SYNTHETIC: not valid mathtext
+    params = _variant(
+        tmp_path,
+        "title: Halvera ungdomsarbetslösheten i Blekinge",
+        f"title: '{title}'",
+    )
+    fw = load_framework(params)
+    report = status_table.load_status(fw, fetched, 2017)
+    with Store.open(fetched, read_only=True) as store:
+        observations = store.current()
+    chart = charts.goal_chart(fw, observations, "halve-youth-unemployment", report.rows, as_of=2017)
+    assert chart.png  # drawing did not raise ValueError from the TeX parser
+
+
+def test_7_control_characters_in_a_title_are_refused_not_echoed(tmp_path: Path) -> None:
+    params = _variant(
+        tmp_path,
+        "title: Halvera ungdomsarbetslösheten i Blekinge",
+        'title: "Halvera \\e]0;owned\\a\\e[2J ungdomsarbetslösheten"',
+    )
+    result = run_cli("validate", str(params))
+    assert result.code == 2
+    assert "title: contains the control character U+001B (a terminal escape)" in result.err
+    assert "\x1b" not in result.err + result.out
+
+
+# --- 8. implausible periods and dates ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("period", "expected"),
+    [
+        ("0001-01", "assessments[0].period: the period's year 1 lies outside 1950-2100"),
+        ("\u0662\u0660\u0661\u0667", "must start with a year in the digits 0-9"),
+    ],
+    ids=["year-1", "arabic-indic-digits"],
+)
+def test_8_implausible_periods_are_refused_by_validate(
+    tmp_path: Path, period: str, expected: str
+) -> None:
+    entry = (
+        "assessments:\n  - {goal: karlshamn-youth-unemployment, actor: karlshamn, "
+        f'period: "{period}", judgement: partly}}'
+    )
+    result = run_cli("validate", str(_variant(tmp_path, "assessments: []", entry)))
+    assert result.code == 2
+    assert expected in result.err, result.err
+
+
+def test_8_template_periods_need_ascii_digits_in_range(fetched: Path, tmp_path: Path) -> None:
+    for period in ("\u0662\u0660\u0661\u0667", "0001"):
+        result = run_cli(
+            "collect", "template", str(BLEKINGE), "--period", period, "--out", str(tmp_path),
+            "--store", str(fetched),
+        )  # fmt: skip
+        assert result.code == 2
+        assert "is not a follow-up period; write a year from 1950 to 2100" in result.err
+
+
+@pytest.mark.parametrize("due", [date(1, 1, 1), date(9999, 12, 31)], ids=str)
+def test_8_implausible_due_dates_are_refused_on_import(
+    template: Path, store: Path, tmp_path: Path, due: date
+) -> None:
+    def action(book: Workbook) -> None:
+        book["Handlingsplan"]["C3"] = "Synthetic action"
+        book["Handlingsplan"]["E3"] = due
+
+    workbook = returned(template, tmp_path / "due.xlsx", action)
+    refused(store, workbook, f"column E (Klart senast): the date {due} lies outside the years")
+
+
+def test_8_an_implausible_measure_period_is_refused_on_import(tmp_path: Path) -> None:
+    varmland = REPO / "params" / "varmland-nya-perspektiv.yaml"
+    store, out = tmp_path / "store.duckdb", tmp_path / "out"
+    made = run_cli(
+        "collect", "template", str(varmland), "--period", "2024", "--out", str(out),
+        "--store", str(store),
+    )  # fmt: skip
+    assert made.code == 0, made.err
+
+    def figure(book: Workbook) -> None:
+        for column, value in zip(
+            "ABCE", ("ohalsotal-monthly", "0017", "0001-01", 30.5), strict=True
+        ):
+            book["Egna mått"][f"{column}3"] = value
+
+    workbook = returned(
+        out / "varmland-nya-perspektiv-region-varmland-2024.xlsx", tmp_path / "r.xlsx", figure
+    )
+    result = run_cli("collect", "import", str(varmland), str(workbook), "--store", str(store))
+    assert result.code == 2
+    assert "column C (Period): the year 0001 lies outside 1950-2100" in result.err
+
+
+# --- 10. decomposed Unicode ------------------------------------------------------------------
+
+
+def test_10_a_decomposed_judgement_is_the_same_word(
+    template: Path, store: Path, tmp_path: Path
+) -> None:
+    def decomposed(book: Workbook) -> None:
+        book["Mål"]["I3"] = unicodedata.normalize("NFD", JUDGEMENT["sv"]["on_track"])
+
+    assert unicodedata.normalize("NFD", "Målet") != "Målet"
+    workbook = returned(template, tmp_path / "nfd.xlsx", decomposed)
+    result = run_cli("collect", "import", str(BLEKINGE), str(workbook), "--store", str(store))
+    assert result.code == 0, result.err
+    assert "imported (Karlshamns kommun, 2017): 1 assessment" in result.out
