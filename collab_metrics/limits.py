@@ -10,8 +10,12 @@ a byte is read.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import stat
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Final
 
@@ -75,3 +79,26 @@ def check_regular(path: Path, what: str = "file") -> None:
 
 def _size(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} kB"
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float, what: str) -> Iterator[None]:
+    """Raise TimeoutError when the block runs longer than `seconds`.
+
+    A timer signal interrupts even a long pure-Python computation (WeasyPrint laying out
+    a huge table). Signals reach only the main thread; elsewhere the block runs unlimited.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expired(signum: int, frame: object) -> None:
+        raise TimeoutError(f"{what} took longer than {seconds:g} s, the limit")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -8,16 +8,24 @@ framework variants are SYNTHETIC. Timings of the same attacks are measured in
 
 from __future__ import annotations
 
+import errno
+import json
 import os
 import shutil
+import subprocess
+import sys
+import time
 import unicodedata
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import nbformat
 import pytest
+from filelock import FileLock
 from helpers import run_cli
+from nbformat.v4 import new_code_cell, new_notebook
 from openpyxl import Workbook, load_workbook
 
 from collab_metrics import charts, limits, reporting
@@ -30,6 +38,7 @@ REPO = Path(__file__).resolve().parent.parent
 BLEKINGE = REPO / "params" / "blekinge-unga-lyfter.yaml"
 KARLSHAMN_GOAL = "karlshamn-youth-unemployment"
 RONNEBY_GOAL = "ronneby-youth-unemployment"
+META = {"kernelspec": {"name": "collab-metrics", "display_name": "collab-metrics"}}
 
 
 @pytest.fixture(scope="module")
@@ -428,3 +437,145 @@ def test_10_a_decomposed_judgement_is_the_same_word(
     result = run_cli("collect", "import", str(BLEKINGE), str(workbook), "--store", str(store))
     assert result.code == 0, result.err
     assert "imported (Karlshamns kommun, 2017): 1 assessment" in result.out
+
+
+def test_1_a_pdf_export_past_its_time_limit_fails_the_notebook(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 1 744-page PDF took minutes: the export now stops at limits.PDF_EXPORT_SECONDS."""
+    notebook = tmp_path / "long.ipynb"
+    rows = "".join(f"<tr><td>{i}</td><td>{'Synthetic text. ' * 20}</td></tr>" for i in range(3000))
+    node = new_notebook(
+        cells=[new_code_cell(outputs=[_html_output(f"<table>{rows}</table>")])], metadata=META
+    )
+    nbformat.write(node, notebook)
+    monkeypatch.setattr(limits, "PDF_EXPORT_SECONDS", 0.5)
+    with pytest.raises(TimeoutError, match=r"the PDF export of long took longer than 0.5 s"):
+        reporting.export(notebook, tmp_path / "long", "Synthetic", "sv", ("pdf",))
+
+
+def _html_output(html: str) -> nbformat.NotebookNode:
+    return nbformat.v4.new_output("display_data", data={"text/html": html})
+
+
+# --- 9. collab report has no lock ------------------------------------------------------------
+
+
+def test_9_a_report_waits_for_the_one_writing_into_the_same_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "outputs"
+    (out / "blekinge-unga-lyfter").mkdir(parents=True)
+    other = FileLock(str(out / ".blekinge-unga-lyfter.report.lock"))
+    other.acquire()  # another report is being written (flock: per open file, so it blocks)
+    try:
+        monkeypatch.setattr(reporting, "LOCK_TIMEOUT", 0.2)
+        with pytest.raises(reporting.ReportFailed, match="another report has been writing into"):
+            reporting.render(BLEKINGE, store=tmp_path / "store.duckdb", out_dir=out)
+    finally:
+        other.release()
+
+
+# --- 10. left-overs, orphaned workers, umask, messages --------------------------------------
+
+
+def test_10_stale_temp_folders_are_cleaned_and_reports_get_the_umask(
+    fetched: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    body = new_code_cell('params = ""\nstore = ""\nas_of = None\nprevious = None\nactor = None')
+    body.metadata["tags"] = ["parameters"]
+    for name in ("joint_followup", "baseline_analysis", "actor_followup"):
+        nbformat.write(new_notebook(cells=[body], metadata=META), notebooks / f"{name}.ipynb")
+    home = tmp_path / "outputs" / "blekinge-unga-lyfter"
+    (home / ".building-dead1234").mkdir(parents=True)  # a killed run's half-built report
+    (home / ".replaced-2016-99999").mkdir()  # a killed swap: the last good 2016 report
+    (home / ".replaced-2016-99999" / "manifest.json").write_text("{}", encoding="utf-8")
+    previous = os.umask(0o022)
+    try:
+        report = reporting.render(
+            BLEKINGE, store=fetched, out_dir=home.parent, as_of=2017, formats=("html",),
+            jobs=1, notebooks_dir=notebooks,
+        )  # fmt: skip
+    finally:
+        os.umask(previous)
+    assert sorted(p.name for p in home.iterdir()) == ["2016", "2017"]
+    assert (home / "2016" / "manifest.json").exists(), "the last good report is put back"
+    assert report.directory.stat().st_mode & 0o777 == 0o755  # not mkdtemp's 0700
+
+
+def test_10_a_worker_exits_when_its_parent_is_killed() -> None:
+    grandchild = (
+        "import os, time\n"
+        "from collab_metrics import reporting\n"
+        "reporting._die_with_parent(os.getppid())\n"
+        "print(os.getpid(), flush=True)\n"
+        "time.sleep(120)\n"
+    )
+    middle = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import subprocess, sys; subprocess.run([sys.executable, '-c', {grandchild!r}])",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert middle.stdout is not None
+    worker = int(middle.stdout.readline())
+    middle.kill()
+    middle.wait()
+    deadline = time.monotonic() + 10
+    while _alive(worker) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _alive(worker), "an orphaned worker must not wait forever"
+
+
+def _alive(pid: int) -> bool:
+    """Running (a zombie waiting for a reaper has exited)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+def test_10_a_damaged_store_gets_a_specific_message(fetched: Path, tmp_path: Path) -> None:
+    damaged = tmp_path / "store.duckdb"
+    damaged.write_bytes(fetched.read_bytes()[: fetched.stat().st_size // 3])
+    result = run_cli("status", str(BLEKINGE), "--store", str(damaged))
+    assert result.code == 1
+    assert result.err.startswith("error: the store is damaged and cannot be read (")
+    assert len(result.err.strip().splitlines()) == 1 and "Traceback" not in result.err
+
+
+def test_10_a_full_disk_gets_a_specific_message(fetched: Path) -> None:
+    result = run_cli(
+        "status", str(BLEKINGE), "--store", str(fetched), "--format", "csv", "-o", "/dev/full"
+    )
+    assert result.code == 1
+    assert result.err.startswith("error: the disk is full")
+
+
+def test_10_a_read_only_output_folder_gets_a_message_and_a_json_event(
+    fetched: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tests run as root, for whom no folder is read-only: the render fails as a read-only
+    file system makes it fail, with EROFS."""
+    target = tmp_path / "outputs" / "blekinge-unga-lyfter"
+
+    def read_only(*args: Any, **kwargs: Any) -> None:
+        raise OSError(errno.EROFS, "Read-only file system", str(target))
+
+    monkeypatch.setattr(reporting, "render", read_only)
+    store = tmp_path / "store.duckdb"
+    shutil.copy(fetched, store)
+    result = run_cli(
+        "update", str(BLEKINGE), "--offline", "--force", "--log-json", "--store", str(store),
+        "--out", str(tmp_path / "outputs"),
+    )  # fmt: skip
+    assert result.code == 1
+    assert result.err.startswith(f"error: {target} is on a read-only file system; choose another")
+    events = [json.loads(line) for line in result.out.splitlines()]
+    assert events[-1]["event"] == "not_writable" and events[-1]["level"] == "error"
