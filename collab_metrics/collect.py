@@ -1114,14 +1114,18 @@ def _read_goals(fw: Framework, reader: _Reader, meta: _Meta) -> Iterator[tuple[i
                     row, "judgement", "choose a judgement; a justification alone is not imported"
                 )
             continue
-        assessment = Assessment(
-            goal=expected,
-            actor=actor.id,
-            period=meta.period,
-            judgement=judgement,  # type: ignore[arg-type]  # a code of JUDGEMENT
-            justification=justification,
-            owner=owner,
-        )
+        try:
+            assessment = Assessment(
+                goal=expected,
+                actor=actor.id,
+                period=meta.period,
+                judgement=judgement,  # type: ignore[arg-type]  # a code of JUDGEMENT
+                justification=justification,
+                owner=owner,
+            )
+        except ValidationError as exc:  # too long, or a control character
+            _model_problem(reader, row, exc, "justification")
+            continue
         yield row, assessment
     for row in reader.rows(FIRST_ROW + len(meta.goals)):
         if not reader.blank(row, [c.key for c in GOALS.columns]):
@@ -1190,8 +1194,16 @@ def _action(
             status=status or "not_started",  # type: ignore[arg-type]  # a code of ACTION_STATUS
         )
     except ValidationError as exc:
-        reader.problem(row, "id", f"cannot make the action {action_id!r}: {exc.errors()[0]['msg']}")
+        _model_problem(reader, row, exc, "id")
         return None
+
+
+def _model_problem(reader: _Reader, row: int, exc: ValidationError, default: str) -> None:
+    """The first problem the framework's model finds in a row, at its column."""
+    error = exc.errors()[0]
+    field = str(error["loc"][0]) if error["loc"] else default
+    key = field if field in reader.editable else default
+    reader.problem(row, key, str(error["msg"]).removeprefix("Value error, "))
 
 
 def _due(reader: _Reader, row: int) -> date | None:

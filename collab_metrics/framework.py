@@ -116,7 +116,7 @@ class Collaboration(_Model):
     """Who collaborates on what, and how often they follow up."""
 
     id: Identifier
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=limits.TITLE_TEXT)
     language: Literal["sv", "en"] = Field("sv", description="Language of the reports.")
     owner: str = Field(min_length=1, description="Who owns the follow-up (coordinator).")
     cadence: Literal["yearly", "half-yearly", "quarterly", "monthly"] = Field(
@@ -142,7 +142,7 @@ class Actor(_Model):
     """A participant: municipality, region, agency, company or association."""
 
     id: Identifier
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=limits.TITLE_TEXT)
     kind: Literal["municipality", "region", "agency", "company", "association"]
     area: AreaCode | None = Field(None, description="The geography the actor answers for.")
 
@@ -180,7 +180,7 @@ class _IndicatorBase(_Model):
     """What is measured, how, and which way is better."""
 
     id: Identifier
-    title: str = Field(min_length=1)
+    title: str = Field(min_length=1, max_length=limits.TITLE_TEXT)
     unit: str = Field(min_length=1, description="Unit as shown in reports, e.g. '%' or 'dagar'.")
     direction: Literal["increase", "decrease", "neutral"] = Field(
         description="Desired direction of improvement. Required: never defaulted. 'neutral' "
@@ -264,7 +264,7 @@ class Target(TargetLevel):
 
 class _GoalBase(_Model):
     id: Identifier
-    title: str = Field(min_length=1)
+    title: str = Field(min_length=1, max_length=limits.TITLE_TEXT)
     indicator: Identifier
     area: AreaCode | None = None
     baseline: Baseline | None = None
@@ -309,8 +309,8 @@ class Assessment(_Model):
     actor: Identifier
     period: str = Field(min_length=4, description="Follow-up period, e.g. '2024'.")
     judgement: Literal["on_track", "partly", "not_on_track", "not_assessed"]
-    justification: str = ""
-    owner: str = Field("", description="Who made the judgement.")
+    justification: str = Field("", max_length=limits.CELL_TEXT)
+    owner: str = Field("", max_length=limits.TITLE_TEXT, description="Who made the judgement.")
 
     @field_validator("period", mode="before")
     @classmethod
@@ -333,8 +333,8 @@ class Action(_Model):
     id: Identifier
     actor: Identifier
     goal: Identifier | None = None
-    description: str = Field(min_length=1)
-    responsible: str = ""
+    description: str = Field(min_length=1, max_length=limits.CELL_TEXT)
+    responsible: str = Field("", max_length=limits.TITLE_TEXT)
     due: date | None = None
     status: Literal["done", "started", "not_started", "delayed", "removed"] = "not_started"
 

@@ -355,6 +355,22 @@ def test_7_control_characters_in_a_title_are_refused_not_echoed(tmp_path: Path) 
     assert "\x1b" not in result.err + result.out
 
 
+def test_1_an_over_long_name_in_an_answer_is_refused_at_its_cell(
+    template: Path, store: Path, tmp_path: Path
+) -> None:
+    def long_owner(book: Workbook) -> None:
+        _judged(book)
+        book["Mål"]["K3"] = "A" * (limits.TITLE_TEXT + 1)
+
+    workbook = returned(template, tmp_path / "owner.xlsx", long_owner)
+    refused(
+        store,
+        workbook,
+        f"sheet 'Mål', row 3, column K (Ansvarig): String should have at most "
+        f"{limits.TITLE_TEXT} characters",
+    )
+
+
 # --- 8. implausible periods and dates ------------------------------------------------------
 
 
