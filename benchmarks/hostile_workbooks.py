@@ -98,8 +98,11 @@ CASES: dict[str, Callable[[Workbook], None]] = {
 }
 
 
-def _run(*args: object) -> tuple[int, float, float, str]:
-    """Exit code, wall seconds, peak MB and the last line of stderr of one collab run."""
+def _run(*args: object) -> tuple[int, float, float, float, str]:
+    """Exit code, wall and CPU seconds, peak MB and the refusal of one collab run.
+
+    CPU time (user + system, the process and the children it waited for) is what the run
+    costs; wall time also shows how busy the shared machine was."""
     started = time.perf_counter()
     process = subprocess.Popen(
         [COLLAB, *map(str, args)], stdout=subprocess.PIPE, stderr=subprocess.PIPE
@@ -109,7 +112,8 @@ def _run(*args: object) -> tuple[int, float, float, str]:
     err = process.stderr.read().decode() if process.stderr else ""
     code = os.waitstatus_to_exitcode(status)
     reason = [line for line in err.splitlines() if "refused: " in line] or [err.strip()]
-    return code, wall, usage.ru_maxrss / 1024, reason[0].split("refused: ")[-1][:110]
+    cpu = usage.ru_utime + usage.ru_stime
+    return code, wall, cpu, usage.ru_maxrss / 1024, reason[0].split("refused: ")[-1][:110]
 
 
 def main() -> None:
@@ -139,6 +143,8 @@ def main() -> None:
             capture_output=True,
         )
         template = templates / "blekinge-unga-lyfter-karlshamn-2017.xlsx"
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        print(f"{os.cpu_count()} cores, load average {load}")
         for label, edit in CASES.items():
             book = load_workbook(template)
             edit(book)
@@ -146,16 +152,29 @@ def main() -> None:
             book.save(returned)
             store = work_dir / f"{edit.__name__}.duckdb"
             shutil.copy(fetched, store)
-            code, wall, peak, err = _run("collect", "import", PARAMS, returned, "--store", store)
+            code, wall, cpu, peak, err = _run(
+                "collect", "import", PARAMS, returned, "--store", store
+            )
             size = returned.stat().st_size / 1024
             outcome = "imported" if code == 0 else f"refused: {err}"
-            print(f"{label:<38} {size:>7.0f} kB  {wall:5.1f} s  {peak:5.0f} MB  {outcome}")
-        if "--no-report" not in sys.argv:
-            store = work_dir / "at_limits.duckdb"
-            code, wall, peak, err = _run(
-                "report", PARAMS, "--store", store, "--out", work_dir / "out", "--jobs", "1"
+            print(
+                f"{label:<38} {size:>5.0f} kB  wall {wall:5.1f} s  cpu {cpu:5.1f} s  "
+                f"{peak:4.0f} MB  {outcome}"
             )
-            print(f"report after the at-limits import: exit {code}, {wall:.1f} s, {peak:.0f} MB")
+        if "--no-report" in sys.argv:
+            return
+        stores = {
+            "without imports": fetched,
+            "after the at-limits import": work_dir / "at_limits.duckdb",
+        }
+        for label, store in stores.items():
+            code, wall, cpu, peak, _ = _run(
+                "report", PARAMS, "--store", store, "--out", work_dir / label, "--jobs", "1"
+            )
+            print(
+                f"report {label:<27} exit {code}  wall {wall:5.1f} s  cpu {cpu:5.1f} s  "
+                f"{peak:4.0f} MB"
+            )
 
 
 if __name__ == "__main__":

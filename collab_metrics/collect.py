@@ -283,7 +283,7 @@ def _new_action_id(actor_id: str, period: str, number: int) -> str:
 
 
 def _workbook(
-    fw: Framework, actor: Actor, period: str, statistics: dict[str, Any], key: bytes
+    fw: Framework, actor: Actor, period: str, statistics: dict[str, Any], signing_key: bytes
 ) -> Workbook:
     from openpyxl import Workbook
     from openpyxl.workbook.protection import WorkbookProtection
@@ -314,7 +314,8 @@ def _workbook(
         "actions": ",".join(a.id for a in actions),
         "new_action_start": _new_action_start(fw, actor.id, period),
     }
-    identification["signature"] = signing.sign(key, {k: identification[k] for k in _IDENTITY})
+    signed = {k: identification[k] for k in _IDENTITY}
+    identification["signature"] = signing.sign(signing_key, signed)
     for row, (key, value) in enumerate(identification.items(), start=1):
         _put(meta, row, 1, key)
         _put(meta, row, 2, value)
