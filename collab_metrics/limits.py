@@ -86,19 +86,26 @@ def time_limit(seconds: float, what: str) -> Iterator[None]:
     """Raise TimeoutError when the block runs longer than `seconds`.
 
     A timer signal interrupts even a long pure-Python computation (WeasyPrint laying out
-    a huge table). Signals reach only the main thread; elsewhere the block runs unlimited.
+    a huge table). The exception can land where Python swallows it (a finaliser run by the
+    garbage collector, a broad `except`), so the timer fires again every 50 ms until it
+    ends the block. Signals reach only the main thread; elsewhere the block runs unlimited.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
+    active = [True]
+
     def expired(signum: int, frame: object) -> None:
-        raise TimeoutError(f"{what} took longer than {seconds:g} s, the limit")
+        if active[0]:
+            signal.setitimer(signal.ITIMER_REAL, 0.05)
+            raise TimeoutError(f"{what} took longer than {seconds:g} s, the limit")
 
     previous = signal.signal(signal.SIGALRM, expired)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
+        active[0] = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
