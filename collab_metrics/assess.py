@@ -629,8 +629,15 @@ def _context(
         if t0 not in column or t not in column:
             continue
         other0, other = values[i, column[t0]], values[i, column[t]]
+        if own0 == 0 or other0 == 0:  # no relative change from zero: no context (NaN)
+            continue
         change[i] = (own / own0 - 1) - (other / other0 - 1)
     return [c if c != r.area else "" for c, r in zip(comparison, rows, strict=True)], change
+
+
+def _relative(value: float, start: float) -> float:
+    """The relative change from `start`; NaN from zero, where it has no meaning."""
+    return value / start - 1 if start != 0 else np.nan
 
 
 def _comparison_area(row: _Row) -> str:
@@ -713,11 +720,11 @@ def context_table(
                         "from_period": own.baseline_period,
                         "to_period": own.latest_period,
                         "area_change": own.latest_value - own.baseline_value,
-                        "area_change_relative": own.latest_value / own.baseline_value - 1,
+                        "area_change_relative": _relative(own.latest_value, own.baseline_value),
                         "comparison_from": start,
                         "comparison_to": end,
                         "comparison_change": end - start,
-                        "comparison_change_relative": end / start - 1,
+                        "comparison_change_relative": _relative(end, start),
                     }
                 )
     table = pd.DataFrame(rows)

@@ -79,6 +79,7 @@ FONT: Final = "DejaVu Sans"
 STYLE: Final[dict[str, Any]] = {
     "font.family": FONT,
     "font.size": 8.5,
+    "text.parse_math": False,  # user text ("$\\foo$" in a title) is shown literally
     "text.color": INK,
     "axes.edgecolor": "#A0A0A0",
     "axes.linewidth": 0.8,

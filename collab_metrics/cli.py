@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from collab_metrics import __version__, areas, reporting
+from collab_metrics import __version__, areas, failures, reporting
 from collab_metrics import collect as collecting
 from collab_metrics import fetch as fetching
 from collab_metrics import status as status_table
@@ -270,6 +270,11 @@ def update(
         if log_json:
             log("failed", str(exc), level="error")
         raise
+    except Exception as exc:  # a full disk, a read-only folder, a damaged store
+        known = failures.describe(exc)
+        if log_json and known:
+            log(known[0], known[1], level="error")
+        raise
     sys.exit(outcome.code)
 
 
@@ -454,6 +459,10 @@ def main() -> None:
     except Exception as exc:  # the last line of defence: no tracebacks for users
         if debug:
             raise
+        known = failures.describe(exc)
+        if known:
+            click.echo(f"error: {known[1]}", err=True)
+            sys.exit(1)
         click.echo(
             f"error: {type(exc).__name__}: {exc} (run again with --debug for details)", err=True
         )

@@ -15,12 +15,12 @@ the current answers back and `merge` lays them over the framework's own, for the
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import io
 import math
 import os
 import re
-import zipfile
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 import pandas as pd
 from pydantic import ValidationError
 
-from collab_metrics import areas
+from collab_metrics import areas, limits, signing, xlsxsafe
 from collab_metrics.framework import (
     Action,
     Actor,
@@ -63,14 +63,10 @@ if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
 # Bump when the layout changes; an import reads only workbooks of its own version.
-TEMPLATE_VERSION: Final = 1
+TEMPLATE_VERSION: Final = 2  # 2: the identification is signed
 SOURCE: Final = "collect"
 NEW_ACTION_ROWS: Final = 20
 MEASURE_ROWS: Final = 100
-# Returned workbooks are a few dozen kilobytes; the limits keep a damaged or hostile file
-# (a zip bomb) from exhausting memory before openpyxl parses it.
-MAX_WORKBOOK_BYTES: Final = 10 * 1024 * 1024
-MAX_UNPACKED_BYTES: Final = 100 * 1024 * 1024
 # The very hidden sheet: identification in columns A:B, the dropdown lists from column D.
 META_SHEET: Final = "collab"
 INSTRUCTION_ROW: Final = 1
@@ -78,7 +74,7 @@ HEADER_ROW: Final = 2
 FIRST_ROW: Final = 3
 # A year, or a part of one: 2024, 2024-h1, 2024-q3, 2024-09. Lower case, because the
 # period becomes part of the ids of new actions.
-PERIOD: Final = re.compile(r"\d{4}(?:-[0-9a-z]{1,3})?")
+PERIOD: Final = re.compile(r"[0-9]{4}(?:-[0-9a-z]{1,3})?")  # ASCII digits only
 
 AnyGoal = SharedGoal | ActorGoal
 
@@ -207,10 +203,11 @@ def _say(language: Language, sv: str, en: str) -> str:
 def check_period(period: str) -> str:
     """The follow-up period as stored (lower case), or CollectError saying how to write it."""
     text = str(period).strip().lower()
-    if not PERIOD.fullmatch(text):
+    low, high = limits.YEAR_RANGE
+    if not PERIOD.fullmatch(text) or not low <= int(text[:4]) <= high:
         raise CollectError(
-            f"{period!r} is not a follow-up period; write a year (2024) or a part of one "
-            "(2024-h1, 2024-q3, 2024-09)"
+            f"{period!r} is not a follow-up period; write a year from {low} to {high} (2024) "
+            "or a part of one (2024-h1, 2024-q3, 2024-09)"
         )
     return text
 
@@ -227,18 +224,21 @@ def _template_name(fw: Framework, actor_id: str, period: str) -> str:
     return f"{fw.collaboration.id}-{actor_id}-{period}.xlsx"
 
 
-def write_templates(
-    fw: Framework, period: str, out_dir: Path, store_path: Path | None
-) -> list[Path]:
+def write_templates(fw: Framework, period: str, out_dir: Path, store_path: Path) -> list[Path]:
     """Write one workbook per actor into `out_dir`; return their paths.
 
-    With a store, the goals sheet shows the latest values and statistical status as of the
-    period's year, and the answers already imported for the period are filled in; without
-    one, "–" stands for the statistics.
+    The goals sheet shows the latest values and statistical status as of the period's
+    year, and the answers already imported for the period are filled in; without data in
+    the store, "–" stands for the statistics. The workbooks are signed with the store's
+    key (created, with the store, on first use), so only that store imports them.
     """
     period = check_period(period)
     statistics: dict[str, Any] = {}
-    if store_path is not None and store_path.exists():
+    has_data = store_path.exists()
+    with Store.open(store_path) as store:
+        key = store.secret(signing.KEY_NAME, create=True)
+    assert key is not None, "created on request"
+    if has_data:
         rows = load_status(fw, store_path, int(period[:4])).rows
         statistics = {row.goal: row for row in rows[rows["sex"] == "total"].itertuples()}
         fw = merge(fw, *imported(store_path, fw))
@@ -250,7 +250,7 @@ def write_templates(
     for actor in actors:
         path = out_dir / _template_name(fw, actor.id, period)
         partial = path.with_name(path.name + ".partial")
-        _workbook(fw, actor, period, statistics).save(partial)
+        _workbook(fw, actor, period, statistics, key).save(partial)
         os.replace(partial, path)  # a reader never sees half a workbook
         written.append(path)
     return written
@@ -282,7 +282,9 @@ def _new_action_id(actor_id: str, period: str, number: int) -> str:
     return f"{actor_id}-{period}-{number}"
 
 
-def _workbook(fw: Framework, actor: Actor, period: str, statistics: dict[str, Any]) -> Workbook:
+def _workbook(
+    fw: Framework, actor: Actor, period: str, statistics: dict[str, Any], signing_key: bytes
+) -> Workbook:
     from openpyxl import Workbook
     from openpyxl.workbook.protection import WorkbookProtection
 
@@ -312,6 +314,8 @@ def _workbook(fw: Framework, actor: Actor, period: str, statistics: dict[str, An
         "actions": ",".join(a.id for a in actions),
         "new_action_start": _new_action_start(fw, actor.id, period),
     }
+    signed = {k: identification[k] for k in _IDENTITY}
+    identification["signature"] = signing.sign(signing_key, signed)
     for row, (key, value) in enumerate(identification.items(), start=1):
         _put(meta, row, 1, key)
         _put(meta, row, 2, value)
@@ -566,8 +570,8 @@ def _actions_sheet(
         _say(language, "Skriv ett datum, t.ex. 2025-12-31.", "Write a date, e.g. 2025-12-31."),
         type="date",
         operator="between",
-        formula1="DATE(2000,1,1)",
-        formula2="DATE(2100,12,31)",
+        formula1=f"DATE({limits.DUE_RANGE[0]},1,1)",
+        formula2=f"DATE({limits.DUE_RANGE[1]},12,31)",
     )
     _validate(
         sheet,
@@ -749,7 +753,7 @@ def import_workbook(
     name = str(path)
     body = _read(path, name)
     book = _open(body, name)
-    meta, warnings = _identify(fw, book, name, period)
+    meta, warnings = _identify(fw, book, name, period, store.secret(signing.KEY_NAME))
     actor = fw.actor(meta.actor)
     problems: list[str] = []
     sheets = {
@@ -759,6 +763,11 @@ def import_workbook(
     }
     assessments = list(_read_goals(fw, sheets[GOALS], meta))
     actions = list(_read_actions(fw, sheets[ACTIONS], meta))
+    if len(actions) > limits.ACTIONS_PER_ACTOR_PERIOD:
+        problems.append(
+            f"sheet {sheets[ACTIONS].name!r} holds {len(actions)} actions; the limit is "
+            f"{limits.ACTIONS_PER_ACTOR_PERIOD} per actor and period"
+        )
     measures = _read_measures(fw, sheets[MEASURES], actor) if MEASURES in sheets else []
     if problems:
         raise ActorImportError(name, problems)
@@ -837,35 +846,28 @@ def import_workbook(
 
 
 def _read(path: Path, name: str) -> bytes:
+    """The file's bytes: a regular file within limits.WORKBOOK_BYTES, or refused."""
     try:
-        size = path.stat().st_size
-        if size > MAX_WORKBOOK_BYTES:
-            raise ActorImportError(
-                name, [f"the file is {size / 1e6:.0f} MB; a returned workbook is far smaller"]
-            )
-        return path.read_bytes()
+        return limits.read_regular(path, limits.WORKBOOK_BYTES, "returned workbook")
+    except ValueError as exc:
+        raise ActorImportError(name, [str(exc)]) from None
+    except limits.NotRegularFile:
+        raise ActorImportError(
+            name, ["not a regular file; send back the workbook itself"]
+        ) from None
     except OSError as exc:
         raise ActorImportError(name, [f"cannot read the file: {exc.strerror}"]) from None
 
 
-def _open(body: bytes, name: str) -> Workbook:
-    """The workbook in `body`, after checking it is a zip that unpacks to a sane size."""
+def _open(body: bytes, name: str) -> dict[str, xlsxsafe.Grid]:
+    """The workbook's sheets that an import reads, streamed within the limits."""
+    columns = {META_SHEET: 2}
+    for spec in (GOALS, ACTIONS, MEASURES):
+        columns |= {spec.sv: len(spec.columns), spec.en: len(spec.columns)}
     try:
-        with zipfile.ZipFile(io.BytesIO(body)) as archive:
-            unpacked = sum(entry.file_size for entry in archive.infolist())
-    except zipfile.BadZipFile:
-        raise ActorImportError(
-            name, ["not an Excel workbook (.xlsx); send back the workbook you received"]
-        ) from None
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise ActorImportError(name, ["the workbook unpacks to more than 100 MB; refused"])
-    from openpyxl import load_workbook
-
-    try:
-        return load_workbook(io.BytesIO(body), data_only=True)
-    # openpyxl raises many kinds of errors on damaged files; all mean the same to the user.
-    except Exception as exc:
-        raise ActorImportError(name, [f"not a readable Excel workbook ({exc})"]) from None
+        return xlsxsafe.read_sheets(body, name, columns)
+    except xlsxsafe.UnsafeWorkbook as exc:
+        raise ActorImportError(name, exc.problems) from None
 
 
 @dataclass(frozen=True)
@@ -884,11 +886,16 @@ class _Meta:
 
 
 def _identify(
-    fw: Framework, book: Workbook, name: str, period: str | None
+    fw: Framework,
+    book: dict[str, xlsxsafe.Grid],
+    name: str,
+    period: str | None,
+    key: bytes | None,
 ) -> tuple[_Meta, list[str]]:
     """Read the hidden sheet and refuse a workbook made for another framework, actor or
-    period; a workbook made for an earlier version of the framework gets a warning."""
-    if META_SHEET not in book.sheetnames:
+    period, or whose identification does not match its signature; a workbook made for an
+    earlier version of the framework gets a warning."""
+    if META_SHEET not in book:
         raise ActorImportError(
             name,
             [
@@ -897,9 +904,7 @@ def _identify(
             ],
         )
     sheet = book[META_SHEET]
-    values = {
-        str(row[0]): row[1] for row in sheet.iter_rows(min_col=1, max_col=2, values_only=True)
-    }
+    values = {str(row[0]): row[1] for row in sheet.rows(2)}
     try:
         version = int(values["template_version"])
         meta = _Meta(
@@ -938,6 +943,16 @@ def _identify(
         problems.append(f"the workbook is for the period {meta.period}, not {period}")
     if problems:
         raise ActorImportError(name, problems)
+    signed = {k: values.get(k) for k in _IDENTITY}
+    if key is None or not signing.verify(key, signed, str(values.get("signature") or "")):
+        raise ActorImportError(
+            name,
+            [
+                f"the identification in the hidden sheet {META_SHEET!r} does not match its "
+                "signature: the sheet was edited, or the workbook was made with another store; "
+                "import only the workbook as it was sent, with the store that made it"
+            ],
+        )
     warnings = []
     if meta.framework_sha256 != fw.sha256:
         file_name = fw.path.name if fw.path else fw.collaboration.id
@@ -948,6 +963,19 @@ def _identify(
     return meta, warnings
 
 
+_IDENTITY: Final = (
+    "framework_id",
+    "framework_sha256",
+    "actor",
+    "period",
+    "template_version",
+    "language",
+    "goals",
+    "actions",
+    "new_action_start",
+)
+
+
 def _ids(value: Any) -> tuple[str, ...]:
     return tuple(part for part in str(value or "").split(",") if part)
 
@@ -956,19 +984,19 @@ class _Reader:
     """One sheet of a returned workbook: cells by row and column key, problems located."""
 
     def __init__(
-        self, book: Workbook, spec: _Sheet, language: Language, problems: list[str]
+        self, book: dict[str, xlsxsafe.Grid], spec: _Sheet, language: Language, problems: list[str]
     ) -> None:
         self.spec = spec
         self.language: Language = language
         self.name = spec.name(language)
         self.problems = problems
-        self.sheet: Worksheet | None = None
-        if self.name not in book.sheetnames:
+        self.sheet: xlsxsafe.Grid | None = None
+        if self.name not in book:
             problems.append(f"the sheet {self.name!r} is missing; use the workbook as sent")
             return
         self.sheet = book[self.name]
         for position, column in enumerate(spec.columns, start=1):
-            found = self.sheet.cell(HEADER_ROW, position).value
+            found = self.sheet.value(HEADER_ROW, position)
             if found != column.header(language):
                 self.problem(
                     HEADER_ROW,
@@ -986,7 +1014,7 @@ class _Reader:
 
     def value(self, row: int, key: str) -> Any:
         assert self.sheet is not None
-        value = self.sheet.cell(row, self.spec.index(key)).value
+        value = self.sheet.value(row, self.spec.index(key))
         return value.strip() if isinstance(value, str) else value
 
     def text(self, row: int, key: str) -> str:
@@ -1030,7 +1058,8 @@ def _choice(
 
 
 def _fold(text: str) -> str:
-    return " ".join(text.split()).casefold()
+    """Compared as words: spacing, case and Unicode composition ("a" + ring = "å") aside."""
+    return unicodedata.normalize("NFC", " ".join(text.split())).casefold()
 
 
 def _goal_problem(fw: Framework, goal_id: str, actor: Actor, allowed: set[str]) -> str | None:
@@ -1086,14 +1115,18 @@ def _read_goals(fw: Framework, reader: _Reader, meta: _Meta) -> Iterator[tuple[i
                     row, "judgement", "choose a judgement; a justification alone is not imported"
                 )
             continue
-        assessment = Assessment(
-            goal=expected,
-            actor=actor.id,
-            period=meta.period,
-            judgement=judgement,  # type: ignore[arg-type]  # a code of JUDGEMENT
-            justification=justification,
-            owner=owner,
-        )
+        try:
+            assessment = Assessment(
+                goal=expected,
+                actor=actor.id,
+                period=meta.period,
+                judgement=judgement,  # type: ignore[arg-type]  # a code of JUDGEMENT
+                justification=justification,
+                owner=owner,
+            )
+        except ValidationError as exc:  # too long, or a control character
+            _model_problem(reader, row, exc, "justification")
+            continue
         yield row, assessment
     for row in reader.rows(FIRST_ROW + len(meta.goals)):
         if not reader.blank(row, [c.key for c in GOALS.columns]):
@@ -1162,8 +1195,16 @@ def _action(
             status=status or "not_started",  # type: ignore[arg-type]  # a code of ACTION_STATUS
         )
     except ValidationError as exc:
-        reader.problem(row, "id", f"cannot make the action {action_id!r}: {exc.errors()[0]['msg']}")
+        _model_problem(reader, row, exc, "id")
         return None
+
+
+def _model_problem(reader: _Reader, row: int, exc: ValidationError, default: str) -> None:
+    """The first problem the framework's model finds in a row, at its column."""
+    error = exc.errors()[0]
+    field = str(error["loc"][0]) if error["loc"] else default
+    key = field if field in reader.editable else default
+    reader.problem(row, key, str(error["msg"]).removeprefix("Value error, "))
 
 
 def _due(reader: _Reader, row: int) -> date | None:
@@ -1171,16 +1212,18 @@ def _due(reader: _Reader, row: int) -> date | None:
     if value in (None, ""):
         return None
     if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
+        value = value.date()
     if isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    reader.problem(row, "due", f"{_shown(value)} is not a date; write it as 2025-12-31")
-    return None
+        with contextlib.suppress(ValueError):
+            value = date.fromisoformat(value)
+    if not isinstance(value, date):
+        reader.problem(row, "due", f"{_shown(value)} is not a date; write it as 2025-12-31")
+        return None
+    low, high = limits.DUE_RANGE
+    if not low <= value.year <= high:
+        reader.problem(row, "due", f"the date {value} lies outside the years {low}-{high}")
+        return None
+    return value
 
 
 @dataclass(frozen=True)
@@ -1192,7 +1235,7 @@ class _Measure:
     value: float
 
 
-_MEASURE_PERIOD: Final = re.compile(r"(?P<year>\d{4})(?:(?:-|M)(?P<month>\d{1,2}))?")
+_MEASURE_PERIOD: Final = re.compile(r"(?P<year>[0-9]{4})(?:(?:-|M)(?P<month>[0-9]{1,2}))?")
 
 
 def _read_measures(fw: Framework, reader: _Reader, actor: Actor) -> list[_Measure]:
@@ -1257,11 +1300,15 @@ def _measure_period(reader: _Reader, row: int) -> str | None:
     """A year ("2024") or month ("2024-09"); a date cell gives its month."""
     value = reader.value(row, "period")
     if isinstance(value, datetime | date):
-        return f"{value.year}-{value.month:02d}"
+        value = f"{value.year:04d}-{value.month:02d}"
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = "" if value is None else str(value)
     match = _MEASURE_PERIOD.fullmatch(text)
+    low, high = limits.YEAR_RANGE
+    if match and not low <= int(match["year"]) <= high:
+        reader.problem(row, "period", f"the year {match['year']} lies outside {low}-{high}")
+        return None
     if match and not match["month"]:
         return match["year"]
     if match and 1 <= int(match["month"]) <= 12:

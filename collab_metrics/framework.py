@@ -12,6 +12,7 @@ import difflib
 import hashlib
 import json
 import os
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -29,7 +30,7 @@ from pydantic import (
     model_validator,
 )
 
-from collab_metrics import areas, safeyaml
+from collab_metrics import areas, limits, safeyaml
 from collab_metrics.sources.files import FileQuery
 from collab_metrics.sources.kolada import KPI_PATTERN, KoladaQuery
 from collab_metrics.sources.pxweb import SCB_URL, PxWebQuery
@@ -46,7 +47,8 @@ class _Model(BaseModel):
     answered with "did you mean ...?" for exactly the block it was written in.
     """
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    # Finite numbers only: `.inf` or `.nan` would pass every comparison and break status.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
 
     @model_validator(mode="before")
     @classmethod
@@ -54,6 +56,30 @@ class _Model(BaseModel):
         if isinstance(data, dict) and isinstance(info.context, dict):
             info.context.setdefault("known_keys", {})[id(data)] = list(cls.model_fields)
         return data
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _printable(cls, value: Any) -> Any:
+        """Text may not hold control characters: `validate` echoes it to a terminal."""
+        if isinstance(value, str):
+            _check_printable(value)
+        return value
+
+
+def _check_printable(text: str) -> None:
+    """Raise ValueError naming the first control character (tab and newlines are text)."""
+    for char in text:
+        if unicodedata.category(char) == "Cc" and char not in "\t\n\r":
+            raise ValueError(
+                f"contains the control character U+{ord(char):04X}"
+                f"{' (a terminal escape)' if char == chr(27) else ''}; remove it"
+            )
+
+
+def _check_year(year: int, what: str) -> None:
+    low, high = limits.YEAR_RANGE
+    if not low <= year <= high:
+        raise ValueError(f"{what} {year} lies outside {low}-{high}; is it a typo?")
 
 
 def _area_code(value: Any) -> str:
@@ -90,7 +116,7 @@ class Collaboration(_Model):
     """Who collaborates on what, and how often they follow up."""
 
     id: Identifier
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=limits.TITLE_TEXT)
     language: Literal["sv", "en"] = Field("sv", description="Language of the reports.")
     owner: str = Field(min_length=1, description="Who owns the follow-up (coordinator).")
     cadence: Literal["yearly", "half-yearly", "quarterly", "monthly"] = Field(
@@ -116,7 +142,7 @@ class Actor(_Model):
     """A participant: municipality, region, agency, company or association."""
 
     id: Identifier
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=limits.TITLE_TEXT)
     kind: Literal["municipality", "region", "agency", "company", "association"]
     area: AreaCode | None = Field(None, description="The geography the actor answers for.")
 
@@ -138,7 +164,7 @@ class Actor(_Model):
 class SeriesBreak(_Model):
     """A declared break: values before and after `year` are not comparable."""
 
-    year: int = Field(ge=1900, le=2100)
+    year: int = Field(ge=limits.YEAR_RANGE[0], le=limits.YEAR_RANGE[1])
     areas: list[AreaCode] | None = Field(None, description="Affected areas; all when omitted.")
     note: str = Field(min_length=1, description="What changed (method, definition, source).")
 
@@ -154,7 +180,7 @@ class _IndicatorBase(_Model):
     """What is measured, how, and which way is better."""
 
     id: Identifier
-    title: str = Field(min_length=1)
+    title: str = Field(min_length=1, max_length=limits.TITLE_TEXT)
     unit: str = Field(min_length=1, description="Unit as shown in reports, e.g. '%' or 'dagar'.")
     direction: Literal["increase", "decrease", "neutral"] = Field(
         description="Desired direction of improvement. Required: never defaulted. 'neutral' "
@@ -207,7 +233,7 @@ Indicator = Annotated[
 class Baseline(_Model):
     """The starting point; the value is read from data unless given."""
 
-    year: int = Field(ge=1900, le=2100)
+    year: int = Field(ge=limits.YEAR_RANGE[0], le=limits.YEAR_RANGE[1])
     value: float | None = Field(None, description="Override the value read from data.")
 
 
@@ -229,12 +255,16 @@ class TargetLevel(_Model):
 
 
 class Target(TargetLevel):
-    year: int = Field(ge=1900, le=2100, description="Year by which the target should be met.")
+    year: int = Field(
+        ge=limits.YEAR_RANGE[0],
+        le=limits.YEAR_RANGE[1],
+        description="Year by which the target should be met.",
+    )
 
 
 class _GoalBase(_Model):
     id: Identifier
-    title: str = Field(min_length=1)
+    title: str = Field(min_length=1, max_length=limits.TITLE_TEXT)
     indicator: Identifier
     area: AreaCode | None = None
     baseline: Baseline | None = None
@@ -279,13 +309,22 @@ class Assessment(_Model):
     actor: Identifier
     period: str = Field(min_length=4, description="Follow-up period, e.g. '2024'.")
     judgement: Literal["on_track", "partly", "not_on_track", "not_assessed"]
-    justification: str = ""
-    owner: str = Field("", description="Who made the judgement.")
+    justification: str = Field("", max_length=limits.CELL_TEXT)
+    owner: str = Field("", max_length=limits.TITLE_TEXT, description="Who made the judgement.")
 
     @field_validator("period", mode="before")
     @classmethod
     def _period_text(cls, value: Any) -> Any:
         return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+    @field_validator("period", mode="after")
+    @classmethod
+    def _period_year(cls, value: str) -> str:
+        year = value[:4]
+        if not (year.isascii() and year.isdigit()):
+            raise ValueError(f"period {value!r} must start with a year in the digits 0-9")
+        _check_year(int(year), "the period's year")
+        return value
 
 
 class Action(_Model):
@@ -294,10 +333,18 @@ class Action(_Model):
     id: Identifier
     actor: Identifier
     goal: Identifier | None = None
-    description: str = Field(min_length=1)
-    responsible: str = ""
+    description: str = Field(min_length=1, max_length=limits.CELL_TEXT)
+    responsible: str = Field("", max_length=limits.TITLE_TEXT)
     due: date | None = None
     status: Literal["done", "started", "not_started", "delayed", "removed"] = "not_started"
+
+    @field_validator("due", mode="after")
+    @classmethod
+    def _due_year(cls, value: date | None) -> date | None:
+        low, high = limits.DUE_RANGE
+        if value is not None and not low <= value.year <= high:
+            raise ValueError(f"due date {value} lies outside the years {low}-{high}")
+        return value
 
 
 class Framework(_Model):
@@ -453,7 +500,7 @@ def load_framework(path: Path | str) -> Framework:
         )
     sources = _Sources(main)
     data = dict(main.data)
-    digest = hashlib.sha256(path.read_bytes())
+    digest = hashlib.sha256(main.raw)
     problems = _resolve_includes(data, sources, digest)
     if problems:
         raise FrameworkError(problems)
@@ -480,6 +527,7 @@ def _resolve_includes(data: dict[str, Any], sources: _Sources, digest: Any) -> l
     """Replace `assessments: file.yaml` (or a list of files) by the files' entries."""
     problems: list[Problem] = []
     base = sources.main.file.parent
+    included = 0
     for section in INCLUDABLE_SECTIONS:
         value = data.get(section)
         names: list[str]
@@ -492,17 +540,22 @@ def _resolve_includes(data: dict[str, Any], sources: _Sources, digest: Any) -> l
         entries: list[Any] = []
         for name in names:
             file = base / name
+            line = sources.main.line_of((section,))
+            reason = _include_problem(base, file, included)
+            if reason:
+                problems.append(Problem(sources.main.file, line, section, f"'{name}' {reason}"))
+                continue
+            included += 1
             try:
                 loaded = safeyaml.load(file)
             except safeyaml.YamlProblem as exc:
-                line = sources.main.line_of((section,))
                 problems.append(
                     Problem(
                         sources.main.file, line, section, f"cannot read '{name}': {exc.message}"
                     )
                 )
                 continue
-            digest.update(file.read_bytes())
+            digest.update(loaded.raw)
             items, prefix = loaded.data, ()
             if isinstance(items, dict) and section in items:
                 items, prefix = items[section], (section,)
@@ -516,6 +569,15 @@ def _resolve_includes(data: dict[str, Any], sources: _Sources, digest: Any) -> l
                 entries.append(item)
         data[section] = entries
     return problems
+
+
+def _include_problem(base: Path, file: Path, included: int) -> str | None:
+    """Why an included file is not read: outside the framework's folder, or one too many."""
+    if included >= limits.INCLUDED_FILES:
+        return f"is one file too many: a framework includes at most {limits.INCLUDED_FILES}"
+    if not file.resolve().is_relative_to(base.resolve()):
+        return f"lies outside the framework's folder {base}; included files must be inside it"
+    return None
 
 
 def _translate(
@@ -796,6 +858,7 @@ def _check_goal(
         levels.append(((*p, "target"), goal.target))
     levels += [((*p, "sex_targets", sex), level) for sex, level in goal.sex_targets.items()]
     sign = -1 if indicator.direction == "decrease" else 1
+    yield from _check_baseline_value(goal, levels, at)
     for path, level in levels:
         if level.change_percent is not None and level.change_percent * sign <= 0:
             wanted = "negative (a decrease)" if sign < 0 else "positive (an increase)"
@@ -823,6 +886,30 @@ def _check_goal(
             (*p, "sex_targets"),
             f"indicator '{indicator.id}' has no sex breakdown; add 'breakdowns: [sex]' to it",
         )
+
+
+def _check_baseline_value(
+    goal: SharedGoal | ActorGoal, levels: list[tuple[tuple, TargetLevel]], at: Any
+) -> Iterator[Problem]:
+    """A given baseline value from which no rate of change can be computed."""
+    given = goal.baseline.value if goal.baseline else None
+    if given is None or goal.target is None:
+        return
+    for where, level in levels:
+        if level is not goal.target:
+            continue  # sex targets have baselines of their own, read from the data
+        if given == 0 and level.change_percent is not None:
+            yield at(
+                (*where[:-1], "baseline", "value"),
+                "a relative target (change_percent) cannot start from the baseline value 0: "
+                "every percentage of 0 is 0; give the target as a 'value'",
+            )
+        elif level.value is not None and given * level.value < 0:
+            yield at(
+                (*where, "value"),
+                f"target {level.value:g} lies across zero from the baseline value {given:g}: "
+                "the rate of change between them cannot be computed",
+            )
 
 
 def _check_actor_goal(

@@ -17,6 +17,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -26,9 +27,10 @@ from pathlib import Path
 from typing import Any, Final, Literal
 
 import pandas as pd
+from filelock import FileLock, Timeout
 
 import collab_metrics
-from collab_metrics import areas
+from collab_metrics import areas, limits, xlsxsafe
 from collab_metrics import status as status_table
 from collab_metrics.framework import Framework, load_framework
 from collab_metrics.labels import SEX, STATUS, Language
@@ -37,6 +39,7 @@ KERNEL: Final = "collab-metrics"
 QUIET: Final = "--IPKernelApp.log_level=CRITICAL"
 TEMPLATES: Final = Path(__file__).resolve().parent / "templates"
 CELL_TIMEOUT: Final = 300  # seconds per notebook cell; a slow PDF chart is far below this
+LOCK_TIMEOUT: Final = 1800.0  # seconds to wait for another report into the same folder
 Format = Literal["html", "pdf", "xlsx"]
 FORMATS: Final = ("html", "pdf", "xlsx")
 PACKAGES: Final = (
@@ -193,10 +196,38 @@ def render(
     home = out_dir / fw.collaboration.id
     target = home / label
     home.mkdir(parents=True, exist_ok=True)
+    # One report at a time per output folder (update takes this lock too, inside its own):
+    # the swap into place is check-then-rename, and clean-up must know who is alive.
+    lock = FileLock(str(home.with_name(f".{home.name}.report.lock")))
+    try:
+        lock.acquire(timeout=LOCK_TIMEOUT)
+    except Timeout:
+        raise ReportFailed(
+            f"another report has been writing into {home} for {LOCK_TIMEOUT:.0f} s; giving up"
+        ) from None
+    try:
+        _clean_up(home)
+        return _render_locked(fw, params, store, home, target, as_of, formats, jobs, notebooks_dir)
+    finally:
+        lock.release()
+
+
+def _render_locked(
+    fw: Framework,
+    params: Path,
+    store: Path,
+    home: Path,
+    target: Path,
+    as_of: int | None,
+    formats: Sequence[Format],
+    jobs: int | None,
+    notebooks_dir: Path,
+) -> Report:
     previous = previous_status(home)
     work_plan = plan(fw, params, store, as_of, previous)
     ensure_kernel()
     building = Path(tempfile.mkdtemp(prefix=".building-", dir=home))
+    os.chmod(building, 0o777 & ~_umask())  # mkdtemp makes it 0700; reports are shared
     try:
         timings = _execute(work_plan, building, notebooks_dir, formats, home, jobs)
         report = status_table.load_status(fw, store, as_of)
@@ -213,6 +244,28 @@ def render(
     _move_into_place(building, target)
     main_html = target / "joint_followup.html"
     return Report(target, main_html if main_html.exists() else None, manifest, timings)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _clean_up(home: Path) -> None:
+    """Remove what dead runs left behind; under the lock, every other run is dead.
+
+    A `.replaced-<label>-<pid>` whose report never got its successor is put back: it is the
+    last good report.
+    """
+    for leftover in sorted(home.glob(".replaced-*")):
+        label = leftover.name.removeprefix(".replaced-").rsplit("-", 1)[0]
+        if not (home / label).exists():
+            leftover.rename(home / label)
+        else:
+            shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in home.glob(".building-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
 
 
 def previous_status(home: Path) -> Path | None:
@@ -257,7 +310,12 @@ def _execute(
     else:
         # spawn: workers must not inherit the parent's open DuckDB or HTTP state.
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=context,
+            initializer=_die_with_parent,
+            initargs=(os.getpid(),),
+        ) as pool:
             outcomes = list(pool.map(_run_job_safely, arguments))
     failures = [o for o in outcomes if "error" in o]
     if failures:
@@ -273,6 +331,17 @@ def _execute(
             "the previous report is untouched"
         )
     return outcomes
+
+
+def _die_with_parent(parent: int) -> None:
+    """In a worker: exit as soon as the parent is gone, instead of waiting for work forever."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _run_job_safely(arguments: tuple[Job, Path, Path, tuple[str, ...]]) -> dict[str, Any]:
@@ -310,7 +379,10 @@ def _run_job(
             "error": f"{type(exc).__name__}: {exc}",
         }
     executed_at = time.perf_counter()
-    outputs = export(executed, building / job.name, job.title, job.language, formats)
+    try:
+        outputs = export(executed, building / job.name, job.title, job.language, formats)
+    except TimeoutError as exc:
+        return {"name": job.name, "notebook": str(executed), "error": str(exc)}
     return {
         "name": job.name,
         "notebook": job.notebook,
@@ -348,7 +420,8 @@ def export(
         from weasyprint import HTML
 
         pdf_path = stem.with_suffix(".pdf")
-        HTML(string=html, base_url=str(stem.parent)).write_pdf(pdf_path)
+        with limits.time_limit(limits.PDF_EXPORT_SECONDS, f"the PDF export of {stem.name}"):
+            HTML(string=html, base_url=str(stem.parent)).write_pdf(pdf_path)
         written.append(pdf_path)
     return written
 
@@ -384,6 +457,7 @@ def write_workbook(fw: Framework, report: status_table.StatusReport, path: Path)
         for name, frame in sheets.items():
             frame.to_excel(writer, sheet_name=name, index=False, freeze_panes=(1, 0))
             sheet = writer.sheets[name]
+            xlsxsafe.as_text(sheet)  # a goal title "=..." stays text
             for column in sheet.columns:
                 width = max(len(str(c.value or "")) for c in column[:200])
                 sheet.column_dimensions[column[0].column_letter].width = min(max(10, width + 2), 60)

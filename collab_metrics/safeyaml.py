@@ -13,7 +13,9 @@ from typing import Any
 
 import yaml
 
-MAX_BYTES = 2 * 1024 * 1024  # a framework is a few hundred lines; 2 MiB is generous
+from collab_metrics import limits
+
+MAX_BYTES = limits.FRAMEWORK_BYTES  # a framework is a few hundred lines; 2 MiB is generous
 MAX_NODES = 200_000  # counted after alias expansion, so a "billion laughs" stops early
 MAX_DEPTH = 64
 
@@ -51,6 +53,7 @@ class Loaded:
     file: Path
     data: Any
     lines: dict[Path_, int] = field(default_factory=dict)
+    raw: bytes = b""
 
     def line_of(self, path: Path_) -> int | None:
         """Line of `path`, or of its nearest ancestor that exists in the file."""
@@ -62,19 +65,28 @@ class Loaded:
 
 
 def load(file: Path) -> Loaded:
-    """Read `file` as YAML: UTF-8 only, size-, node- and depth-bounded, positions kept."""
+    """Read `file` as YAML: a regular UTF-8 file, size-, node- and depth-bounded, positions
+    kept. The bytes read are kept in `raw` (the framework's hash is taken of them)."""
     try:
-        raw = file.read_bytes()
+        raw = limits.read_regular(file, MAX_BYTES, "framework file")
     except FileNotFoundError:
         raise YamlProblem(file, None, "file not found") from None
+    except limits.NotRegularFile:
+        raise YamlProblem(
+            file, None, "not a regular file (a device, pipe or directory); give a YAML file"
+        ) from None
+    except ValueError:
+        raise YamlProblem(
+            file,
+            None,
+            f"file is over {MAX_BYTES / 1e6:.0f} MB; framework files are limited to 2 MB",
+        ) from None
     except OSError as exc:
         raise YamlProblem(file, None, f"cannot read file: {exc.strerror}") from None
-    if len(raw) > MAX_BYTES:
-        raise YamlProblem(
-            file, None, f"file is {len(raw) / 1e6:.1f} MB; framework files are limited to 2 MB"
-        )
     text = _decode(file, raw)
-    return loads(text, file)
+    loaded = loads(text, file)
+    loaded.raw = raw
+    return loaded
 
 
 def loads(text: str, file: Path) -> Loaded:

@@ -40,6 +40,7 @@ import contextlib
 import hashlib
 import os
 import re
+import secrets
 import time
 import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -385,6 +386,26 @@ class Store:
                 ],
             )
         return import_id
+
+    def secret(self, name: str, *, create: bool = False) -> bytes | None:
+        """The store's random 32-byte secret `name`; a writer creates it when asked to.
+
+        Kept only in the store (table `secrets`, outside the versioned schema), never in a
+        file sent out, so a signature made with it cannot be recomputed by whoever edits
+        such a file.
+        """
+        self._check_writable()
+        self._con.execute(
+            "CREATE TABLE IF NOT EXISTS secrets (name VARCHAR PRIMARY KEY, value BLOB NOT NULL)"
+        )
+        row = self._con.execute("SELECT value FROM secrets WHERE name = ?", [name]).fetchone()
+        if row is not None:
+            return bytes(row[0])
+        if not create:
+            return None
+        value = secrets.token_bytes(32)
+        self._con.execute("INSERT INTO secrets VALUES (?, ?)", [name, value])
+        return value
 
     def _check_writable(self) -> None:
         if self._lock is None:

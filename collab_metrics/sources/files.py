@@ -24,7 +24,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from python_calamine import CalamineError, CalamineWorkbook, WorksheetNotFound
 
-from collab_metrics import areas
+from collab_metrics import areas, limits
 from collab_metrics.labels import MONTHS
 from collab_metrics.tidy import FetchResult, RawResponse, conform
 
@@ -301,7 +301,10 @@ def read_actor_file(query: FileQuery, *, data_dir: Path, indicator: str) -> Fetc
             f"{data_dir.resolve()}",
             file=query.path,
         )
-    body = path.read_bytes()
+    try:
+        body = limits.read_regular(path, limits.ACTOR_FILE_BYTES, "actor file")
+    except ValueError as exc:
+        raise ActorFileError(str(exc), file=query.path) from None
     table = _read_excel(query, path) if query.is_excel else _read_csv(query, body)
     rows = _filtered(table, query)
     observations = _observations(table, rows, query)
