@@ -2076,9 +2076,10 @@ def _revisions_part(ctx: ReportContext, previous: dict[str, Any]) -> Html:
             else _value(r.new_value, unit, language)
         )
         old = _value(r.old_value, unit, language)
-        if r.old_source != r.source:  # two channels feed the series: say where each came from
-            old = f"{old} ({_origin(r.old_source, language)})"
-            new = f"{new} ({_origin(r.source, language)})"
+        before, now = getattr(r, "old_source", None), getattr(r, "source", None)
+        if before and now and before != now:  # two channels feed the series: name each
+            old = f"{old} ({_origin(before, language)})"
+            new = f"{new} ({_origin(now, language)})"
         body.append(
             _tr(
                 title,
