@@ -69,11 +69,14 @@ def latest(home: Path) -> Entry | None:
     return found[-1] if found else None
 
 
-def predecessor(home: Path, collaboration: str, kind: str, label: str | None) -> Entry | None:
+def predecessor(
+    home: Path, collaboration: str, kind: str, label: str | None, as_of: int | None = None
+) -> Entry | None:
     """The newest earlier report of the same collaboration and period kind, for "what changed".
 
     A report for a later period than `label` is not a predecessor (an `--as-of` report of
-    2017 compares with the last 2017-or-earlier report, not with this year's). Manifests
+    2017 compares with the last 2017-or-earlier report, not with this year's), and a
+    reproduction of the past (`--as-of`) is no predecessor of a current report. Manifests
     written before periods were recorded count as the same kind.
     """
     candidates = [
@@ -82,6 +85,7 @@ def predecessor(home: Path, collaboration: str, kind: str, label: str | None) ->
         if e.manifest.get("collaboration") == collaboration
         and e.period.get("kind", kind) == kind
         and (label is None or str(e.period.get("label") or "") <= label)
+        and (as_of is not None or e.manifest.get("as_of") is None)
     ]
     return candidates[-1] if candidates else None
 

@@ -211,7 +211,7 @@ def render(
     period = period or default_period(fw, store, as_of)
     effective = periods.year(period) if period is not None else as_of
     cadence = fw.collaboration.cadence
-    before = history.predecessor(home, fw.collaboration.id, cadence, period)
+    before = history.predecessor(home, fw.collaboration.id, cadence, period, as_of)
     previous = before.directory / "status.json" if before is not None else None
     work_plan = plan(fw, params, store, as_of, previous, period)
     ensure_kernel()

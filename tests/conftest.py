@@ -44,13 +44,18 @@ def ddf_dir(shared_data: Path) -> Path:
     return shared_data / "kolada-ddf"
 
 
+def _log_path(tmp_path: Path) -> Path:
+    """Beside the test's tmp_path, not in it: tests check that a command wrote nothing."""
+    return tmp_path.with_name(f"{tmp_path.name}.collab-cli.log")
+
+
 @pytest.fixture(autouse=True)
 def _cli_log(request: pytest.FixtureRequest) -> Iterator[None]:
     """Keep the output of every `collab` run of a test that has a tmp_path, for failures."""
     if "tmp_path" not in request.fixturenames:
         yield
         return
-    helpers.LOG = request.getfixturevalue("tmp_path") / "collab-cli.log"
+    helpers.LOG = _log_path(request.getfixturevalue("tmp_path"))
     try:
         yield
     finally:
@@ -64,7 +69,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     report = yield
     tmp_path = getattr(item, "funcargs", {}).get("tmp_path")
     if report.failed and tmp_path is not None:
-        log = Path(tmp_path) / "collab-cli.log"
+        log = _log_path(Path(tmp_path))
         if log.is_file():
             report.sections.append(("collab CLI runs", log.read_text(encoding="utf-8")))
     return report

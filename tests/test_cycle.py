@@ -158,3 +158,34 @@ def test_the_period_is_the_shared_goals_latest_not_an_actors_newer_figure(cycle:
     assert "Uppföljning 2022, med statistik till och med 2022" in html
     newer = section(html, "newer-data")
     assert "Unga i navigatorcentrum" in newer and "2023" in newer
+
+
+def test_the_predecessor_is_the_last_report_of_the_same_kind(tmp_path: Path) -> None:
+    """ "What changed" compares with the newest earlier report of the same collaboration and
+    period kind; a reproduction of the past (--as-of) and a later period do not count.
+    SYNTHETIC manifests."""
+    from collab_metrics import history
+
+    def made(folder: str, at: str, label: str, as_of: int | None = None, kind: str = "yearly"):
+        (tmp_path / folder).mkdir()
+        manifest = {"collaboration": "c", "created_at": at, "as_of": as_of}
+        manifest["period"] = {"kind": kind, "label": label}
+        (tmp_path / folder / "manifest.json").write_text(json.dumps(manifest), "utf-8")
+
+    made("2026-03-12", "2026-03-12T08:00:00.000001+00:00", "2025")
+    made("2026-03-12-141503", "2026-03-12T14:15:03.000001+00:00", "2025")
+    made("2017", "2026-03-13T09:00:00.000001+00:00", "2017", as_of=2017)
+    made("2026-03-14", "2026-03-14T09:00:00.000001+00:00", "2025-h2", kind="half-yearly")
+    (tmp_path / "failed").mkdir()
+
+    def folder(entry: history.Entry | None) -> str | None:
+        return entry.directory.name if entry else None
+
+    assert folder(history.predecessor(tmp_path, "c", "yearly", "2025")) == "2026-03-12-141503"
+    assert folder(history.predecessor(tmp_path, "c", "yearly", "2018", as_of=2018)) == "2017"
+    assert folder(history.predecessor(tmp_path, "c", "yearly", "2016", as_of=2016)) is None
+    assert folder(history.predecessor(tmp_path, "c", "half-yearly", "2026-h1")) == "2026-03-14"
+    assert folder(history.predecessor(tmp_path, "other", "yearly", "2025")) is None
+    assert history.folder_name(tmp_path, "2017", datetime(2026, 3, 13, 9, 5, 1)) == "2017-090501"
+    history.point_latest(tmp_path, "2026-03-12")
+    assert folder(history.latest(tmp_path)) == "2026-03-12"
