@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from collab_metrics import __version__, areas, failures, reporting
+from collab_metrics import __version__, areas, failures, periods, reporting
 from collab_metrics import collect as collecting
 from collab_metrics import fetch as fetching
 from collab_metrics import status as status_table
@@ -49,6 +49,24 @@ OUT = click.option(
     help="Reports go to OUT/<collaboration>/<as-of or date>/.",
 )
 JOBS = click.option("--jobs", type=int, help="Notebooks run in parallel (default: CPU cores).")
+PERIOD = click.option(
+    "--period",
+    help="The follow-up period in the collaboration's cadence (2024, 2024-h1, 2024-q3, "
+    "2024-09); default: the latest the shared goals have data for.",
+)
+
+
+def _period(framework: Framework, period: str | None, as_of: int | None) -> str | None:
+    """The --period as stored, checked against the cadence and --as-of (exit 2 if wrong)."""
+    if period is None:
+        return None
+    try:
+        checked = periods.check(period, framework.collaboration.cadence)
+    except periods.PeriodError as exc:
+        raise UserError(f"--period: {exc}") from None
+    if as_of is not None and periods.year(checked) > as_of:
+        raise UserError(f"--period {checked} lies after --as-of {as_of}")
+    return checked
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -120,7 +138,7 @@ def fetch(params: Path, offline: bool, store_path: Path | None, snapshot_dir: Pa
         click.echo(f"HTTP: {stats['network']} requests, {stats['cached']} from cache")
 
 
-def _session(cache_dir: Path) -> CollabSession:
+def _session(cache_dir: Path | None) -> CollabSession:
     """The HTTP session for web sources; waits and timeouts can be tuned by environment.
 
     COLLAB_HTTP_TIMEOUT (seconds per request, default 30) and COLLAB_HTTP_RETRY_WAIT (first
@@ -154,20 +172,23 @@ def _env_seconds(name: str, default: float) -> float:
     show_default=True,
 )
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False))
+@PERIOD
 @STORE
 def status(
     params: Path,
     as_of: int | None,
     output_format: str,
     output: Path | None,
+    period: str | None,
     store_path: Path | None,
 ) -> None:
     """Assess every goal in PARAMS: status, direction, noise, forecast, context."""
     framework = load_framework(params)
+    period = _period(framework, period, as_of)
     store_path = store_path or default_store_path()
     if not store_path.exists():
         raise UserError(f"no data in {store_path} yet; run: collab fetch {params}")
-    report = status_table.load_status(framework, store_path, as_of)
+    report = status_table.load_status(framework, store_path, as_of, period)
     if output_format == "table" and output is None:
         status_table.print_table(framework, report)
         return
@@ -178,6 +199,7 @@ def status(
     else:
         raise UserError("--format table prints to the screen; use csv or json with --output")
     data_used = status_table.data_statement(report.vintage, "en")
+    data_used = f"follow-up period {report.period or '–'}; {data_used}"
     if output is None:
         click.echo(text, nl=False)
         click.echo(data_used, err=True)
@@ -199,6 +221,7 @@ def status(
     help="Comma-separated: html, pdf, xlsx.",
 )
 @JOBS
+@PERIOD
 @STORE
 def report(
     params: Path,
@@ -206,22 +229,36 @@ def report(
     out_dir: Path,
     formats: str,
     jobs: int | None,
+    period: str | None,
     store_path: Path | None,
 ) -> None:
-    """Render the joint report, the actor extracts and the baseline analysis for PARAMS."""
+    """Render the joint report, the actor extracts and the baseline analysis for PARAMS.
+
+    A report never replaces another: OUT/<collaboration>/latest names the newest.
+    """
     chosen = [f.strip() for f in formats.split(",") if f.strip()]
     unknown = sorted(set(chosen) - set(reporting.FORMATS))
     if unknown or not chosen:
         raise UserError(f"unknown format {', '.join(unknown) or '(none)'}; use html, pdf, xlsx")
-    load_framework(params)  # bad input: exit 2 before anything runs
+    framework = load_framework(params)  # bad input: exit 2 before anything runs
+    period = _period(framework, period, as_of)
     store_path = store_path or default_store_path()
     if not store_path.exists():
         raise UserError(f"no data in {store_path} yet; run: collab fetch {params}")
     result = reporting.render(
-        params, store=store_path, out_dir=out_dir, as_of=as_of, formats=chosen, jobs=jobs
+        params,
+        store=store_path,
+        out_dir=out_dir,
+        as_of=as_of,
+        formats=chosen,
+        jobs=jobs,
+        period=period,
     )
     data_used = status_table.data_statement(result.manifest["data"], "en")
     click.echo(f"report: {result.directory}")
+    click.echo(f"follow-up period: {result.manifest['period']['label'] or '–'}")
+    compared = result.manifest["previous_report"]
+    click.echo(f"compared with: {compared['folder'] if compared else 'no earlier report'}")
     click.echo(data_used)
     if result.main_html is not None:
         click.echo(f"open: {result.main_html}")
@@ -233,6 +270,7 @@ def report(
 @click.option("--offline", is_flag=True, help="Never touch the network (as in collab fetch).")
 @OUT
 @JOBS
+@PERIOD
 @STORE
 @click.option("--log-json", is_flag=True, help="One JSON object per event on stdout.")
 def update(
@@ -241,15 +279,19 @@ def update(
     offline: bool,
     out_dir: Path,
     jobs: int | None,
+    period: str | None,
     store_path: Path | None,
     log_json: bool,
 ) -> None:
     """Fetch, and render a new report for PARAMS only if something changed.
 
-    Exit status: 0 new report written, 3 nothing changed, 1 failed (the last good report
-    untouched), 2 bad input. Prints one line per change.
+    Exit status: 0 new report written, 3 every source checked and nothing changed, 4 some
+    source could not be checked (named; a report is still written if the sources that
+    were read changed something), 1 failed (the last good report untouched), 2 bad input.
+    Prints one line per change.
     """
     log = updating.EventLog(as_json=log_json)
+    period = _period(load_framework(params), period, None)
     try:
         outcome = updating.run(
             params,
@@ -259,6 +301,8 @@ def update(
             force=force,
             jobs=jobs,
             log=log,
+            period=period,
+            session=None if offline else _session(None),
         )
     except (
         FetchError,

@@ -68,6 +68,9 @@ class FetchOutcome:
     messages: list[str] = field(default_factory=list)
     requests: dict[str, int] = field(default_factory=dict)
     gaps: list[coverage.Gap] = field(default_factory=list)  # live series lacking periods
+    # Web sources that could not be checked (no connection): what was fetched from them
+    # may be out of date, which a scheduled run must not report as "nothing changed".
+    unreachable: list[str] = field(default_factory=list)
 
 
 def needs(fw: Framework) -> list[Need]:
@@ -139,7 +142,8 @@ def collect(
     `mode="offline"` never touches the network: Kolada indicators come from the offline
     snapshot, files are read, PxWeb indicators keep what the store has. In network mode
     a source that cannot be reached at all makes the run use the store if it already
-    holds data for the framework, else the snapshot; any other failure raises.
+    holds data for the framework, else the snapshot, and is named in `unreachable`; any
+    other failure raises. Local sources (actor files) are read and written in every case.
     """
     today = today or datetime.now(UTC).date()
     plan = needs(fw)
@@ -147,6 +151,7 @@ def collect(
     messages: list[str] = []
     results: list[FetchResult] = []
     requests: dict[str, int] = {}
+    unreachable_sources: list[str] = []
 
     results += _files(fw, plan, report)
     gaps: list[coverage.Gap] = []
@@ -166,13 +171,21 @@ def collect(
             data_used = "live"
         except SourceUnreachable as exc:
             messages.append(f"no connection: {exc}")
+            unreachable = _web_sources(fw, plan)
             if _store_has(store_path, [n.series for n in plan]):
                 messages.append(f"using the data already in the store {store_path}")
-                return FetchOutcome("stored", None, messages, session.stats.as_dict())
+                summary = None
+                if results:  # actor files are local: they count even when the network is down
+                    with Store.open(store_path, timeout=STORE_LOCK_TIMEOUT) as store:
+                        summary = store.write(results, label=f"{fw.collaboration.id} (stored)")
+                return FetchOutcome(
+                    "stored", summary, messages, session.stats.as_dict(), unreachable=unreachable
+                )
             messages.append(f"using the offline snapshot in {snapshot_dir}")
             results += _snapshot(fw, plan, snapshot_dir, report, messages)
             data_used = "snapshot"
             gaps = []
+            unreachable_sources = unreachable
         requests = session.stats.as_dict()
 
     label = f"{fw.collaboration.id} ({data_used})"
@@ -183,7 +196,27 @@ def collect(
     ]
     with Store.open(store_path, timeout=STORE_LOCK_TIMEOUT) as store:
         summary = store.write(results, label=label, requested=asked)
-    return FetchOutcome(data_used, summary, messages, requests, gaps if data_used == "live" else [])
+    return FetchOutcome(
+        data_used,
+        summary,
+        messages,
+        requests,
+        gaps=gaps if data_used == "live" else [],
+        unreachable=unreachable_sources,
+    )
+
+
+def _web_sources(fw: Framework, plan: list[Need]) -> list[str]:
+    """The web sources (with their URLs) the framework's needs are fetched from."""
+    found = {}
+    for need in plan:
+        indicator = fw.indicator(need.indicator)
+        if isinstance(indicator, KoladaIndicator):
+            found["kolada"] = f"Kolada ({fw.kolada_url})"
+        elif isinstance(indicator, PxWebIndicator):
+            url = indicator.query.url or fw.pxweb_url
+            found[f"pxweb {url}"] = f"PxWeb ({url})"
+    return [found[key] for key in sorted(found)]
 
 
 def _kolada(

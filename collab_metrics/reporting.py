@@ -3,7 +3,8 @@ export them, and the whole report moves into place only when everything succeede
 
 The executed notebooks are kept with the report as its audit trail. A report is built in a
 temporary directory beside its final place; a failing notebook is kept as
-`failed/<name>.ipynb`, the command fails, and the previous report is left untouched.
+`failed/<name>.ipynb`, the command fails, and the previous report is left untouched. A
+report never replaces another (collab_metrics.history keeps the chain of reports).
 """
 
 from __future__ import annotations
@@ -30,10 +31,11 @@ import pandas as pd
 from filelock import FileLock, Timeout
 
 import collab_metrics
-from collab_metrics import areas, limits, xlsxsafe
+from collab_metrics import areas, history, limits, periods, xlsxsafe
 from collab_metrics import status as status_table
 from collab_metrics.framework import Framework, load_framework
 from collab_metrics.labels import SEX, STATUS, Language
+from collab_metrics.store import Store
 
 KERNEL: Final = "collab-metrics"
 QUIET: Final = "--IPKernelApp.log_level=CRITICAL"
@@ -115,14 +117,23 @@ def ensure_kernel() -> str:
 
 
 def plan(
-    fw: Framework, params: Path, store: Path, as_of: int | None, previous: Path | None
+    fw: Framework,
+    params: Path,
+    store: Path,
+    as_of: int | None,
+    previous: Path | None,
+    period: str | None = None,
 ) -> list[Job]:
-    """The notebooks of a report: joint follow-up, baseline analysis, one extract per actor."""
+    """The notebooks of a report: joint follow-up, baseline analysis, one extract per actor.
+
+    Every path is absolute: the notebooks run with their own folder as working directory.
+    """
     common = {
         "params": str(params.resolve()),
         "store": str(store.resolve()),
         "as_of": as_of,
-        "previous": str(previous) if previous else None,
+        "previous": str(previous.resolve()) if previous else None,
+        "period": period,
     }
     name = fw.collaboration.name
     language = fw.collaboration.language
@@ -184,20 +195,25 @@ def render(
     jobs: int | None = None,
     notebooks_dir: Path | None = None,
     today: date | None = None,
+    period: str | None = None,
 ) -> Report:
     """Execute and export every notebook of the report, then move it into place.
 
-    Output: `out_dir/<collaboration>/<as-of year or date>/` with the HTML/PDF reports, the
-    executed notebooks, `status.json`, `status.xlsx` and `manifest.json`.
+    Output: `out_dir/<collaboration>/<as-of year or date>/` (with a time suffix when a
+    report of that name exists: a report never replaces another) with the HTML/PDF reports,
+    the executed notebooks, `status.json`, `status.xlsx` and `manifest.json`; then
+    `out_dir/<collaboration>/latest` names the new folder. `period` is the follow-up
+    period (default: the latest the shared goals have data for, up to `as_of`).
     """
     fw = load_framework(params)
     notebooks_dir = notebooks_dir or default_notebooks_dir()
+    started = datetime.now(UTC)
     label = str(as_of) if as_of is not None else (today or date.today()).isoformat()
-    home = out_dir / fw.collaboration.id
-    target = home / label
+    home = (out_dir / fw.collaboration.id).resolve()
     home.mkdir(parents=True, exist_ok=True)
+    period = period or default_period(fw, store, as_of)
     # One report at a time per output folder (update takes this lock too, inside its own):
-    # the swap into place is check-then-rename, and clean-up must know who is alive.
+    # choosing a free folder name is check-then-rename, and clean-up must know who is alive.
     lock = FileLock(str(home.with_name(f".{home.name}.report.lock")))
     try:
         lock.acquire(timeout=LOCK_TIMEOUT)
@@ -207,7 +223,9 @@ def render(
         ) from None
     try:
         _clean_up(home)
-        return _render_locked(fw, params, store, home, target, as_of, formats, jobs, notebooks_dir)
+        return _render_locked(
+            fw, params, store, home, label, started, as_of, period, formats, jobs, notebooks_dir
+        )
     finally:
         lock.release()
 
@@ -217,31 +235,40 @@ def _render_locked(
     params: Path,
     store: Path,
     home: Path,
-    target: Path,
+    label: str,
+    started: datetime,
     as_of: int | None,
+    period: str | None,
     formats: Sequence[Format],
     jobs: int | None,
     notebooks_dir: Path,
 ) -> Report:
-    previous = previous_status(home)
-    work_plan = plan(fw, params, store, as_of, previous)
+    effective = periods.year(period) if period is not None else as_of
+    cadence = fw.collaboration.cadence
+    before = history.predecessor(home, fw.collaboration.id, cadence, period, as_of)
+    previous = before.directory / "status.json" if before is not None else None
+    work_plan = plan(fw, params, store, as_of, previous, period)
     ensure_kernel()
     building = Path(tempfile.mkdtemp(prefix=".building-", dir=home))
     os.chmod(building, 0o777 & ~_umask())  # mkdtemp makes it 0700; reports are shared
     try:
         timings = _execute(work_plan, building, notebooks_dir, formats, home, jobs)
-        report = status_table.load_status(fw, store, as_of)
+        report = status_table.load_status(fw, store, effective, period)
         (building / "status.json").write_text(status_table.to_json(report), encoding="utf-8")
         if "xlsx" in formats:
             write_workbook(fw, report, building / "status.xlsx")
-        manifest = _manifest(fw, params, report.vintage, as_of, timings, building, previous)
+        manifest = _manifest(fw, params, report.vintage, as_of, timings, building, before)
+        manifest["period"] = {"kind": cadence, "label": period}
+        manifest["started_at"] = started.isoformat(timespec="microseconds")
         (building / "manifest.json").write_text(
             json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8"
         )
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
-    _move_into_place(building, target)
+    target = home / history.folder_name(home, label, datetime.now())
+    building.rename(target)
+    history.point_latest(home, target.name)
     main_html = target / "joint_followup.html"
     return Report(target, main_html if main_html.exists() else None, manifest, timings)
 
@@ -268,30 +295,18 @@ def _clean_up(home: Path) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
-def previous_status(home: Path) -> Path | None:
-    """The newest existing report's status.json, for "what changed since the last report".
-
-    A report being replaced (a second run on the same day) counts: it is what the reader
-    saw last.
-    """
-    return _newest(home, "status.json")
+def default_period(fw: Framework, store: Path, as_of: int | None) -> str | None:
+    """The latest follow-up period the shared goals have data for in the store."""
+    series = sorted({fw.series_id(i.id) for i in fw.indicators})
+    with Store.open(store, read_only=True) as opened:
+        observations = opened.current(indicators=series)
+    return periods.default(fw, observations, as_of)
 
 
 def latest_manifest(home: Path) -> dict[str, Any] | None:
     """The manifest of the newest successful report of a collaboration, if any."""
-    path = _newest(home, "manifest.json")
-    return json.loads(path.read_text(encoding="utf-8")) if path else None
-
-
-def _newest(home: Path, name: str) -> Path | None:
-    if not home.is_dir():
-        return None
-    found = [
-        d / name
-        for d in home.iterdir()
-        if d.is_dir() and not d.name.startswith(".") and d.name != "failed" and (d / name).exists()
-    ]
-    return max(found, key=lambda p: p.stat().st_mtime) if found else None
+    entry = history.latest(home)
+    return entry.manifest if entry is not None else None
 
 
 def _execute(
@@ -344,6 +359,26 @@ def _die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
+def kernel_manager(sockets: str) -> Any:
+    """A kernel manager whose kernel talks over Unix sockets in `sockets` (POSIX), else None.
+
+    Over TCP, jupyter_client picks five free ports by binding and releasing them, and the
+    kernel binds them a second or so later. Kernels started at the same moment by parallel
+    workers can be handed the same port in that gap (jupyter_client reserves ports only
+    within one process), and the losing kernel dies at start-up with "Address already in
+    use" (papermill issue 511): a report failing now and then. Unix sockets in a folder of
+    the kernel's own cannot collide. Windows has no Unix sockets for ZeroMQ: None keeps
+    papermill's default TCP kernel there.
+    """
+    if os.name != "posix":
+        return None
+    from jupyter_client.manager import AsyncKernelManager
+
+    return AsyncKernelManager(
+        kernel_name=KERNEL, transport="ipc", ip=os.path.join(sockets, "kernel")
+    )
+
+
 def _run_job_safely(arguments: tuple[Job, Path, Path, tuple[str, ...]]) -> dict[str, Any]:
     return _run_job(*arguments)
 
@@ -358,6 +393,7 @@ def _run_job(
     executed = building / "notebooks" / f"{job.name}.ipynb"
     executed.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
+    sockets = tempfile.mkdtemp(prefix="collab-kernel-")
     try:
         papermill.execute_notebook(
             str(notebooks_dir / job.notebook),
@@ -369,6 +405,7 @@ def _run_job(
             progress_bar=False,
             log_output=False,
             cwd=str(notebooks_dir),
+            km=kernel_manager(sockets),
         )
     except PapermillExecutionError as exc:
         return {"name": job.name, "notebook": str(executed), "error": f"{exc.ename}: {exc.evalue}"}
@@ -378,6 +415,8 @@ def _run_job(
             "notebook": str(executed),
             "error": f"{type(exc).__name__}: {exc}",
         }
+    finally:
+        shutil.rmtree(sockets, ignore_errors=True)
     executed_at = time.perf_counter()
     try:
         outputs = export(executed, building / job.name, job.title, job.language, formats)
@@ -470,19 +509,28 @@ def _manifest(
     as_of: int | None,
     timings: list[dict[str, Any]],
     building: Path,
-    previous: Path | None,
+    previous: history.Entry | None,
 ) -> dict[str, Any]:
-    """What this report rests on: framework version, data vintage, software, timings."""
+    """What this report rests on: framework version, data vintage, software, timings, and
+    its predecessor in the report history (the report "what changed" compared with)."""
     outputs = sorted(p for p in building.rglob("*") if p.is_file())
     return {
         "collaboration": fw.collaboration.id,
         "name": fw.collaboration.name,
         "language": fw.collaboration.language,
         "as_of": as_of,
-        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "created_at": datetime.now(UTC).isoformat(timespec="microseconds"),
         "framework": {"path": str(params.resolve()), "sha256": fw.sha256},
         "data": vintage,
-        "previous_report": str(previous.parent) if previous else None,
+        "previous_report": {
+            "folder": previous.directory.name,
+            "created_at": previous.created_at,
+            "manifest_sha256": hashlib.sha256(
+                (previous.directory / history.MANIFEST).read_bytes()
+            ).hexdigest(),
+        }
+        if previous is not None
+        else None,
         "packages": {name: _version(name) for name in PACKAGES},
         "notebooks": timings,
         "outputs": [
@@ -501,14 +549,3 @@ def _version(package: str) -> str | None:
     with contextlib.suppress(importlib.metadata.PackageNotFoundError):
         return importlib.metadata.version(package)
     return None
-
-
-def _move_into_place(building: Path, target: Path) -> None:
-    """Replace `target` by `building` so that a reader sees the old or the new report whole."""
-    if not target.exists():
-        building.rename(target)
-        return
-    retired = target.with_name(f".replaced-{target.name}-{os.getpid()}")
-    target.rename(retired)
-    building.rename(target)
-    shutil.rmtree(retired, ignore_errors=True)

@@ -28,7 +28,7 @@ from typing import Any, Final, TypeAlias
 
 import pandas as pd
 
-from collab_metrics import areas, charts, collect, coverage, labels
+from collab_metrics import areas, charts, collect, coverage, labels, periods
 from collab_metrics.assess import (
     ACCELERATION,
     BASELINE_SLACK,
@@ -364,10 +364,14 @@ class ReportContext:
     snapshot_dir: Path  # the offline Kolada snapshot, for KPI metadata
     revisions: pd.DataFrame  # Store.revisions() for the framework's series
     report_date: date = field(default_factory=date.today)
+    period: str | None = None  # the follow-up period (collab_metrics.periods)
+    previous_date: date | None = None  # when the previous report was made
 
     @property
     def year(self) -> int | None:
-        """The follow-up year: `as_of`, else the latest year any goal has data for."""
+        """The follow-up year: the period's, else `as_of`, else the latest year with data."""
+        if self.period is not None:
+            return periods.year(self.period)
         if self.as_of is not None:
             return self.as_of
         latest = self.result["latest_year"].dropna()
@@ -381,12 +385,16 @@ def load_context(
     language: Language | None = None,
     previous: str | Path | None = None,
     snapshot_dir: str | Path | None = None,
+    period: str | None = None,
 ) -> ReportContext:
     """Read the framework and the store, assess every goal, and read the previous report.
 
     `previous` is the previous report's status.json (as `collab_metrics.status.to_json`
-    writes it); it is ignored when the file does not exist. `language` defaults to the
-    framework's, `snapshot_dir` to the offline Kolada snapshot's usual place.
+    writes it), best as an absolute path: notebooks run in their own folder. It is ignored
+    when the file does not exist. `period` is the follow-up period (default: the latest the
+    shared goals have data for, up to `as_of`); data beyond it does not enter the
+    assessment. `language` defaults to the framework's, `snapshot_dir` to the offline
+    Kolada snapshot's usual place.
     The actors' answers imported from their workbooks (collab collect) are merged with the
     framework file's own: an imported assessment overrides the file's for the same goal,
     actor and period, an imported action the file's with the same id.
@@ -400,6 +408,9 @@ def load_context(
         vintage = opened.vintage(series)
         revisions = opened.revisions()
     revisions = revisions[revisions["indicator"].isin(series)].reset_index(drop=True)
+    period = period or periods.default(fw, observations, as_of)
+    if period is not None:
+        as_of = min(periods.year(period), as_of or periods.year(period))
     checks = {}
     for goal in fw.shared_goals:
         try:
@@ -407,9 +418,10 @@ def load_context(
         except ValueError:
             continue  # no population base to weigh with: the goal section says so
     previous_path = Path(previous) if previous else None
-    document = None
+    document, previous_date = None, None
     if previous_path is not None and previous_path.is_file():
         document = json.loads(previous_path.read_text(encoding="utf-8"))
+        previous_date = _report_date(previous_path.with_name("manifest.json"))
     return ReportContext(
         fw=fw,
         observations=observations,
@@ -422,7 +434,17 @@ def load_context(
         previous=document,
         snapshot_dir=Path(snapshot_dir) if snapshot_dir else ddf.default_snapshot_dir(),
         revisions=revisions,
+        period=period,
+        previous_date=previous_date,
     )
+
+
+def _report_date(manifest: Path) -> date | None:
+    """The day a report was made, from its manifest (None without one)."""
+    if not manifest.is_file():
+        return None
+    created = json.loads(manifest.read_text(encoding="utf-8")).get("created_at")
+    return datetime.fromisoformat(created).date() if created else None
 
 
 def _row(ctx: ReportContext, goal_id: str, sex: str = "total") -> Any | None:
@@ -471,11 +493,12 @@ def title_page(ctx: ReportContext) -> Html:
     fw, language = ctx.fw, ctx.language
     collaboration = fw.collaboration
     year = ctx.year
+    named = _follow_up_period(ctx.period, language) if ctx.period else year
     period = (
         _say(
             language,
-            f"Uppföljning {year}, med statistik till och med {year}",
-            f"Follow-up {year}, with statistics up to {year}",
+            f"Uppföljning {named}, med statistik till och med {year}",
+            f"Follow-up {named}, with statistics up to {year}",
         )
         if year
         else _say(language, "Uppföljning, ännu utan statistik", "Follow-up, no statistics yet")
@@ -1841,10 +1864,15 @@ def what_changed(ctx: ReportContext) -> Html:
     earlier = previous.get("as_of") or (
         int(rows["latest_year"].dropna().max()) if "latest_year" in rows and len(rows) else None
     )
+    made = ctx.previous_date
     lead = _say(
         language,
-        f"Jämförelse med förra rapporten, uppföljning {earlier}.",
-        f"Compared with the previous report, follow-up {earlier}.",
+        f"Jämfört med rapporten {_date(made, language)}, uppföljning {earlier}."
+        if made
+        else f"Jämförelse med förra rapporten, uppföljning {earlier}.",
+        f"Compared with the report of {_date(made, language)}, follow-up {earlier}."
+        if made
+        else f"Compared with the previous report, follow-up {earlier}.",
     )
     return _el(
         "section",
@@ -1855,6 +1883,72 @@ def what_changed(ctx: ReportContext) -> Html:
         _status_changes_part(ctx, rows),
         cls="what-changed",
     )
+
+
+def newer_data(ctx: ReportContext) -> Html:
+    """Goal data beyond the follow-up period: listed, but not part of this follow-up."""
+    fw, language = ctx.fw, ctx.language
+    if ctx.period is None:
+        return _join()
+    beyond = periods.newer(fw, ctx.observations, ctx.period)
+    if beyond.empty:
+        return _join()
+    titles = {fw.series_id(i.id): i.title for i in reversed(fw.indicators)}
+    body = [
+        _tr(
+            titles.get(r.indicator, r.indicator),
+            [
+                _area(r.area, language, start=True),
+                _period(r.first, language)
+                + ("" if r.first == r.last else f"–{_period(r.last, language)}"),
+                str(r.count),
+            ],
+            numeric=(2,),
+        )
+        for r in beyond.itertuples(index=False)
+    ]
+    named = _follow_up_period(ctx.period, language)
+    headers = [
+        _say(language, "Indikator", "Indicator"),
+        _say(language, "Område", "Area"),
+        _say(language, "Perioder", "Periods"),
+        _say(language, "Antal", "Count"),
+    ]
+    return _el(
+        "section",
+        _el("h2", _say(language, "Nyare uppgifter", "Newer data"), id="newer-data"),
+        _el(
+            "p",
+            _say(
+                language,
+                f"Dessa uppgifter gäller tiden efter uppföljningsperioden {named}. De ingår "
+                "inte i bedömningarna ovan utan följs upp nästa period.",
+                f"These values are for the time after the follow-up period {named}. They are "
+                "not part of the assessments above; the next follow-up takes them in.",
+            ),
+        ),
+        _table(
+            _say(language, "Uppgifter efter uppföljningsperioden", "Data after the period"),
+            headers,
+            body,
+            cls="newer-data",
+        ),
+        cls="newer-data",
+    )
+
+
+def _follow_up_period(period: str, language: Language) -> str:
+    """A follow-up period in words: 2024, första halvåret 2024, kvartal 3 2024, maj 2024."""
+    year_text, _, part = period.partition("-")
+    if part.startswith("h"):
+        return _say(
+            language,
+            f"{'första' if part == 'h1' else 'andra'} halvåret {year_text}",
+            f"{'first' if part == 'h1' else 'second'} half of {year_text}",
+        )
+    if part.startswith("q"):
+        return _say(language, f"kvartal {part[1]} {year_text}", f"Q{part[1]} {year_text}")
+    return _period(period, language)
 
 
 def _new_periods_part(ctx: ReportContext, previous_rows: pd.DataFrame) -> Html:
@@ -1981,6 +2075,11 @@ def _revisions_part(ctx: ReportContext, previous: dict[str, Any]) -> Html:
             if r.change == "deleted"
             else _value(r.new_value, unit, language)
         )
+        old = _value(r.old_value, unit, language)
+        before, now = getattr(r, "old_source", None), getattr(r, "source", None)
+        if before and now and before != now:  # two channels feed the series: name each
+            old = f"{old} ({_origin(before, language)})"
+            new = f"{new} ({_origin(now, language)})"
         body.append(
             _tr(
                 title,
@@ -1988,7 +2087,7 @@ def _revisions_part(ctx: ReportContext, previous: dict[str, Any]) -> Html:
                     _area(r.area, language, start=True),
                     _period(r.period, language),
                     SEX[language][r.sex],
-                    _value(r.old_value, unit, language),
+                    old,
                     new,
                 ],
                 numeric=(3, 4),
@@ -2022,6 +2121,18 @@ def _revisions_part(ctx: ReportContext, previous: dict[str, Any]) -> Html:
         else None
     )
     return _join(heading, _table(caption, headers, body, cls="revisions"), more)
+
+
+def _origin(source: str, language: Language) -> str:
+    """Where a value came from, in words, when two channels feed one series."""
+    words = {
+        "file": ("aktörens fil", "the actor's file"),
+        "collect": ("insamlad arbetsbok", "collected workbook"),
+        "kolada": ("Kolada", "Kolada"),
+        "ddf": ("Kolada, offlineutdrag", "Kolada, offline snapshot"),
+    }
+    sv, en = words.get(source, (source, source))
+    return _say(language, sv, en)
 
 
 def _status_changes_part(ctx: ReportContext, previous_rows: pd.DataFrame) -> Html:

@@ -12,7 +12,7 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from collab_metrics import areas
+from collab_metrics import areas, periods
 from collab_metrics.assess import COLUMNS, assess
 from collab_metrics.contributions import Consistency, consistency
 from collab_metrics.framework import Framework
@@ -57,21 +57,31 @@ class StatusReport:
     consistency: list[Consistency]
     vintage: dict
     as_of: int | None
+    period: str | None = None  # the follow-up period (collab_metrics.periods)
 
 
-def load_status(fw: Framework, store_path: Path, as_of: int | None) -> StatusReport:
-    """Assess the framework on the store's current data."""
+def load_status(
+    fw: Framework, store_path: Path, as_of: int | None, period: str | None = None
+) -> StatusReport:
+    """Assess the framework on the store's current data, for the follow-up period.
+
+    `period` defaults to the latest period the shared goals have data for (up to `as_of`);
+    data beyond it does not enter the assessment.
+    """
     series = {fw.series_id(i.id) for i in fw.indicators}
     with Store.open(store_path, read_only=True) as store:
         observations = store.current(indicators=sorted(series))
         vintage = store.vintage(sorted(series))
+    period = period or periods.default(fw, observations, as_of)
+    if period is not None:
+        as_of = min(periods.year(period), as_of or periods.year(period))
     # Weighing actors' targets needs a population base; goals without one are not checked.
     checks = [
         consistency(fw, observations, g.id, as_of=as_of)
         for g in fw.shared_goals
         if fw.indicator(g.indicator).population_base
     ]
-    return StatusReport(assess(fw, observations, as_of), checks, vintage, as_of)
+    return StatusReport(assess(fw, observations, as_of), checks, vintage, as_of, period)
 
 
 def stable(result: pd.DataFrame) -> pd.DataFrame:
@@ -99,7 +109,13 @@ def to_json(report: StatusReport) -> str:
         }
         for c in report.consistency
     ]
-    document = {"as_of": report.as_of, "data": report.vintage, "rows": rows, "consistency": checks}
+    document = {
+        "as_of": report.as_of,
+        "period": report.period,
+        "data": report.vintage,
+        "rows": rows,
+        "consistency": checks,
+    }
     return json.dumps(document, ensure_ascii=False, indent=2)
 
 
@@ -134,7 +150,8 @@ def table(fw: Framework, report: StatusReport) -> Table:
     """The status table for the screen, in the framework's language."""
     language: Language = fw.collaboration.language
     result, as_of = report.rows, report.as_of
-    title = fw.collaboration.name + (f" ({as_of})" if as_of else "")
+    named = report.period or as_of
+    title = fw.collaboration.name + (f" ({named})" if named else "")
     grid = Table(title=title, caption=data_statement(report.vintage, language))
     # Goal, area and note may wrap; numbers and status words must stay whole.
     for position, header in enumerate(HEADERS[language]):

@@ -132,7 +132,15 @@ SCHEMA_VERSION: Final = len(_MIGRATIONS)
 # Staging tables live in DuckDB's temporary catalog, never in the store file.
 _STAGE_COLUMNS: Final = """(indicator VARCHAR, area VARCHAR, period VARCHAR, sex VARCHAR,
     value DOUBLE, status VARCHAR, source VARCHAR, retrieved_at TIMESTAMP)"""
-_TEMP_TABLES: Final = ("_incoming", "_withdrawn", "_staged", "_gone", "_latest", "_classified")
+_TEMP_TABLES: Final = (
+    "_incoming",
+    "_withdrawn",
+    "_staged",
+    "_gone",
+    "_latest",
+    "_own",
+    "_classified",
+)
 
 
 class StoreError(Exception):
@@ -532,10 +540,22 @@ class Store:
         con = self._con
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE _latest AS
-                SELECT {_KEY}, value, status FROM observations
+                SELECT {_KEY}, value, status, source FROM observations
                 SEMI JOIN (SELECT {_KEY} FROM _staged UNION ALL SELECT {_KEY} FROM _gone)
                     USING ({_KEY})
                 QUALIFY row_number() OVER (PARTITION BY {_KEY} ORDER BY fetch_id DESC) = 1"""
+        )
+        # The precedence rule for two channels feeding one key (an actor file and a figure
+        # corrected through an imported workbook): re-reading a source that brings the
+        # same value it brought last time does not revert a newer value from another
+        # source; a source bringing a different value than its own last one is a new
+        # vintage again and becomes current.
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE _own AS
+                SELECT {_KEY}, source, value, status FROM observations
+                SEMI JOIN (SELECT {_KEY}, source FROM _staged) USING ({_KEY}, source)
+                QUALIFY row_number() OVER (PARTITION BY {_KEY}, source ORDER BY fetch_id DESC)
+                    = 1"""
         )
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE _classified AS
@@ -543,8 +563,13 @@ class Store:
                     WHEN b.status IS NULL THEN 'new'
                     WHEN a.value IS NOT DISTINCT FROM b.value AND a.status = b.status
                         THEN 'unchanged'
+                    WHEN b.source <> a.source AND b.status <> '{DELETED}'
+                        AND a.value IS NOT DISTINCT FROM o.value AND a.status = o.status
+                        THEN 'unchanged'
                     ELSE 'revised' END AS change
-                FROM _staged a LEFT JOIN _latest b ON {_SAME_KEY}"""
+                FROM _staged a LEFT JOIN _latest b ON {_SAME_KEY}
+                LEFT JOIN _own o ON a.indicator = o.indicator AND a.area = o.area
+                    AND a.period = o.period AND a.sex = o.sex AND a.source = o.source"""
         )
         con.execute(
             f"""INSERT INTO observations SELECT {_TIDY}, ? FROM _classified
@@ -685,7 +710,7 @@ class Store:
     def revisions(
         self, indicator: str | None = None, *, fetch_id: int | None = None
     ) -> pd.DataFrame:
-        """One row per change of a stored key: its old and new value, status and vintage.
+        """One row per change of a stored key: its old and new value, status, source, vintage.
 
         `change` is "deleted" when the source withdrew the key, else "revised" (a key
         coming back after deletion is a revision from status "deleted"). `fetch_id`
@@ -696,12 +721,13 @@ class Store:
             where.append("indicator = ?")
             params.append(indicator)
         frame = self._con.execute(
-            f"""SELECT {_KEY}, source, old_value, old_status, value AS new_value,
+            f"""SELECT {_KEY}, source, old_source, old_value, old_status, value AS new_value,
                        status AS new_status, old_retrieved_at, retrieved_at AS new_retrieved_at,
                        old_fetch_id::BIGINT AS old_fetch_id, fetch_id::BIGINT AS new_fetch_id,
                        CASE WHEN status = '{DELETED}' THEN 'deleted' ELSE 'revised' END
                            AS change
                 FROM (SELECT *, lag(value) OVER w AS old_value, lag(status) OVER w AS old_status,
+                             lag(source) OVER w AS old_source,
                              lag(retrieved_at) OVER w AS old_retrieved_at,
                              lag(fetch_id) OVER w AS old_fetch_id
                       FROM observations WHERE {" AND ".join(where)}
@@ -718,6 +744,7 @@ class Store:
                 "period",
                 "sex",
                 "source",
+                "old_source",
                 "old_status",
                 "new_status",
                 "change",

@@ -1,9 +1,11 @@
 """`collab update`: the scheduled re-run. Fetch, see what changed since the last report,
 and render a new report only when something did.
 
-Exit codes (documented in the README): 0 a new report was written, 3 nothing changed,
-1 the run failed (the last good report untouched), 2 bad input. A lock file stops two
-runs on the same store from overlapping: the second waits for the first to finish.
+Exit codes (documented in the README): 0 a new report was written, 3 every source was
+checked and nothing changed, 4 some web source could not be checked (named in the log; the
+local sources were read and a report written if they changed something), 1 the run failed
+(the last good report untouched), 2 bad input. A lock file stops two runs on the same
+store from overlapping: the second waits for the first to finish.
 """
 
 from __future__ import annotations
@@ -22,12 +24,14 @@ from filelock import FileLock, Timeout
 
 from collab_metrics import fetch, reporting
 from collab_metrics.framework import Framework, load_framework
+from collab_metrics.http import CollabSession
 from collab_metrics.sources.ddf import default_snapshot_dir
 from collab_metrics.store import Store
 
 NEW_REPORT: Final = 0
 FAILED: Final = 1
 NOTHING_CHANGED: Final = 3
+NOT_CHECKED: Final = 4
 LOCK_TIMEOUT: Final = 1800.0  # a report takes well under a minute; wait for the other run
 
 ChangeKind = Literal[
@@ -55,6 +59,7 @@ class UpdateOutcome:
     code: int
     changes: list[Change]
     report: reporting.Report | None = None
+    unreachable: list[str] = field(default_factory=list)
 
 
 class EventLog:
@@ -90,8 +95,13 @@ def run(
     jobs: int | None = None,
     log: Callable[..., None] | None = None,
     lock_timeout: float = LOCK_TIMEOUT,
+    period: str | None = None,
+    session: CollabSession | None = None,
 ) -> UpdateOutcome:
-    """Fetch, compare with the last report, and render a new one if anything changed."""
+    """Fetch, compare with the last report, and render a new one if anything changed.
+
+    `session` is the HTTP session for web sources (default: an in-memory cache).
+    """
     log = log or EventLog()
     fw = load_framework(params)
     lock = FileLock(str(store.with_name(store.name + ".update.lock")))
@@ -106,7 +116,7 @@ def run(
                 f"another collab update has held {store} for {lock_timeout:.0f} s; giving up"
             ) from None
     try:
-        return _run_locked(fw, params, store, out_dir, offline, force, jobs, log)
+        return _run_locked(fw, params, store, out_dir, offline, force, jobs, log, period, session)
     finally:
         lock.release()
 
@@ -120,6 +130,8 @@ def _run_locked(
     force: bool,
     jobs: int | None,
     log: Callable[..., None],
+    period: str | None = None,
+    session: CollabSession | None = None,
 ) -> UpdateOutcome:
     log("start", f"update {fw.collaboration.id}", collaboration=fw.collaboration.id)
     fetched = fetch.collect(
@@ -127,6 +139,7 @@ def _run_locked(
         mode="offline" if offline else "network",
         store_path=store,
         snapshot_dir=default_snapshot_dir(),
+        session=None if offline else session,
     )
     for message in fetched.messages:
         log("fetch_note", message, level="warning")
@@ -142,11 +155,23 @@ def _run_locked(
         changes.append(Change("forced", "new report forced (--force)"))
     for change in changes:
         log("change", change.text, kind=change.kind, **change.details)
-    if not changes:
+    unreachable = fetched.unreachable
+    report = None
+    if changes:
+        report = reporting.render(params, store=store, out_dir=out_dir, jobs=jobs, period=period)
+        log("report", f"new report: {report.directory}", directory=str(report.directory))
+    if unreachable:
+        log(
+            "not_checked",
+            f"could not check {', '.join(unreachable)}: the report may be out of date"
+            + ("" if report else "; no new report written"),
+            level="error",
+            sources=unreachable,
+        )
+        return UpdateOutcome(NOT_CHECKED, changes, report, unreachable)
+    if report is None:
         log("unchanged", "nothing changed since the last report; no new report written")
         return UpdateOutcome(NOTHING_CHANGED, changes)
-    report = reporting.render(params, store=store, out_dir=out_dir, jobs=jobs)
-    log("report", f"new report: {report.directory}", directory=str(report.directory))
     return UpdateOutcome(NEW_REPORT, changes, report)
 
 
@@ -164,8 +189,11 @@ def changes_since(fw: Framework, store: Path, manifest: dict[str, Any] | None) -
         before = (
             opened.as_of_vintage(last_fetch, indicators=series) if last_fetch else now.iloc[0:0]
         )
+        # The moment the report began reading the store: answers imported while it was
+        # being rendered are new to the next report (old manifests: when it was written).
         imported = opened.imports_since(
-            fw.collaboration.id, datetime.fromisoformat(manifest["created_at"])
+            fw.collaboration.id,
+            datetime.fromisoformat(manifest.get("started_at") or manifest["created_at"]),
         )
     changes += _data_changes(before, now)
     changes += [
@@ -182,8 +210,12 @@ def changes_since(fw: Framework, store: Path, manifest: dict[str, Any] | None) -
 def _data_changes(before: pd.DataFrame, now: pd.DataFrame) -> list[Change]:
     """New periods, revised and withdrawn values between two store snapshots."""
     key = ["indicator", "area", "period", "sex"]
-    merged = before[[*key, "value"]].merge(
-        now[[*key, "value"]], on=key, how="outer", suffixes=("_old", "_new"), indicator=True
+    merged = before[[*key, "value", "source"]].merge(
+        now[[*key, "value", "source"]],
+        on=key,
+        how="outer",
+        suffixes=("_old", "_new"),
+        indicator=True,
     )
     changes = []
     added = merged[merged["_merge"] == "right_only"]
@@ -209,12 +241,23 @@ def _data_changes(before: pd.DataFrame, now: pd.DataFrame) -> list[Change]:
         )
     ]
     for row in revised.itertuples(index=False):
+        # Two channels (an actor file and an imported workbook) may feed one series: then
+        # the line says where each value came from.
+        origins = row.source_old != row.source_new
+        old = f"{row.value_old:g}" + (f" ({row.source_old})" if origins else "")
+        new = f"{row.value_new:g}" + (f" ({row.source_new})" if origins else "")
         changes.append(
             Change(
                 "revised",
-                f"revised {row.indicator} {row.area} {row.period} {row.sex}: "
-                f"{row.value_old:g} -> {row.value_new:g}",
-                {"series": row.indicator, "area": row.area, "period": row.period, "sex": row.sex},
+                f"revised {row.indicator} {row.area} {row.period} {row.sex}: {old} -> {new}",
+                {
+                    "series": row.indicator,
+                    "area": row.area,
+                    "period": row.period,
+                    "sex": row.sex,
+                    "old_source": row.source_old,
+                    "new_source": row.source_new,
+                },
             )
         )
     gone = merged[merged["_merge"] == "left_only"]

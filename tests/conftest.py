@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
+import helpers
 import pytest
 from hypothesis import settings
 
@@ -40,3 +42,34 @@ def shared_data() -> Path:
 def ddf_dir(shared_data: Path) -> Path:
     """The offline Kolada snapshot (Gapminder DDF CSVs)."""
     return shared_data / "kolada-ddf"
+
+
+def _log_path(tmp_path: Path) -> Path:
+    """Beside the test's tmp_path, not in it: tests check that a command wrote nothing."""
+    return tmp_path.with_name(f"{tmp_path.name}.collab-cli.log")
+
+
+@pytest.fixture(autouse=True)
+def _cli_log(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Keep the output of every `collab` run of a test that has a tmp_path, for failures."""
+    if "tmp_path" not in request.fixturenames:
+        yield
+        return
+    helpers.LOG = _log_path(request.getfixturevalue("tmp_path"))
+    try:
+        yield
+    finally:
+        helpers.LOG = None
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> pytest.TestReport:
+    """A failing test shows every CLI run's output, also of runs it did not assert on
+    (an intermittent failure must leave its evidence, not just "assert 1 == 0")."""
+    report = yield
+    tmp_path = getattr(item, "funcargs", {}).get("tmp_path")
+    if report.failed and tmp_path is not None:
+        log = _log_path(Path(tmp_path))
+        if log.is_file():
+            report.sections.append(("collab CLI runs", log.read_text(encoding="utf-8")))
+    return report

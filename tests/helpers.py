@@ -6,8 +6,13 @@ import contextlib
 import io
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 from collab_metrics.cli import main
+
+# Where run_cli keeps what each run printed, so that a failing test shows it (conftest.py
+# sets it to a file in the test's tmp_path and attaches the file to the failure report).
+LOG: Path | None = None
 
 
 @dataclass
@@ -33,4 +38,9 @@ def run_cli(*args: str) -> CliResult:
         code = exc.code if isinstance(exc.code, int) else 1
     finally:
         sys.argv = saved
-    return CliResult(code, out.getvalue(), err.getvalue())
+    result = CliResult(code, out.getvalue(), err.getvalue())
+    if LOG is not None:
+        with LOG.open("a", encoding="utf-8") as handle:
+            handle.write(f"$ collab {' '.join(args)}\nexit status {code}\n")
+            handle.write(f"--- stdout\n{result.out}--- stderr\n{result.err}\n")
+    return result

@@ -5,6 +5,7 @@ report and the failing notebook. The real report content is tested in test_repor
 from __future__ import annotations
 
 import json
+import socket
 from pathlib import Path
 
 import nbformat
@@ -120,3 +121,28 @@ def test_the_kernel_is_installed_quietly() -> None:
     assert reporting.ensure_kernel() == reporting.KERNEL
     spec = KernelSpecManager().get_kernel_spec(reporting.KERNEL)
     assert reporting.QUIET in spec.argv
+
+
+def test_a_kernel_that_would_lose_the_port_race_still_runs(
+    notebooks: Path, store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cause of issue 10's intermittent update tests: over TCP, jupyter_client picks
+    free ports by binding and releasing them, and a kernel started in a parallel worker can
+    be handed a port another kernel is about to bind ("Address already in use", the kernel
+    dies, the report fails). Here the race is lost on purpose: every port jupyter_client
+    would pick is one a listening socket holds. Kernels on Unix sockets are not affected;
+    papermill's default TCP kernel fails."""
+    from jupyter_client.provisioning.local_provisioner import LocalPortCache
+
+    out = tmp_path / "outputs"
+    args = ("report", BLEKINGE, "--as-of", "2017", "--store", str(store), "--out", str(out))
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        monkeypatch.setattr(LocalPortCache, "find_available_port", lambda self, ip: port)
+        unix = run_cli(*args, "--format", "html", "--jobs", "1")
+        assert unix.code == 0, unix.err
+        monkeypatch.setattr(reporting, "kernel_manager", lambda sockets: None)
+        tcp = run_cli(*args, "--format", "html", "--jobs", "1")
+    assert tcp.code == 1 and "Kernel died before replying to kernel_info" in tcp.err, tcp.err
