@@ -211,7 +211,6 @@ def render(
     label = str(as_of) if as_of is not None else (today or date.today()).isoformat()
     home = (out_dir / fw.collaboration.id).resolve()
     home.mkdir(parents=True, exist_ok=True)
-    period = period or default_period(fw, store, as_of)
     # One report at a time per output folder (update takes this lock too, inside its own):
     # choosing a free folder name is check-then-rename, and clean-up must know who is alive.
     lock = FileLock(str(home.with_name(f".{home.name}.report.lock")))
@@ -243,6 +242,7 @@ def _render_locked(
     jobs: int | None,
     notebooks_dir: Path,
 ) -> Report:
+    period = period or default_period(fw, store, as_of)
     effective = periods.year(period) if period is not None else as_of
     cadence = fw.collaboration.cadence
     before = history.predecessor(home, fw.collaboration.id, cadence, period, as_of)
@@ -293,6 +293,8 @@ def _clean_up(home: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
     for leftover in home.glob(".building-*"):
         shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in home.glob(f".{history.POINTER}-*"):  # a pointer half-written by a dead run
+        leftover.unlink(missing_ok=True)
 
 
 def default_period(fw: Framework, store: Path, as_of: int | None) -> str | None:

@@ -534,7 +534,7 @@ def test_10_stale_temp_folders_are_cleaned_and_reports_get_the_umask(
         )  # fmt: skip
     finally:
         os.umask(previous)
-    assert sorted(p.name for p in home.iterdir()) == ["2016", "2017"]
+    assert sorted(p.name for p in home.iterdir()) == ["2016", "2017", "latest"]
     assert (home / "2016" / "manifest.json").exists(), "the last good report is put back"
     assert report.directory.stat().st_mode & 0o777 == 0o755  # not mkdtemp's 0700
 
