@@ -39,9 +39,13 @@ from scipy.special import stdtr, stdtrit
 from collab_metrics import areas, labels
 from collab_metrics.framework import ActorGoal, Framework, SharedGoal, TargetLevel
 from collab_metrics.labels import Language
+from collab_metrics.verdict import Z_95, final_verdict
 
 STATUSES: Final = (
     "achieved",
+    "achieved_late",
+    "not_achieved",
+    "met_within_noise",
     "on_track",
     "acceleration_needed",
     "limited_progress",
@@ -67,6 +71,8 @@ COLUMNS: Final = (
     "cagr_required",
     "ratio",
     "status",
+    "target_year_value",
+    "achieved_year",
     "direction_long",
     "direction_short",
     "significant",
@@ -88,7 +94,6 @@ SHORT_TERM: Final = 5  # years
 FORECAST_WINDOW: Final = 8  # years of history the trend is fitted to
 MIN_FORECAST_POINTS: Final = 5
 INTERVAL: Final = 0.80
-Z_95: Final = 1.959963984540054
 
 
 @dataclass(frozen=True)
@@ -163,16 +168,16 @@ def assess_panel(
     cannot(has_base & ~(t > t0), "too_few_points")
     cannot(has_base & (y0 == 0), "zero_baseline")
     in_period = valid & (times[None, :] >= t0[:, None]) & (times[None, :] <= t[:, None])
-    flips = in_period & (np.sign(values) != np.sign(y0)[:, None])
+    # A share falling to its natural limit of 0 has reached it, not changed sign.
+    at_limit = (values == 0) & (spec.limit == 0)[:, None]
+    flips = in_period & (np.sign(values) != np.sign(y0)[:, None]) & ~at_limit
     cannot(flips.any(axis=1), "sign_change")
     broken = (spec.break_time > t0) & (spec.break_time <= t)
     cannot(broken, "series_break")
     ok = reason == ""
 
     with np.errstate(divide="ignore", invalid="ignore"):
-        cagr = np.where(ok, (yt / y0) ** (1 / (t - t0)) - 1, np.nan)
-
-        # Status against the target.
+        cagr_latest = np.where(ok, (yt / y0) ** (1 / (t - t0)) - 1, np.nan)
         target = np.where(
             np.isnan(spec.target_value), y0 * (1 + spec.target_change), spec.target_value
         )
@@ -182,40 +187,49 @@ def assess_panel(
             spec.target_time
         )
         required = (target / y0) ** (1 / (spec.target_time - t0)) - 1
+    verdict = final_verdict(values, times, spec, target, d, t0, y0, t, has_target & ok, population)
+    final = verdict["final"]
+    # Once the target year's data exists, the pace is judged at the target year.
+    cagr = np.where(final, verdict["cagr_at_target"], cagr_latest)
+    with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.sign(y0) * d * cagr / np.abs(required)
         # A target equal to the baseline asks only to hold the line.
         ratio = np.where(required == 0, np.sign(np.sign(y0) * d * cagr) * np.inf, ratio)
-        achieved = d * (yt - target) >= 0
+    latest_met = verdict["latest_met"]
     status = np.select(
         [
             ~has_target,
             ~ok,
-            achieved,
+            final,
+            latest_met == "beyond_noise",
+            latest_met == "within_noise",
             ratio >= ON_TRACK,
             ratio >= ACCELERATION,
             ratio >= 0,
         ],
-        ["", "cannot_assess", "achieved", "on_track", "acceleration_needed", "limited_progress"],
+        [
+            "",
+            "cannot_assess",
+            verdict["status"],
+            "achieved",
+            "met_within_noise",
+            "on_track",
+            "acceleration_needed",
+            "limited_progress",
+        ],
         default="moving_away",
     ).astype(object)
     status = np.where(has_target & ~ok, "cannot_assess", status)
-    ratio = np.where(has_target & ok, ratio, np.nan)
+    reason = np.where((status == "cannot_assess") & (reason == ""), verdict["reason_code"], reason)
+    ratio = np.where(has_target & ok & ~np.isnan(cagr), ratio, np.nan)
     required = np.where(has_target & ~np.isnan(t0), required, np.nan)
     target = np.where(has_target, target, np.nan)
-
-    # Was the target met in the target year, and when was it first met?
-    met = valid & (d[:, None] * (values - target[:, None]) >= 0) & (times[None, :] > t0[:, None])
-    ever = met.any(axis=1) & has_target & ok
-    first_met = np.where(ever, times[np.argmax(met, axis=1)], np.nan)
-    at_target = valid & (times[None, :] == spec.target_time[:, None])
-    target_observed = at_target.any(axis=1) & has_target & ok
-    met_in_target_year = np.where(target_observed, (met & at_target).any(axis=1), None)
 
     # Direction of movement, long term (from the baseline) and short term (five years).
     coeff = _limit_coefficient(y0, spec.limit)
     # As in Open SDG, progress is sign(start) * d * CAGR: a negative series whose values
     # grow (say -10 -> -8) moves up even though its CAGR is negative.
-    direction_long = _direction(np.sign(y0) * d * cagr, coeff, ok)
+    direction_long = _direction(np.sign(y0) * d * cagr_latest, coeff, ok)
     short_from = np.maximum(t - SHORT_TERM, np.nan_to_num(spec.break_time, nan=-np.inf))
     short_window = valid & (times[None, :] >= short_from[:, None])
     short_start = np.argmax(short_window, axis=1)
@@ -252,8 +266,12 @@ def assess_panel(
             "significant": significant,
             "noise_se": noise_se,
             "target_passed": has_target & (spec.target_time <= t),
-            "met_in_target_year": met_in_target_year,
-            "first_met_year": first_met,
+            "target_year_value": verdict["value_at_target"],
+            "met_in_target_year": verdict["met_in_target_year"],
+            "first_met_year": verdict["first_met"],
+            "achieved_year": verdict["achieved_year"],
+            "within_noise_year": verdict["within_noise_year"],
+            "target_margin_se": verdict["margin_se"],
             **forecast,
             "break_year": np.where(reason == "series_break", spec.break_time, np.nan),
             "reason_code": reason,
@@ -514,6 +532,8 @@ def _assess_rows(
         "latest_year",
         "target_year",
         "first_met_year",
+        "achieved_year",
+        "within_noise_year",
         "forecast_target_year",
     ):
         out[column] = np.floor(out[column].astype(float)).astype("Int64")
@@ -644,7 +664,8 @@ def _reason(fw: Framework, row: _Row, panel: Any, language: Language) -> str:
     say = functools.partial(labels.reason, language=language)
     parts = []
     if panel.reason_code:
-        parts.append(say(panel.reason_code, year=_int(panel.break_year)))
+        year = panel.break_year if panel.reason_code == "series_break" else panel.target_year
+        parts.append(say(panel.reason_code, year=_int(year)))
     if row.note:
         parts.append(say(row.note))
     elif row.target is None:
@@ -655,23 +676,38 @@ def _reason(fw: Framework, row: _Row, panel: Any, language: Language) -> str:
         for note in indicator.method_notes
         if note.areas is None or row.area in note.areas
     ]
-    if panel.target_passed:
-        year, first = int(panel.target_year), panel.first_met_year
-        if panel.met_in_target_year is True:
-            parts.append(say("target_met", year=year))
-        elif panel.met_in_target_year is False:
-            if np.isnan(first):
-                code = "target_not_met_since" if panel.latest_year > year else "target_not_met"
-                parts.append(say(code, year=year))
-            elif first > year:
-                parts.append(say("first_met_later", year=year, first=int(first)))
-            else:
-                parts.append(say("met_earlier", year=year, first=int(first)))
+    parts += _verdict_reasons(panel, say)
     if panel.forecast_note:
         parts.append(say(panel.forecast_note))
     if panel.significant is False:
         parts.append(say("within_noise"))
     return "; ".join(parts)
+
+
+def _verdict_reasons(panel: Any, say: Any) -> list[str]:
+    """When the target was met, beyond or within random variation (reason codes)."""
+    status = panel.status
+    late, within = panel.achieved_year, panel.within_noise_year
+    if not panel.target_passed:
+        if status == "met_within_noise":
+            return [say("latest_within_noise", year=int(panel.latest_year))]
+        return []
+    year = int(panel.target_year)
+    if status == "achieved":
+        return [say("target_met", year=year)]
+    if status == "achieved_late":
+        return [say("first_met_later", year=year, first=int(late))]
+    if status == "met_within_noise":
+        return [say("met_within_noise", year=year)]
+    if status != "not_achieved":
+        return []
+    code = "target_not_met_since" if panel.latest_year > year else "target_not_met"
+    parts = [say(code, year=year)]
+    if not np.isnan(within):
+        parts.append(say("later_within_noise", first=int(within)))
+    elif not np.isnan(panel.first_met_year) and panel.first_met_year < year:
+        parts = [say("met_earlier", year=year, first=int(panel.first_met_year))]
+    return parts
 
 
 def _int(value: float) -> int | str:

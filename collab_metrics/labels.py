@@ -13,6 +13,9 @@ Language = Literal["sv", "en"]
 STATUS: Final[dict[str, dict[str, str]]] = {
     "sv": {
         "achieved": "Målet är nått",
+        "achieved_late": "Målet nåddes för sent",
+        "not_achieved": "Målet nåddes inte",
+        "met_within_noise": "Målvärdet nått, men inom slumpvariationen",
         "on_track": "I fas",
         "acceleration_needed": "Framsteg men behöver öka takten",
         "limited_progress": "Begränsade framsteg",
@@ -22,6 +25,9 @@ STATUS: Final[dict[str, dict[str, str]]] = {
     },
     "en": {
         "achieved": "Target achieved",
+        "achieved_late": "Target achieved late",
+        "not_achieved": "Target not achieved",
+        "met_within_noise": "Target value reached, within random variation",
         "on_track": "On track",
         "acceleration_needed": "Progress, but acceleration needed",
         "limited_progress": "Limited progress",
@@ -168,6 +174,11 @@ REASONS: Final[dict[str, dict[str, str]]] = {
         "target_not_met_since": "målet nåddes inte {year} och inte heller senare",
         "first_met_later": "målet nåddes inte {year}; nåddes först {first}",
         "met_earlier": "målet nåddes {first} men inte {year}",
+        "met_within_noise": "målvärdet nåddes {year}, men marginalen ryms inom slumpvariationen",
+        "later_within_noise": "{first} nåddes målvärdet, men bara inom slumpvariationen",
+        "latest_within_noise": "målvärdet är nått {year}, men marginalen ryms inom "
+        "slumpvariationen",
+        "target_year_missing": "inget värde för målåret {year}",
         "too_short_to_forecast": "för kort serie för prognos (färre än fem år sedan seriebrott)",
         "not_positive": "ingen prognos: alla värden är inte positiva",
         "within_noise": "förändringen ryms inom slumpvariationen",
@@ -196,6 +207,13 @@ REASONS: Final[dict[str, dict[str, str]]] = {
         "target_not_met_since": "target not met in {year} nor since",
         "first_met_later": "target not met in {year}; first met in {first}",
         "met_earlier": "target met in {first} but not in {year}",
+        "met_within_noise": "the target value was reached in {year}, but by a margin within "
+        "random variation",
+        "later_within_noise": "in {first} the target value was reached, but only within random "
+        "variation",
+        "latest_within_noise": "the target value is reached in {year}, but by a margin within "
+        "random variation",
+        "target_year_missing": "no value for the target year {year}",
         "too_short_to_forecast": "too short to forecast (fewer than 5 years since any break)",
         "not_positive": "no forecast: values are not all positive",
         "within_noise": "the change is within random variation",

@@ -81,6 +81,9 @@ MAX_REVISIONS: Final = 20
 # emoji, so ✔ and ✖ print as plain black marks.
 STATUS_ICONS: Final = {
     "achieved": "✔\ufe0e",
+    "achieved_late": "◑",
+    "not_achieved": "✖\ufe0e",
+    "met_within_noise": "≈",
     "on_track": "▲",
     "acceleration_needed": "◆",
     "limited_progress": "▼",
@@ -604,15 +607,75 @@ def summary(ctx: ReportContext) -> Html:
         "probability of reaching the target by the forecast; “–” means the series is too "
         "short to forecast. The method appendix explains the methods.",
     )
+    verdicts = [_el("p", line, cls="verdict") for line in _verdict_lines(ctx)]
     return _el(
         "section",
         _el("h2", _say(language, "Sammanfattning", "Summary"), id="summary"),
         _el("p", lead),
         _el("ul", count_items, cls="counts"),
+        verdicts,
         _table(caption, headers, groups, cls="summary-table", grouped=True),
         _el("p", note, cls="note"),
         cls="summary",
     )
+
+
+def _verdict_lines(ctx: ReportContext) -> list[str]:
+    """For each shared goal whose target year has data: was it reached by then, or later?"""
+    language, lines = ctx.language, []
+    for goal in ctx.fw.shared_goals:
+        row = _row(ctx, goal.id)
+        if row is None or not bool(row.target_passed) or row.status == "cannot_assess":
+            continue
+        title, year = _quote(goal.title, language), int(row.target_year)
+        pace = (
+            _say(
+                language,
+                f" (takten fram till dess var {_share(row.ratio, language)} av den som behövdes)",
+                f" (the pace until then was {_share(row.ratio, language)} of what was needed)",
+            )
+            if not _missing(row.ratio) and math.isfinite(row.ratio)
+            else ""
+        )
+        if row.status == "achieved":
+            lines.append(
+                _say(
+                    language,
+                    f"{title} nåddes till målåret {year}.",
+                    f"{title} was reached by the target year {year}.",
+                )
+            )
+        elif row.status == "achieved_late":
+            late = int(row.achieved_year)
+            lines.append(
+                _say(
+                    language,
+                    f"{title} nåddes inte till målåret {year}{pace}; målvärdet nåddes först "
+                    f"{late}.",
+                    f"{title} was not reached by the target year {year}{pace}; the target "
+                    f"value was first reached in {late}.",
+                )
+            )
+        elif row.status == "met_within_noise":
+            lines.append(
+                _say(
+                    language,
+                    f"{title}: målvärdet nåddes {year}, men marginalen ryms inom "
+                    "slumpvariationen, så det går inte att säga att målet nåddes.",
+                    f"{title}: the target value was reached in {year}, but by a margin within "
+                    "random variation, so one cannot say the target was reached.",
+                )
+            )
+        else:
+            lines.append(
+                _say(
+                    language,
+                    f"{title} nåddes inte till målåret {year}{pace} och har inte nåtts senare.",
+                    f"{title} was not reached by the target year {year}{pace} and has not been "
+                    "reached since.",
+                )
+            )
+    return lines
 
 
 def _goals_word(count: int, language: Language) -> str:
@@ -750,6 +813,8 @@ def _progress(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any) -> str
         return _say(language, f"Skäl: {reason}.", f"Reason: {reason}.")
     start = _value_at(row.baseline_value, row.baseline_period, unit, language)
     end = _value_at(row.latest_value, row.latest_period, unit, language)
+    if bool(row.target_passed):
+        return _final_progress(ctx, goal, row, start, end)
     text = _say(
         language,
         f"Värdet har gått från {start} till {end}, i genomsnitt {_rate(row.cagr_actual, language)}"
@@ -757,7 +822,7 @@ def _progress(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any) -> str
         f"The value went from {start} to {end}, on average {_rate(row.cagr_actual, language)} "
         "a year.",
     )
-    if row.status not in ("", "achieved") and not _missing(row.ratio):
+    if row.status not in ("", "achieved", "met_within_noise") and not _missing(row.ratio):
         required = _rate(row.cagr_required, language)
         if row.ratio < 0:
             text += " " + _say(
@@ -772,6 +837,40 @@ def _progress(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any) -> str
                 f"Målet kräver {required} per år, så takten är {pace} av den som behövs.",
                 f"The target needs {required} a year, so the pace is {pace} of what is needed.",
             )
+    if row.reason:
+        note = row.reason.rstrip(".")
+        text += " " + _say(language, f"Anmärkning: {note}.", f"Note: {note}.")
+    return text
+
+
+def _final_progress(
+    ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any, start: str, end: str
+) -> str:
+    """The verdict at the target year: the value then, the pace then against the pace
+    needed (R at the target year), and the latest value."""
+    language = ctx.language
+    unit = _unit(ctx.fw, goal)
+    year = int(row.target_year)
+    at_target = _value_at(row.target_year_value, str(year), unit, language)
+    text = _say(
+        language,
+        f"Värdet gick från {start} till {at_target}, i genomsnitt "
+        f"{_rate(row.cagr_actual, language)} per år.",
+        f"The value went from {start} to {at_target}, on average "
+        f"{_rate(row.cagr_actual, language)} a year.",
+    )
+    if not _missing(row.ratio) and math.isfinite(row.ratio):
+        required = _rate(row.cagr_required, language)
+        pace = _share(row.ratio, language)
+        text += " " + _say(
+            language,
+            f"Målet krävde {required} per år, så fram till målåret {year} var takten {pace} "
+            "av den som behövdes.",
+            f"The target needed {required} a year, so up to the target year {year} the pace "
+            f"was {pace} of what was needed.",
+        )
+    if row.latest_period != str(year):
+        text += " " + _say(language, f"Senaste värdet: {end}.", f"Latest value: {end}.")
     if row.reason:
         note = row.reason.rstrip(".")
         text += " " + _say(language, f"Anmärkning: {note}.", f"Note: {note}.")
@@ -1525,6 +1624,8 @@ def discussion_questions(ctx: ReportContext) -> Html:
     """Questions for the steering group, each generated from the data by a stated rule."""
     fw, language = ctx.fw, ctx.language
     questions: list[str] = []
+    for goal in fw.shared_goals:  # missed targets first
+        questions += _missed_questions(ctx, goal)
     for goal in fw.shared_goals:
         questions += _goal_questions(ctx, goal)
     questions += _assessment_questions(ctx)
@@ -1533,11 +1634,13 @@ def discussion_questions(ctx: ReportContext) -> Html:
     )
     intro = _say(
         language,
-        "Frågorna har tagits fram ur statistiken efter fasta regler: mål som går åt fel håll, "
+        "Frågorna har tagits fram ur statistiken efter fasta regler: mål som inte nåddes till "
+        "målåret (först), mål som går åt fel håll, "
         "låg chans att nå målet, aktörsmål som inte räcker, stora skillnader mellan kvinnor och "
         "män, mål som inte kan bedömas, förändringar inom slumpvariationen och saknade "
         "bedömningar.",
-        "The questions come from the statistics by fixed rules: goals moving away, a low "
+        "The questions come from the statistics by fixed rules: goals not reached by the "
+        "target year (first), goals moving away, a low "
         "chance of reaching the target, actor goals that fall short, large gaps between women "
         "and men, goals that cannot be assessed, changes within random variation and missing "
         "assessments.",
@@ -1569,6 +1672,30 @@ def discussion_questions(ctx: ReportContext) -> Html:
     return _el(
         "section", heading, _el("p", intro), listing, _el("p", rules, cls="note"), cls="questions"
     )
+
+
+def _missed_questions(ctx: ReportContext, goal: SharedGoal) -> list[str]:
+    """A target year has passed without the target being reached (on time)."""
+    language = ctx.language
+    rows = [
+        (sex, r)
+        for sex, r in _sex_rows(ctx, goal.id)
+        if r.status in ("not_achieved", "achieved_late", "met_within_noise")
+    ]
+    if not rows or goal.target is None:
+        return []
+    title, year = _quote(goal.title, language), goal.target.year
+    who = _who([sex for sex, _ in rows], language)
+    return [
+        _say(
+            language,
+            f"{title} nåddes inte till målåret {year}{who}. Vad lär vi oss av det: var målet "
+            "rätt satt, räckte insatserna, och vilket mål ska gälla nu?",
+            f"{title} was not reached by the target year {year}{who}. What do we learn from "
+            "that: was the target right, were the efforts enough, and which target applies "
+            "now?",
+        )
+    ]
 
 
 def _goal_questions(ctx: ReportContext, goal: SharedGoal) -> list[str]:
@@ -2246,8 +2373,27 @@ def method_appendix(ctx: ReportContext) -> Html:
     rules = {
         "achieved": _say(
             language,
-            "det senaste värdet har nått målvärdet",
-            "the latest value has reached the target",
+            "målårets värde har nått målvärdet, eller före målåret: det senaste värdet har nått "
+            "det",
+            "the target year's value has reached the target, or before the target year: the "
+            "latest value has",
+        ),
+        "achieved_late": _say(
+            language,
+            "målårets värde nådde inte målvärdet, men ett senare års värde gör det (året anges)",
+            "the target year's value did not reach the target, a later year's does (year given)",
+        ),
+        "not_achieved": _say(
+            language,
+            "varken målårets värde eller något senare har nått målvärdet",
+            "neither the target year's value nor any later one has reached the target",
+        ),
+        "met_within_noise": _say(
+            language,
+            f"värdet är förbi målvärdet, men med mindre än {num(Z_95)} standardfel: det ryms "
+            "inom slumpvariationen",
+            f"the value is past the target, but by less than {num(Z_95)} standard errors: "
+            "within random variation",
         ),
         "on_track": f"R ≥ {num(ON_TRACK)}",
         "acceleration_needed": f"{num(ACCELERATION, 1)} ≤ R < {num(ON_TRACK)}",
@@ -2299,15 +2445,24 @@ def method_appendix(ctx: ReportContext) -> Html:
                     "år efter. Egna mål för kvinnor och män används när de finns; annars gäller "
                     "ett relativt mål för totalen också för kvinnor och för män, räknat från "
                     "deras egna utgångsvärden. Ett absolut mål för totalen gäller inte kvinnor "
-                    "och män: för dem följs då bara riktningen. När målåret har passerat anges "
-                    "om målet nåddes det året och annars när det först nåddes.",
+                    "och män: för dem följs då bara riktningen. När målårets värde finns är "
+                    "bedömningen slutlig och görs vid målåret: R och takten avser utgångsåret "
+                    "till målåret, och status säger om målet nåddes i tid, senare (året anges) "
+                    "eller inte alls. Ett mål räknas som nått bara om marginalen till målvärdet "
+                    f"är större än {num(Z_95)} standardfel där slumpvariationen kan skattas; "
+                    "annars sägs att målvärdet nåtts inom slumpvariationen.",
                     f"When the baseline year has no value, the first value within "
                     f"{BASELINE_SLACK} years after it is used. Own targets for women and men are "
                     "used when given; otherwise a relative target for the total applies to "
                     "women and to men from their own baselines. An absolute target for the total "
                     "does not apply to women and men: only their direction is followed. Once "
-                    "the target year has passed, the report says whether the target was met "
-                    "that year, and if not, when it was first met.",
+                    "the target year's value exists, the verdict is final and judged at the "
+                    "target year: R and the pace run from the baseline to the target year, and "
+                    "the status says whether the target was reached on time, later (year "
+                    "given) or not at all. A target counts as reached only if the margin "
+                    f"exceeds {num(Z_95)} standard errors where random variation can be "
+                    "estimated; otherwise the report says the target value was reached within "
+                    "random variation.",
                 ),
             ],
         ),

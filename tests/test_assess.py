@@ -166,15 +166,63 @@ def test_a_given_baseline_value_is_used() -> None:
 
 
 def test_target_year_passed_met_late() -> None:
+    # Not met in the target year 2020 (6 > 5), first met in 2022 (4 <= 5): achieved late;
+    # R stays the one at 2020: ((6/10)^(1/5)-1) / |(5/10)^(1/5)-1| = 0.0971/0.1294 = 0.75.
     row = one({2015: 10, 2018: 7, 2020: 6, 2021: 5.5, 2022: 4}, target=5)
     assert row.target_passed and row.met_in_target_year is False
-    assert row.first_met_year == 2022
-    assert row.status == "achieved"
+    assert row.first_met_year == 2022 and row.achieved_year == 2022
+    assert row.status == "achieved_late"
+    assert row.target_year_value == 6 and round(row.ratio, 2) == 0.75
 
 
 def test_target_year_passed_met_in_time() -> None:
     row = one({2015: 10, 2020: 5, 2022: 4}, target=5)
     assert row.met_in_target_year is True
+    assert row.status == "achieved" and row.achieved_year == 2020
+
+
+def test_not_achieved_at_the_target_year_itself() -> None:
+    # Latest year = target year, not met: final, never "acceleration needed".
+    row = one({2015: 10, 2020: 6}, target=5)
+    assert row.status == "not_achieved" and round(row.ratio, 2) == 0.75
+
+
+def test_not_achieved_when_not_met_since() -> None:
+    row = one({2015: 10, 2020: 6, 2021: 7, 2022: 5.5}, target=5)
+    assert row.status == "not_achieved" and math.isnan(row.achieved_year)
+
+
+def test_met_earlier_but_not_at_the_target_year_is_not_achieved() -> None:
+    row = one({2015: 10, 2018: 4.5, 2020: 6}, target=5)
+    assert row.status == "not_achieved" and row.first_met_year == 2018
+
+
+def test_met_before_the_target_year_is_achieved() -> None:
+    row = one({2015: 10, 2018: 4.5}, target=5)
+    assert not row.target_passed and row.status == "achieved" and row.achieved_year == 2018
+
+
+def test_no_value_in_the_target_year_cannot_be_assessed() -> None:
+    row = one({2015: 10, 2019: 6, 2021: 4}, target=5)
+    assert row.status == "cannot_assess" and row.reason_code == "target_year_missing"
+
+
+def test_met_within_random_variation_is_not_met() -> None:
+    # 16 % of 1 000 residents: SE = sqrt(0.16*0.84/1000)*100 = 1.16 points; 16.0 vs a
+    # target of 16.5 is 0.5 points past it, 0.43 SE: within random variation.
+    row = one({2015: 20, 2020: 16.0}, target=16.5, population=1000)
+    assert row.status == "met_within_noise"
+    assert row.target_margin_se == pytest.approx(0.5 / 1.1593, abs=1e-3)
+    # The same value 3 points past the target (2.6 SE) is met.
+    assert one({2015: 20, 2020: 16.0}, target=19.0, population=1000).status == "achieved"
+    # Met late beyond noise after a within-noise target year: achieved late.
+    late = one({2015: 20, 2020: 16.0, 2022: 12.0}, target=16.5, population=1000)
+    assert late.status == "achieved_late" and late.achieved_year == 2022
+
+
+def test_a_share_reaching_its_natural_limit_is_achieved() -> None:
+    row = one({2015: 4, 2018: 1, 2019: 0}, target=2, target_year=2021, limit=0)
+    assert row.status == "achieved" and row.reason_code == ""
 
 
 # --- direction and natural limit -----------------------------------------------------
@@ -326,19 +374,26 @@ def test_blekinge_halving_as_of_2017(blekinge, blekinge_observations) -> None:
     assert row.cagr_actual == pytest.approx(-0.122, abs=5e-4)
     assert row.cagr_required == pytest.approx(-0.159, abs=5e-4)
     assert round(row.ratio, 2) == 0.77
-    assert row.status == "acceleration_needed"
+    # 2017 is the target year: the verdict is final, never "acceleration needed".
+    assert row.status == "not_achieved"
+    assert row.reason == "målet nåddes inte 2017"
     assert row.significant is True  # about 16 000 residents aged 16-24 in the county
 
 
 def test_blekinge_halving_as_of_2022(blekinge, blekinge_observations) -> None:
     # Target 14.191367 * 0.5 = 7.0957. 2017: 8.42 (not met); 2019: 7.1128, missing it by
-    # 0.017 points; 2021: 7.008 (first met); 2022: 5.06.
+    # 0.017 points; 2021: 7.008, 0.09 points past the target against a standard error of
+    # about 0.20 (about 16 000 residents aged 16-24): within random variation; 2022: 5.06.
     row = _halving(assess(blekinge, blekinge_observations, as_of=2022))
     assert row.target_value == pytest.approx(7.0957, abs=1e-4)
     assert row.target_passed and row.met_in_target_year is False
-    assert row.first_met_year == 2021
-    assert row.status == "achieved"
-    assert row.reason == "målet nåddes inte 2017; nåddes först 2021"
+    assert row.first_met_year == 2022 and row.achieved_year == 2022
+    assert row.status == "achieved_late"
+    assert round(row.ratio, 2) == 0.77 and row.target_year_value == 8.41851
+    assert row.reason == "målet nåddes inte 2017; nåddes först 2022"
+    as_of_2021 = _halving(assess(blekinge, blekinge_observations, as_of=2021))
+    assert as_of_2021.status == "not_achieved"
+    assert as_of_2021.within_noise_year == 2021
 
 
 def test_blekinge_context_against_riket(blekinge, blekinge_observations) -> None:
@@ -350,7 +405,7 @@ def test_blekinge_context_against_riket(blekinge, blekinge_observations) -> None
 
 def test_english_reasons_on_request(blekinge, blekinge_observations) -> None:
     row = _halving(assess(blekinge, blekinge_observations, as_of=2022, language="en"))
-    assert row.reason == "target not met in 2017; first met in 2021"
+    assert row.reason == "target not met in 2017; first met in 2022"
 
 
 def test_as_of_ignores_later_periods(blekinge, blekinge_observations) -> None:

@@ -121,14 +121,20 @@ def test_joint_report_names_every_goal_in_an_accessible_structure(
 
 def test_halving_goal_as_of_2017(blekinge_2017: sections.ReportContext) -> None:
     summary = str(sections.summary(blekinge_2017))
-    assert 'class="status status-acceleration_needed"' in summary
-    assert "◆" in summary and "Framsteg men behöver öka takten" in summary  # icon and words
+    # 2017 is the target year: the verdict is final, and the advice is never "speed up".
+    assert 'class="status status-not_achieved"' in summary
+    assert "✖" in summary and "Målet nåddes inte" in summary  # icon and words
+    assert "öka takten" not in text(summary)
+    assert (
+        "”Halvera ungdomsarbetslösheten i Blekinge” nåddes inte till målåret 2017 (takten fram "
+        "till dess var 77 % av den som behövdes) och har inte nåtts senare." in text(summary)
+    )
     assert "1 gemensamt mål" in text(summary)
     assert "8,4 % (2017)" in text(summary) and "7,1 % (2017)" in text(summary)
     assert "Minidiagram" in summary  # the sparkline
     goal = text(str(sections.goal_section(blekinge_2017, HALVING)))
-    assert "Värdet har gått från 14,2 % (2013) till 8,4 % (2017)" in goal
-    assert "takten är 77 % av den som behövs" in goal
+    assert "Värdet gick från 14,2 % (2013) till 8,4 % (2017)" in goal
+    assert "fram till målåret 2017 var takten 77 % av den som behövdes" in goal
     assert (
         "Region Blekinge minskade med 40,7 % 2013–2017; riket minskade med 37,9 % under samma år: "
         "skillnaden är 2,8 procentenheter till fördel för Region Blekinge, så det mesta följer "
@@ -147,8 +153,19 @@ def test_halving_goal_as_of_2017(blekinge_2017: sections.ReportContext) -> None:
 
 def test_achieved_later_as_of_2022(blekinge_2022: sections.ReportContext) -> None:
     goal = text(str(sections.goal_section(blekinge_2022, HALVING)))
-    assert "Målet är nått" in goal
-    assert "målet nåddes inte 2017; nåddes först 2021" in goal
+    assert "Målet nåddes för sent" in goal and "Målet är nått" not in goal
+    assert "målet nåddes inte 2017; nåddes först 2022" in goal
+    assert "fram till målåret 2017 var takten 77 % av den som behövdes" in goal
+    summary = text(str(sections.summary(blekinge_2022)))
+    assert (
+        "”Halvera ungdomsarbetslösheten i Blekinge” nåddes inte till målåret 2017 (takten fram "
+        "till dess var 77 % av den som behövdes); målvärdet nåddes först 2022." in summary
+    )
+    questions = text(str(sections.discussion_questions(blekinge_2022)))
+    first = questions.split("1. ", 1)[-1] if "1. " in questions else questions
+    assert "nåddes inte till målåret 2017" in questions
+    assert questions.index("nåddes inte till målåret 2017") < questions.index("?")
+    del first
     assert "minskade med 64,4 % 2013–2022" in goal
 
 
@@ -279,7 +296,7 @@ def test_what_changed_since_a_previous_report(store: Path, tmp_path: Path) -> No
     row = next(
         r for r in re.split(r"<tr[ >]", changes) if "Halvera ungdomsarbetslösheten i Blekinge<" in r
     )
-    assert "status-acceleration_needed" in row and "status-achieved" in row
+    assert "status-not_achieved" in row and "status-achieved_late" in row
     assert "nytt mål" in text(changes)  # the NEET goal, absent from the edited previous report
     assert "retired-goal Totalt ▲ I fas ingår inte längre" in text(changes)
 
@@ -344,7 +361,7 @@ def test_judgement_stands_beside_the_statistics(hostile: sections.ReportContext)
     karlshamn = next(r for r in re.split(r"<tr[ >]", box) if "Karlshamns kommun" in r)
     # The actor's judgement and the statistical status: same row, separate cells and words.
     assert "assessment assessment-partly" in karlshamn and "Målet bedöms delvis nås" in karlshamn
-    assert "status status-acceleration_needed" in karlshamn and "8,4" in karlshamn
+    assert "status status-not_achieved" in karlshamn and "8,4" in karlshamn
     assert karlshamn.count("<td") == 4
     assert "Arbetsmarknadschef &lt;Karlshamn&gt;" in karlshamn
     # Actors that have not answered are named.
@@ -365,7 +382,7 @@ def test_english(store: Path) -> None:
     for expected in (
         "Joint follow-up",
         "25 November 2026",
-        "Progress, but acceleration needed",
+        "Target not achieved",
         "Region Blekinge fell by 40.7% in 2013–2017; Sweden fell by 37.9% over the same years: "
         "the difference is 2.8 percentage points in favour of Region Blekinge, so most of it "
         "follows the national trend.",
@@ -386,7 +403,8 @@ def test_actor_extract_for_karlshamn(blekinge_2017: sections.ReportContext) -> N
     shown = text(str(extract))
     assert outline(str(extract)).headings[0] == 1
     assert "Karlshamns kommun: bidrag till Blekinges unga lyfter" in shown
-    assert "Statistiken visar: ◆ Framsteg men behöver öka takten" in shown
+    assert "Statistiken visar:" in shown and "✖" in shown and "Målet nåddes inte" in shown
+    assert "öka takten" not in shown
     assert "Karlshamn stod för 15 % av minskningen i Region Blekinge 2013–2017" in shown
     assert "är lika ambitiöst som det gemensamma målet (−50,0 %)" in shown
     assert "Ingen bedömning lämnad för 2017." in shown
@@ -395,7 +413,7 @@ def test_actor_extract_for_karlshamn(blekinge_2017: sections.ReportContext) -> N
     assert "eftersom det gäller hela Region Blekinge" in agency
     # An actor without goals of its own still sees where the shared goals stand.
     county = text(str(sections.actor_extract(blekinge_2017, "lansstyrelsen-blekinge")))
-    assert "har inga egna mål i samverkan" in county and "Framsteg men" in county
+    assert "har inga egna mål i samverkan" in county and "Målet nåddes inte" in county
 
 
 def test_baseline_analysis(blekinge_2022: sections.ReportContext) -> None:
