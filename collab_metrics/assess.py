@@ -25,18 +25,15 @@ Methods (explained in plain words in the README):
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
 import numpy as np
 import pandas as pd
 
-# scipy.special's Student t functions: the same values as scipy.stats.t, without the
-# second of import time scipy.stats costs in every report notebook.
-from scipy.special import stdtr, stdtrit
-
 from collab_metrics import areas, labels
+from collab_metrics.calibration import LEVEL, Calibration, chance, fit_trend
 from collab_metrics.framework import ActorGoal, Framework, SharedGoal, TargetLevel
 from collab_metrics.labels import Language
 from collab_metrics.verdict import Z_95, final_verdict
@@ -76,7 +73,7 @@ COLUMNS: Final = (
     "direction_long",
     "direction_short",
     "significant",
-    "p_reach_target",
+    "chance",
     "forecast_target_year",
     "forecast_low",
     "forecast_high",
@@ -93,7 +90,7 @@ BASELINE_SLACK: Final = 2  # years after the baseline year a missing baseline ma
 SHORT_TERM: Final = 5  # years
 FORECAST_WINDOW: Final = 8  # years of history the trend is fitted to
 MIN_FORECAST_POINTS: Final = 5
-INTERVAL: Final = 0.80
+INTERVAL: Final = LEVEL
 
 
 @dataclass(frozen=True)
@@ -119,11 +116,13 @@ def assess_panel(
     times: np.ndarray,
     spec: PanelSpec,
     population: np.ndarray | None = None,
+    calibration: Sequence[Calibration | None] | None = None,
 ) -> pd.DataFrame:
     """Assess many series at once: `values[s, j]` is series s at `times[j]` (NaN: missing).
 
     Returns one row per series with status, direction, noise and forecast columns.
-    `population[s, j]`, when given, is the denominator population behind a share.
+    `population[s, j]`, when given, is the denominator population behind a share;
+    `calibration[s]` the forecast calibration of series s's indicator (no forecast without).
     """
     values = np.asarray(values, dtype=float)
     times = np.asarray(times, dtype=float)
@@ -247,7 +246,7 @@ def assess_panel(
     noise_se, significant = _noise(values, population, spec.share, rows, base, latest, ok)
     significant = np.where(given, None, significant)  # a typed-in baseline has no population
 
-    forecast = _forecast(values, times, spec, t, target, has_target, ok, d)
+    forecast = _forecast(values, times, spec, t, target, has_target, ok, d, calibration)
     return pd.DataFrame(
         {
             "baseline_year": t0,
@@ -343,60 +342,60 @@ def _forecast(
     has_target: np.ndarray,
     ok: np.ndarray,
     d: np.ndarray,
+    calibration: Sequence[Calibration | None] | None,
 ) -> dict[str, np.ndarray]:
-    """Log-linear OLS trend per series, predicted at the target year (closed form).
+    """Log-linear OLS trend per series to the target year, with a calibrated interval.
 
-    The formulas are those of ordinary least squares with one regressor, so the result is
-    what statsmodels' OLS(...).get_prediction() gives for each series (tested).
+    The point forecast is ordinary least squares on the log values of the last eight years
+    (what statsmodels' OLS gives, tested); the 80 % interval is the split-conformal one of
+    `calibration` (one per series: the out-of-sample errors of the same rule over all
+    areas of the indicator), and the chance of reaching the target is said in words from
+    it. Without enough calibration errors there is no forecast, and the note says why.
     """
     start = np.maximum(t - FORECAST_WINDOW + 1, np.nan_to_num(spec.break_time, nan=-np.inf))
-    window = ~np.isnan(values) & (times[None, :] >= start[:, None]) & (times[None, :] <= t[:, None])
-    positive = np.where(window, values > 0, True).all(axis=1)
-    w = window.astype(float)
-    n = w.sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        logs = np.where(window, np.log(np.where(values > 0, values, 1.0)), 0.0)
-        x = times[None, :] - times.mean()
-        sx, sy = (w * x).sum(axis=1), logs.sum(axis=1)
-        xbar, ybar = sx / n, sy / n
-        dx = np.where(window, x - xbar[:, None], 0.0)
-        sxx = (dx * dx).sum(axis=1)
-        slope = (dx * (logs - ybar[:, None])).sum(axis=1) / sxx
-        resid = np.where(window, logs - ybar[:, None] - slope[:, None] * dx, 0.0)
-        s2 = (resid * resid).sum(axis=1) / (n - 2)
-        at = spec.target_time - times.mean() - xbar
-        mean = ybar + slope * at
-        se = np.sqrt(s2 * (1 + 1 / n + at * at / sxx))
-        df = np.maximum(n - 2, 1)
-        q = stdtrit(df, 0.5 + INTERVAL / 2)
-        low, high = np.exp(mean - q * se), np.exp(mean + q * se)
+    trend = fit_trend(values, times, t, start)
+    n = len(t)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        mean = trend.mean(spec.target_time)
         point = np.exp(mean)
-        below = stdtr(df, (np.log(np.where(target > 0, target, np.nan)) - mean) / se)
-        p_reach = np.where(d < 0, below, 1 - below)
-        p_reach = np.where((target <= 0) & (d < 0), 0.0, p_reach)
-    usable = has_target & ok & (spec.target_time > t) & (n >= MIN_FORECAST_POINTS) & positive
-    usable &= sxx > 0
+    horizon = np.ceil(np.round(spec.target_time - t, 6))
+    offsets = np.full((n, 2), np.nan)
+    borrowed = np.zeros(n, dtype=bool)
+    known: dict[tuple[int, int], tuple[tuple[float, float], bool]] = {}
+    for i in range(n):
+        cal = calibration[i] if calibration is not None else None
+        if cal is None or not np.isfinite(horizon[i]) or horizon[i] < 1:
+            continue
+        key = (id(cal), int(horizon[i]))
+        if key not in known:  # many series share one calibration and horizon
+            known[key] = (cal.interval(key[1]), cal.scores(key[1])[1])
+        offsets[i], borrowed[i] = known[key]
+    with np.errstate(invalid="ignore", over="ignore"):
+        low, high = np.exp(mean + offsets[:, 0]), np.exp(mean + offsets[:, 1])
+    calibrated = ~np.isnan(offsets[:, 0])
+    trend_ok = trend.usable
+    wanted = has_target & ok & (spec.target_time > t)
+    usable = wanted & trend_ok & calibrated
     limit = spec.limit
     capped = ~np.isnan(limit) & (d > 0)
     point = np.where(capped, np.minimum(point, limit), point)
     high = np.where(capped, np.minimum(high, limit), high)
-    note = np.where(
-        ~(has_target & ok) | (spec.target_time <= t),
-        "",
-        np.where(
-            n < MIN_FORECAST_POINTS,
-            "too_short_to_forecast",
-            np.where(~positive, "not_positive", ""),
-        ),
-    )
-    nan = np.full(len(t), np.nan)
+    note = np.select(
+        [~wanted, trend.n < MIN_FORECAST_POINTS, ~trend.positive, ~calibrated],
+        ["", "too_short_to_forecast", "not_positive", "too_little_history"],
+        default="",
+    ).astype(object)
+    nan = np.full(n, np.nan)
+    low, high = np.where(usable, low, nan), np.where(usable, high, nan)
     return {
         "forecast_target_year": np.where(usable, spec.target_time, nan),
         "forecast_value": np.where(usable, point, nan),
-        "forecast_low": np.where(usable, low, nan),
-        "forecast_high": np.where(usable, high, nan),
-        "p_reach_target": np.where(usable, p_reach, nan),
-        "forecast_points": np.where(usable, n, nan),
+        "forecast_low": low,
+        "forecast_high": high,
+        "chance": chance(low, high, np.where(usable, target, nan), d),
+        "forecast_points": np.where(usable, trend.n, nan),
+        "forecast_horizon": np.where(usable, horizon, nan),
+        "interval_borrowed": usable & borrowed,
         "forecast_note": note,
     }
 
@@ -505,7 +504,14 @@ def _assess_rows(
     values = _matrix(keys, relevant, periods)
     population = _population(fw, rows, obs, periods)
     spec = _spec(fw, rows)
-    panel = assess_panel(values, period_time(periods), spec, population)
+    calibrations = _calibrations(keys["indicator"], relevant, periods)
+    panel = assess_panel(
+        values,
+        period_time(periods),
+        spec,
+        population,
+        [calibrations[series] for series in keys["indicator"]],
+    )
     context_area, context_change = _context(fw, rows, relevant, periods, panel)
     out = pd.DataFrame(
         {
@@ -537,6 +543,21 @@ def _assess_rows(
         "forecast_target_year",
     ):
         out[column] = np.floor(out[column].astype(float)).astype("Int64")
+    return out
+
+
+def _calibrations(
+    series: Iterable[str], obs: pd.DataFrame, periods: list[str]
+) -> dict[str, Calibration]:
+    """Forecast calibration per indicator series, from every area and sex in `obs`."""
+    out = {}
+    times = period_time(periods)
+    for name in dict.fromkeys(series):
+        own = obs[obs["indicator"] == name]
+        wide = own.pivot_table(
+            index=["area", "sex"], columns="period", values="value", aggfunc="first"
+        ).reindex(columns=periods)
+        out[name] = Calibration.from_panel(wide.to_numpy(dtype=float), times, np.inf)
     return out
 
 

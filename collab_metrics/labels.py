@@ -65,6 +65,14 @@ CONSISTENCY: Final[dict[str, dict[str, str]]] = {
     },
 }
 
+# The chance of reaching a target, in words calibrated by the forecast backtest
+# (benchmarks/forecast.py): "likely" when the whole calibrated 80 % interval meets the
+# target, "unlikely" when none of it does.
+CHANCE: Final[dict[str, dict[str, str]]] = {
+    "sv": {"likely": "troligt", "unclear": "oklart", "unlikely": "osannolikt", "": "–"},
+    "en": {"likely": "likely", "unclear": "unclear", "unlikely": "unlikely", "": "–"},
+}
+
 SEX: Final[dict[str, dict[str, str]]] = {
     "sv": {"total": "Totalt", "women": "Kvinnor", "men": "Män"},
     "en": {"total": "Total", "women": "Women", "men": "Men"},
@@ -180,6 +188,7 @@ REASONS: Final[dict[str, dict[str, str]]] = {
         "slumpvariationen",
         "target_year_missing": "inget värde för målåret {year}",
         "too_short_to_forecast": "för kort serie för prognos (färre än fem år sedan seriebrott)",
+        "too_little_history": "för kort historik för att kalibrera ett prognosintervall",
         "not_positive": "ingen prognos: alla värden är inte positiva",
         "within_noise": "förändringen ryms inom slumpvariationen",
         "method": "metod: {note}",
@@ -215,6 +224,7 @@ REASONS: Final[dict[str, dict[str, str]]] = {
         "random variation",
         "target_year_missing": "no value for the target year {year}",
         "too_short_to_forecast": "too short to forecast (fewer than 5 years since any break)",
+        "too_little_history": "too little history to calibrate a forecast interval",
         "not_positive": "no forecast: values are not all positive",
         "within_noise": "the change is within random variation",
         "method": "method: {note}",

@@ -72,8 +72,6 @@ from collab_metrics.store import Store
 # A women/men difference is "large" when the higher value exceeds the lower by more than
 # this share at the latest year; the report states the rule wherever it uses it.
 LARGE_GAP: Final = 0.20
-# Below this probability of reaching the target, the discussion asks what would speed up.
-LOW_CHANCE: Final = 0.5
 # What changed lists at most this many revised values; the rest are counted.
 MAX_REVISIONS: Final = 20
 
@@ -454,8 +452,8 @@ def _decreasing(fw: Framework, indicator_id: str) -> bool:
 
 def _chance(row: Any, language: Language) -> str:
     """The probability of reaching the target, or why there is none."""
-    if not _missing(row.p_reach_target):
-        return _share(row.p_reach_target, language)
+    if row.chance:
+        return labels.CHANCE[language][row.chance]
     if bool(row.target_passed):
         return _say(language, "målåret har passerat", "target year passed")
     return "–"
@@ -598,14 +596,14 @@ def summary(ctx: ReportContext) -> Html:
         language,
         "Status jämför takten hittills med den takt målet kräver. Riktningen säger om "
         "värdet blir bättre eller sämre: överst på lång sikt, sedan utgångsåret, och under på "
-        f"kort sikt, de senaste {SHORT_TERM} åren. Chansen är sannolikheten att nå målet enligt "
-        "prognosen; ”–” betyder att serien är för kort för en prognos. Metoderna förklaras i "
-        "metodbilagan.",
+        f"kort sikt, de senaste {SHORT_TERM} åren. Chansen att nå målet enligt "
+        "prognosen anges i ord (troligt, oklart, osannolikt); ”–” betyder att det inte finns "
+        "någon prognos. Metoderna förklaras i metodbilagan.",
         "Status compares the pace so far with the pace the target needs. Direction says "
         "whether the value gets better or worse: on top long term, since the baseline year, "
-        f"and below short term, over the last {SHORT_TERM} years. The chance is the "
-        "probability of reaching the target by the forecast; “–” means the series is too "
-        "short to forecast. The method appendix explains the methods.",
+        f"and below short term, over the last {SHORT_TERM} years. The chance of "
+        "reaching the target by the forecast is given in words (likely, unclear, unlikely); "
+        "“–” means there is no forecast. The method appendix explains the methods.",
     )
     verdicts = [_el("p", line, cls="verdict") for line in _verdict_lines(ctx)]
     return _el(
@@ -1177,28 +1175,34 @@ def _forecast_text(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any) -
     points = int(row.forecast_points)
     interval = _share(INTERVAL, language)
     spread = _range(row.forecast_low, row.forecast_high, unit, language)
+    chance = labels.CHANCE[language][row.chance]
     text = _say(
         language,
         f"Om utvecklingen fortsätter som de senaste {points} åren blir värdet "
         f"{goal.target.year} omkring {_value(row.forecast_value, unit, language)} "
-        f"({interval} prognosintervall {spread}). Chansen att nå målvärdet "
-        f"{_value(row.target_value, unit, language)} är {_share(row.p_reach_target, language)}.",
+        f"({interval} prognosintervall {spread}, satt efter hur fel samma slags prognos har "
+        f"slagit tidigare). Att nå målvärdet {_value(row.target_value, unit, language)} är "
+        f"{chance}.",
         f"If the trend of the last {points} years continues, the value in {goal.target.year} "
         f"will be about {_value(row.forecast_value, unit, language)} ({interval} prediction "
-        f"interval {spread}). The chance of reaching the target "
-        f"{_value(row.target_value, unit, language)} is {_share(row.p_reach_target, language)}.",
+        f"interval {spread}, set by how wrong the same kind of forecast has been before). "
+        f"Reaching the target {_value(row.target_value, unit, language)} is {chance}.",
     )
-    by_sex = [
-        (sex, r.p_reach_target)
-        for sex, r in _sex_rows(ctx, goal.id)
-        if sex != "total" and not _missing(r.p_reach_target)
-    ]
+    if bool(row.interval_borrowed):
+        text += " " + _say(
+            language,
+            f"Intervallet för {int(row.forecast_horizon)} år framåt är uppskattat från "
+            "kortare prognoser, eftersom historiken inte räcker längre.",
+            f"The interval {int(row.forecast_horizon)} years ahead is scaled up from shorter "
+            "forecasts, as the history does not reach further.",
+        )
+    by_sex = [(sex, r.chance) for sex, r in _sex_rows(ctx, goal.id) if sex != "total" and r.chance]
     if by_sex:
         shown = _listing(
-            [f"{_share(p, language)} {_sex_phrase(sex, language)}" for sex, p in by_sex],
+            [f"{labels.CHANCE[language][c]} {_sex_phrase(sex, language)}" for sex, c in by_sex],
             language,
         )
-        text += " " + _say(language, f"Chansen är {shown}.", f"The chance is {shown}.")
+        text += " " + _say(language, f"Att nå målet är {shown}.", f"Reaching it is {shown}.")
     return text
 
 
@@ -1650,8 +1654,9 @@ def discussion_questions(ctx: ReportContext) -> Html:
             _large_gap_rule(language),
             _say(
                 language,
-                f"Låg chans betyder under {_share(LOW_CHANCE, language)} enligt prognosen.",
-                f"A low chance means below {_share(LOW_CHANCE, language)} by the forecast.",
+                "Låg chans betyder att inget av prognosintervallet når målvärdet (osannolikt).",
+                "A low chance means that none of the forecast interval reaches the target "
+                "(unlikely).",
             ),
         ]
     )
@@ -1732,25 +1737,21 @@ def _goal_questions(ctx: ReportContext, goal: SharedGoal) -> list[str]:
                 "follow it up?",
             )
         )
+    # Only while the target year is ahead: at or after it, speeding up is no advice.
     low = [
-        (sex, r.p_reach_target)
+        sex
         for sex, r in rows
-        if not _missing(r.p_reach_target)
-        and r.p_reach_target < LOW_CHANCE
-        and r.status != "moving_away"
+        if r.chance == "unlikely" and r.status != "moving_away" and not bool(r.target_passed)
     ]
     if low:
-        chances = _listing(
-            [f"{_share(p, language)}{_who([sex], language, bare=True)}" for sex, p in low],
-            language,
-        )
+        who = _who(low, language)
         questions.append(
             _say(
                 language,
-                f"Med nuvarande takt är chansen att nå {title} till {goal.target.year} låg: "
-                f"{chances}. Vad skulle öka takten?",
-                f"At the current pace the chance of reaching {title} by {goal.target.year} is "
-                f"low: {chances}. What would speed it up?",
+                f"Med nuvarande takt är det osannolikt att {title} nås till {goal.target.year}"
+                f"{who}. Vad skulle öka takten?",
+                f"At the current pace {title} is unlikely to be reached by {goal.target.year}"
+                f"{who}. What would speed it up?",
             )
         )
     noise = [sex for sex, r in rows if _is_false(r.significant)]
@@ -2518,20 +2519,52 @@ def method_appendix(ctx: ReportContext) -> Html:
                     f"Prognosen förlänger en rak trend på logaritmisk skala (en konstant årlig "
                     f"förändringstakt, samma modell som statusen bygger på), anpassad med minsta "
                     f"kvadratmetoden till de senaste {FORECAST_WINDOW} åren och aldrig över ett "
-                    f"tidsseriebrott. Den ger målårets värde med ett "
-                    f"{_share(INTERVAL, language)} prognosintervall och chansen att målvärdet "
-                    f"nås. Med färre än {MIN_FORECAST_POINTS} år görs ingen prognos. Korta "
-                    "årsserier bär inte mer avancerade modeller; den här är genomskinlig och "
-                    "intervallet växer ärligt med avstånd och spridning.",
+                    f"tidsseriebrott. Med färre än {MIN_FORECAST_POINTS} år görs ingen prognos. "
+                    f"Intervallet ({_share(INTERVAL, language)}) räknas inte ur modellen utan ur "
+                    "hur fel samma regel faktiskt har slagit: för alla områden och kön med samma "
+                    "indikator och varje tidigare år har trenden fram till det året jämförts med "
+                    "utfallet ett, två, tre ... år senare, och intervallet är prognosen plus den "
+                    "10:e och 90:e percentilen av de felen (kalibrering i efterhand, "
+                    "”split conformal”). Räcker historiken inte för så långt fram skalas felen "
+                    "för den längsta horisont som finns upp i proportion till avståndet, och "
+                    "rapporten säger det. Chansen att nå målet anges i ord, inte i procent: "
+                    "troligt när hela intervallet når målvärdet, osannolikt när inget av det gör "
+                    "det, annars oklart. En backtest över alla kommuner, län och riket "
+                    "(benchmarks/forecast.py) visar hur ofta intervallet träffade och hur ofta "
+                    "orden slog in.",
                     f"The forecast extends a straight trend on the log scale (a constant yearly "
                     f"rate of change, the model status rests on), fitted by least squares to the "
-                    f"last {FORECAST_WINDOW} years and never across a series break. It gives the "
-                    f"target year's value with an {_share(INTERVAL, language)} prediction "
-                    f"interval and the chance that the target is reached. With fewer than "
-                    f"{MIN_FORECAST_POINTS} years there is no forecast. Short yearly series cannot "
-                    "carry more elaborate models; this one is transparent and its interval "
-                    "widens honestly with distance and scatter.",
-                )
+                    f"last {FORECAST_WINDOW} years and never across a series break. With fewer "
+                    f"than {MIN_FORECAST_POINTS} years there is no forecast. The "
+                    f"{_share(INTERVAL, language)} interval does not come from the model but from "
+                    "how wrong the same rule has really been: for every area and sex with the "
+                    "same indicator and every earlier year, the trend up to that year was "
+                    "compared with the outcome one, two, three ... years later, and the interval "
+                    "is the forecast plus the 10th and 90th percentiles of those errors (split "
+                    "conformal calibration). Where the history does not reach that far ahead, "
+                    "the errors of the longest horizon available are scaled up in proportion to "
+                    "the distance, and the report says so. The chance of reaching the target is "
+                    "given in words, not percent: likely when the whole interval reaches the "
+                    "target, unlikely when none of it does, unclear otherwise. A backtest over "
+                    "every municipality, county and Sweden (benchmarks/forecast.py) shows how "
+                    "often the interval held and how often the words came true.",
+                ),
+                _say(
+                    language,
+                    "Vad intervallet inte tar hänsyn till: det förutsätter att kommande år "
+                    "avviker från trenden ungefär som tidigare år har gjort. En kris eller "
+                    "konjunkturvändning som saknar motstycke i historiken, en ändrad definition "
+                    "eller insatser som bryter trenden ryms inte. Felen är dessutom samvarierande "
+                    "mellan områden samma år (en lågkonjunktur slår mot alla), så för ett enskilt "
+                    "år kan intervallet missa för många områden samtidigt; det stämmer i "
+                    "genomsnitt över år, inte varje år.",
+                    "What the interval ignores: it assumes coming years deviate from the trend "
+                    "about as earlier years did. A crisis or turn of the business cycle without "
+                    "precedent in the history, a changed definition, or efforts that break the "
+                    "trend are not covered. Errors also move together across areas in the same "
+                    "year (a recession hits everyone), so in a single year the interval can miss "
+                    "for many areas at once; it holds on average over years, not every year.",
+                ),
             ],
         ),
         (

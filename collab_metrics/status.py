@@ -16,7 +16,16 @@ from collab_metrics import areas
 from collab_metrics.assess import COLUMNS, assess
 from collab_metrics.contributions import Consistency, consistency
 from collab_metrics.framework import Framework
-from collab_metrics.labels import CONSISTENCY, DIRECTION, SEX, STATUS, Language, number, percent
+from collab_metrics.labels import (
+    CHANCE,
+    CONSISTENCY,
+    DIRECTION,
+    SEX,
+    STATUS,
+    Language,
+    number,
+    percent,
+)
 from collab_metrics.store import Store
 
 HEADERS = {
@@ -152,7 +161,7 @@ def table(fw: Framework, report: StatusReport) -> Table:
             STATUS[language][row.status],
             f"{DIRECTION[language][row.direction_long]} / "
             f"{DIRECTION[language][row.direction_short]}",
-            percent(row.p_reach_target, language, 0),
+            CHANCE[language][row.chance],
             row.reason or "",
         )
     return grid

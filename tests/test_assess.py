@@ -15,6 +15,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from collab_metrics.assess import PanelSpec, assess, assess_panel, context_table
+from collab_metrics.calibration import Calibration
 from collab_metrics.framework import load_framework
 from collab_metrics.sources.ddf import SnapshotRequest, read_snapshot
 
@@ -35,6 +36,7 @@ def one(
     limit: float = math.nan,
     break_year: float = math.nan,
     population: float | None = None,
+    calibration: Calibration | None = None,
 ) -> pd.Series:
     """Assess one SYNTHETIC series given as {year: value}; returns its result row."""
     values = np.array([[series.get(int(y), math.nan) for y in YEARS]])
@@ -51,7 +53,7 @@ def one(
         share=np.array([population is not None]),
     )
     pop = None if population is None else np.full((1, len(YEARS)), float(population))
-    return assess_panel(values, YEARS, spec, pop).iloc[0]
+    return assess_panel(values, YEARS, spec, pop, [calibration]).iloc[0]
 
 
 # --- status: one case per code, decrease and increase, with the arithmetic ------------
@@ -276,29 +278,61 @@ def test_no_population_no_noise_verdict() -> None:
 # --- forecast ------------------------------------------------------------------------
 
 
+# SYNTHETIC calibration errors: log errors -0.20, -0.19, ..., 0.19 for every horizon 1-4
+# (40 each); their 10th and 90th percentiles are -0.161 and 0.151.
+ERRORS = np.round(np.arange(-0.20, 0.195, 0.01), 2)
+CALIBRATION = Calibration({h: np.sort(ERRORS) for h in range(1, 5)})
+
+
 def test_forecast_equals_statsmodels_ols_on_the_log_scale() -> None:
     series = {2015: 14.2, 2016: 12.8, 2017: 11.8, 2018: 10.1, 2019: 8.4, 2020: 7.5, 2021: 7.1}
-    row = one(series, baseline=2015, target=5, target_year=2025)
+    row = one(series, baseline=2015, target=5, target_year=2025, calibration=CALIBRATION)
     years = np.array(sorted(series), dtype=float)
     logs = np.log([series[int(y)] for y in years])
     fit = sm.OLS(logs, sm.add_constant(years)).fit()
-    frame = fit.get_prediction(np.array([[1.0, 2025.0]])).summary_frame(alpha=0.2)
-    assert row.forecast_value == pytest.approx(math.exp(frame["mean"].iloc[0]), rel=1e-9)
-    assert row.forecast_low == pytest.approx(math.exp(frame["obs_ci_lower"].iloc[0]), rel=1e-9)
-    assert row.forecast_high == pytest.approx(math.exp(frame["obs_ci_upper"].iloc[0]), rel=1e-9)
-    assert 0 < row.p_reach_target < 1
+    mean = fit.get_prediction(np.array([[1.0, 2025.0]])).predicted_mean[0]
+    assert row.forecast_value == pytest.approx(math.exp(mean), rel=1e-9)
+    # The interval is the calibration's, 4 years ahead: exp(mean + q10), exp(mean + q90).
+    low, high = np.quantile(ERRORS, [0.1, 0.9])
+    assert row.forecast_low == pytest.approx(math.exp(mean + low), rel=1e-9)
+    assert row.forecast_high == pytest.approx(math.exp(mean + high), rel=1e-9)
+    assert row.forecast_horizon == 4 and not row.interval_borrowed
+    # exp(mean) is about 3.97, the interval 3.38-4.62: all of it below the target 5.
+    assert row.chance == "likely"
+
+
+def test_chance_in_words_from_the_calibrated_interval() -> None:
+    series = {2015: 14.2, 2016: 12.8, 2017: 11.8, 2018: 10.1, 2019: 8.4, 2020: 7.5, 2021: 7.1}
+    # Interval about 3.38-4.62 in 2025: a target of 4 lies inside it, 3 below all of it.
+    assert one(series, target=4, target_year=2025, calibration=CALIBRATION).chance == "unclear"
+    assert one(series, target=3, target_year=2025, calibration=CALIBRATION).chance == "unlikely"
+
+
+def test_longer_horizons_borrow_the_longest_calibrated_one_scaled() -> None:
+    series = {2015: 14.2, 2016: 12.8, 2017: 11.8, 2018: 10.1, 2019: 8.4, 2020: 7.5, 2021: 7.1}
+    row = one(series, target=3, target_year=2029, calibration=CALIBRATION)
+    assert row.interval_borrowed and row.forecast_horizon == 8
+    mean = math.log(row.forecast_value)
+    assert math.log(row.forecast_high) - mean == pytest.approx(np.quantile(ERRORS, 0.9) * 2)
+
+
+def test_no_forecast_without_calibration() -> None:
+    series = {2015: 14.2, 2016: 12.8, 2017: 11.8, 2018: 10.1, 2019: 8.4, 2020: 7.5, 2021: 7.1}
+    row = one(series, target=5, target_year=2025)
+    assert math.isnan(row.forecast_value) and row.chance == ""
+    assert row.forecast_note == "too_little_history"
 
 
 def test_too_short_to_forecast() -> None:
-    row = one({2015: 10, 2016: 9, 2017: 8}, target=5, target_year=2025)
-    assert math.isnan(row.p_reach_target)
+    row = one({2015: 10, 2016: 9, 2017: 8}, target=5, target_year=2025, calibration=CALIBRATION)
+    assert row.chance == "" and math.isnan(row.forecast_value)
     assert row.forecast_note == "too_short_to_forecast"
 
 
 def test_forecast_stays_within_an_upper_natural_limit() -> None:
     series = {y: 80 + 3 * (y - 2015) for y in range(2015, 2022)}
-    row = one(series, direction=1, target=99, target_year=2030, limit=100)
-    assert row.forecast_high <= 100
+    row = one(series, direction=1, target=99, target_year=2030, limit=100, calibration=CALIBRATION)
+    assert row.forecast_value <= 100 and row.forecast_high <= 100
 
 
 # --- properties ----------------------------------------------------------------------

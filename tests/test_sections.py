@@ -226,11 +226,29 @@ def test_discussion_questions_follow_from_the_data(
     assert (
         "Ingen aktör har ett eget mål för ”Fler gymnasieelever tar examen inom fyra år”" in health
     )
-    assert "chansen att nå ”Fler gymnasieelever tar examen inom fyra år” till 2025 låg: 13 %" in (
-        health
-    )
+    # Every Värmland forecast is "oklart" (unclear): no question about speeding up.
+    assert "öka takten" not in health
     # The only shared goal whose actors do set targets has targets that add up.
     assert "räcker inte" not in health
+
+
+def test_unlikely_targets_ask_what_would_speed_up_only_while_ahead(
+    varmland: sections.ReportContext, blekinge_2017: sections.ReportContext
+) -> None:
+    # SYNTHETIC edit of the real results: the completion goal's forecast said "unlikely".
+    result = varmland.result.copy()
+    goal = result["goal"] == "upper-secondary-completion"
+    result.loc[goal & (result["sex"] == "total"), "chance"] = "unlikely"
+    shown = text(str(sections.discussion_questions(dataclasses.replace(varmland, result=result))))
+    assert (
+        "Med nuvarande takt är det osannolikt att ”Fler gymnasieelever tar examen inom fyra år” "
+        "nås till 2025. Vad skulle öka takten?" in shown
+    )
+    # At the target year itself (Blekinge as of 2017) the advice is never to speed up.
+    result = blekinge_2017.result.copy()
+    result["chance"] = "unlikely"
+    ctx = dataclasses.replace(blekinge_2017, result=result)
+    assert "öka takten" not in text(str(sections.discussion_questions(ctx)))
 
 
 def test_changes_within_random_variation_as_of_2014(store: Path) -> None:
@@ -243,14 +261,15 @@ def test_changes_within_random_variation_as_of_2014(store: Path) -> None:
         "1,1 procentenheter mellan två år." in goal
     )
     assert "För kvinnor ryms" not in goal  # women's fall is larger than the noise
-    # The target year is ahead: a forecast with its interval and chance.
-    assert "Om utvecklingen fortsätter som de senaste 5 åren blir värdet 2017 omkring" in goal
+    # The target year is ahead, but one year of out-of-sample errors (2014) cannot
+    # calibrate an interval: no forecast, and never a "0 %" chance.
+    assert "Ingen prognos: för kort historik för att kalibrera ett prognosintervall." in goal
     questions = text(str(sections.discussion_questions(ctx)))
     assert (
         "Förändringen för ”Halvera ungdomsarbetslösheten i Blekinge” ryms inom "
         "slumpvariationen för män." in questions
     )
-    assert "till 2017 låg: 0 % totalt, 1 % för kvinnor och 0 % för män" in questions
+    assert "0 %" not in questions and "öka takten" not in questions
     assert (
         "Förändringen ryms inom slumpvariationen för ”Halvera ungdomsarbetslösheten i Ronneby”"
         in (questions)
