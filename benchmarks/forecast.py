@@ -32,8 +32,8 @@ def main() -> None:
         )
         for row in backtest.coverage(panel, table).itertuples(index=False):
             print(
-                f"  80 % interval, {row.horizon} year(s) ahead: covered {row.coverage:.1%} "
-                f"of {row.forecasts} outcomes ({row.years} outcome years)"
+                f"  80 % interval, {row.horizon} year(s) ahead, {row.level}: covered "
+                f"{row.coverage:.1%} of {row.forecasts} outcomes ({row.years} outcome years)"
             )
         outcomes = backtest.goals(panel, direction, table)
         halving = outcomes[outcomes["change"].abs() == 0.5]

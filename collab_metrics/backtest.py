@@ -107,30 +107,45 @@ def _without(values: np.ndarray, removed: np.ndarray) -> np.ndarray:
     return np.delete(values, positions)
 
 
+def _level(area: str) -> str:
+    """riket ("0000"), a county ("00NN") or a municipality."""
+    return "riket" if area == "0000" else "county" if area.startswith("00") else "municipality"
+
+
 def coverage(panel: Panel, table: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Share of outcomes inside the held-out calibrated 80 % interval, by horizon."""
+    """Share of outcomes inside the held-out calibrated 80 % interval, by horizon, for all
+    series (`level` "all") and for municipalities and counties with riket separately."""
     table = errors(panel) if table is None else table
-    rows = []
+    hits = []
     for h in HORIZONS:
-        inside, count = 0, 0
         for outcome in sorted(table.loc[table["horizon"] == h, "outcome"].unique()):
             held = _held_out(table, h, outcome)
             part = table[(table["horizon"] == h) & (table["outcome"] == outcome)]
             by_area = {a: held[a].interval(h) for a in held}
             bounds = np.array([by_area[a] for a in part["area"]])
-            hit = (part["error"].to_numpy() >= bounds[:, 0]) & (
-                part["error"].to_numpy() <= bounds[:, 1]
+            error = part["error"].to_numpy()
+            inside = (error >= bounds[:, 0]) & (error <= bounds[:, 1])
+            hits.append(
+                pd.DataFrame(
+                    {"horizon": h, "area": part["area"], "outcome": outcome, "inside": inside}
+                )
             )
-            inside += int(hit.sum())
-            count += len(hit)
-        rows.append(
-            {
-                "horizon": h,
-                "forecasts": count,
-                "coverage": inside / count if count else np.nan,
-                "years": table.loc[table["horizon"] == h, "outcome"].nunique(),
-            }
-        )
+    frame = pd.concat(hits, ignore_index=True)
+    frame["level"] = [
+        "municipality" if _level(a) == "municipality" else "county or riket" for a in frame["area"]
+    ]
+    rows = []
+    for level, part in [("all", frame), *frame.groupby("level")]:
+        for h, one in part.groupby("horizon"):
+            rows.append(
+                {
+                    "horizon": h,
+                    "level": level,
+                    "forecasts": len(one),
+                    "coverage": one["inside"].mean(),
+                    "years": one["outcome"].nunique(),
+                }
+            )
     return pd.DataFrame(rows)
 
 
