@@ -24,6 +24,7 @@ Methods (explained in plain words in the README):
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -32,9 +33,9 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from collab_metrics import areas, labels
+from collab_metrics import areas, breaks, labels
 from collab_metrics.calibration import LEVEL, Calibration, chance, fit_trend
-from collab_metrics.framework import ActorGoal, Framework, SharedGoal, TargetLevel
+from collab_metrics.framework import ActorGoal, Framework, SeriesBreak, SharedGoal, TargetLevel
 from collab_metrics.labels import Language
 from collab_metrics.verdict import Z_95, final_verdict
 
@@ -109,6 +110,7 @@ class PanelSpec:
     limit: np.ndarray  # natural limit, NaN when none
     break_time: np.ndarray  # latest declared series break, NaN when none
     share: np.ndarray  # True where the value is a share (%) of `population`
+    break_from: np.ndarray | None = None  # True: assess from the latest break on (rebase)
 
 
 def assess_panel(
@@ -140,12 +142,16 @@ def assess_panel(
     yt = np.where(has_any, values[rows, latest], np.nan)
 
     # Baseline: the declared year, or the first value within two years after it; without a
-    # declared year, the first value since the latest series break.
-    declared = ~np.isnan(spec.baseline_time)
+    # declared year, the first value since the latest series break. A framework may choose
+    # to assess from a break on: the break year then becomes the baseline year.
+    rebased = np.zeros(n_series, dtype=bool) if spec.break_from is None else spec.break_from
+    rebased = rebased & (spec.break_time > spec.baseline_time)
+    baseline_time = np.where(rebased, spec.break_time, spec.baseline_time)
+    declared = ~np.isnan(baseline_time)
     window = np.where(
         declared[:, None],
-        (times[None, :] >= spec.baseline_time[:, None])
-        & (times[None, :] <= spec.baseline_time[:, None] + BASELINE_SLACK),
+        (times[None, :] >= baseline_time[:, None])
+        & (times[None, :] <= baseline_time[:, None] + BASELINE_SLACK),
         after_break,
     )
     candidates = valid & window
@@ -153,7 +159,7 @@ def assess_panel(
     base = np.argmax(candidates, axis=1)
     t0 = np.where(has_base, times[base], np.nan)
     y0 = np.where(has_base, values[rows, base], np.nan)
-    given = ~np.isnan(spec.baseline_value)
+    given = ~np.isnan(spec.baseline_value) & ~rebased
     t0 = np.where(given, spec.baseline_time, t0)
     y0 = np.where(given, spec.baseline_value, y0)
     has_base = has_base | given
@@ -272,7 +278,8 @@ def assess_panel(
             "within_noise_year": verdict["within_noise_year"],
             "target_margin_se": verdict["margin_se"],
             **forecast,
-            "break_year": np.where(reason == "series_break", spec.break_time, np.nan),
+            "break_year": np.where((reason == "series_break") | rebased, spec.break_time, np.nan),
+            "rebased": rebased,
             "reason_code": reason,
         }
     )
@@ -504,6 +511,10 @@ def _assess_rows(
     values = _matrix(keys, relevant, periods)
     population = _population(fw, rows, obs, periods)
     spec = _spec(fw, rows)
+    candidates: list[breaks.CandidateBreak | None] = [None] * len(rows)
+    if not monthly:
+        candidates = _candidate_breaks(fw, rows, relevant, periods, values)
+        spec = _with_candidates(spec, candidates)
     calibrations = _calibrations(keys["indicator"], relevant, periods)
     panel = assess_panel(
         values,
@@ -526,9 +537,20 @@ def _assess_rows(
     out = pd.concat([out, panel], axis=1)
     out["context_area"] = context_area
     out["context_change"] = context_change
+    # A break found in the data, not declared, that the status now stops at.
+    found = [
+        c if c is not None and code == "series_break" and c.year == year else None
+        for c, code, year in zip(candidates, out["reason_code"], out["break_year"], strict=True)
+    ]
+    out["reason_code"] = [
+        "possible_series_break" if c is not None else code
+        for c, code in zip(found, out["reason_code"], strict=True)
+    ]
+    out["break_kind"] = [c.kind if c is not None else "" for c in candidates]
+    out["break_candidate_year"] = [c.year if c is not None else np.nan for c in candidates]
+    out["break_evidence"] = [dict(c.evidence) if c is not None else {} for c in candidates]
     out["reason"] = [
-        _reason(fw, r, p, language)
-        for r, p in zip(rows, panel.itertuples(index=False), strict=True)
+        _reason(fw, r, p, language) for r, p in zip(rows, out.itertuples(index=False), strict=True)
     ]
     label = dict(zip(period_time(periods), periods, strict=True))
     out["baseline_period"] = [label.get(t, "") for t in out["baseline_year"]]
@@ -544,6 +566,53 @@ def _assess_rows(
     ):
         out[column] = np.floor(out[column].astype(float)).astype("Int64")
     return out
+
+
+def _candidate_breaks(
+    fw: Framework,
+    rows: list[_Row],
+    obs: pd.DataFrame,
+    periods: list[str],
+    values: np.ndarray,
+) -> list[breaks.CandidateBreak | None]:
+    """The latest possible break per row found in its own series against its comparison
+    area (riket unless declared), where no declared break of that year covers it."""
+    comparison = pd.DataFrame(
+        {
+            "indicator": [fw.series_id(r.goal.indicator) for r in rows],
+            "area": [_comparison_area(r) for r in rows],
+            "sex": [r.sex for r in rows],
+        }
+    )
+    other = _matrix(comparison, obs, periods)
+    years = [int(p) for p in periods]
+    found: list[breaks.CandidateBreak | None] = []
+    for i, row in enumerate(rows):
+        if comparison["area"][i] == row.area:
+            found.append(None)
+            continue
+        reference = {y: v for y, v in zip(years, other[i], strict=True) if not np.isnan(v)}
+        declared = {
+            b.year
+            for b in fw.indicator(row.goal.indicator).series_breaks
+            if b.areas is None or row.area in b.areas
+        }
+        candidates = [
+            c for c in breaks.detect(years, values[i], reference) if c.year not in declared
+        ]
+        found.append(max(candidates, key=lambda c: c.year) if candidates else None)
+    return found
+
+
+def _with_candidates(spec: PanelSpec, candidates: list[breaks.CandidateBreak | None]) -> PanelSpec:
+    """A later possible break stops the status as a declared one does (never rebased)."""
+    year = np.array([np.nan if c is None else c.year for c in candidates], dtype=float)
+    later = ~np.isnan(year) & ~(year <= spec.break_time)
+    return dataclasses.replace(
+        spec,
+        break_time=np.where(later, year, spec.break_time),
+        break_from=np.where(later, False, spec.break_from),
+    )
 
 
 def _calibrations(
@@ -600,6 +669,7 @@ def _spec(fw: Framework, rows: list[_Row]) -> PanelSpec:
 
     indicators = [fw.indicator(r.goal.indicator) for r in rows]
     baseline = [r.goal.baseline for r in rows]
+    breaks = [_latest_break(i, r.area) for i, r in zip(indicators, rows, strict=True)]
     return PanelSpec(
         direction=np.array([1 if i.direction == "increase" else -1 for i in indicators]),
         baseline_time=pick([b.year if b else None for b in baseline]),
@@ -622,14 +692,20 @@ def _spec(fw: Framework, rows: list[_Row]) -> PanelSpec:
             [r.goal.target.year if r.target and r.goal.target else None for r in rows]
         ),
         limit=pick([i.natural_limit for i in indicators]),
-        break_time=pick([_latest_break(i, r.area) for i, r in zip(indicators, rows, strict=True)]),
+        break_time=pick([b.year if b else None for b in breaks]),
         share=np.array([i.unit.strip() == "%" for i in indicators]),
+        break_from=np.array([b is not None and b.handling == "from_break" for b in breaks]),
     )
 
 
-def _latest_break(indicator, area: str) -> float | None:  # type: ignore[no-untyped-def]
-    years = [b.year for b in indicator.series_breaks if b.areas is None or area in b.areas]
-    return max(years) if years else None
+def _latest_break(indicator: Any, area: str) -> SeriesBreak | None:
+    """The latest declared break that applies to the area (a checked 'no_break' does not)."""
+    found = [
+        b
+        for b in indicator.series_breaks
+        if (b.areas is None or area in b.areas) and b.handling != "no_break"
+    ]
+    return max(found, key=lambda b: b.year) if found else None
 
 
 def _context(
@@ -684,9 +760,13 @@ def _reason(fw: Framework, row: _Row, panel: Any, language: Language) -> str:
     """Why a signal is missing or qualified, in one line of the report's language."""
     say = functools.partial(labels.reason, language=language)
     parts = []
-    if panel.reason_code:
+    if panel.reason_code == "possible_series_break":
+        parts.append(_possible_break(panel, language))
+    elif panel.reason_code:
         year = panel.break_year if panel.reason_code == "series_break" else panel.target_year
         parts.append(say(panel.reason_code, year=_int(year)))
+    if panel.rebased:
+        parts.append(say("assessed_from_break", year=_int(panel.break_year)))
     if row.note:
         parts.append(say(row.note))
     elif row.target is None:
@@ -703,6 +783,28 @@ def _reason(fw: Framework, row: _Row, panel: Any, language: Language) -> str:
     if panel.significant is False:
         parts.append(say("within_noise"))
     return "; ".join(parts)
+
+
+def _possible_break(panel: Any, language: Language) -> str:
+    """A break found in the data, with its evidence in words."""
+    evidence, year = panel.break_evidence, int(panel.break_candidate_year)
+    if panel.break_kind == "precision":
+        return labels.reason(
+            "possible_break_precision",
+            language,
+            year=year,
+            before=evidence["decimals_before"],
+            now=evidence["decimals_from"],
+        )
+    return labels.reason(
+        "possible_break_level",
+        language,
+        year=year,
+        start=evidence["from_year"],
+        change=labels.number(evidence["change"], language, 1),
+        other=labels.number(evidence["comparison_change"], language, 1),
+        typical=labels.number(evidence["typical"], language, 1),
+    )
 
 
 def _verdict_reasons(panel: Any, say: Any) -> list[str]:

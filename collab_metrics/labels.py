@@ -175,6 +175,13 @@ REASONS: Final[dict[str, dict[str, str]]] = {
         "zero_baseline": "utgångsvärdet är noll, så förändringstakten går inte att beräkna",
         "sign_change": "serien byter tecken, så förändringstakten går inte att beräkna",
         "series_break": "tidsseriebrott {year} mellan basåret och senaste året",
+        "possible_series_break": "möjligt tidsseriebrott {year}",
+        "possible_break_precision": "möjligt tidsseriebrott {year}: värdena hade {before} "
+        "decimaler före {year} och {now} från {year}, vilket jämförelseområdet inte hade",
+        "possible_break_level": "möjligt tidsseriebrott {year}: värdet ändrades {change} "
+        "enheter {start}–{year} medan jämförelseområdet ändrades {other}; skillnaden brukar "
+        "variera med {typical} enheter",
+        "assessed_from_break": "bedömt från tidsseriebrottet {year}, som nytt utgångsår",
         "no_sex_target": "inget mål för kvinnor och män; bara riktning",
         "no_target": "inget mål: bara riktning",
         "target_met": "målet nåddes {year}",
@@ -209,6 +216,13 @@ REASONS: Final[dict[str, dict[str, str]]] = {
         "zero_baseline": "the baseline value is zero, so a rate of change is undefined",
         "sign_change": "the series changes sign, so a rate of change is undefined",
         "series_break": "a series break in {year} lies between baseline and latest",
+        "possible_series_break": "possible series break in {year}",
+        "possible_break_precision": "possible series break in {year}: the values had "
+        "{before} decimals before {year} and {now} from {year}, unlike the comparison area",
+        "possible_break_level": "possible series break in {year}: the value changed by "
+        "{change} units in {start}–{year} while the comparison area changed by {other}; the "
+        "difference usually varies by {typical} units",
+        "assessed_from_break": "assessed from the series break in {year}, as the new baseline year",
         "no_sex_target": "no target for women and men; direction only",
         "no_target": "no target: direction only",
         "target_met": "target met in {year}",

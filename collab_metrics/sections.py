@@ -28,7 +28,7 @@ from typing import Any, Final, TypeAlias
 
 import pandas as pd
 
-from collab_metrics import areas, charts, collect, labels
+from collab_metrics import areas, breaks, charts, collect, labels
 from collab_metrics.assess import (
     ACCELERATION,
     BASELINE_SLACK,
@@ -718,6 +718,7 @@ def goal_section(ctx: ReportContext, goal_id: str) -> Html:
         _el("h3", goal.title, id=heading_id),
         _el("p", _goal_definition(ctx, goal), cls="goal-definition"),
         _status_paragraphs(ctx, goal, row),
+        _possible_breaks_part(ctx, goal),
         _chart(chart),
         _context_part(ctx, goal),
         _sex_part(ctx, goal),
@@ -730,6 +731,47 @@ def goal_section(ctx: ReportContext, goal_id: str) -> Html:
         cls="goal",
         aria_labelledby=heading_id,
     )
+
+
+def _possible_breaks_part(ctx: ReportContext, goal: SharedGoal) -> Html:
+    """Series breaks found, not declared: in the goal's own series (with the evidence the
+    status gives) and in the source's description of the indicator."""
+    language = ctx.language
+    indicator = ctx.fw.indicator(goal.indicator)
+    declared = {b.year for b in indicator.series_breaks}
+    notes = []
+    for sex, row in _sex_rows(ctx, goal.id):
+        if _missing(row.break_candidate_year) or row.reason_code == "possible_series_break":
+            continue  # none, or already the status's reason
+        found = int(row.break_candidate_year)
+        notes.append(
+            _say(
+                language,
+                f"Möjligt tidsseriebrott {found}{_who([sex], language)} (före utgångsåret eller "
+                "efter målåret, så statusen påverkas inte).",
+                f"Possible series break in {found}{_who([sex], language)} (before the baseline "
+                "or after the target year, so the status is unaffected).",
+            )
+        )
+    metadata = _kpi_metadata(ctx, indicator)
+    if metadata is not None:
+        for change in breaks.definition_changes(_definition(metadata)):
+            if change.year in declared:
+                continue
+            quoted = _quote(str(change.evidence["text"]), language)
+            notes.append(
+                _say(
+                    language,
+                    f"Möjligt tidsseriebrott {change.year}: källans beskrivning säger {quoted} "
+                    "Värden före och efter kan vara ojämförbara; ramverket kan ange brottet.",
+                    f"Possible series break in {change.year}: the source's description says "
+                    f"{quoted} Values before and after may not be comparable; the framework "
+                    "can declare the break.",
+                )
+            )
+    if not notes:
+        return Html()
+    return _join(*[_el("p", n, cls="possible-break") for n in notes])
 
 
 def _target_text(ctx: ReportContext, goal: SharedGoal | ActorGoal) -> str:
