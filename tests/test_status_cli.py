@@ -57,7 +57,9 @@ def test_json_to_a_file_states_the_data_used(store: str, tmp_path: Path) -> None
     document = json.loads(out.read_text(encoding="utf-8"))
     assert set(document["data"]["sources"]) == {"ddf", "file"}
     health = [r for r in document["rows"] if r["goal"] == "better-self-rated-health"]
-    assert health[0]["reason"].startswith("metod: Liv & Hälsa")  # Värmland's survey method
+    # The declared 2022 series break, then Värmland's survey method.
+    assert health[0]["reason"].startswith("tidsseriebrott 2022 mellan basåret och senaste året")
+    assert "metod: Liv & Hälsa" in health[0]["reason"]
     assert all(set(r) == set(COLUMNS) for r in document["rows"])
     ohalsotal = next(c for c in document["consistency"] if c["goal"] == "lower-ohalsotal")
     assert ohalsotal["verdict"] == "sufficient"  # all 16 municipalities aim for -15 %
