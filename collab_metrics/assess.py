@@ -89,6 +89,7 @@ DIRECTION_BAND: Final = 0.01
 LIMIT_EXPONENT: Final = 4.44  # Open SDG's curvature for shrinking bands near a limit
 BASELINE_SLACK: Final = 2  # years after the baseline year a missing baseline may be taken
 SHORT_TERM: Final = 5  # years
+PEAK_YEARS: Final = 5  # a baseline is a peak or trough against these years before it
 FORECAST_WINDOW: Final = 8  # years of history the trend is fitted to
 MIN_FORECAST_POINTS: Final = 5
 INTERVAL: Final = LEVEL
@@ -248,6 +249,17 @@ def assess_panel(
         np.sign(ys) * d * cagr_short, _limit_coefficient(ys, spec.limit), short_ok
     )
 
+    # Is the baseline the series' peak or trough? (five years before it up to the latest)
+    around = valid & (times[None, :] >= (t0 - PEAK_YEARS)[:, None]) & (times[None, :] <= t[:, None])
+    earlier = (around & (times[None, :] < t0[:, None])).sum(axis=1) >= 2
+    with np.errstate(invalid="ignore"):
+        span = np.where(around, values, np.nan)
+        top = np.nanmax(np.where(around.any(axis=1)[:, None], span, 0.0), axis=1)
+        bottom = np.nanmin(np.where(around.any(axis=1)[:, None], span, 0.0), axis=1)
+    baseline_extreme = np.select(
+        [ok & earlier & (y0 >= top), ok & earlier & (y0 <= bottom)], ["peak", "trough"], ""
+    ).astype(object)
+
     # Is the change more than random variation? (binomial, shares of a population)
     noise_se, significant = _noise(values, population, spec.share, rows, base, latest, ok)
     significant = np.where(given, None, significant)  # a typed-in baseline has no population
@@ -268,6 +280,7 @@ def assess_panel(
             "direction_long": direction_long,
             "direction_short": direction_short,
             "cagr_short": cagr_short,
+            "baseline_extreme": baseline_extreme,
             "significant": significant,
             "noise_se": noise_se,
             "target_passed": has_target & (spec.target_time <= t),

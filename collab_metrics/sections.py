@@ -38,6 +38,7 @@ from collab_metrics.assess import (
     LIMIT_EXPONENT,
     MIN_FORECAST_POINTS,
     ON_TRACK,
+    PEAK_YEARS,
     SHORT_TERM,
     STATUSES,
     Z_95,
@@ -841,6 +842,45 @@ def _status_paragraphs(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: An
             cls="goal-status",
         ),
         _el("p", _direction_text(ctx, row), cls="goal-direction"),
+        _baseline_extreme(ctx, goal, row),
+    )
+
+
+def _baseline_extreme(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any) -> Content:
+    """Point out a baseline at the series' peak or trough, which flatters or hides progress."""
+    language, extreme = ctx.language, row.baseline_extreme
+    if extreme not in ("peak", "trough"):
+        return None
+    start = _value_at(row.baseline_value, row.baseline_period, _unit(ctx.fw, goal), language)
+    first = int(row.baseline_year) - PEAK_YEARS
+    span = f"{first}–{row.latest_period}"
+    flatters = (extreme == "peak") == _decreasing(ctx.fw, goal.indicator)
+    word = (
+        _say(language, "högsta", "highest")
+        if extreme == "peak"
+        else _say(language, "lägsta", "lowest")
+    )
+    effect = (
+        _say(
+            language,
+            "framstegen räknas från ett ovanligt dåligt läge och ser därför större ut",
+            "progress is counted from an unusually bad point and so looks larger",
+        )
+        if flatters
+        else _say(
+            language,
+            "framstegen räknas från ett ovanligt bra läge och ser därför mindre ut",
+            "progress is counted from an unusually good point and so looks smaller",
+        )
+    )
+    return _el(
+        "p",
+        _say(
+            language,
+            f"Obs: utgångsvärdet {start} är det {word} i serien {span}: {effect}.",
+            f"Note: the baseline {start} is the {word} in the series {span}: {effect}.",
+        ),
+        cls="baseline-extreme",
     )
 
 
@@ -977,7 +1017,10 @@ def _context_part(ctx: ReportContext, goal: SharedGoal) -> Html:
                     ),
                 ],
                 labels.number(
-                    None if _missing(r.difference_relative) else 100 * r.difference_relative,
+                    None
+                    if _missing(r.difference_relative)
+                    else 100
+                    * _shown_difference(r.area_change_relative, r.comparison_change_relative),
                     language,
                 ),
             ],
@@ -1022,14 +1065,18 @@ def _context_sentence(ctx: ReportContext, goal: SharedGoal, record: Any) -> str:
             f"{_sentence(other)} has no value for {first} or {last}, so no comparison is possible.",
         )
     own, theirs = record.area_change_relative, record.comparison_change_relative
-    difference = record.difference_relative
+    # The difference of the two percentages as the reader sees them (rounded to 0.1).
+    difference = _shown_difference(own, theirs)
+    unit = _unit(ctx.fw, goal)
+    own_moved = _moved(own, language, record.area_change, unit)
+    their_moved = _moved(theirs, language, record.comparison_change, unit)
     text = _say(
         language,
-        f"{_sentence(own_name)} {_moved(own, language)} {first}–{last}; {other} "
-        f"{_moved(theirs, language)} under samma år: skillnaden är "
+        f"{_sentence(own_name)} {own_moved} {first}–{last}; {other} "
+        f"{their_moved} under samma år: skillnaden i procent av utgångsvärdet är "
         f"{_points(100 * difference, language)}",
-        f"{_sentence(own_name)} {_moved(own, language)} in {first}–{last}; {other} "
-        f"{_moved(theirs, language)} over the same years: the difference is "
+        f"{_sentence(own_name)} {own_moved} in {first}–{last}; {other} "
+        f"{their_moved} over the same years: the difference in percent of the baseline is "
         f"{_points(100 * difference, language)}",
     )
     if round(abs(100 * difference), 1) > 0:
@@ -1050,7 +1097,11 @@ def _context_sentence(ctx: ReportContext, goal: SharedGoal, record: Any) -> str:
             )
         elif abs(theirs) >= abs(own) / 2:
             text += _say(
-                language, f", så det mesta följer {trend}", f", so most of it follows {trend}"
+                language,
+                f", så det mesta följer {trend} ({other}s förändring i procent är minst hälften "
+                f"av {own_name}s)",
+                f", so most of it follows {trend} ({other}'s change in percent is at least half "
+                f"of {own_name}'s)",
             )
         else:
             text += _say(
@@ -1067,11 +1118,25 @@ def _context_sentence(ctx: ReportContext, goal: SharedGoal, record: Any) -> str:
     return text + "."
 
 
-def _moved(change: float, language: Language) -> str:
-    """ "minskade med 40,7 %" from a relative change of -0.407."""
+def _shown_difference(own: float, theirs: float) -> float:
+    """own - theirs (relative changes), from the figures rounded to 0.1 % as printed."""
+    return (round(100 * own, 1) - round(100 * theirs, 1)) / 100
+
+
+def _moved(change: float, language: Language, absolute: Any = None, unit: str = "") -> str:
+    """ "minskade med 40,7 % (5,8 procentenheter)" from a relative change of -0.407 and,
+    when given, the change in the indicator's units: percent of a rate and percentage
+    points are both named, never mixed."""
     size = labels.percent(abs(change), language)
     if round(abs(change) * 100, 1) == 0:
         return _say(language, "låg kvar på samma nivå", "stayed at the same level")
+    if absolute is not None and not _missing(absolute):
+        amount = (
+            _points(absolute, language)
+            if unit.strip() == "%"
+            else f"{labels.number(abs(absolute), language)} {unit}"
+        )
+        size = f"{size} ({amount})"
     if change < 0:
         return _say(language, f"minskade med {size}", f"fell by {size}")
     return _say(language, f"ökade med {size}", f"rose by {size}")
@@ -2618,12 +2683,24 @@ def method_appendix(ctx: ReportContext) -> Html:
                     "förändringen i procent av utgångsvärdet för båda, och skillnaden i "
                     "procentenheter. Följer det mesta av förändringen den nationella "
                     "utvecklingen säger rapporten det, så att samverkan inte tar åt sig en "
-                    "förbättring som hela landet hade.",
+                    "förbättring som hela landet hade. ”Det mesta” betyder ett enda mått: "
+                    "jämförelseområdets förändring i procent av utgångsvärdet är minst hälften "
+                    "av områdets. För andelar anges också förändringen i procentenheter, så att "
+                    "procent av en andel och procentenheter aldrig blandas ihop. Skillnader "
+                    "räknas från de avrundade tal som visas. Ligger utgångsvärdet på seriens "
+                    f"topp eller botten (jämfört med de {PEAK_YEARS} åren före och åren efter) "
+                    "påpekas det, eftersom framstegen då ser större eller mindre ut.",
                     "The goal's area is compared with Sweden and other comparison areas over the "
                     "same years: the change in percent of the baseline for both, and the "
                     "difference in percentage points. When most of the change follows the "
                     "national trend the report says so, so that the collaboration does not "
-                    "claim an improvement the whole country had.",
+                    "claim an improvement the whole country had. “Most” is one measure: the "
+                    "comparison area's change in percent of its baseline is at least half the "
+                    "area's. For shares the change in percentage points is given too, so percent "
+                    "of a share and percentage points are never mixed up. Differences are "
+                    "computed from the rounded figures shown. A baseline at the series' peak or "
+                    f"trough (against the {PEAK_YEARS} years before it and the years after) is "
+                    "pointed out, as progress then looks larger or smaller.",
                 )
             ],
         ),

@@ -459,3 +459,13 @@ def test_context_table_against_riket_and_more(blekinge, blekinge_observations) -
     assert row.comparison_change_relative == pytest.approx(-0.379, abs=5e-4)
     assert row.difference == pytest.approx(-5.773 + 3.14, abs=0.01)
     assert row.difference_relative == pytest.approx(-0.028, abs=5e-4)
+
+
+def test_a_baseline_at_the_series_peak_is_pointed_out() -> None:
+    # 2015 (12) is the highest of 2010-2020. From 2016 the baseline is 2018 (9), with only
+    # one value (2015) in the five years before it: not called a peak.
+    peak = {2010: 9, 2012: 10, 2015: 12, 2018: 9, 2020: 8}
+    assert one(peak, target=6).baseline_extreme == "peak"
+    assert one(peak, baseline=2016, target=6).baseline_extreme == ""
+    trough = {2010: 9, 2012: 10, 2015: 7, 2018: 9, 2020: 8}
+    assert one(trough, target=6).baseline_extreme == "trough"

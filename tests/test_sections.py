@@ -136,9 +136,10 @@ def test_halving_goal_as_of_2017(blekinge_2017: sections.ReportContext) -> None:
     assert "Värdet gick från 14,2 % (2013) till 8,4 % (2017)" in goal
     assert "fram till målåret 2017 var takten 77 % av den som behövdes" in goal
     assert (
-        "Region Blekinge minskade med 40,7 % 2013–2017; riket minskade med 37,9 % under samma år: "
-        "skillnaden är 2,8 procentenheter till fördel för Region Blekinge, så det mesta följer "
-        "den nationella utvecklingen." in goal
+        "Region Blekinge minskade med 40,7 % (5,8 procentenheter) 2013–2017; riket minskade med "
+        "37,9 % (3,1 procentenheter) under samma år: skillnaden i procent av utgångsvärdet är "
+        "2,8 procentenheter till fördel för Region Blekinge, så det mesta följer den nationella "
+        "utvecklingen (rikets förändring i procent är minst hälften av Region Blekinges)." in goal
     )
     assert "−40,7 %" in goal and "−37,9 %" in goal  # the context table, signed
     assert "7,1 % för kvinnor och 9,5 % för män: män låg 35 % högre" in goal
@@ -166,7 +167,12 @@ def test_achieved_later_as_of_2022(blekinge_2022: sections.ReportContext) -> Non
     assert "nåddes inte till målåret 2017" in questions
     assert questions.index("nåddes inte till målåret 2017") < questions.index("?")
     del first
-    assert "minskade med 64,4 % 2013–2022" in goal
+    assert "minskade med 64,4 % (9,1 procentenheter) 2013–2022" in goal
+    # The baseline 2013 is the series' peak since 2008: said, since it flatters progress.
+    assert (
+        "Obs: utgångsvärdet 14,2 % (2013) är det högsta i serien 2008–2022: framstegen räknas "
+        "från ett ovanligt dåligt läge och ser därför större ut." in goal
+    )
 
 
 def test_title_page_states_owner_actors_date_and_data(
@@ -402,9 +408,10 @@ def test_english(store: Path) -> None:
         "Joint follow-up",
         "25 November 2026",
         "Target not achieved",
-        "Region Blekinge fell by 40.7% in 2013–2017; Sweden fell by 37.9% over the same years: "
-        "the difference is 2.8 percentage points in favour of Region Blekinge, so most of it "
-        "follows the national trend.",
+        "Region Blekinge fell by 40.7% (5.8 percentage points) in 2013–2017; Sweden fell by "
+        "37.9% (3.1 percentage points) over the same years: the difference in percent of the "
+        "baseline is 2.8 percentage points in favour of Region Blekinge, so most of it follows "
+        "the national trend (Sweden's change in percent is at least half of Region Blekinge's).",
         "The actors' own targets add up to the shared target",
         "No assessment submitted for 2017",
         "target not met in 2017",
@@ -460,3 +467,9 @@ def test_html_displays_in_a_notebook(blekinge_2017: sections.ReportContext) -> N
     part = sections.method_appendix(blekinge_2017)
     assert part._repr_html_() == str(part)
     assert "R ≥ 0,95" in text(str(part)) and "0,6 ≤ R < 0,95" in text(str(part))
+
+
+def test_differences_are_those_of_the_rounded_figures_shown() -> None:
+    # SYNTHETIC: -64.44 % and -54.66 % are printed as 64,4 and 54,7; the difference printed
+    # is 9,7, what a reader gets by subtracting them (not 9,78 rounded to 9,8).
+    assert sections._shown_difference(-0.6444, -0.5466) == pytest.approx(-0.097)
