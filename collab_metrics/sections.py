@@ -1046,7 +1046,51 @@ def _context_part(ctx: ReportContext, goal: SharedGoal) -> Html:
         ),
         [_el("p", s, cls="callout context-sentence") for s in sentences],
         _table(caption, headers, body, cls="context-table"),
+        [_el("p", n, cls="note") for n in _missing_comparison_notes(ctx, goal, rows)],
     )
+
+
+def _missing_comparison_notes(
+    ctx: ReportContext, goal: SharedGoal, rows: pd.DataFrame
+) -> list[str]:
+    """Why a comparison shows "–": the source publishes the area for that sex only from
+    a later year (riket by sex in Kolada's N03921 starts in 2016), or not at all."""
+    language, notes = ctx.language, []
+    series = ctx.fw.series_id(goal.indicator)
+    obs = ctx.observations
+    missing = rows[rows["comparison_from"].isna() | rows["comparison_to"].isna()]
+    for (area, sex), group in missing.groupby(["comparison_area", "sex"], sort=False):
+        have = obs[
+            (obs["indicator"] == series)
+            & (obs["area"] == area)
+            & (obs["sex"] == sex)
+            & obs["value"].notna()
+        ]["period"]
+        name, who = _area(area, language, start=True), _sex_phrase(sex, language)
+        first_row = group.iloc[0]
+        gap_at_start = _missing(first_row["comparison_from"])
+        period = first_row["from_period"] if gap_at_start else first_row["to_period"]
+        if have.empty:
+            notes.append(
+                _say(
+                    language,
+                    f"{name} har inga värden {who} i källan, så jämförelsen görs bara för totalen.",
+                    f"{name} has no values {who} in the source, so the comparison is made for "
+                    "the total only.",
+                )
+            )
+        else:
+            first = _period(min(have), language)
+            notes.append(
+                _say(
+                    language,
+                    f"{name} {who} saknar värde för {_period(period, language)}: källan "
+                    f"publicerar det först från {first}, därför ”–”.",
+                    f"{name} {who} has no value for {_period(period, language)}: the source "
+                    f"publishes it only from {first}, hence “–”.",
+                )
+            )
+    return notes
 
 
 def _context_sentence(ctx: ReportContext, goal: SharedGoal, record: Any) -> str:
