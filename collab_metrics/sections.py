@@ -28,7 +28,7 @@ from typing import Any, Final, TypeAlias
 
 import pandas as pd
 
-from collab_metrics import areas, breaks, charts, collect, labels
+from collab_metrics import areas, breaks, charts, collect, contributions, labels
 from collab_metrics.assess import (
     ACCELERATION,
     BASELINE_SLACK,
@@ -852,8 +852,16 @@ def _baseline_extreme(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any
     if extreme not in ("peak", "trough"):
         return None
     start = _value_at(row.baseline_value, row.baseline_period, _unit(ctx.fw, goal), language)
-    first = int(row.baseline_year) - PEAK_YEARS
-    span = f"{first}–{row.latest_period}"
+    obs = ctx.observations
+    own = obs[
+        (obs["indicator"] == ctx.fw.series_id(goal.indicator))
+        & (obs["area"] == row.area)
+        & (obs["sex"] == row.sex)
+        & obs["value"].notna()
+        & (obs["period"] >= str(int(row.baseline_year) - PEAK_YEARS))
+    ]
+    first = min(own["period"], default=row.baseline_period)
+    span = f"{_period(first, language)}–{_period(row.latest_period, language)}"
     flatters = (extreme == "peak") == _decreasing(ctx.fw, goal.indicator)
     word = (
         _say(language, "högsta", "highest")
@@ -1557,6 +1565,48 @@ def _consistency_part(ctx: ReportContext, goal: SharedGoal) -> Html:
             cls="verdict",
         ),
         listed,
+        _weighting_note(ctx, goal),
+    )
+
+
+def _weighting_note(ctx: ReportContext, goal: SharedGoal) -> Content:
+    """How municipalities are weighed, and how far that weighting is from the published
+    value of the goal's region in the baseline and latest years (the measured error of
+    weighing by a population that is not the indicator's own denominator)."""
+    fw, language = ctx.fw, ctx.language
+    base = fw.indicator(goal.indicator).population_base
+    row = _row(ctx, goal.id)
+    if base is None or row is None or _missing(row.baseline_year) or _missing(row.latest_year):
+        return None
+    if areas.get(goal.area).kind != "region":
+        return None
+    years = sorted({int(row.baseline_year), int(row.latest_year)})
+    check = contributions.aggregation_check(fw, ctx.observations, goal.indicator, goal.area, years)
+    check = check.dropna(subset=["relative_difference"])
+    if check.empty:
+        return None
+    errors = _listing(
+        [
+            f"{'+' if r.relative_difference > 0 else ''}"
+            f"{labels.percent(r.relative_difference, language, 1)} {r.year}"
+            for r in check.itertuples(index=False)
+        ],
+        language,
+    )
+    title = _lower_first(fw.indicator(base).title)
+    return _el(
+        "p",
+        _say(
+            language,
+            f"Kommunerna vägs med {title}, inte med indikatorns egen nämnare: en "
+            f"approximation. Kontroll mot {_area(goal.area, language)}s publicerade värde: det "
+            f"vägda medelvärdet av kommunerna avviker med {errors}.",
+            f"Municipalities are weighted by {title}, not by the indicator's own "
+            f"denominator: an approximation. Checked against the published value of "
+            f"{_area(goal.area, language)}: the weighted mean of the municipalities differs by "
+            f"{errors}.",
+        ),
+        cls="note weighting",
     )
 
 
