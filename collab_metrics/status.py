@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,10 @@ HEADERS = {
 }
 
 
+class NoDataBefore(ValueError):
+    """The store holds nothing retrieved before the day asked for."""
+
+
 @dataclass(frozen=True, eq=False)
 class StatusReport:
     """Everything `collab status` shows: goal rows, consistency per shared goal, data used."""
@@ -66,13 +71,25 @@ class StatusReport:
     consistency: list[Consistency]
     vintage: dict
     as_of: int | None
+    known_before: date | None = None  # the store's data as retrieved before this day
 
 
-def load_status(fw: Framework, store_path: Path, as_of: int | None) -> StatusReport:
-    """Assess the framework on the store's current data."""
+def load_status(
+    fw: Framework, store_path: Path, as_of: int | None, known_before: date | None = None
+) -> StatusReport:
+    """Assess the framework on the store's current data, or on what the store held from
+    data retrieved before `known_before` (its vintages): what was known then."""
     series = {fw.series_id(i.id) for i in fw.indicators}
     with Store.open(store_path, read_only=True) as store:
-        observations = store.current(indicators=sorted(series))
+        if known_before is None:
+            observations = store.current(indicators=sorted(series))
+        else:
+            moment = datetime.combine(known_before, time.min)
+            observations = store.as_of(moment, indicators=sorted(series))
+            if observations.empty:
+                raise NoDataBefore(
+                    f"the store {store_path} holds no data retrieved before {known_before}"
+                )
         vintage = store.vintage(sorted(series))
     # Weighing actors' targets needs a population base; goals without one are not checked.
     checks = [
@@ -80,7 +97,8 @@ def load_status(fw: Framework, store_path: Path, as_of: int | None) -> StatusRep
         for g in fw.shared_goals
         if fw.indicator(g.indicator).population_base
     ]
-    return StatusReport(assess(fw, observations, as_of), checks, vintage, as_of)
+    result = assess(fw, observations, as_of)
+    return StatusReport(result, checks, vintage, as_of, known_before)
 
 
 def stable(result: pd.DataFrame) -> pd.DataFrame:
@@ -108,7 +126,13 @@ def to_json(report: StatusReport) -> str:
         }
         for c in report.consistency
     ]
-    document = {"as_of": report.as_of, "data": report.vintage, "rows": rows, "consistency": checks}
+    document = {
+        "as_of": report.as_of,
+        "known_before": report.known_before.isoformat() if report.known_before else None,
+        "data": report.vintage,
+        "rows": rows,
+        "consistency": checks,
+    }
     return json.dumps(document, ensure_ascii=False, indent=2)
 
 
@@ -122,8 +146,9 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def data_statement(vintage: dict, language: Language) -> str:
-    """One line saying which data the table rests on (live, snapshot, files, when)."""
+def data_statement(vintage: dict, language: Language, known_before: date | None = None) -> str:
+    """One line saying which data the table rests on (live, snapshot, files, when), and
+    whether it is today's data or what the store held before a day (`--vintage`)."""
     names = {
         "kolada": "Kolada",
         "ddf": "Kolada (offline snapshot)" if language == "en" else "Kolada (offlineutdrag)",
@@ -136,7 +161,14 @@ def data_statement(vintage: dict, language: Language) -> str:
         if info.get("observations")
     ]
     lead = "Data used" if language == "en" else "Data"
-    return f"{lead}: " + ", ".join(parts) if parts else f"{lead}: –"
+    text = f"{lead}: " + ", ".join(parts) if parts else f"{lead}: –"
+    if known_before is not None:
+        text += (
+            f"; as known before {known_before.isoformat()} (the store's earlier vintages)"
+            if language == "en"
+            else f"; som den var känd före {known_before.isoformat()} (lagrets äldre versioner)"
+        )
+    return text
 
 
 def table(fw: Framework, report: StatusReport) -> Table:
@@ -144,7 +176,9 @@ def table(fw: Framework, report: StatusReport) -> Table:
     language: Language = fw.collaboration.language
     result, as_of = report.rows, report.as_of
     title = fw.collaboration.name + (f" ({as_of})" if as_of else "")
-    grid = Table(title=title, caption=data_statement(report.vintage, language))
+    grid = Table(
+        title=title, caption=data_statement(report.vintage, language, report.known_before)
+    )
     # Goal, area and note may wrap; numbers and status words must stay whole.
     for position, header in enumerate(HEADERS[language]):
         grid.add_column(header, no_wrap=position in (3, 4, 5, 6, 7, 9), overflow="fold")

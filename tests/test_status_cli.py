@@ -7,10 +7,13 @@ import io
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from helpers import run_cli
 
 from collab_metrics.assess import COLUMNS
+from collab_metrics.store import Store
+from collab_metrics.tidy import FetchResult
 
 REPO = Path(__file__).resolve().parent.parent
 BLEKINGE = str(REPO / "params" / "blekinge-unga-lyfter.yaml")
@@ -74,3 +77,30 @@ def test_without_a_store_says_fetch_first(tmp_path: Path) -> None:
     result = run_cli("status", BLEKINGE, "--store", str(tmp_path / "none.duckdb"))
     assert result.code == 2
     assert "collab fetch" in result.err
+
+
+def test_vintage_reproduces_what_was_known(tmp_path: Path) -> None:
+    store = tmp_path / "store.duckdb"
+    assert run_cli("fetch", BLEKINGE, "--offline", "--store", str(store)).code == 0
+    # SYNTHETIC revision, retrieved on 2025-03-01: Region Blekinge's 2017 value 8.42 -> 8.012345.
+    with Store.open(store) as writable:
+        frame = writable.current(indicators="kolada:N03921", areas="0010", sexes="total")
+        revised = frame[frame["period"] == "2017"].assign(
+            value=8.012345, retrieved_at=pd.Timestamp("2025-03-01", tz="UTC"), source="kolada"
+        )
+        writable.write([FetchResult(revised)], label="synthetic revision")
+
+    def halving(*extra: str) -> dict[str, str]:
+        result = run_cli(
+            "status", BLEKINGE, "--as-of", "2017", "--format", "csv", "--store", str(store), *extra
+        )
+        assert result.code == 0, result.err
+        return next(csv.DictReader(io.StringIO(result.out))) | {"err": result.err}
+
+    now = halving()  # today's revised data
+    assert now["latest_value"] == "8.012345" and round(float(now["ratio"]), 2) == 0.84
+    then = halving("--vintage", "2025-01-01")  # what a report made then said
+    assert then["latest_value"] == "8.41851" and round(float(then["ratio"]), 2) == 0.77
+    assert "as known before 2025-01-01" in then["err"]
+    refused = run_cli("status", BLEKINGE, "--vintage", "2020-01-01", "--store", str(store))
+    assert refused.code == 2 and "no data retrieved before 2020-01-01" in refused.err
