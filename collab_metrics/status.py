@@ -176,9 +176,7 @@ def table(fw: Framework, report: StatusReport) -> Table:
     language: Language = fw.collaboration.language
     result, as_of = report.rows, report.as_of
     title = fw.collaboration.name + (f" ({as_of})" if as_of else "")
-    grid = Table(
-        title=title, caption=data_statement(report.vintage, language, report.known_before)
-    )
+    grid = Table(title=title, caption=data_statement(report.vintage, language, report.known_before))
     # Goal, area and note may wrap; numbers and status words must stay whole.
     for position, header in enumerate(HEADERS[language]):
         grid.add_column(header, no_wrap=position in (3, 4, 5, 6, 7, 9), overflow="fold")
