@@ -906,24 +906,26 @@ def _progress(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any) -> str
     text = _say(
         language,
         f"Värdet har gått från {start} till {end}, i genomsnitt {_rate(row.cagr_actual, language)}"
-        " per år.",
+        " av värdet per år.",
         f"The value went from {start} to {end}, on average {_rate(row.cagr_actual, language)} "
-        "a year.",
+        "of the value a year.",
     )
     if row.status not in ("", "achieved", "met_within_noise") and not _missing(row.ratio):
         required = _rate(row.cagr_required, language)
         if row.ratio < 0:
             text += " " + _say(
                 language,
-                f"Målet kräver {required} per år, men värdet rör sig bort från målet.",
-                f"The target needs {required} a year, but the value moves away from it.",
+                f"Målet kräver {required} av värdet per år, men värdet rör sig bort från målet.",
+                f"The target needs {required} of the value a year, but the value moves away "
+                "from it.",
             )
         elif math.isfinite(row.ratio):  # infinite when the target only asks to hold the line
             pace = _share(row.ratio, language)
             text += " " + _say(
                 language,
-                f"Målet kräver {required} per år, så takten är {pace} av den som behövs.",
-                f"The target needs {required} a year, so the pace is {pace} of what is needed.",
+                f"Målet kräver {required} av värdet per år, så takten är {pace} av den som behövs.",
+                f"The target needs {required} of the value a year, so the pace is {pace} of "
+                "what is needed.",
             )
     if row.reason:
         note = row.reason.rstrip(".")
@@ -943,19 +945,19 @@ def _final_progress(
     text = _say(
         language,
         f"Värdet gick från {start} till {at_target}, i genomsnitt "
-        f"{_rate(row.cagr_actual, language)} per år.",
+        f"{_rate(row.cagr_actual, language)} av värdet per år.",
         f"The value went from {start} to {at_target}, on average "
-        f"{_rate(row.cagr_actual, language)} a year.",
+        f"{_rate(row.cagr_actual, language)} of the value a year.",
     )
     if not _missing(row.ratio) and math.isfinite(row.ratio):
         required = _rate(row.cagr_required, language)
         pace = _share(row.ratio, language)
         text += " " + _say(
             language,
-            f"Målet krävde {required} per år, så fram till målåret {year} var takten {pace} "
-            "av den som behövdes.",
-            f"The target needed {required} a year, so up to the target year {year} the pace "
-            f"was {pace} of what was needed.",
+            f"Målet krävde {required} av värdet per år, så fram till målåret {year} var "
+            f"takten {pace} av den som behövdes.",
+            f"The target needed {required} of the value a year, so up to the target year "
+            f"{year} the pace was {pace} of what was needed.",
         )
     if row.latest_period != str(year):
         text += " " + _say(language, f"Senaste värdet: {end}.", f"Latest value: {end}.")

@@ -135,6 +135,8 @@ def test_halving_goal_as_of_2017(blekinge_2017: sections.ReportContext) -> None:
     goal = text(str(sections.goal_section(blekinge_2017, HALVING)))
     assert "Värdet gick från 14,2 % (2013) till 8,4 % (2017)" in goal
     assert "fram till målåret 2017 var takten 77 % av den som behövdes" in goal
+    # Percent of the value, never to be read as percentage points.
+    assert "i genomsnitt −12,2 % av värdet per år" in goal
     assert (
         "Region Blekinge minskade med 40,7 % (5,8 procentenheter) 2013–2017; riket minskade med "
         "37,9 % (3,1 procentenheter) under samma år: skillnaden i procent av utgångsvärdet är "
