@@ -149,10 +149,6 @@ class Calibration:
             return np.nan
         return float(np.searchsorted(scores, offset, side="right") / len(scores))
 
-    @property
-    def size(self) -> int:
-        return int(sum(len(e) for e in self.errors.values()))
-
 
 # The words a forecast is given, from the calibrated 80 % interval: "likely" when the whole
 # interval meets the target, "unlikely" when none of it does, "unclear" otherwise.

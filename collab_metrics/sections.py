@@ -2606,9 +2606,13 @@ def method_appendix(ctx: ReportContext) -> Html:
         "cannot_assess": _say(
             language,
             "inga data, inget utgångsvärde, färre än två mätpunkter, utgångsvärdet noll, "
-            "serien byter tecken eller ett tidsseriebrott; skälet anges alltid",
-            "no data, no baseline, fewer than two points, a zero baseline, a sign change or a "
-            "series break; the reason is always given",
+            "serien byter tecken, inget värde för målåret, ett angivet tidsseriebrott eller ett "
+            "möjligt tidsseriebrott som syns i data (ändrad avrundning, eller ett nivåskifte "
+            "som jämförelseområdet inte har); skälet och belägget anges alltid",
+            "no data, no baseline, fewer than two points, a zero baseline, a sign change, no "
+            "value for the target year, a declared series break or a possible one seen in the "
+            "data (a change of rounding, or a level shift the comparison area does not have); "
+            "the reason and the evidence are always given",
         ),
         "": _say(
             language,
