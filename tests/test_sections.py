@@ -168,6 +168,9 @@ def test_achieved_later_as_of_2022(blekinge_2022: sections.ReportContext) -> Non
     assert "målet nåddes inte 2017; nåddes först 2022" in goal
     assert "fram till målåret 2017 var takten 77 % av den som behövdes" in goal
     summary = text(str(sections.summary(blekinge_2022)))
+    # Counted apart: on time, late, not achieved (here the one shared goal, late).
+    counts = str(sections.summary(blekinge_2022)).split('<ul class="counts">')[1].split("</ul>")[0]
+    assert "Målet nåddes för sent</span>: 1 mål" in counts and "status-achieved<" not in counts
     assert (
         "”Halvera ungdomsarbetslösheten i Blekinge” nåddes inte till målåret 2017 (takten fram "
         "till dess var 77 % av den som behövdes); målvärdet nåddes först 2022." in summary
