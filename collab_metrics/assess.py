@@ -24,24 +24,26 @@ Methods (explained in plain words in the README):
 
 from __future__ import annotations
 
+import dataclasses
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
 import numpy as np
 import pandas as pd
 
-# scipy.special's Student t functions: the same values as scipy.stats.t, without the
-# second of import time scipy.stats costs in every report notebook.
-from scipy.special import stdtr, stdtrit
-
-from collab_metrics import areas, labels
-from collab_metrics.framework import ActorGoal, Framework, SharedGoal, TargetLevel
+from collab_metrics import areas, breaks, labels
+from collab_metrics.calibration import LEVEL, Calibration, chance, fit_trend
+from collab_metrics.framework import ActorGoal, Framework, SeriesBreak, SharedGoal, TargetLevel
 from collab_metrics.labels import Language
+from collab_metrics.verdict import Z_95, final_verdict
 
 STATUSES: Final = (
     "achieved",
+    "achieved_late",
+    "not_achieved",
+    "met_within_noise",
     "on_track",
     "acceleration_needed",
     "limited_progress",
@@ -67,10 +69,12 @@ COLUMNS: Final = (
     "cagr_required",
     "ratio",
     "status",
+    "target_year_value",
+    "achieved_year",
     "direction_long",
     "direction_short",
     "significant",
-    "p_reach_target",
+    "chance",
     "forecast_target_year",
     "forecast_low",
     "forecast_high",
@@ -85,10 +89,10 @@ DIRECTION_BAND: Final = 0.01
 LIMIT_EXPONENT: Final = 4.44  # Open SDG's curvature for shrinking bands near a limit
 BASELINE_SLACK: Final = 2  # years after the baseline year a missing baseline may be taken
 SHORT_TERM: Final = 5  # years
+PEAK_YEARS: Final = 5  # a baseline is a peak or trough against these years before it
 FORECAST_WINDOW: Final = 8  # years of history the trend is fitted to
 MIN_FORECAST_POINTS: Final = 5
-INTERVAL: Final = 0.80
-Z_95: Final = 1.959963984540054
+INTERVAL: Final = LEVEL
 
 
 @dataclass(frozen=True)
@@ -107,6 +111,7 @@ class PanelSpec:
     limit: np.ndarray  # natural limit, NaN when none
     break_time: np.ndarray  # latest declared series break, NaN when none
     share: np.ndarray  # True where the value is a share (%) of `population`
+    break_from: np.ndarray | None = None  # True: assess from the latest break on (rebase)
 
 
 def assess_panel(
@@ -114,11 +119,13 @@ def assess_panel(
     times: np.ndarray,
     spec: PanelSpec,
     population: np.ndarray | None = None,
+    calibration: Sequence[Calibration | None] | None = None,
 ) -> pd.DataFrame:
     """Assess many series at once: `values[s, j]` is series s at `times[j]` (NaN: missing).
 
     Returns one row per series with status, direction, noise and forecast columns.
-    `population[s, j]`, when given, is the denominator population behind a share.
+    `population[s, j]`, when given, is the denominator population behind a share;
+    `calibration[s]` the forecast calibration of series s's indicator (no forecast without).
     """
     values = np.asarray(values, dtype=float)
     times = np.asarray(times, dtype=float)
@@ -136,12 +143,16 @@ def assess_panel(
     yt = np.where(has_any, values[rows, latest], np.nan)
 
     # Baseline: the declared year, or the first value within two years after it; without a
-    # declared year, the first value since the latest series break.
-    declared = ~np.isnan(spec.baseline_time)
+    # declared year, the first value since the latest series break. A framework may choose
+    # to assess from a break on: the break year then becomes the baseline year.
+    rebased = np.zeros(n_series, dtype=bool) if spec.break_from is None else spec.break_from
+    rebased = rebased & (spec.break_time > spec.baseline_time)
+    baseline_time = np.where(rebased, spec.break_time, spec.baseline_time)
+    declared = ~np.isnan(baseline_time)
     window = np.where(
         declared[:, None],
-        (times[None, :] >= spec.baseline_time[:, None])
-        & (times[None, :] <= spec.baseline_time[:, None] + BASELINE_SLACK),
+        (times[None, :] >= baseline_time[:, None])
+        & (times[None, :] <= baseline_time[:, None] + BASELINE_SLACK),
         after_break,
     )
     candidates = valid & window
@@ -149,7 +160,7 @@ def assess_panel(
     base = np.argmax(candidates, axis=1)
     t0 = np.where(has_base, times[base], np.nan)
     y0 = np.where(has_base, values[rows, base], np.nan)
-    given = ~np.isnan(spec.baseline_value)
+    given = ~np.isnan(spec.baseline_value) & ~rebased
     t0 = np.where(given, spec.baseline_time, t0)
     y0 = np.where(given, spec.baseline_value, y0)
     has_base = has_base | given
@@ -163,16 +174,16 @@ def assess_panel(
     cannot(has_base & ~(t > t0), "too_few_points")
     cannot(has_base & (y0 == 0), "zero_baseline")
     in_period = valid & (times[None, :] >= t0[:, None]) & (times[None, :] <= t[:, None])
-    flips = in_period & (np.sign(values) != np.sign(y0)[:, None])
+    # A share falling to its natural limit of 0 has reached it, not changed sign.
+    at_limit = (values == 0) & (spec.limit == 0)[:, None]
+    flips = in_period & (np.sign(values) != np.sign(y0)[:, None]) & ~at_limit
     cannot(flips.any(axis=1), "sign_change")
     broken = (spec.break_time > t0) & (spec.break_time <= t)
     cannot(broken, "series_break")
     ok = reason == ""
 
     with np.errstate(divide="ignore", invalid="ignore"):
-        cagr = np.where(ok, (yt / y0) ** (1 / (t - t0)) - 1, np.nan)
-
-        # Status against the target.
+        cagr_latest = np.where(ok, (yt / y0) ** (1 / (t - t0)) - 1, np.nan)
         target = np.where(
             np.isnan(spec.target_value), y0 * (1 + spec.target_change), spec.target_value
         )
@@ -182,40 +193,49 @@ def assess_panel(
             spec.target_time
         )
         required = (target / y0) ** (1 / (spec.target_time - t0)) - 1
+    verdict = final_verdict(values, times, spec, target, d, t0, y0, t, has_target & ok, population)
+    final = verdict["final"]
+    # Once the target year's data exists, the pace is judged at the target year.
+    cagr = np.where(final, verdict["cagr_at_target"], cagr_latest)
+    with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.sign(y0) * d * cagr / np.abs(required)
         # A target equal to the baseline asks only to hold the line.
         ratio = np.where(required == 0, np.sign(np.sign(y0) * d * cagr) * np.inf, ratio)
-        achieved = d * (yt - target) >= 0
+    latest_met = verdict["latest_met"]
     status = np.select(
         [
             ~has_target,
             ~ok,
-            achieved,
+            final,
+            latest_met == "beyond_noise",
+            latest_met == "within_noise",
             ratio >= ON_TRACK,
             ratio >= ACCELERATION,
             ratio >= 0,
         ],
-        ["", "cannot_assess", "achieved", "on_track", "acceleration_needed", "limited_progress"],
+        [
+            "",
+            "cannot_assess",
+            verdict["status"],
+            "achieved",
+            "met_within_noise",
+            "on_track",
+            "acceleration_needed",
+            "limited_progress",
+        ],
         default="moving_away",
     ).astype(object)
     status = np.where(has_target & ~ok, "cannot_assess", status)
-    ratio = np.where(has_target & ok, ratio, np.nan)
+    reason = np.where((status == "cannot_assess") & (reason == ""), verdict["reason_code"], reason)
+    ratio = np.where(has_target & ok & ~np.isnan(cagr), ratio, np.nan)
     required = np.where(has_target & ~np.isnan(t0), required, np.nan)
     target = np.where(has_target, target, np.nan)
-
-    # Was the target met in the target year, and when was it first met?
-    met = valid & (d[:, None] * (values - target[:, None]) >= 0) & (times[None, :] > t0[:, None])
-    ever = met.any(axis=1) & has_target & ok
-    first_met = np.where(ever, times[np.argmax(met, axis=1)], np.nan)
-    at_target = valid & (times[None, :] == spec.target_time[:, None])
-    target_observed = at_target.any(axis=1) & has_target & ok
-    met_in_target_year = np.where(target_observed, (met & at_target).any(axis=1), None)
 
     # Direction of movement, long term (from the baseline) and short term (five years).
     coeff = _limit_coefficient(y0, spec.limit)
     # As in Open SDG, progress is sign(start) * d * CAGR: a negative series whose values
     # grow (say -10 -> -8) moves up even though its CAGR is negative.
-    direction_long = _direction(np.sign(y0) * d * cagr, coeff, ok)
+    direction_long = _direction(np.sign(y0) * d * cagr_latest, coeff, ok)
     short_from = np.maximum(t - SHORT_TERM, np.nan_to_num(spec.break_time, nan=-np.inf))
     short_window = valid & (times[None, :] >= short_from[:, None])
     short_start = np.argmax(short_window, axis=1)
@@ -229,11 +249,22 @@ def assess_panel(
         np.sign(ys) * d * cagr_short, _limit_coefficient(ys, spec.limit), short_ok
     )
 
+    # Is the baseline the series' peak or trough? (five years before it up to the latest)
+    around = valid & (times[None, :] >= (t0 - PEAK_YEARS)[:, None]) & (times[None, :] <= t[:, None])
+    earlier = (around & (times[None, :] < t0[:, None])).sum(axis=1) >= 2
+    with np.errstate(invalid="ignore"):
+        span = np.where(around, values, np.nan)
+        top = np.nanmax(np.where(around.any(axis=1)[:, None], span, 0.0), axis=1)
+        bottom = np.nanmin(np.where(around.any(axis=1)[:, None], span, 0.0), axis=1)
+    baseline_extreme = np.select(
+        [ok & earlier & (y0 >= top), ok & earlier & (y0 <= bottom)], ["peak", "trough"], ""
+    ).astype(object)
+
     # Is the change more than random variation? (binomial, shares of a population)
     noise_se, significant = _noise(values, population, spec.share, rows, base, latest, ok)
     significant = np.where(given, None, significant)  # a typed-in baseline has no population
 
-    forecast = _forecast(values, times, spec, t, target, has_target, ok, d)
+    forecast = _forecast(values, times, spec, t, target, has_target, ok, d, calibration)
     return pd.DataFrame(
         {
             "baseline_year": t0,
@@ -249,13 +280,19 @@ def assess_panel(
             "direction_long": direction_long,
             "direction_short": direction_short,
             "cagr_short": cagr_short,
+            "baseline_extreme": baseline_extreme,
             "significant": significant,
             "noise_se": noise_se,
             "target_passed": has_target & (spec.target_time <= t),
-            "met_in_target_year": met_in_target_year,
-            "first_met_year": first_met,
+            "target_year_value": verdict["value_at_target"],
+            "met_in_target_year": verdict["met_in_target_year"],
+            "first_met_year": verdict["first_met"],
+            "achieved_year": verdict["achieved_year"],
+            "within_noise_year": verdict["within_noise_year"],
+            "target_margin_se": verdict["margin_se"],
             **forecast,
-            "break_year": np.where(reason == "series_break", spec.break_time, np.nan),
+            "break_year": np.where((reason == "series_break") | rebased, spec.break_time, np.nan),
+            "rebased": rebased,
             "reason_code": reason,
         }
     )
@@ -325,60 +362,60 @@ def _forecast(
     has_target: np.ndarray,
     ok: np.ndarray,
     d: np.ndarray,
+    calibration: Sequence[Calibration | None] | None,
 ) -> dict[str, np.ndarray]:
-    """Log-linear OLS trend per series, predicted at the target year (closed form).
+    """Log-linear OLS trend per series to the target year, with a calibrated interval.
 
-    The formulas are those of ordinary least squares with one regressor, so the result is
-    what statsmodels' OLS(...).get_prediction() gives for each series (tested).
+    The point forecast is ordinary least squares on the log values of the last eight years
+    (what statsmodels' OLS gives, tested); the 80 % interval is the split-conformal one of
+    `calibration` (one per series: the out-of-sample errors of the same rule over all
+    areas of the indicator), and the chance of reaching the target is said in words from
+    it. Without enough calibration errors there is no forecast, and the note says why.
     """
     start = np.maximum(t - FORECAST_WINDOW + 1, np.nan_to_num(spec.break_time, nan=-np.inf))
-    window = ~np.isnan(values) & (times[None, :] >= start[:, None]) & (times[None, :] <= t[:, None])
-    positive = np.where(window, values > 0, True).all(axis=1)
-    w = window.astype(float)
-    n = w.sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        logs = np.where(window, np.log(np.where(values > 0, values, 1.0)), 0.0)
-        x = times[None, :] - times.mean()
-        sx, sy = (w * x).sum(axis=1), logs.sum(axis=1)
-        xbar, ybar = sx / n, sy / n
-        dx = np.where(window, x - xbar[:, None], 0.0)
-        sxx = (dx * dx).sum(axis=1)
-        slope = (dx * (logs - ybar[:, None])).sum(axis=1) / sxx
-        resid = np.where(window, logs - ybar[:, None] - slope[:, None] * dx, 0.0)
-        s2 = (resid * resid).sum(axis=1) / (n - 2)
-        at = spec.target_time - times.mean() - xbar
-        mean = ybar + slope * at
-        se = np.sqrt(s2 * (1 + 1 / n + at * at / sxx))
-        df = np.maximum(n - 2, 1)
-        q = stdtrit(df, 0.5 + INTERVAL / 2)
-        low, high = np.exp(mean - q * se), np.exp(mean + q * se)
+    trend = fit_trend(values, times, t, start)
+    n = len(t)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        mean = trend.mean(spec.target_time)
         point = np.exp(mean)
-        below = stdtr(df, (np.log(np.where(target > 0, target, np.nan)) - mean) / se)
-        p_reach = np.where(d < 0, below, 1 - below)
-        p_reach = np.where((target <= 0) & (d < 0), 0.0, p_reach)
-    usable = has_target & ok & (spec.target_time > t) & (n >= MIN_FORECAST_POINTS) & positive
-    usable &= sxx > 0
+    horizon = np.ceil(np.round(spec.target_time - t, 6))
+    offsets = np.full((n, 2), np.nan)
+    borrowed = np.zeros(n, dtype=bool)
+    known: dict[tuple[int, int], tuple[tuple[float, float], bool]] = {}
+    for i in range(n):
+        cal = calibration[i] if calibration is not None else None
+        if cal is None or not np.isfinite(horizon[i]) or horizon[i] < 1:
+            continue
+        key = (id(cal), int(horizon[i]))
+        if key not in known:  # many series share one calibration and horizon
+            known[key] = (cal.interval(key[1]), cal.scores(key[1])[1])
+        offsets[i], borrowed[i] = known[key]
+    with np.errstate(invalid="ignore", over="ignore"):
+        low, high = np.exp(mean + offsets[:, 0]), np.exp(mean + offsets[:, 1])
+    calibrated = ~np.isnan(offsets[:, 0])
+    trend_ok = trend.usable
+    wanted = has_target & ok & (spec.target_time > t)
+    usable = wanted & trend_ok & calibrated
     limit = spec.limit
     capped = ~np.isnan(limit) & (d > 0)
     point = np.where(capped, np.minimum(point, limit), point)
     high = np.where(capped, np.minimum(high, limit), high)
-    note = np.where(
-        ~(has_target & ok) | (spec.target_time <= t),
-        "",
-        np.where(
-            n < MIN_FORECAST_POINTS,
-            "too_short_to_forecast",
-            np.where(~positive, "not_positive", ""),
-        ),
-    )
-    nan = np.full(len(t), np.nan)
+    note = np.select(
+        [~wanted, trend.n < MIN_FORECAST_POINTS, ~trend.positive, ~calibrated],
+        ["", "too_short_to_forecast", "not_positive", "too_little_history"],
+        default="",
+    ).astype(object)
+    nan = np.full(n, np.nan)
+    low, high = np.where(usable, low, nan), np.where(usable, high, nan)
     return {
         "forecast_target_year": np.where(usable, spec.target_time, nan),
         "forecast_value": np.where(usable, point, nan),
-        "forecast_low": np.where(usable, low, nan),
-        "forecast_high": np.where(usable, high, nan),
-        "p_reach_target": np.where(usable, p_reach, nan),
-        "forecast_points": np.where(usable, n, nan),
+        "forecast_low": low,
+        "forecast_high": high,
+        "chance": chance(low, high, np.where(usable, target, nan), d),
+        "forecast_points": np.where(usable, trend.n, nan),
+        "forecast_horizon": np.where(usable, horizon, nan),
+        "interval_borrowed": usable & borrowed,
         "forecast_note": note,
     }
 
@@ -487,7 +524,18 @@ def _assess_rows(
     values = _matrix(keys, relevant, periods)
     population = _population(fw, rows, obs, periods)
     spec = _spec(fw, rows)
-    panel = assess_panel(values, period_time(periods), spec, population)
+    candidates: list[breaks.CandidateBreak | None] = [None] * len(rows)
+    if not monthly:
+        candidates = _candidate_breaks(fw, rows, relevant, periods, values)
+        spec = _with_candidates(spec, candidates)
+    calibrations = _calibrations(keys["indicator"], relevant, periods)
+    panel = assess_panel(
+        values,
+        period_time(periods),
+        spec,
+        population,
+        [calibrations[series] for series in keys["indicator"]],
+    )
     context_area, context_change = _context(fw, rows, relevant, periods, panel)
     out = pd.DataFrame(
         {
@@ -502,9 +550,20 @@ def _assess_rows(
     out = pd.concat([out, panel], axis=1)
     out["context_area"] = context_area
     out["context_change"] = context_change
+    # A break found in the data, not declared, that the status now stops at.
+    found = [
+        c if c is not None and code == "series_break" and c.year == year else None
+        for c, code, year in zip(candidates, out["reason_code"], out["break_year"], strict=True)
+    ]
+    out["reason_code"] = [
+        "possible_series_break" if c is not None else code
+        for c, code in zip(found, out["reason_code"], strict=True)
+    ]
+    out["break_kind"] = [c.kind if c is not None else "" for c in candidates]
+    out["break_candidate_year"] = [c.year if c is not None else np.nan for c in candidates]
+    out["break_evidence"] = [dict(c.evidence) if c is not None else {} for c in candidates]
     out["reason"] = [
-        _reason(fw, r, p, language)
-        for r, p in zip(rows, panel.itertuples(index=False), strict=True)
+        _reason(fw, r, p, language) for r, p in zip(rows, out.itertuples(index=False), strict=True)
     ]
     label = dict(zip(period_time(periods), periods, strict=True))
     out["baseline_period"] = [label.get(t, "") for t in out["baseline_year"]]
@@ -514,9 +573,73 @@ def _assess_rows(
         "latest_year",
         "target_year",
         "first_met_year",
+        "achieved_year",
+        "within_noise_year",
         "forecast_target_year",
     ):
         out[column] = np.floor(out[column].astype(float)).astype("Int64")
+    return out
+
+
+def _candidate_breaks(
+    fw: Framework,
+    rows: list[_Row],
+    obs: pd.DataFrame,
+    periods: list[str],
+    values: np.ndarray,
+) -> list[breaks.CandidateBreak | None]:
+    """The latest possible break per row found in its own series against its comparison
+    area (riket unless declared), where no declared break of that year covers it."""
+    comparison = pd.DataFrame(
+        {
+            "indicator": [fw.series_id(r.goal.indicator) for r in rows],
+            "area": [_comparison_area(r) for r in rows],
+            "sex": [r.sex for r in rows],
+        }
+    )
+    other = _matrix(comparison, obs, periods)
+    years = [int(p) for p in periods]
+    found: list[breaks.CandidateBreak | None] = []
+    for i, row in enumerate(rows):
+        if comparison["area"][i] == row.area:
+            found.append(None)
+            continue
+        reference = {y: v for y, v in zip(years, other[i], strict=True) if not np.isnan(v)}
+        declared = {
+            b.year
+            for b in fw.indicator(row.goal.indicator).series_breaks
+            if b.areas is None or row.area in b.areas
+        }
+        candidates = [
+            c for c in breaks.detect(years, values[i], reference) if c.year not in declared
+        ]
+        found.append(max(candidates, key=lambda c: c.year) if candidates else None)
+    return found
+
+
+def _with_candidates(spec: PanelSpec, candidates: list[breaks.CandidateBreak | None]) -> PanelSpec:
+    """A later possible break stops the status as a declared one does (never rebased)."""
+    year = np.array([np.nan if c is None else c.year for c in candidates], dtype=float)
+    later = ~np.isnan(year) & ~(year <= spec.break_time)
+    return dataclasses.replace(
+        spec,
+        break_time=np.where(later, year, spec.break_time),
+        break_from=np.where(later, False, spec.break_from),
+    )
+
+
+def _calibrations(
+    series: Iterable[str], obs: pd.DataFrame, periods: list[str]
+) -> dict[str, Calibration]:
+    """Forecast calibration per indicator series, from every area and sex in `obs`."""
+    out = {}
+    times = period_time(periods)
+    for name in dict.fromkeys(series):
+        own = obs[obs["indicator"] == name]
+        wide = own.pivot_table(
+            index=["area", "sex"], columns="period", values="value", aggfunc="first"
+        ).reindex(columns=periods)
+        out[name] = Calibration.from_panel(wide.to_numpy(dtype=float), times, np.inf)
     return out
 
 
@@ -559,6 +682,7 @@ def _spec(fw: Framework, rows: list[_Row]) -> PanelSpec:
 
     indicators = [fw.indicator(r.goal.indicator) for r in rows]
     baseline = [r.goal.baseline for r in rows]
+    breaks = [_latest_break(i, r.area) for i, r in zip(indicators, rows, strict=True)]
     return PanelSpec(
         direction=np.array([1 if i.direction == "increase" else -1 for i in indicators]),
         baseline_time=pick([b.year if b else None for b in baseline]),
@@ -581,14 +705,20 @@ def _spec(fw: Framework, rows: list[_Row]) -> PanelSpec:
             [r.goal.target.year if r.target and r.goal.target else None for r in rows]
         ),
         limit=pick([i.natural_limit for i in indicators]),
-        break_time=pick([_latest_break(i, r.area) for i, r in zip(indicators, rows, strict=True)]),
+        break_time=pick([b.year if b else None for b in breaks]),
         share=np.array([i.unit.strip() == "%" for i in indicators]),
+        break_from=np.array([b is not None and b.handling == "from_break" for b in breaks]),
     )
 
 
-def _latest_break(indicator, area: str) -> float | None:  # type: ignore[no-untyped-def]
-    years = [b.year for b in indicator.series_breaks if b.areas is None or area in b.areas]
-    return max(years) if years else None
+def _latest_break(indicator: Any, area: str) -> SeriesBreak | None:
+    """The latest declared break that applies to the area (a checked 'no_break' does not)."""
+    found = [
+        b
+        for b in indicator.series_breaks
+        if (b.areas is None or area in b.areas) and b.handling != "no_break"
+    ]
+    return max(found, key=lambda b: b.year) if found else None
 
 
 def _context(
@@ -650,8 +780,13 @@ def _reason(fw: Framework, row: _Row, panel: Any, language: Language) -> str:
     """Why a signal is missing or qualified, in one line of the report's language."""
     say = functools.partial(labels.reason, language=language)
     parts = []
-    if panel.reason_code:
-        parts.append(say(panel.reason_code, year=_int(panel.break_year)))
+    if panel.reason_code == "possible_series_break":
+        parts.append(_possible_break(panel, language))
+    elif panel.reason_code:
+        year = panel.break_year if panel.reason_code == "series_break" else panel.target_year
+        parts.append(say(panel.reason_code, year=_int(year)))
+    if panel.rebased:
+        parts.append(say("assessed_from_break", year=_int(panel.break_year)))
     if row.note:
         parts.append(say(row.note))
     elif row.target is None:
@@ -662,23 +797,60 @@ def _reason(fw: Framework, row: _Row, panel: Any, language: Language) -> str:
         for note in indicator.method_notes
         if note.areas is None or row.area in note.areas
     ]
-    if panel.target_passed:
-        year, first = int(panel.target_year), panel.first_met_year
-        if panel.met_in_target_year is True:
-            parts.append(say("target_met", year=year))
-        elif panel.met_in_target_year is False:
-            if np.isnan(first):
-                code = "target_not_met_since" if panel.latest_year > year else "target_not_met"
-                parts.append(say(code, year=year))
-            elif first > year:
-                parts.append(say("first_met_later", year=year, first=int(first)))
-            else:
-                parts.append(say("met_earlier", year=year, first=int(first)))
+    parts += _verdict_reasons(panel, say)
     if panel.forecast_note:
         parts.append(say(panel.forecast_note))
     if panel.significant is False:
         parts.append(say("within_noise"))
     return "; ".join(parts)
+
+
+def _possible_break(panel: Any, language: Language) -> str:
+    """A break found in the data, with its evidence in words."""
+    evidence, year = panel.break_evidence, int(panel.break_candidate_year)
+    if panel.break_kind == "precision":
+        return labels.reason(
+            "possible_break_precision",
+            language,
+            year=year,
+            before=evidence["decimals_before"],
+            now=evidence["decimals_from"],
+        )
+    return labels.reason(
+        "possible_break_level",
+        language,
+        year=year,
+        start=evidence["from_year"],
+        change=labels.number(evidence["change"], language, 1),
+        other=labels.number(evidence["comparison_change"], language, 1),
+        typical=labels.number(evidence["typical"], language, 1),
+    )
+
+
+def _verdict_reasons(panel: Any, say: Any) -> list[str]:
+    """When the target was met, beyond or within random variation (reason codes)."""
+    status = panel.status
+    late, within = panel.achieved_year, panel.within_noise_year
+    if not panel.target_passed:
+        if status == "met_within_noise":
+            return [say("latest_within_noise", year=int(panel.latest_year))]
+        return []
+    year = int(panel.target_year)
+    if status == "achieved":
+        return [say("target_met", year=year)]
+    if status == "achieved_late":
+        return [say("first_met_later", year=year, first=int(late))]
+    if status == "met_within_noise":
+        return [say("met_within_noise", year=year)]
+    if status != "not_achieved":
+        return []
+    code = "target_not_met_since" if panel.latest_year > year else "target_not_met"
+    parts = [say(code, year=year)]
+    if not np.isnan(within):
+        parts.append(say("later_within_noise", first=int(within)))
+    elif not np.isnan(panel.first_met_year) and panel.first_met_year < year:
+        parts = [say("met_earlier", year=year, first=int(panel.first_met_year))]
+    return parts
 
 
 def _int(value: float) -> int | str:

@@ -13,6 +13,7 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -165,6 +166,11 @@ def _env_seconds(name: str, default: float) -> float:
 @click.argument("params", type=PARAMS)
 @click.option("--as-of", type=int, help="Use only periods up to this year.")
 @click.option(
+    "--vintage",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Use the data as the store held it before this day (YYYY-MM-DD): what was known then.",
+)
+@click.option(
     "--format",
     "output_format",
     type=click.Choice(["table", "csv", "json"]),
@@ -177,6 +183,7 @@ def _env_seconds(name: str, default: float) -> float:
 def status(
     params: Path,
     as_of: int | None,
+    vintage: datetime | None,
     output_format: str,
     output: Path | None,
     period: str | None,
@@ -188,7 +195,13 @@ def status(
     store_path = store_path or default_store_path()
     if not store_path.exists():
         raise UserError(f"no data in {store_path} yet; run: collab fetch {params}")
-    report = status_table.load_status(framework, store_path, as_of, period)
+    known_before = vintage.date() if vintage else None
+    try:
+        report = status_table.load_status(
+            framework, store_path, as_of, period, known_before=known_before
+        )
+    except status_table.NoDataBefore as exc:
+        raise UserError(str(exc)) from None
     if output_format == "table" and output is None:
         status_table.print_table(framework, report)
         return
@@ -198,7 +211,7 @@ def status(
         text = status_table.stable(report.rows).to_csv(index=False)
     else:
         raise UserError("--format table prints to the screen; use csv or json with --output")
-    data_used = status_table.data_statement(report.vintage, "en")
+    data_used = status_table.data_statement(report.vintage, "en", report.known_before)
     data_used = f"follow-up period {report.period or '–'}; {data_used}"
     if output is None:
         click.echo(text, nl=False)

@@ -135,9 +135,11 @@ class Consistency:
 
     Relative changes are in percent. The aggregated baseline and the implied value are
     both population-weighted means over all municipalities of the shared area with the
-    SAME weights (population of the baseline year): the bias of weighting by population
-    instead of by the indicator's own denominator, and any shift of population between
-    municipalities, then cancel in the implied change, which reflects the targets alone.
+    SAME weights (population of the baseline year), so a shift of population between
+    municipalities does not move the implied change. The bias of weighting by total
+    population instead of the indicator's own denominator cancels only when every actor
+    has the same relative target; otherwise municipalities whose denominator share differs
+    from their population share count too much or too little (the README gives its size).
     The implied value assumes every actor reaches its own target by the target year and
     every municipality without an actor goal stays at its latest observed value (up to
     the target year). The gap is implied minus required: in the indicator's units on the

@@ -167,6 +167,12 @@ class SeriesBreak(_Model):
     year: int = Field(ge=limits.YEAR_RANGE[0], le=limits.YEAR_RANGE[1])
     areas: list[AreaCode] | None = Field(None, description="Affected areas; all when omitted.")
     note: str = Field(min_length=1, description="What changed (method, definition, source).")
+    handling: Literal["cannot_assess", "from_break", "no_break"] = Field(
+        "cannot_assess",
+        description="A status across the break: 'cannot_assess' (default), 'from_break' "
+        "(assessed from the break year on, as the new baseline), or 'no_break' (a possible "
+        "break the report found was checked and is not one).",
+    )
 
 
 class MethodNote(_Model):

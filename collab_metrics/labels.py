@@ -13,6 +13,9 @@ Language = Literal["sv", "en"]
 STATUS: Final[dict[str, dict[str, str]]] = {
     "sv": {
         "achieved": "Målet är nått",
+        "achieved_late": "Målet nåddes för sent",
+        "not_achieved": "Målet nåddes inte",
+        "met_within_noise": "Målvärdet nått, men inom slumpvariationen",
         "on_track": "I fas",
         "acceleration_needed": "Framsteg men behöver öka takten",
         "limited_progress": "Begränsade framsteg",
@@ -22,6 +25,9 @@ STATUS: Final[dict[str, dict[str, str]]] = {
     },
     "en": {
         "achieved": "Target achieved",
+        "achieved_late": "Target achieved late",
+        "not_achieved": "Target not achieved",
+        "met_within_noise": "Target value reached, within random variation",
         "on_track": "On track",
         "acceleration_needed": "Progress, but acceleration needed",
         "limited_progress": "Limited progress",
@@ -57,6 +63,14 @@ CONSISTENCY: Final[dict[str, dict[str, str]]] = {
         "insufficient": "The actors' own targets fall short of the shared target",
         "cannot_assess": "Cannot tell whether the actors' targets add up",
     },
+}
+
+# The chance of reaching a target, in words calibrated by the forecast backtest
+# (benchmarks/forecast.py): "likely" when the whole calibrated 80 % interval meets the
+# target, "unlikely" when none of it does.
+CHANCE: Final[dict[str, dict[str, str]]] = {
+    "sv": {"likely": "troligt", "unclear": "oklart", "unlikely": "osannolikt", "": "–"},
+    "en": {"likely": "likely", "unclear": "unclear", "unlikely": "unlikely", "": "–"},
 }
 
 SEX: Final[dict[str, dict[str, str]]] = {
@@ -161,6 +175,13 @@ REASONS: Final[dict[str, dict[str, str]]] = {
         "zero_baseline": "utgångsvärdet är noll, så förändringstakten går inte att beräkna",
         "sign_change": "serien byter tecken, så förändringstakten går inte att beräkna",
         "series_break": "tidsseriebrott {year} mellan basåret och senaste året",
+        "possible_series_break": "möjligt tidsseriebrott {year}",
+        "possible_break_precision": "möjligt tidsseriebrott {year}: värdena hade {before} "
+        "decimaler före {year} och {now} från {year}, vilket jämförelseområdet inte hade",
+        "possible_break_level": "möjligt tidsseriebrott {year}: värdet ändrades {change} "
+        "enheter {start}–{year} medan jämförelseområdet ändrades {other}; skillnaden brukar "
+        "variera med {typical} enheter",
+        "assessed_from_break": "bedömt från tidsseriebrottet {year}, som nytt utgångsår",
         "no_sex_target": "inget mål för kvinnor och män; bara riktning",
         "no_target": "inget mål: bara riktning",
         "target_met": "målet nåddes {year}",
@@ -168,7 +189,13 @@ REASONS: Final[dict[str, dict[str, str]]] = {
         "target_not_met_since": "målet nåddes inte {year} och inte heller senare",
         "first_met_later": "målet nåddes inte {year}; nåddes först {first}",
         "met_earlier": "målet nåddes {first} men inte {year}",
+        "met_within_noise": "målvärdet nåddes {year}, men marginalen ryms inom slumpvariationen",
+        "later_within_noise": "{first} nåddes målvärdet, men bara inom slumpvariationen",
+        "latest_within_noise": "målvärdet är nått {year}, men marginalen ryms inom "
+        "slumpvariationen",
+        "target_year_missing": "inget värde för målåret {year}",
         "too_short_to_forecast": "för kort serie för prognos (färre än fem år sedan seriebrott)",
+        "too_little_history": "för kort historik för att kalibrera ett prognosintervall",
         "not_positive": "ingen prognos: alla värden är inte positiva",
         "within_noise": "förändringen ryms inom slumpvariationen",
         "method": "metod: {note}",
@@ -189,6 +216,13 @@ REASONS: Final[dict[str, dict[str, str]]] = {
         "zero_baseline": "the baseline value is zero, so a rate of change is undefined",
         "sign_change": "the series changes sign, so a rate of change is undefined",
         "series_break": "a series break in {year} lies between baseline and latest",
+        "possible_series_break": "possible series break in {year}",
+        "possible_break_precision": "possible series break in {year}: the values had "
+        "{before} decimals before {year} and {now} from {year}, unlike the comparison area",
+        "possible_break_level": "possible series break in {year}: the value changed by "
+        "{change} units in {start}–{year} while the comparison area changed by {other}; the "
+        "difference usually varies by {typical} units",
+        "assessed_from_break": "assessed from the series break in {year}, as the new baseline year",
         "no_sex_target": "no target for women and men; direction only",
         "no_target": "no target: direction only",
         "target_met": "target met in {year}",
@@ -196,7 +230,15 @@ REASONS: Final[dict[str, dict[str, str]]] = {
         "target_not_met_since": "target not met in {year} nor since",
         "first_met_later": "target not met in {year}; first met in {first}",
         "met_earlier": "target met in {first} but not in {year}",
+        "met_within_noise": "the target value was reached in {year}, but by a margin within "
+        "random variation",
+        "later_within_noise": "in {first} the target value was reached, but only within random "
+        "variation",
+        "latest_within_noise": "the target value is reached in {year}, but by a margin within "
+        "random variation",
+        "target_year_missing": "no value for the target year {year}",
         "too_short_to_forecast": "too short to forecast (fewer than 5 years since any break)",
+        "too_little_history": "too little history to calibrate a forecast interval",
         "not_positive": "no forecast: values are not all positive",
         "within_noise": "the change is within random variation",
         "method": "method: {note}",

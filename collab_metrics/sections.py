@@ -28,7 +28,7 @@ from typing import Any, Final, TypeAlias
 
 import pandas as pd
 
-from collab_metrics import areas, charts, collect, coverage, labels, periods
+from collab_metrics import areas, breaks, charts, collect, contributions, coverage, labels, periods
 from collab_metrics.assess import (
     ACCELERATION,
     BASELINE_SLACK,
@@ -38,6 +38,7 @@ from collab_metrics.assess import (
     LIMIT_EXPONENT,
     MIN_FORECAST_POINTS,
     ON_TRACK,
+    PEAK_YEARS,
     SHORT_TERM,
     STATUSES,
     Z_95,
@@ -72,8 +73,6 @@ from collab_metrics.store import Store
 # A women/men difference is "large" when the higher value exceeds the lower by more than
 # this share at the latest year; the report states the rule wherever it uses it.
 LARGE_GAP: Final = 0.20
-# Below this probability of reaching the target, the discussion asks what would speed up.
-LOW_CHANCE: Final = 0.5
 # What changed lists at most this many revised values; the rest are counted.
 MAX_REVISIONS: Final = 20
 
@@ -81,6 +80,9 @@ MAX_REVISIONS: Final = 20
 # emoji, so ✔ and ✖ print as plain black marks.
 STATUS_ICONS: Final = {
     "achieved": "✔\ufe0e",
+    "achieved_late": "◑",
+    "not_achieved": "✖\ufe0e",
+    "met_within_noise": "≈",
     "on_track": "▲",
     "acceleration_needed": "◆",
     "limited_progress": "▼",
@@ -473,8 +475,8 @@ def _decreasing(fw: Framework, indicator_id: str) -> bool:
 
 def _chance(row: Any, language: Language) -> str:
     """The probability of reaching the target, or why there is none."""
-    if not _missing(row.p_reach_target):
-        return _share(row.p_reach_target, language)
+    if row.chance:
+        return labels.CHANCE[language][row.chance]
     if bool(row.target_passed):
         return _say(language, "målåret har passerat", "target year passed")
     return "–"
@@ -618,24 +620,84 @@ def summary(ctx: ReportContext) -> Html:
         language,
         "Status jämför takten hittills med den takt målet kräver. Riktningen säger om "
         "värdet blir bättre eller sämre: överst på lång sikt, sedan utgångsåret, och under på "
-        f"kort sikt, de senaste {SHORT_TERM} åren. Chansen är sannolikheten att nå målet enligt "
-        "prognosen; ”–” betyder att serien är för kort för en prognos. Metoderna förklaras i "
-        "metodbilagan.",
+        f"kort sikt, de senaste {SHORT_TERM} åren. Chansen att nå målet enligt "
+        "prognosen anges i ord (troligt, oklart, osannolikt); ”–” betyder att det inte finns "
+        "någon prognos. Metoderna förklaras i metodbilagan.",
         "Status compares the pace so far with the pace the target needs. Direction says "
         "whether the value gets better or worse: on top long term, since the baseline year, "
-        f"and below short term, over the last {SHORT_TERM} years. The chance is the "
-        "probability of reaching the target by the forecast; “–” means the series is too "
-        "short to forecast. The method appendix explains the methods.",
+        f"and below short term, over the last {SHORT_TERM} years. The chance of "
+        "reaching the target by the forecast is given in words (likely, unclear, unlikely); "
+        "“–” means there is no forecast. The method appendix explains the methods.",
     )
+    verdicts = [_el("p", line, cls="verdict") for line in _verdict_lines(ctx)]
     return _el(
         "section",
         _el("h2", _say(language, "Sammanfattning", "Summary"), id="summary"),
         _el("p", lead),
         _el("ul", count_items, cls="counts"),
+        verdicts,
         _table(caption, headers, groups, cls="summary-table", grouped=True),
         _el("p", note, cls="note"),
         cls="summary",
     )
+
+
+def _verdict_lines(ctx: ReportContext) -> list[str]:
+    """For each shared goal whose target year has data: was it reached by then, or later?"""
+    language, lines = ctx.language, []
+    for goal in ctx.fw.shared_goals:
+        row = _row(ctx, goal.id)
+        if row is None or not bool(row.target_passed) or row.status == "cannot_assess":
+            continue
+        title, year = _quote(goal.title, language), int(row.target_year)
+        pace = (
+            _say(
+                language,
+                f" (takten fram till dess var {_share(row.ratio, language)} av den som behövdes)",
+                f" (the pace until then was {_share(row.ratio, language)} of what was needed)",
+            )
+            if not _missing(row.ratio) and math.isfinite(row.ratio)
+            else ""
+        )
+        if row.status == "achieved":
+            lines.append(
+                _say(
+                    language,
+                    f"{title} nåddes till målåret {year}.",
+                    f"{title} was reached by the target year {year}.",
+                )
+            )
+        elif row.status == "achieved_late":
+            late = int(row.achieved_year)
+            lines.append(
+                _say(
+                    language,
+                    f"{title} nåddes inte till målåret {year}{pace}; målvärdet nåddes först "
+                    f"{late}.",
+                    f"{title} was not reached by the target year {year}{pace}; the target "
+                    f"value was first reached in {late}.",
+                )
+            )
+        elif row.status == "met_within_noise":
+            lines.append(
+                _say(
+                    language,
+                    f"{title}: målvärdet nåddes {year}, men marginalen ryms inom "
+                    "slumpvariationen, så det går inte att säga att målet nåddes.",
+                    f"{title}: the target value was reached in {year}, but by a margin within "
+                    "random variation, so one cannot say the target was reached.",
+                )
+            )
+        else:
+            lines.append(
+                _say(
+                    language,
+                    f"{title} nåddes inte till målåret {year}{pace} och har inte nåtts senare.",
+                    f"{title} was not reached by the target year {year}{pace} and has not been "
+                    "reached since.",
+                )
+            )
+    return lines
 
 
 def _goals_word(count: int, language: Language) -> str:
@@ -680,6 +742,7 @@ def goal_section(ctx: ReportContext, goal_id: str) -> Html:
         _el("h3", goal.title, id=heading_id),
         _el("p", _goal_definition(ctx, goal), cls="goal-definition"),
         _status_paragraphs(ctx, goal, row),
+        _possible_breaks_part(ctx, goal),
         _chart(chart),
         _context_part(ctx, goal),
         _sex_part(ctx, goal),
@@ -692,6 +755,47 @@ def goal_section(ctx: ReportContext, goal_id: str) -> Html:
         cls="goal",
         aria_labelledby=heading_id,
     )
+
+
+def _possible_breaks_part(ctx: ReportContext, goal: SharedGoal) -> Html:
+    """Series breaks found, not declared: in the goal's own series (with the evidence the
+    status gives) and in the source's description of the indicator."""
+    language = ctx.language
+    indicator = ctx.fw.indicator(goal.indicator)
+    declared = {b.year for b in indicator.series_breaks}
+    notes = []
+    for sex, row in _sex_rows(ctx, goal.id):
+        if _missing(row.break_candidate_year) or row.reason_code == "possible_series_break":
+            continue  # none, or already the status's reason
+        found = int(row.break_candidate_year)
+        notes.append(
+            _say(
+                language,
+                f"Möjligt tidsseriebrott {found}{_who([sex], language)} (före utgångsåret eller "
+                "efter målåret, så statusen påverkas inte).",
+                f"Possible series break in {found}{_who([sex], language)} (before the baseline "
+                "or after the target year, so the status is unaffected).",
+            )
+        )
+    metadata = _kpi_metadata(ctx, indicator)
+    if metadata is not None:
+        for change in breaks.definition_changes(_definition(metadata)):
+            if change.year in declared:
+                continue
+            quoted = _quote(str(change.evidence["text"]), language)
+            notes.append(
+                _say(
+                    language,
+                    f"Möjligt tidsseriebrott {change.year}: källans beskrivning säger {quoted} "
+                    "Värden före och efter kan vara ojämförbara; ramverket kan ange brottet.",
+                    f"Possible series break in {change.year}: the source's description says "
+                    f"{quoted} Values before and after may not be comparable; the framework "
+                    "can declare the break.",
+                )
+            )
+    if not notes:
+        return Html()
+    return _join(*[_el("p", n, cls="possible-break") for n in notes])
 
 
 def _target_text(ctx: ReportContext, goal: SharedGoal | ActorGoal) -> str:
@@ -761,6 +865,53 @@ def _status_paragraphs(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: An
             cls="goal-status",
         ),
         _el("p", _direction_text(ctx, row), cls="goal-direction"),
+        _baseline_extreme(ctx, goal, row),
+    )
+
+
+def _baseline_extreme(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any) -> Content:
+    """Point out a baseline at the series' peak or trough, which flatters or hides progress."""
+    language, extreme = ctx.language, row.baseline_extreme
+    if extreme not in ("peak", "trough"):
+        return None
+    start = _value_at(row.baseline_value, row.baseline_period, _unit(ctx.fw, goal), language)
+    obs = ctx.observations
+    own = obs[
+        (obs["indicator"] == ctx.fw.series_id(goal.indicator))
+        & (obs["area"] == row.area)
+        & (obs["sex"] == row.sex)
+        & obs["value"].notna()
+        & (obs["period"] >= str(int(row.baseline_year) - PEAK_YEARS))
+    ]
+    first = min(own["period"], default=row.baseline_period)
+    span = f"{_period(first, language)}–{_period(row.latest_period, language)}"
+    flatters = (extreme == "peak") == _decreasing(ctx.fw, goal.indicator)
+    word = (
+        _say(language, "högsta", "highest")
+        if extreme == "peak"
+        else _say(language, "lägsta", "lowest")
+    )
+    effect = (
+        _say(
+            language,
+            "framstegen räknas från ett ovanligt dåligt läge och ser därför större ut",
+            "progress is counted from an unusually bad point and so looks larger",
+        )
+        if flatters
+        else _say(
+            language,
+            "framstegen räknas från ett ovanligt bra läge och ser därför mindre ut",
+            "progress is counted from an unusually good point and so looks smaller",
+        )
+    )
+    return _el(
+        "p",
+        _say(
+            language,
+            f"Obs: utgångsvärdet {start} är det {word} i serien {span}: {effect}.",
+            f"Note: the baseline {start} is the {word} in the series {span}: {effect}.",
+        ),
+        cls="baseline-extreme",
     )
 
 
@@ -773,28 +924,66 @@ def _progress(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any) -> str
         return _say(language, f"Skäl: {reason}.", f"Reason: {reason}.")
     start = _value_at(row.baseline_value, row.baseline_period, unit, language)
     end = _value_at(row.latest_value, row.latest_period, unit, language)
+    if bool(row.target_passed):
+        return _final_progress(ctx, goal, row, start, end)
     text = _say(
         language,
         f"Värdet har gått från {start} till {end}, i genomsnitt {_rate(row.cagr_actual, language)}"
-        " per år.",
+        " av värdet per år.",
         f"The value went from {start} to {end}, on average {_rate(row.cagr_actual, language)} "
-        "a year.",
+        "of the value a year.",
     )
-    if row.status not in ("", "achieved") and not _missing(row.ratio):
+    if row.status not in ("", "achieved", "met_within_noise") and not _missing(row.ratio):
         required = _rate(row.cagr_required, language)
         if row.ratio < 0:
             text += " " + _say(
                 language,
-                f"Målet kräver {required} per år, men värdet rör sig bort från målet.",
-                f"The target needs {required} a year, but the value moves away from it.",
+                f"Målet kräver {required} av värdet per år, men värdet rör sig bort från målet.",
+                f"The target needs {required} of the value a year, but the value moves away "
+                "from it.",
             )
         elif math.isfinite(row.ratio):  # infinite when the target only asks to hold the line
             pace = _share(row.ratio, language)
             text += " " + _say(
                 language,
-                f"Målet kräver {required} per år, så takten är {pace} av den som behövs.",
-                f"The target needs {required} a year, so the pace is {pace} of what is needed.",
+                f"Målet kräver {required} av värdet per år, så takten är {pace} av den som behövs.",
+                f"The target needs {required} of the value a year, so the pace is {pace} of "
+                "what is needed.",
             )
+    if row.reason:
+        note = row.reason.rstrip(".")
+        text += " " + _say(language, f"Anmärkning: {note}.", f"Note: {note}.")
+    return text
+
+
+def _final_progress(
+    ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any, start: str, end: str
+) -> str:
+    """The verdict at the target year: the value then, the pace then against the pace
+    needed (R at the target year), and the latest value."""
+    language = ctx.language
+    unit = _unit(ctx.fw, goal)
+    year = int(row.target_year)
+    at_target = _value_at(row.target_year_value, str(year), unit, language)
+    text = _say(
+        language,
+        f"Värdet gick från {start} till {at_target}, i genomsnitt "
+        f"{_rate(row.cagr_actual, language)} av värdet per år.",
+        f"The value went from {start} to {at_target}, on average "
+        f"{_rate(row.cagr_actual, language)} of the value a year.",
+    )
+    if not _missing(row.ratio) and math.isfinite(row.ratio):
+        required = _rate(row.cagr_required, language)
+        pace = _share(row.ratio, language)
+        text += " " + _say(
+            language,
+            f"Målet krävde {required} av värdet per år, så fram till målåret {year} var "
+            f"takten {pace} av den som behövdes.",
+            f"The target needed {required} of the value a year, so up to the target year "
+            f"{year} the pace was {pace} of what was needed.",
+        )
+    if row.latest_period != str(year):
+        text += " " + _say(language, f"Senaste värdet: {end}.", f"Latest value: {end}.")
     if row.reason:
         note = row.reason.rstrip(".")
         text += " " + _say(language, f"Anmärkning: {note}.", f"Note: {note}.")
@@ -861,7 +1050,10 @@ def _context_part(ctx: ReportContext, goal: SharedGoal) -> Html:
                     ),
                 ],
                 labels.number(
-                    None if _missing(r.difference_relative) else 100 * r.difference_relative,
+                    None
+                    if _missing(r.difference_relative)
+                    else 100
+                    * _shown_difference(r.area_change_relative, r.comparison_change_relative),
                     language,
                 ),
             ],
@@ -887,7 +1079,51 @@ def _context_part(ctx: ReportContext, goal: SharedGoal) -> Html:
         ),
         [_el("p", s, cls="callout context-sentence") for s in sentences],
         _table(caption, headers, body, cls="context-table"),
+        [_el("p", n, cls="note") for n in _missing_comparison_notes(ctx, goal, rows)],
     )
+
+
+def _missing_comparison_notes(
+    ctx: ReportContext, goal: SharedGoal, rows: pd.DataFrame
+) -> list[str]:
+    """Why a comparison shows "–": the source publishes the area for that sex only from
+    a later year (riket by sex in Kolada's N03921 starts in 2016), or not at all."""
+    language, notes = ctx.language, []
+    series = ctx.fw.series_id(goal.indicator)
+    obs = ctx.observations
+    missing = rows[rows["comparison_from"].isna() | rows["comparison_to"].isna()]
+    for (area, sex), group in missing.groupby(["comparison_area", "sex"], sort=False):
+        have = obs[
+            (obs["indicator"] == series)
+            & (obs["area"] == area)
+            & (obs["sex"] == sex)
+            & obs["value"].notna()
+        ]["period"]
+        name, who = _area(area, language, start=True), _sex_phrase(sex, language)
+        first_row = group.iloc[0]
+        gap_at_start = _missing(first_row["comparison_from"])
+        period = first_row["from_period"] if gap_at_start else first_row["to_period"]
+        if have.empty:
+            notes.append(
+                _say(
+                    language,
+                    f"{name} har inga värden {who} i källan, så jämförelsen görs bara för totalen.",
+                    f"{name} has no values {who} in the source, so the comparison is made for "
+                    "the total only.",
+                )
+            )
+        else:
+            first = _period(min(have), language)
+            notes.append(
+                _say(
+                    language,
+                    f"{name} {who} saknar värde för {_period(period, language)}: källan "
+                    f"publicerar det först från {first}, därför ”–”.",
+                    f"{name} {who} has no value for {_period(period, language)}: the source "
+                    f"publishes it only from {first}, hence “–”.",
+                )
+            )
+    return notes
 
 
 def _context_sentence(ctx: ReportContext, goal: SharedGoal, record: Any) -> str:
@@ -906,14 +1142,18 @@ def _context_sentence(ctx: ReportContext, goal: SharedGoal, record: Any) -> str:
             f"{_sentence(other)} has no value for {first} or {last}, so no comparison is possible.",
         )
     own, theirs = record.area_change_relative, record.comparison_change_relative
-    difference = record.difference_relative
+    # The difference of the two percentages as the reader sees them (rounded to 0.1).
+    difference = _shown_difference(own, theirs)
+    unit = _unit(ctx.fw, goal)
+    own_moved = _moved(own, language, record.area_change, unit)
+    their_moved = _moved(theirs, language, record.comparison_change, unit)
     text = _say(
         language,
-        f"{_sentence(own_name)} {_moved(own, language)} {first}–{last}; {other} "
-        f"{_moved(theirs, language)} under samma år: skillnaden är "
+        f"{_sentence(own_name)} {own_moved} {first}–{last}; {other} "
+        f"{their_moved} under samma år: skillnaden i procent av utgångsvärdet är "
         f"{_points(100 * difference, language)}",
-        f"{_sentence(own_name)} {_moved(own, language)} in {first}–{last}; {other} "
-        f"{_moved(theirs, language)} over the same years: the difference is "
+        f"{_sentence(own_name)} {own_moved} in {first}–{last}; {other} "
+        f"{their_moved} over the same years: the difference in percent of the baseline is "
         f"{_points(100 * difference, language)}",
     )
     if round(abs(100 * difference), 1) > 0:
@@ -934,7 +1174,11 @@ def _context_sentence(ctx: ReportContext, goal: SharedGoal, record: Any) -> str:
             )
         elif abs(theirs) >= abs(own) / 2:
             text += _say(
-                language, f", så det mesta följer {trend}", f", so most of it follows {trend}"
+                language,
+                f", så det mesta följer {trend} ({other}s förändring i procent är minst hälften "
+                f"av {own_name}s)",
+                f", so most of it follows {trend} ({other}'s change in percent is at least half "
+                f"of {own_name}'s)",
             )
         else:
             text += _say(
@@ -951,11 +1195,25 @@ def _context_sentence(ctx: ReportContext, goal: SharedGoal, record: Any) -> str:
     return text + "."
 
 
-def _moved(change: float, language: Language) -> str:
-    """ "minskade med 40,7 %" from a relative change of -0.407."""
+def _shown_difference(own: float, theirs: float) -> float:
+    """own - theirs (relative changes), from the figures rounded to 0.1 % as printed."""
+    return (round(100 * own, 1) - round(100 * theirs, 1)) / 100
+
+
+def _moved(change: float, language: Language, absolute: Any = None, unit: str = "") -> str:
+    """ "minskade med 40,7 % (5,8 procentenheter)" from a relative change of -0.407 and,
+    when given, the change in the indicator's units: percent of a rate and percentage
+    points are both named, never mixed."""
     size = labels.percent(abs(change), language)
     if round(abs(change) * 100, 1) == 0:
         return _say(language, "låg kvar på samma nivå", "stayed at the same level")
+    if absolute is not None and not _missing(absolute):
+        amount = (
+            _points(absolute, language)
+            if unit.strip() == "%"
+            else f"{labels.number(abs(absolute), language)} {unit}"
+        )
+        size = f"{size} ({amount})"
     if change < 0:
         return _say(language, f"minskade med {size}", f"fell by {size}")
     return _say(language, f"ökade med {size}", f"rose by {size}")
@@ -1101,28 +1359,34 @@ def _forecast_text(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any) -
     points = int(row.forecast_points)
     interval = _share(INTERVAL, language)
     spread = _range(row.forecast_low, row.forecast_high, unit, language)
+    chance = labels.CHANCE[language][row.chance]
     text = _say(
         language,
         f"Om utvecklingen fortsätter som de senaste {points} åren blir värdet "
         f"{goal.target.year} omkring {_value(row.forecast_value, unit, language)} "
-        f"({interval} prognosintervall {spread}). Chansen att nå målvärdet "
-        f"{_value(row.target_value, unit, language)} är {_share(row.p_reach_target, language)}.",
+        f"({interval} prognosintervall {spread}, satt efter hur fel samma slags prognos har "
+        f"slagit tidigare). Att nå målvärdet {_value(row.target_value, unit, language)} är "
+        f"{chance}.",
         f"If the trend of the last {points} years continues, the value in {goal.target.year} "
         f"will be about {_value(row.forecast_value, unit, language)} ({interval} prediction "
-        f"interval {spread}). The chance of reaching the target "
-        f"{_value(row.target_value, unit, language)} is {_share(row.p_reach_target, language)}.",
+        f"interval {spread}, set by how wrong the same kind of forecast has been before). "
+        f"Reaching the target {_value(row.target_value, unit, language)} is {chance}.",
     )
-    by_sex = [
-        (sex, r.p_reach_target)
-        for sex, r in _sex_rows(ctx, goal.id)
-        if sex != "total" and not _missing(r.p_reach_target)
-    ]
+    if bool(row.interval_borrowed):
+        text += " " + _say(
+            language,
+            f"Intervallet för {int(row.forecast_horizon)} år framåt är uppskattat från "
+            "kortare prognoser, eftersom historiken inte räcker längre.",
+            f"The interval {int(row.forecast_horizon)} years ahead is scaled up from shorter "
+            "forecasts, as the history does not reach further.",
+        )
+    by_sex = [(sex, r.chance) for sex, r in _sex_rows(ctx, goal.id) if sex != "total" and r.chance]
     if by_sex:
         shown = _listing(
-            [f"{_share(p, language)} {_sex_phrase(sex, language)}" for sex, p in by_sex],
+            [f"{labels.CHANCE[language][c]} {_sex_phrase(sex, language)}" for sex, c in by_sex],
             language,
         )
-        text += " " + _say(language, f"Chansen är {shown}.", f"The chance is {shown}.")
+        text += " " + _say(language, f"Att nå målet är {shown}.", f"Reaching it is {shown}.")
     return text
 
 
@@ -1326,6 +1590,48 @@ def _consistency_part(ctx: ReportContext, goal: SharedGoal) -> Html:
             cls="verdict",
         ),
         listed,
+        _weighting_note(ctx, goal),
+    )
+
+
+def _weighting_note(ctx: ReportContext, goal: SharedGoal) -> Content:
+    """How municipalities are weighed, and how far that weighting is from the published
+    value of the goal's region in the baseline and latest years (the measured error of
+    weighing by a population that is not the indicator's own denominator)."""
+    fw, language = ctx.fw, ctx.language
+    base = fw.indicator(goal.indicator).population_base
+    row = _row(ctx, goal.id)
+    if base is None or row is None or _missing(row.baseline_year) or _missing(row.latest_year):
+        return None
+    if areas.get(goal.area).kind != "region":
+        return None
+    years = sorted({int(row.baseline_year), int(row.latest_year)})
+    check = contributions.aggregation_check(fw, ctx.observations, goal.indicator, goal.area, years)
+    check = check.dropna(subset=["relative_difference"])
+    if check.empty:
+        return None
+    errors = _listing(
+        [
+            f"{'+' if r.relative_difference > 0 else ''}"
+            f"{labels.percent(r.relative_difference, language, 1)} {r.year}"
+            for r in check.itertuples(index=False)
+        ],
+        language,
+    )
+    title = _lower_first(fw.indicator(base).title)
+    return _el(
+        "p",
+        _say(
+            language,
+            f"Kommunerna vägs med {title}, inte med indikatorns egen nämnare: en "
+            f"approximation. Kontroll mot {_area(goal.area, language)}s publicerade värde: det "
+            f"vägda medelvärdet av kommunerna avviker med {errors}.",
+            f"Municipalities are weighted by {title}, not by the indicator's own "
+            f"denominator: an approximation. Checked against the published value of "
+            f"{_area(goal.area, language)}: the weighted mean of the municipalities differs by "
+            f"{errors}.",
+        ),
+        cls="note weighting",
     )
 
 
@@ -1548,6 +1854,8 @@ def discussion_questions(ctx: ReportContext) -> Html:
     """Questions for the steering group, each generated from the data by a stated rule."""
     fw, language = ctx.fw, ctx.language
     questions: list[str] = []
+    for goal in fw.shared_goals:  # missed targets first
+        questions += _missed_questions(ctx, goal)
     for goal in fw.shared_goals:
         questions += _goal_questions(ctx, goal)
     questions += _assessment_questions(ctx)
@@ -1556,11 +1864,13 @@ def discussion_questions(ctx: ReportContext) -> Html:
     )
     intro = _say(
         language,
-        "Frågorna har tagits fram ur statistiken efter fasta regler: mål som går åt fel håll, "
+        "Frågorna har tagits fram ur statistiken efter fasta regler: mål som inte nåddes till "
+        "målåret (först), mål som går åt fel håll, "
         "låg chans att nå målet, aktörsmål som inte räcker, stora skillnader mellan kvinnor och "
         "män, mål som inte kan bedömas, förändringar inom slumpvariationen och saknade "
         "bedömningar.",
-        "The questions come from the statistics by fixed rules: goals moving away, a low "
+        "The questions come from the statistics by fixed rules: goals not reached by the "
+        "target year (first), goals moving away, a low "
         "chance of reaching the target, actor goals that fall short, large gaps between women "
         "and men, goals that cannot be assessed, changes within random variation and missing "
         "assessments.",
@@ -1570,8 +1880,9 @@ def discussion_questions(ctx: ReportContext) -> Html:
             _large_gap_rule(language),
             _say(
                 language,
-                f"Låg chans betyder under {_share(LOW_CHANCE, language)} enligt prognosen.",
-                f"A low chance means below {_share(LOW_CHANCE, language)} by the forecast.",
+                "Låg chans betyder att inget av prognosintervallet når målvärdet (osannolikt).",
+                "A low chance means that none of the forecast interval reaches the target "
+                "(unlikely).",
             ),
         ]
     )
@@ -1592,6 +1903,30 @@ def discussion_questions(ctx: ReportContext) -> Html:
     return _el(
         "section", heading, _el("p", intro), listing, _el("p", rules, cls="note"), cls="questions"
     )
+
+
+def _missed_questions(ctx: ReportContext, goal: SharedGoal) -> list[str]:
+    """A target year has passed without the target being reached (on time)."""
+    language = ctx.language
+    rows = [
+        (sex, r)
+        for sex, r in _sex_rows(ctx, goal.id)
+        if r.status in ("not_achieved", "achieved_late", "met_within_noise")
+    ]
+    if not rows or goal.target is None:
+        return []
+    title, year = _quote(goal.title, language), goal.target.year
+    who = _who([sex for sex, _ in rows], language)
+    return [
+        _say(
+            language,
+            f"{title} nåddes inte till målåret {year}{who}. Vad lär vi oss av det: var målet "
+            "rätt satt, räckte insatserna, och vilket mål ska gälla nu?",
+            f"{title} was not reached by the target year {year}{who}. What do we learn from "
+            "that: was the target right, were the efforts enough, and which target applies "
+            "now?",
+        )
+    ]
 
 
 def _goal_questions(ctx: ReportContext, goal: SharedGoal) -> list[str]:
@@ -1628,25 +1963,21 @@ def _goal_questions(ctx: ReportContext, goal: SharedGoal) -> list[str]:
                 "follow it up?",
             )
         )
+    # Only while the target year is ahead: at or after it, speeding up is no advice.
     low = [
-        (sex, r.p_reach_target)
+        sex
         for sex, r in rows
-        if not _missing(r.p_reach_target)
-        and r.p_reach_target < LOW_CHANCE
-        and r.status != "moving_away"
+        if r.chance == "unlikely" and r.status != "moving_away" and not bool(r.target_passed)
     ]
     if low:
-        chances = _listing(
-            [f"{_share(p, language)}{_who([sex], language, bare=True)}" for sex, p in low],
-            language,
-        )
+        who = _who(low, language)
         questions.append(
             _say(
                 language,
-                f"Med nuvarande takt är chansen att nå {title} till {goal.target.year} låg: "
-                f"{chances}. Vad skulle öka takten?",
-                f"At the current pace the chance of reaching {title} by {goal.target.year} is "
-                f"low: {chances}. What would speed it up?",
+                f"Med nuvarande takt är det osannolikt att {title} nås till {goal.target.year}"
+                f"{who}. Vad skulle öka takten?",
+                f"At the current pace {title} is unlikely to be reached by {goal.target.year}"
+                f"{who}. What would speed it up?",
             )
         )
     noise = [sex for sex, r in rows if _is_false(r.significant)]
@@ -2381,8 +2712,27 @@ def method_appendix(ctx: ReportContext) -> Html:
     rules = {
         "achieved": _say(
             language,
-            "det senaste värdet har nått målvärdet",
-            "the latest value has reached the target",
+            "målårets värde har nått målvärdet, eller före målåret: det senaste värdet har nått "
+            "det",
+            "the target year's value has reached the target, or before the target year: the "
+            "latest value has",
+        ),
+        "achieved_late": _say(
+            language,
+            "målårets värde nådde inte målvärdet, men ett senare års värde gör det (året anges)",
+            "the target year's value did not reach the target, a later year's does (year given)",
+        ),
+        "not_achieved": _say(
+            language,
+            "varken målårets värde eller något senare har nått målvärdet",
+            "neither the target year's value nor any later one has reached the target",
+        ),
+        "met_within_noise": _say(
+            language,
+            f"värdet är förbi målvärdet, men med mindre än {num(Z_95)} standardfel: det ryms "
+            "inom slumpvariationen",
+            f"the value is past the target, but by less than {num(Z_95)} standard errors: "
+            "within random variation",
         ),
         "on_track": f"R ≥ {num(ON_TRACK)}",
         "acceleration_needed": f"{num(ACCELERATION, 1)} ≤ R < {num(ON_TRACK)}",
@@ -2391,9 +2741,13 @@ def method_appendix(ctx: ReportContext) -> Html:
         "cannot_assess": _say(
             language,
             "inga data, inget utgångsvärde, färre än två mätpunkter, utgångsvärdet noll, "
-            "serien byter tecken eller ett tidsseriebrott; skälet anges alltid",
-            "no data, no baseline, fewer than two points, a zero baseline, a sign change or a "
-            "series break; the reason is always given",
+            "serien byter tecken, inget värde för målåret, ett angivet tidsseriebrott eller ett "
+            "möjligt tidsseriebrott som syns i data (ändrad avrundning, eller ett nivåskifte "
+            "som jämförelseområdet inte har); skälet och belägget anges alltid",
+            "no data, no baseline, fewer than two points, a zero baseline, a sign change, no "
+            "value for the target year, a declared series break or a possible one seen in the "
+            "data (a change of rounding, or a level shift the comparison area does not have); "
+            "the reason and the evidence are always given",
         ),
         "": _say(
             language,
@@ -2434,15 +2788,24 @@ def method_appendix(ctx: ReportContext) -> Html:
                     "år efter. Egna mål för kvinnor och män används när de finns; annars gäller "
                     "ett relativt mål för totalen också för kvinnor och för män, räknat från "
                     "deras egna utgångsvärden. Ett absolut mål för totalen gäller inte kvinnor "
-                    "och män: för dem följs då bara riktningen. När målåret har passerat anges "
-                    "om målet nåddes det året och annars när det först nåddes.",
+                    "och män: för dem följs då bara riktningen. När målårets värde finns är "
+                    "bedömningen slutlig och görs vid målåret: R och takten avser utgångsåret "
+                    "till målåret, och status säger om målet nåddes i tid, senare (året anges) "
+                    "eller inte alls. Ett mål räknas som nått bara om marginalen till målvärdet "
+                    f"är större än {num(Z_95)} standardfel där slumpvariationen kan skattas; "
+                    "annars sägs att målvärdet nåtts inom slumpvariationen.",
                     f"When the baseline year has no value, the first value within "
                     f"{BASELINE_SLACK} years after it is used. Own targets for women and men are "
                     "used when given; otherwise a relative target for the total applies to "
                     "women and to men from their own baselines. An absolute target for the total "
                     "does not apply to women and men: only their direction is followed. Once "
-                    "the target year has passed, the report says whether the target was met "
-                    "that year, and if not, when it was first met.",
+                    "the target year's value exists, the verdict is final and judged at the "
+                    "target year: R and the pace run from the baseline to the target year, and "
+                    "the status says whether the target was reached on time, later (year "
+                    "given) or not at all. A target counts as reached only if the margin "
+                    f"exceeds {num(Z_95)} standard errors where random variation can be "
+                    "estimated; otherwise the report says the target value was reached within "
+                    "random variation.",
                 ),
             ],
         ),
@@ -2498,20 +2861,52 @@ def method_appendix(ctx: ReportContext) -> Html:
                     f"Prognosen förlänger en rak trend på logaritmisk skala (en konstant årlig "
                     f"förändringstakt, samma modell som statusen bygger på), anpassad med minsta "
                     f"kvadratmetoden till de senaste {FORECAST_WINDOW} åren och aldrig över ett "
-                    f"tidsseriebrott. Den ger målårets värde med ett "
-                    f"{_share(INTERVAL, language)} prognosintervall och chansen att målvärdet "
-                    f"nås. Med färre än {MIN_FORECAST_POINTS} år görs ingen prognos. Korta "
-                    "årsserier bär inte mer avancerade modeller; den här är genomskinlig och "
-                    "intervallet växer ärligt med avstånd och spridning.",
+                    f"tidsseriebrott. Med färre än {MIN_FORECAST_POINTS} år görs ingen prognos. "
+                    f"Intervallet ({_share(INTERVAL, language)}) räknas inte ur modellen utan ur "
+                    "hur fel samma regel faktiskt har slagit: för alla områden och kön med samma "
+                    "indikator och varje tidigare år har trenden fram till det året jämförts med "
+                    "utfallet ett, två, tre ... år senare, och intervallet är prognosen plus den "
+                    "10:e och 90:e percentilen av de felen (kalibrering i efterhand, "
+                    "”split conformal”). Räcker historiken inte för så långt fram skalas felen "
+                    "för den längsta horisont som finns upp i proportion till avståndet, och "
+                    "rapporten säger det. Chansen att nå målet anges i ord, inte i procent: "
+                    "troligt när hela intervallet når målvärdet, osannolikt när inget av det gör "
+                    "det, annars oklart. En backtest över alla kommuner, län och riket "
+                    "(benchmarks/forecast.py) visar hur ofta intervallet träffade och hur ofta "
+                    "orden slog in.",
                     f"The forecast extends a straight trend on the log scale (a constant yearly "
                     f"rate of change, the model status rests on), fitted by least squares to the "
-                    f"last {FORECAST_WINDOW} years and never across a series break. It gives the "
-                    f"target year's value with an {_share(INTERVAL, language)} prediction "
-                    f"interval and the chance that the target is reached. With fewer than "
-                    f"{MIN_FORECAST_POINTS} years there is no forecast. Short yearly series cannot "
-                    "carry more elaborate models; this one is transparent and its interval "
-                    "widens honestly with distance and scatter.",
-                )
+                    f"last {FORECAST_WINDOW} years and never across a series break. With fewer "
+                    f"than {MIN_FORECAST_POINTS} years there is no forecast. The "
+                    f"{_share(INTERVAL, language)} interval does not come from the model but from "
+                    "how wrong the same rule has really been: for every area and sex with the "
+                    "same indicator and every earlier year, the trend up to that year was "
+                    "compared with the outcome one, two, three ... years later, and the interval "
+                    "is the forecast plus the 10th and 90th percentiles of those errors (split "
+                    "conformal calibration). Where the history does not reach that far ahead, "
+                    "the errors of the longest horizon available are scaled up in proportion to "
+                    "the distance, and the report says so. The chance of reaching the target is "
+                    "given in words, not percent: likely when the whole interval reaches the "
+                    "target, unlikely when none of it does, unclear otherwise. A backtest over "
+                    "every municipality, county and Sweden (benchmarks/forecast.py) shows how "
+                    "often the interval held and how often the words came true.",
+                ),
+                _say(
+                    language,
+                    "Vad intervallet inte tar hänsyn till: det förutsätter att kommande år "
+                    "avviker från trenden ungefär som tidigare år har gjort. En kris eller "
+                    "konjunkturvändning som saknar motstycke i historiken, en ändrad definition "
+                    "eller insatser som bryter trenden ryms inte. Felen är dessutom samvarierande "
+                    "mellan områden samma år (en lågkonjunktur slår mot alla), så för ett enskilt "
+                    "år kan intervallet missa för många områden samtidigt; det stämmer i "
+                    "genomsnitt över år, inte varje år.",
+                    "What the interval ignores: it assumes coming years deviate from the trend "
+                    "about as earlier years did. A crisis or turn of the business cycle without "
+                    "precedent in the history, a changed definition, or efforts that break the "
+                    "trend are not covered. Errors also move together across areas in the same "
+                    "year (a recession hits everyone), so in a single year the interval can miss "
+                    "for many areas at once; it holds on average over years, not every year.",
+                ),
             ],
         ),
         (
@@ -2523,12 +2918,24 @@ def method_appendix(ctx: ReportContext) -> Html:
                     "förändringen i procent av utgångsvärdet för båda, och skillnaden i "
                     "procentenheter. Följer det mesta av förändringen den nationella "
                     "utvecklingen säger rapporten det, så att samverkan inte tar åt sig en "
-                    "förbättring som hela landet hade.",
+                    "förbättring som hela landet hade. ”Det mesta” betyder ett enda mått: "
+                    "jämförelseområdets förändring i procent av utgångsvärdet är minst hälften "
+                    "av områdets. För andelar anges också förändringen i procentenheter, så att "
+                    "procent av en andel och procentenheter aldrig blandas ihop. Skillnader "
+                    "räknas från de avrundade tal som visas. Ligger utgångsvärdet på seriens "
+                    f"topp eller botten (jämfört med de {PEAK_YEARS} åren före och åren efter) "
+                    "påpekas det, eftersom framstegen då ser större eller mindre ut.",
                     "The goal's area is compared with Sweden and other comparison areas over the "
                     "same years: the change in percent of the baseline for both, and the "
                     "difference in percentage points. When most of the change follows the "
                     "national trend the report says so, so that the collaboration does not "
-                    "claim an improvement the whole country had.",
+                    "claim an improvement the whole country had. “Most” is one measure: the "
+                    "comparison area's change in percent of its baseline is at least half the "
+                    "area's. For shares the change in percentage points is given too, so percent "
+                    "of a share and percentage points are never mixed up. Differences are "
+                    "computed from the rounded figures shown. A baseline at the series' peak or "
+                    f"trough (against the {PEAK_YEARS} years before it and the years after) is "
+                    "pointed out, as progress then looks larger or smaller.",
                 )
             ],
         ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,16 @@ from collab_metrics import areas, periods
 from collab_metrics.assess import COLUMNS, assess
 from collab_metrics.contributions import Consistency, consistency
 from collab_metrics.framework import Framework
-from collab_metrics.labels import CONSISTENCY, DIRECTION, SEX, STATUS, Language, number, percent
+from collab_metrics.labels import (
+    CHANCE,
+    CONSISTENCY,
+    DIRECTION,
+    SEX,
+    STATUS,
+    Language,
+    number,
+    percent,
+)
 from collab_metrics.store import Store
 
 HEADERS = {
@@ -49,6 +59,10 @@ HEADERS = {
 }
 
 
+class NoDataBefore(ValueError):
+    """The store holds nothing retrieved before the day asked for."""
+
+
 @dataclass(frozen=True, eq=False)
 class StatusReport:
     """Everything `collab status` shows: goal rows, consistency per shared goal, data used."""
@@ -58,19 +72,34 @@ class StatusReport:
     vintage: dict
     as_of: int | None
     period: str | None = None  # the follow-up period (collab_metrics.periods)
+    known_before: date | None = None  # the store's data as retrieved before this day
 
 
 def load_status(
-    fw: Framework, store_path: Path, as_of: int | None, period: str | None = None
+    fw: Framework,
+    store_path: Path,
+    as_of: int | None,
+    period: str | None = None,
+    *,
+    known_before: date | None = None,
 ) -> StatusReport:
-    """Assess the framework on the store's current data, for the follow-up period.
+    """Assess the framework for the follow-up period, on the store's current data or on what
+    the store held from data retrieved before `known_before` (its vintages): what was known.
 
     `period` defaults to the latest period the shared goals have data for (up to `as_of`);
     data beyond it does not enter the assessment.
     """
     series = {fw.series_id(i.id) for i in fw.indicators}
     with Store.open(store_path, read_only=True) as store:
-        observations = store.current(indicators=sorted(series))
+        if known_before is None:
+            observations = store.current(indicators=sorted(series))
+        else:
+            moment = datetime.combine(known_before, time.min)
+            observations = store.as_of(moment, indicators=sorted(series))
+            if observations.empty:
+                raise NoDataBefore(
+                    f"the store {store_path} holds no data retrieved before {known_before}"
+                )
         vintage = store.vintage(sorted(series))
     period = period or periods.default(fw, observations, as_of)
     if period is not None:
@@ -81,7 +110,8 @@ def load_status(
         for g in fw.shared_goals
         if fw.indicator(g.indicator).population_base
     ]
-    return StatusReport(assess(fw, observations, as_of), checks, vintage, as_of, period)
+    result = assess(fw, observations, as_of)
+    return StatusReport(result, checks, vintage, as_of, period, known_before)
 
 
 def stable(result: pd.DataFrame) -> pd.DataFrame:
@@ -112,6 +142,7 @@ def to_json(report: StatusReport) -> str:
     document = {
         "as_of": report.as_of,
         "period": report.period,
+        "known_before": report.known_before.isoformat() if report.known_before else None,
         "data": report.vintage,
         "rows": rows,
         "consistency": checks,
@@ -129,8 +160,9 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def data_statement(vintage: dict, language: Language) -> str:
-    """One line saying which data the table rests on (live, snapshot, files, when)."""
+def data_statement(vintage: dict, language: Language, known_before: date | None = None) -> str:
+    """One line saying which data the table rests on (live, snapshot, files, when), and
+    whether it is today's data or what the store held before a day (`--vintage`)."""
     names = {
         "kolada": "Kolada",
         "ddf": "Kolada (offline snapshot)" if language == "en" else "Kolada (offlineutdrag)",
@@ -143,7 +175,14 @@ def data_statement(vintage: dict, language: Language) -> str:
         if info.get("observations")
     ]
     lead = "Data used" if language == "en" else "Data"
-    return f"{lead}: " + ", ".join(parts) if parts else f"{lead}: –"
+    text = f"{lead}: " + ", ".join(parts) if parts else f"{lead}: –"
+    if known_before is not None:
+        text += (
+            f"; as known before {known_before.isoformat()} (the store's earlier vintages)"
+            if language == "en"
+            else f"; som den var känd före {known_before.isoformat()} (lagrets äldre versioner)"
+        )
+    return text
 
 
 def table(fw: Framework, report: StatusReport) -> Table:
@@ -152,7 +191,8 @@ def table(fw: Framework, report: StatusReport) -> Table:
     result, as_of = report.rows, report.as_of
     named = report.period or as_of
     title = fw.collaboration.name + (f" ({named})" if named else "")
-    grid = Table(title=title, caption=data_statement(report.vintage, language))
+    caption = data_statement(report.vintage, language, report.known_before)
+    grid = Table(title=title, caption=caption)
     # Goal, area and note may wrap; numbers and status words must stay whole.
     for position, header in enumerate(HEADERS[language]):
         grid.add_column(header, no_wrap=position in (3, 4, 5, 6, 7, 9), overflow="fold")
@@ -169,7 +209,7 @@ def table(fw: Framework, report: StatusReport) -> Table:
             STATUS[language][row.status],
             f"{DIRECTION[language][row.direction_long]} / "
             f"{DIRECTION[language][row.direction_short]}",
-            percent(row.p_reach_target, language, 0),
+            CHANCE[language][row.chance],
             row.reason or "",
         )
     return grid

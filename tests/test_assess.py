@@ -15,6 +15,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from collab_metrics.assess import PanelSpec, assess, assess_panel, context_table
+from collab_metrics.calibration import Calibration
 from collab_metrics.framework import load_framework
 from collab_metrics.sources.ddf import SnapshotRequest, read_snapshot
 
@@ -35,6 +36,7 @@ def one(
     limit: float = math.nan,
     break_year: float = math.nan,
     population: float | None = None,
+    calibration: Calibration | None = None,
 ) -> pd.Series:
     """Assess one SYNTHETIC series given as {year: value}; returns its result row."""
     values = np.array([[series.get(int(y), math.nan) for y in YEARS]])
@@ -51,7 +53,7 @@ def one(
         share=np.array([population is not None]),
     )
     pop = None if population is None else np.full((1, len(YEARS)), float(population))
-    return assess_panel(values, YEARS, spec, pop).iloc[0]
+    return assess_panel(values, YEARS, spec, pop, [calibration]).iloc[0]
 
 
 # --- status: one case per code, decrease and increase, with the arithmetic ------------
@@ -166,15 +168,63 @@ def test_a_given_baseline_value_is_used() -> None:
 
 
 def test_target_year_passed_met_late() -> None:
+    # Not met in the target year 2020 (6 > 5), first met in 2022 (4 <= 5): achieved late;
+    # R stays the one at 2020: ((6/10)^(1/5)-1) / |(5/10)^(1/5)-1| = 0.0971/0.1294 = 0.75.
     row = one({2015: 10, 2018: 7, 2020: 6, 2021: 5.5, 2022: 4}, target=5)
     assert row.target_passed and row.met_in_target_year is False
-    assert row.first_met_year == 2022
-    assert row.status == "achieved"
+    assert row.first_met_year == 2022 and row.achieved_year == 2022
+    assert row.status == "achieved_late"
+    assert row.target_year_value == 6 and round(row.ratio, 2) == 0.75
 
 
 def test_target_year_passed_met_in_time() -> None:
     row = one({2015: 10, 2020: 5, 2022: 4}, target=5)
     assert row.met_in_target_year is True
+    assert row.status == "achieved" and row.achieved_year == 2020
+
+
+def test_not_achieved_at_the_target_year_itself() -> None:
+    # Latest year = target year, not met: final, never "acceleration needed".
+    row = one({2015: 10, 2020: 6}, target=5)
+    assert row.status == "not_achieved" and round(row.ratio, 2) == 0.75
+
+
+def test_not_achieved_when_not_met_since() -> None:
+    row = one({2015: 10, 2020: 6, 2021: 7, 2022: 5.5}, target=5)
+    assert row.status == "not_achieved" and math.isnan(row.achieved_year)
+
+
+def test_met_earlier_but_not_at_the_target_year_is_not_achieved() -> None:
+    row = one({2015: 10, 2018: 4.5, 2020: 6}, target=5)
+    assert row.status == "not_achieved" and row.first_met_year == 2018
+
+
+def test_met_before_the_target_year_is_achieved() -> None:
+    row = one({2015: 10, 2018: 4.5}, target=5)
+    assert not row.target_passed and row.status == "achieved" and row.achieved_year == 2018
+
+
+def test_no_value_in_the_target_year_cannot_be_assessed() -> None:
+    row = one({2015: 10, 2019: 6, 2021: 4}, target=5)
+    assert row.status == "cannot_assess" and row.reason_code == "target_year_missing"
+
+
+def test_met_within_random_variation_is_not_met() -> None:
+    # 16 % of 1 000 residents: SE = sqrt(0.16*0.84/1000)*100 = 1.16 points; 16.0 vs a
+    # target of 16.5 is 0.5 points past it, 0.43 SE: within random variation.
+    row = one({2015: 20, 2020: 16.0}, target=16.5, population=1000)
+    assert row.status == "met_within_noise"
+    assert row.target_margin_se == pytest.approx(0.5 / 1.1593, abs=1e-3)
+    # The same value 3 points past the target (2.6 SE) is met.
+    assert one({2015: 20, 2020: 16.0}, target=19.0, population=1000).status == "achieved"
+    # Met late beyond noise after a within-noise target year: achieved late.
+    late = one({2015: 20, 2020: 16.0, 2022: 12.0}, target=16.5, population=1000)
+    assert late.status == "achieved_late" and late.achieved_year == 2022
+
+
+def test_a_share_reaching_its_natural_limit_is_achieved() -> None:
+    row = one({2015: 4, 2018: 1, 2019: 0}, target=2, target_year=2021, limit=0)
+    assert row.status == "achieved" and row.reason_code == ""
 
 
 # --- direction and natural limit -----------------------------------------------------
@@ -228,29 +278,61 @@ def test_no_population_no_noise_verdict() -> None:
 # --- forecast ------------------------------------------------------------------------
 
 
+# SYNTHETIC calibration errors: log errors -0.20, -0.19, ..., 0.19 for every horizon 1-4
+# (40 each); their 10th and 90th percentiles are -0.161 and 0.151.
+ERRORS = np.round(np.arange(-0.20, 0.195, 0.01), 2)
+CALIBRATION = Calibration({h: np.sort(ERRORS) for h in range(1, 5)})
+
+
 def test_forecast_equals_statsmodels_ols_on_the_log_scale() -> None:
     series = {2015: 14.2, 2016: 12.8, 2017: 11.8, 2018: 10.1, 2019: 8.4, 2020: 7.5, 2021: 7.1}
-    row = one(series, baseline=2015, target=5, target_year=2025)
+    row = one(series, baseline=2015, target=5, target_year=2025, calibration=CALIBRATION)
     years = np.array(sorted(series), dtype=float)
     logs = np.log([series[int(y)] for y in years])
     fit = sm.OLS(logs, sm.add_constant(years)).fit()
-    frame = fit.get_prediction(np.array([[1.0, 2025.0]])).summary_frame(alpha=0.2)
-    assert row.forecast_value == pytest.approx(math.exp(frame["mean"].iloc[0]), rel=1e-9)
-    assert row.forecast_low == pytest.approx(math.exp(frame["obs_ci_lower"].iloc[0]), rel=1e-9)
-    assert row.forecast_high == pytest.approx(math.exp(frame["obs_ci_upper"].iloc[0]), rel=1e-9)
-    assert 0 < row.p_reach_target < 1
+    mean = fit.get_prediction(np.array([[1.0, 2025.0]])).predicted_mean[0]
+    assert row.forecast_value == pytest.approx(math.exp(mean), rel=1e-9)
+    # The interval is the calibration's, 4 years ahead: exp(mean + q10), exp(mean + q90).
+    low, high = np.quantile(ERRORS, [0.1, 0.9])
+    assert row.forecast_low == pytest.approx(math.exp(mean + low), rel=1e-9)
+    assert row.forecast_high == pytest.approx(math.exp(mean + high), rel=1e-9)
+    assert row.forecast_horizon == 4 and not row.interval_borrowed
+    # exp(mean) is about 3.97, the interval 3.38-4.62: all of it below the target 5.
+    assert row.chance == "likely"
+
+
+def test_chance_in_words_from_the_calibrated_interval() -> None:
+    series = {2015: 14.2, 2016: 12.8, 2017: 11.8, 2018: 10.1, 2019: 8.4, 2020: 7.5, 2021: 7.1}
+    # Interval about 3.38-4.62 in 2025: a target of 4 lies inside it, 3 below all of it.
+    assert one(series, target=4, target_year=2025, calibration=CALIBRATION).chance == "unclear"
+    assert one(series, target=3, target_year=2025, calibration=CALIBRATION).chance == "unlikely"
+
+
+def test_longer_horizons_borrow_the_longest_calibrated_one_scaled() -> None:
+    series = {2015: 14.2, 2016: 12.8, 2017: 11.8, 2018: 10.1, 2019: 8.4, 2020: 7.5, 2021: 7.1}
+    row = one(series, target=3, target_year=2029, calibration=CALIBRATION)
+    assert row.interval_borrowed and row.forecast_horizon == 8
+    mean = math.log(row.forecast_value)
+    assert math.log(row.forecast_high) - mean == pytest.approx(np.quantile(ERRORS, 0.9) * 2)
+
+
+def test_no_forecast_without_calibration() -> None:
+    series = {2015: 14.2, 2016: 12.8, 2017: 11.8, 2018: 10.1, 2019: 8.4, 2020: 7.5, 2021: 7.1}
+    row = one(series, target=5, target_year=2025)
+    assert math.isnan(row.forecast_value) and row.chance == ""
+    assert row.forecast_note == "too_little_history"
 
 
 def test_too_short_to_forecast() -> None:
-    row = one({2015: 10, 2016: 9, 2017: 8}, target=5, target_year=2025)
-    assert math.isnan(row.p_reach_target)
+    row = one({2015: 10, 2016: 9, 2017: 8}, target=5, target_year=2025, calibration=CALIBRATION)
+    assert row.chance == "" and math.isnan(row.forecast_value)
     assert row.forecast_note == "too_short_to_forecast"
 
 
 def test_forecast_stays_within_an_upper_natural_limit() -> None:
     series = {y: 80 + 3 * (y - 2015) for y in range(2015, 2022)}
-    row = one(series, direction=1, target=99, target_year=2030, limit=100)
-    assert row.forecast_high <= 100
+    row = one(series, direction=1, target=99, target_year=2030, limit=100, calibration=CALIBRATION)
+    assert row.forecast_value <= 100 and row.forecast_high <= 100
 
 
 # --- properties ----------------------------------------------------------------------
@@ -326,19 +408,26 @@ def test_blekinge_halving_as_of_2017(blekinge, blekinge_observations) -> None:
     assert row.cagr_actual == pytest.approx(-0.122, abs=5e-4)
     assert row.cagr_required == pytest.approx(-0.159, abs=5e-4)
     assert round(row.ratio, 2) == 0.77
-    assert row.status == "acceleration_needed"
+    # 2017 is the target year: the verdict is final, never "acceleration needed".
+    assert row.status == "not_achieved"
+    assert row.reason == "målet nåddes inte 2017"
     assert row.significant is True  # about 16 000 residents aged 16-24 in the county
 
 
 def test_blekinge_halving_as_of_2022(blekinge, blekinge_observations) -> None:
     # Target 14.191367 * 0.5 = 7.0957. 2017: 8.42 (not met); 2019: 7.1128, missing it by
-    # 0.017 points; 2021: 7.008 (first met); 2022: 5.06.
+    # 0.017 points; 2021: 7.008, 0.09 points past the target against a standard error of
+    # about 0.20 (about 16 000 residents aged 16-24): within random variation; 2022: 5.06.
     row = _halving(assess(blekinge, blekinge_observations, as_of=2022))
     assert row.target_value == pytest.approx(7.0957, abs=1e-4)
     assert row.target_passed and row.met_in_target_year is False
-    assert row.first_met_year == 2021
-    assert row.status == "achieved"
-    assert row.reason == "målet nåddes inte 2017; nåddes först 2021"
+    assert row.first_met_year == 2022 and row.achieved_year == 2022
+    assert row.status == "achieved_late"
+    assert round(row.ratio, 2) == 0.77 and row.target_year_value == 8.41851
+    assert row.reason == "målet nåddes inte 2017; nåddes först 2022"
+    as_of_2021 = _halving(assess(blekinge, blekinge_observations, as_of=2021))
+    assert as_of_2021.status == "not_achieved"
+    assert as_of_2021.within_noise_year == 2021
 
 
 def test_blekinge_context_against_riket(blekinge, blekinge_observations) -> None:
@@ -350,7 +439,7 @@ def test_blekinge_context_against_riket(blekinge, blekinge_observations) -> None
 
 def test_english_reasons_on_request(blekinge, blekinge_observations) -> None:
     row = _halving(assess(blekinge, blekinge_observations, as_of=2022, language="en"))
-    assert row.reason == "target not met in 2017; first met in 2021"
+    assert row.reason == "target not met in 2017; first met in 2022"
 
 
 def test_as_of_ignores_later_periods(blekinge, blekinge_observations) -> None:
@@ -370,3 +459,13 @@ def test_context_table_against_riket_and_more(blekinge, blekinge_observations) -
     assert row.comparison_change_relative == pytest.approx(-0.379, abs=5e-4)
     assert row.difference == pytest.approx(-5.773 + 3.14, abs=0.01)
     assert row.difference_relative == pytest.approx(-0.028, abs=5e-4)
+
+
+def test_a_baseline_at_the_series_peak_is_pointed_out() -> None:
+    # 2015 (12) is the highest of 2010-2020. From 2016 the baseline is 2018 (9), with only
+    # one value (2015) in the five years before it: not called a peak.
+    peak = {2010: 9, 2012: 10, 2015: 12, 2018: 9, 2020: 8}
+    assert one(peak, target=6).baseline_extreme == "peak"
+    assert one(peak, baseline=2016, target=6).baseline_extreme == ""
+    trough = {2010: 9, 2012: 10, 2015: 7, 2018: 9, 2020: 8}
+    assert one(trough, target=6).baseline_extreme == "trough"

@@ -7,10 +7,13 @@ import io
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from helpers import run_cli
 
 from collab_metrics.assess import COLUMNS
+from collab_metrics.store import Store
+from collab_metrics.tidy import FetchResult
 
 REPO = Path(__file__).resolve().parent.parent
 BLEKINGE = str(REPO / "params" / "blekinge-unga-lyfter.yaml")
@@ -28,7 +31,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> str:
 def test_table_in_swedish_as_of_2017(store: str) -> None:
     result = run_cli("status", BLEKINGE, "--as-of", "2017", "--store", store)
     assert result.code == 0, result.err
-    assert "Framsteg men behöver öka takten" in result.out
+    assert "Målet nåddes inte" in result.out and "öka takten" not in result.out
     assert "14,2 % (2013)" in result.out and "Blekinges unga lyfter (2017)" in result.out
     assert "Kolada (offlineutdrag) 2024-08-30" in result.out
 
@@ -42,8 +45,11 @@ def test_csv_has_the_stable_columns(store: str) -> None:
     assert (halving["goal"], halving["sex"], halving["status"]) == (
         "halve-youth-unemployment",
         "total",
-        "achieved",
+        "achieved_late",
     )
+    # R stays the one at the target year 2017; the late year is given.
+    assert round(float(halving["ratio"]), 2) == 0.77
+    assert (halving["achieved_year"], halving["target_year_value"]) == ("2022", "8.41851")
     assert "Data used" in result.err
 
 
@@ -54,7 +60,9 @@ def test_json_to_a_file_states_the_data_used(store: str, tmp_path: Path) -> None
     document = json.loads(out.read_text(encoding="utf-8"))
     assert set(document["data"]["sources"]) == {"ddf", "file"}
     health = [r for r in document["rows"] if r["goal"] == "better-self-rated-health"]
-    assert health[0]["reason"].startswith("metod: Liv & Hälsa")  # Värmland's survey method
+    # The declared 2022 series break, then Värmland's survey method.
+    assert health[0]["reason"].startswith("tidsseriebrott 2022 mellan basåret och senaste året")
+    assert "metod: Liv & Hälsa" in health[0]["reason"]
     assert all(set(r) == set(COLUMNS) for r in document["rows"])
     ohalsotal = next(c for c in document["consistency"] if c["goal"] == "lower-ohalsotal")
     assert ohalsotal["verdict"] == "sufficient"  # all 16 municipalities aim for -15 %
@@ -69,3 +77,30 @@ def test_without_a_store_says_fetch_first(tmp_path: Path) -> None:
     result = run_cli("status", BLEKINGE, "--store", str(tmp_path / "none.duckdb"))
     assert result.code == 2
     assert "collab fetch" in result.err
+
+
+def test_vintage_reproduces_what_was_known(tmp_path: Path) -> None:
+    store = tmp_path / "store.duckdb"
+    assert run_cli("fetch", BLEKINGE, "--offline", "--store", str(store)).code == 0
+    # SYNTHETIC revision, retrieved on 2025-03-01: Region Blekinge's 2017 value 8.42 -> 8.012345.
+    with Store.open(store) as writable:
+        frame = writable.current(indicators="kolada:N03921", areas="0010", sexes="total")
+        revised = frame[frame["period"] == "2017"].assign(
+            value=8.012345, retrieved_at=pd.Timestamp("2025-03-01", tz="UTC"), source="kolada"
+        )
+        writable.write([FetchResult(revised)], label="synthetic revision")
+
+    def halving(*extra: str) -> dict[str, str]:
+        result = run_cli(
+            "status", BLEKINGE, "--as-of", "2017", "--format", "csv", "--store", str(store), *extra
+        )
+        assert result.code == 0, result.err
+        return next(csv.DictReader(io.StringIO(result.out))) | {"err": result.err}
+
+    now = halving()  # today's revised data
+    assert now["latest_value"] == "8.012345" and round(float(now["ratio"]), 2) == 0.84
+    then = halving("--vintage", "2025-01-01")  # what a report made then said
+    assert then["latest_value"] == "8.41851" and round(float(then["ratio"]), 2) == 0.77
+    assert "as known before 2025-01-01" in then["err"]
+    refused = run_cli("status", BLEKINGE, "--vintage", "2020-01-01", "--store", str(store))
+    assert refused.code == 2 and "no data retrieved before 2020-01-01" in refused.err
