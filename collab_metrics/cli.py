@@ -123,15 +123,7 @@ def fetch(params: Path, offline: bool, store_path: Path | None, snapshot_dir: Pa
         )
     for message in outcome.messages:
         click.echo(message, err=True)
-    used = {
-        "live": "live APIs",
-        "stored": "data already in the store",
-        "snapshot": "the offline snapshot",
-    }[outcome.data_used]
-    if outcome.gaps:  # live data that did not cover the need is not called plain "live"
-        series = len({gap.series for gap in outcome.gaps})
-        used = f"live APIs, incomplete: {series} series lack periods (listed above)"
-    click.echo(f"data used: {used}")
+    click.echo(f"data used: {fetching.data_used_words(outcome)}")
     if outcome.summary is not None:
         click.echo(f"store {store_path}: {outcome.summary}")
     if outcome.requests:

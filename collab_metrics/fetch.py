@@ -73,6 +73,19 @@ class FetchOutcome:
     unreachable: list[str] = field(default_factory=list)
 
 
+def data_used_words(outcome: FetchOutcome) -> str:
+    """Which data a fetch used, for `fetch` and `update` alike: live data that did not
+    cover the need is never called plain "live"."""
+    if outcome.gaps:
+        series = len({gap.series for gap in outcome.gaps})
+        return f"live APIs, incomplete: {series} series lack periods (listed above)"
+    return {
+        "live": "live APIs",
+        "stored": "data already in the store",
+        "snapshot": "the offline snapshot",
+    }[outcome.data_used]
+
+
 def needs(fw: Framework) -> list[Need]:
     """Every indicator the framework uses, with every area it is needed for.
 

@@ -145,8 +145,9 @@ def _run_locked(
         log("fetch_note", message, level="warning")
     log(
         "fetched",
-        f"data used: {fetched.data_used}; {fetched.summary or 'store unchanged'}",
+        f"data used: {fetch.data_used_words(fetched)}; {fetched.summary or 'store unchanged'}",
         data_used=fetched.data_used,
+        incomplete_series=sorted({gap.series for gap in fetched.gaps}),
         requests=fetched.requests,
     )
     home = out_dir / fw.collaboration.id

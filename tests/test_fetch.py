@@ -483,3 +483,18 @@ def test_pxweb_v1_indicator_is_fetched_and_the_report_names_its_host(
     ctx = sections.load_context(params, store)
     shown = str(sections.sources(ctx))
     assert f"Källa: {replay.base_url}, tabell HE/HE0110/HE0110A/SamForvInk1" in shown
+
+
+def test_fetch_and_update_word_the_data_used_alike_and_never_call_gaps_plain_live() -> None:
+    """Synthetic outcomes: `collab update` logs the same words as `collab fetch`."""
+    from collab_metrics.coverage import Gap
+
+    gap = Gap("kolada:N03921", "1082", "K", ("2021",), 13)
+    incomplete = fetch.FetchOutcome(
+        "live", None, gaps=[gap, Gap("kolada:N03921", "1082", "M", ("2021",), 13)]
+    )
+    assert fetch.data_used_words(incomplete) == (
+        "live APIs, incomplete: 1 series lack periods (listed above)"
+    )
+    assert fetch.data_used_words(fetch.FetchOutcome("live", None)) == "live APIs"
+    assert fetch.data_used_words(fetch.FetchOutcome("snapshot", None)) == "the offline snapshot"
