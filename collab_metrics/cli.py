@@ -24,7 +24,8 @@ from collab_metrics import collect as collecting
 from collab_metrics import fetch as fetching
 from collab_metrics import status as status_table
 from collab_metrics import update as updating
-from collab_metrics.framework import Framework, FrameworkError, load_framework
+from collab_metrics.actorcheck import actor_file_problems
+from collab_metrics.framework import Framework, FrameworkError, check_framework, load_framework
 from collab_metrics.http import CollabSession, FetchError, make_session
 from collab_metrics.schema import framework_schema
 from collab_metrics.sources.ddf import SnapshotError, default_snapshot_dir
@@ -88,9 +89,13 @@ class UserError(Exception):
 def validate(params: Path) -> None:
     """Check a framework file (PARAMS) and print a short summary.
 
-    On problems, print one line per problem naming file, line and key, and exit 2.
+    Structure, meaning and the declared actor files are checked in one pass. On problems,
+    print one line per problem naming file, line and key, in file order, and exit 2.
     """
-    framework = load_framework(params)
+    framework, problems = check_framework(params)
+    problems += actor_file_problems(params)
+    if problems or framework is None:
+        raise FrameworkError(sorted(problems, key=lambda p: (str(p.file), p.line or 0)))
     click.echo(summary(framework))
 
 
