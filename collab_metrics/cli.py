@@ -183,6 +183,7 @@ def _env_seconds(name: str, default: float) -> float:
     show_default=True,
 )
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--wide", is_flag=True, help="Show every column in full, however wide the terminal.")
 @PERIOD
 @STORE
 def status(
@@ -191,6 +192,7 @@ def status(
     vintage: datetime | None,
     output_format: str,
     output: Path | None,
+    wide: bool,
     period: str | None,
     store_path: Path | None,
 ) -> None:
@@ -208,7 +210,7 @@ def status(
     except status_table.NoDataBefore as exc:
         raise UserError(str(exc)) from None
     if output_format == "table" and output is None:
-        status_table.print_table(framework, report)
+        status_table.print_table(framework, report, wide)
         return
     if output_format == "json":
         text = status_table.to_json(report)
