@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from collab_metrics import __version__, areas, failures, periods, reporting
+from collab_metrics import __version__, areas, excel, failures, periods, reporting
 from collab_metrics import collect as collecting
 from collab_metrics import fetch as fetching
 from collab_metrics import status as status_table
@@ -184,6 +184,12 @@ def _env_seconds(name: str, default: float) -> float:
 )
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--wide", is_flag=True, help="Show every column in full, however wide the terminal.")
+@click.option(
+    "--excel-csv",
+    is_flag=True,
+    help="CSV for Swedish Excel: ';' between cells, decimal comma, UTF-8 with BOM, headers "
+    "in the report's language (--format csv stays machine-readable).",
+)
 @PERIOD
 @STORE
 def status(
@@ -193,6 +199,7 @@ def status(
     output_format: str,
     output: Path | None,
     wide: bool,
+    excel_csv: bool,
     period: str | None,
     store_path: Path | None,
 ) -> None:
@@ -209,10 +216,14 @@ def status(
         )
     except status_table.NoDataBefore as exc:
         raise UserError(str(exc)) from None
-    if output_format == "table" and output is None:
+    if excel_csv and output_format == "json":
+        raise UserError("--excel-csv writes a CSV; leave out --format json")
+    if output_format == "table" and output is None and not excel_csv:
         status_table.print_table(framework, report, wide)
         return
-    if output_format == "json":
+    if excel_csv:
+        text = excel.excel_csv(framework, report).decode("utf-8")  # keeps the BOM
+    elif output_format == "json":
         text = status_table.to_json(report)
     elif output_format == "csv":
         text = status_table.stable(report.rows).to_csv(index=False)
