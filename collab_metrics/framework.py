@@ -403,9 +403,6 @@ class Framework(_Model):
     @property
     def data_dir(self) -> Path:
         """Directory of actor files: COLLAB_DATA_DIR, else `sources.data_dir`, else `data/`."""
-        env = os.environ.get("COLLAB_DATA_DIR")
-        if env:
-            return Path(env)
         return data_dir_for(self._path, self.sources.data_dir)
 
     def indicator(self, indicator_id: str) -> KoladaIndicator | PxWebIndicator | FileIndicator:

@@ -38,7 +38,8 @@ def raw_goal_problems(data: dict[str, Any], at: At) -> Iterator[Any]:
         item["id"]: item for item in _items(data, "indicators") if isinstance(item.get("id"), str)
     }
     for section in GOAL_SECTIONS:
-        for i, goal in enumerate(data.get(section) or []):
+        goals = data.get(section)
+        for i, goal in enumerate(goals if isinstance(goals, list) else []):
             if not isinstance(goal, dict):
                 continue
             p = (section, i)

@@ -146,12 +146,15 @@ def _quote_value(text: str, line: int | None) -> tuple[str, str] | None:
     match = _KEY_VALUE.match(lines[line - 1].rstrip("\r"))
     if match is None:
         return None
-    value = match["value"].rstrip()
+    value, hash_, comment = match["value"].partition(" #")  # a comment stays a comment
+    value = value.rstrip()
     if value[0] in "'\"{[|>&*!" or ": " not in value:
         return None
     key = match["key"].strip()
     quoted = json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML quoted string
-    lines[line - 1] = f"{match['lead']}{match['key']}: {quoted}"
+    lines[line - 1] = f"{match['lead']}{match['key']}: {quoted}" + (
+        f" {hash_.strip()}{comment}" if hash_ else ""
+    )
     message = (
         f"YAML syntax error: the value of '{key}' contains ': ', which YAML reads as the start "
         f"of another key; put the {key} in quotes: {key}: {quoted}"

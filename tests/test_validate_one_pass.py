@@ -175,3 +175,21 @@ def test_a_structural_error_does_not_hide_a_wrong_way_target_in_the_same_goal(
     path, err = _validate(tmp_path, text)
     assert f"{path}:36: shared_goals[0] (halve).baseline: expected a block of keys" in err
     assert f"{path}:37: shared_goals[0] (halve).target.change_percent: change_percent 50" in err
+
+
+@pytest.mark.parametrize("value", ["true", "3", "'text'", "{a: 1}"])
+def test_a_goal_section_that_is_not_a_list_is_a_message_not_a_crash(
+    tmp_path: Path, value: str
+) -> None:
+    # Found by test_validate_properties: `actor_goals: true` crashed the meaning checks.
+    path, err = _validate(tmp_path, BASE + f"actor_goals: {value}\n")
+    assert f"{path}:44: actor_goals: expected a list" in err, err
+
+
+def test_a_comment_after_a_colon_title_stays_a_comment(tmp_path: Path) -> None:
+    text = BASE.replace(
+        "    title: Halve youth unemployment\n", "    title: Mål 2: fler i arbete  # ny\n"
+    )
+    path, err = _validate(tmp_path, text)
+    assert f"{path}:33: YAML syntax error: the value of 'title'" in err
+    assert 'title: "Mål 2: fler i arbete"\n' in err and "1 problem found" in err
