@@ -19,12 +19,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from collab_metrics import __version__, areas, failures, periods, reporting
+from collab_metrics import __version__, areas, excel, failures, periods, reporting
 from collab_metrics import collect as collecting
 from collab_metrics import fetch as fetching
 from collab_metrics import status as status_table
 from collab_metrics import update as updating
-from collab_metrics.framework import Framework, FrameworkError, load_framework
+from collab_metrics.actorcheck import actor_file_problems
+from collab_metrics.framework import Framework, FrameworkError, check_framework, load_framework
 from collab_metrics.http import CollabSession, FetchError, make_session
 from collab_metrics.schema import framework_schema
 from collab_metrics.sources.ddf import SnapshotError, default_snapshot_dir
@@ -88,9 +89,13 @@ class UserError(Exception):
 def validate(params: Path) -> None:
     """Check a framework file (PARAMS) and print a short summary.
 
-    On problems, print one line per problem naming file, line and key, and exit 2.
+    Structure, meaning and the declared actor files are checked in one pass. On problems,
+    print one line per problem naming file, line and key, in file order, and exit 2.
     """
-    framework = load_framework(params)
+    framework, problems = check_framework(params)
+    problems += actor_file_problems(params)
+    if problems or framework is None:
+        raise FrameworkError(sorted(problems, key=lambda p: (str(p.file), p.line or 0)))
     click.echo(summary(framework))
 
 
@@ -170,6 +175,13 @@ def _env_seconds(name: str, default: float) -> float:
     show_default=True,
 )
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--wide", is_flag=True, help="Show every column in full, however wide the terminal.")
+@click.option(
+    "--excel-csv",
+    is_flag=True,
+    help="CSV for Swedish Excel: ';' between cells, decimal comma, UTF-8 with BOM, headers "
+    "in the report's language (--format csv stays machine-readable).",
+)
 @PERIOD
 @STORE
 def status(
@@ -178,6 +190,8 @@ def status(
     vintage: datetime | None,
     output_format: str,
     output: Path | None,
+    wide: bool,
+    excel_csv: bool,
     period: str | None,
     store_path: Path | None,
 ) -> None:
@@ -194,10 +208,14 @@ def status(
         )
     except status_table.NoDataBefore as exc:
         raise UserError(str(exc)) from None
-    if output_format == "table" and output is None:
-        status_table.print_table(framework, report)
+    if excel_csv and output_format == "json":
+        raise UserError("--excel-csv writes a CSV; leave out --format json")
+    if output_format == "table" and output is None and not excel_csv:
+        status_table.print_table(framework, report, wide)
         return
-    if output_format == "json":
+    if excel_csv:
+        text = excel.excel_csv(framework, report).decode("utf-8")  # keeps the BOM
+    elif output_format == "json":
         text = status_table.to_json(report)
     elif output_format == "csv":
         text = status_table.stable(report.rows).to_csv(index=False)

@@ -21,6 +21,7 @@ import math
 import os
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -102,6 +103,7 @@ class _Column:
     en: str
     width: int
     editable: bool = False
+    former: tuple[str, ...] = ()  # headers of templates sent earlier, still read on import
 
     def header(self, language: Language) -> str:
         return self.sv if language == "sv" else self.en
@@ -149,7 +151,7 @@ ACTIONS: Final = _Sheet(
     "Action plan",
     (
         _Column("id", "Åtgärds-id", "Action id", 28),
-        _Column("goal", "Mål-id", "Goal id", 30, editable=True),
+        _Column("goal", "Mål", "Goal", 45, editable=True, former=("Mål-id", "Goal id")),
         _Column("description", "Åtgärd", "Action", 55, editable=True),
         _Column("responsible", "Ansvarig", "Responsible", 24, editable=True),
         _Column("due", "Klart senast", "Due", 14, editable=True),
@@ -536,7 +538,7 @@ def _actions_sheet(
     for row, action in enumerate(actions, start=FIRST_ROW):
         values = {
             "id": action.id,
-            "goal": action.goal,
+            "goal": _goal_choices(goals).get(action.goal, action.goal) if action.goal else None,
             "description": action.description,
             "responsible": action.responsible or None,
             "due": action.due,
@@ -556,11 +558,11 @@ def _actions_sheet(
             rows,
             _say(
                 language,
-                "Välj ett mål-id i listan, eller lämna tomt för hela samverkan.",
-                "Choose a goal id from the list, or leave it empty for the whole collaboration.",
+                "Välj ett mål i listan, eller lämna tomt för hela samverkan.",
+                "Choose a goal from the list, or leave it empty for the whole collaboration.",
             ),
             type="list",
-            formula1=lists.range([g.id for g in goals]),
+            formula1=lists.range(list(_goal_choices(goals).values())),
         )
     _validate(
         sheet,
@@ -584,6 +586,19 @@ def _actions_sheet(
     )
 
 
+def _goal_choices(goals: Sequence[AnyGoal]) -> dict[str, str]:
+    """What the goal dropdown shows for each goal id: its title, with the id where two
+    goals share a title (the import reads either back as the id)."""
+    titles = Counter(g.title for g in goals)
+    return {g.id: g.title if titles[g.title] == 1 else f"{g.title} ({g.id})" for g in goals}
+
+
+def _goal_id(fw: Framework, actor: Actor, chosen: str) -> str:
+    """The goal id for what the goal cell holds: a dropdown title, or an id as typed."""
+    by_choice = {choice: goal for goal, choice in _goal_choices(_goals_of(fw, actor.id)).items()}
+    return by_choice.get(chosen, chosen)
+
+
 def _measure_areas(fw: Framework, actor: Actor) -> list[str]:
     """Dropdown entries "code name": the actor's area, its municipalities, the
     collaboration's area and riket. Other codes can still be typed."""
@@ -605,6 +620,7 @@ def _measures_sheet(
     language: Language = fw.collaboration.language
     spec = MEASURES
     measures = ", ".join(f"{i.id} ({i.title}, {i.unit})" for i in reported)
+    example = actor.area or fw.collaboration.area  # an area code this actor would write
     _start(
         sheet,
         spec,
@@ -612,10 +628,10 @@ def _measures_sheet(
         _say(
             language,
             f"Egna mått för {actor.name}: {measures}. En rad per mått, område, period och kön. "
-            "Område som kod (t.ex. 0017), period som år (2024) eller månad (2024-09), tomt kön "
-            "betyder totalt, värdet som ett tal.",
+            f"Område som kod (t.ex. {example}), period som år (2024) eller månad (2024-09), "
+            "tomt kön betyder totalt, värdet som ett tal.",
             f"Own measures of {actor.name}: {measures}. One row per measure, area, period and "
-            "sex. Area as a code (e.g. 0017), period as a year (2024) or month (2024-09), an "
+            f"sex. Area as a code (e.g. {example}), period as a year (2024) or month (2024-09), an "
             "empty sex means total, the value as a number.",
         ),
     )
@@ -640,8 +656,8 @@ def _measures_sheet(
         rows,
         _say(
             language,
-            "Välj ett område i listan eller skriv en områdeskod, t.ex. 0017.",
-            "Choose an area from the list or type an area code, e.g. 0017.",
+            f"Välj ett område i listan eller skriv en områdeskod, t.ex. {example}.",
+            f"Choose an area from the list or type an area code, e.g. {example}.",
         ),
         warn=True,
         type="list",
@@ -997,7 +1013,7 @@ class _Reader:
         self.sheet = book[self.name]
         for position, column in enumerate(spec.columns, start=1):
             found = self.sheet.value(HEADER_ROW, position)
-            if found != column.header(language):
+            if found != column.header(language) and found not in column.former:
                 self.problem(
                     HEADER_ROW,
                     column.key,
@@ -1166,7 +1182,7 @@ def _action(
 ) -> Action | None:
     """The action on one row, or None after recording its problems."""
     before = len(reader.problems)
-    goal = reader.text(row, "goal") or None
+    goal = _goal_id(fw, actor, reader.text(row, "goal")) or None
     if goal is not None:
         reason = _goal_problem(fw, goal, actor, allowed)
         if reason:

@@ -30,7 +30,7 @@ from pydantic import (
     model_validator,
 )
 
-from collab_metrics import areas, limits, safeyaml
+from collab_metrics import areas, limits, partial, safeyaml
 from collab_metrics.sources.files import FileQuery
 from collab_metrics.sources.kolada import KPI_PATTERN, KoladaQuery
 from collab_metrics.sources.pxweb import SCB_URL, PxWebQuery
@@ -87,6 +87,13 @@ def _area_code(value: Any) -> str:
     text = str(value).strip() if isinstance(value, str | int) else None
     if text is None or isinstance(value, bool):
         raise ValueError('an area code is text such as "0010" or "1082"')
+    if text.isdigit() and len(text) < 4 and areas.is_known(areas.from_scb(text)):
+        code = areas.from_scb(text)
+        raise ValueError(
+            f"'{text}' is not a Kolada area code; did you mean \"{code}\" "
+            f'({areas.get(code).name})? Kolada writes SCB\'s code {text} as "{code}", '
+            "four digits in quotes"
+        )
     if len(text) != 4 or not text.isdigit():
         raise ValueError(
             f"'{text}' is not a Kolada area code; write four digits in quotes: "
@@ -396,11 +403,7 @@ class Framework(_Model):
     @property
     def data_dir(self) -> Path:
         """Directory of actor files: COLLAB_DATA_DIR, else `sources.data_dir`, else `data/`."""
-        env = os.environ.get("COLLAB_DATA_DIR")
-        if env:
-            return Path(env)
-        base = self._path.parent if self._path else Path.cwd()
-        return (base / (self.sources.data_dir or "../data")).resolve()
+        return data_dir_for(self._path, self.sources.data_dir)
 
     def indicator(self, indicator_id: str) -> KoladaIndicator | PxWebIndicator | FileIndicator:
         """The indicator with this id."""
@@ -449,6 +452,15 @@ class Framework(_Model):
         return area
 
 
+def data_dir_for(path: Path | None, configured: str | None) -> Path:
+    """Directory of actor files for a framework at `path` (see `Framework.data_dir`)."""
+    env = os.environ.get("COLLAB_DATA_DIR")
+    if env:
+        return Path(env)
+    base = path.parent if path else Path.cwd()
+    return (base / (configured or "../data")).resolve()
+
+
 # --- loading and error reporting -------------------------------------------------------
 
 
@@ -491,37 +503,48 @@ class _Sources:
 
 def load_framework(path: Path | str) -> Framework:
     """Read and validate a framework file; raise FrameworkError listing every problem."""
+    framework, problems = check_framework(path)
+    if problems or framework is None:
+        raise FrameworkError(problems)
+    return framework
+
+
+def check_framework(path: Path | str) -> tuple[Framework | None, list[Problem]]:
+    """The framework in `path` and every problem found in one pass, in file order.
+
+    Structure and meaning are checked together: where pydantic refuses part of the file,
+    the meaning checks run on the raw data of what parsed, so no mistake hides another.
+    The framework is None unless there are no problems.
+    """
     path = Path(path)
     try:
         main = safeyaml.load(path)
     except safeyaml.YamlProblem as exc:
-        raise FrameworkError([Problem(exc.file, exc.line, "", exc.message)]) from None
+        return None, [Problem(exc.file, exc.line, "", exc.message)]
+    problems = [Problem(r.file, r.line, "", r.message) for r in main.repairs]
     if not isinstance(main.data, dict):
-        raise FrameworkError(
-            [
-                Problem(
-                    path, 1, "", "the file must be a YAML mapping of sections (collaboration:, ...)"
-                )
-            ]
-        )
+        message = "the file must be a YAML mapping of sections (collaboration:, ...)"
+        return None, [*problems, Problem(path, 1, "", message)]
     sources = _Sources(main)
     data = dict(main.data)
     digest = hashlib.sha256(main.raw)
-    problems = _resolve_includes(data, sources, digest)
-    if problems:
-        raise FrameworkError(problems)
+    problems += _resolve_includes(data, sources, digest)
 
     context: dict[str, Any] = {}
     try:
         framework = Framework.model_validate(data, context=context)
     except ValidationError as exc:
-        raise FrameworkError(_in_file_order(_translate(exc, data, sources, context))) from None
+        problems += _translate(exc, data, sources, context)
+
+        def at(where: tuple[str | int, ...], message: str) -> Problem:
+            return _problem(sources, data, list(where), message)
+
+        problems += partial.raw_goal_problems(data, at)
+        return None, _in_file_order(list(dict.fromkeys(problems)))
     framework._path = path
     framework._sha256 = digest.hexdigest()
-    problems = list(_cross_check(framework, sources))
-    if problems:
-        raise FrameworkError(_in_file_order(problems))
-    return framework
+    problems += _cross_check(framework, sources)
+    return (None if problems else framework), _in_file_order(problems)
 
 
 def _in_file_order(problems: list[Problem]) -> list[Problem]:
@@ -745,11 +768,7 @@ def _cross_check(fw: Framework, sources: _Sources) -> Iterator[Problem]:
 
     def ref(path: tuple[str | int, ...], value: str | None, known: set[str], what: str):
         if value is not None and value not in known:
-            close = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.6)
-            hint = (
-                f"; did you mean '{close[0]}'?" if close else f"; known: {', '.join(sorted(known))}"
-            )
-            return at(path, f"unknown {what} '{value}'{hint}")
+            return at(path, partial.unknown(what, value, known))
         return None
 
     for i, ind in enumerate(fw.indicators):
@@ -867,11 +886,9 @@ def _check_goal(
     yield from _check_baseline_value(goal, levels, at)
     for path, level in levels:
         if level.change_percent is not None and level.change_percent * sign <= 0:
-            wanted = "negative (a decrease)" if sign < 0 else "positive (an increase)"
             yield at(
                 (*path, "change_percent"),
-                f"change_percent {level.change_percent:g} points the wrong way: indicator "
-                f"'{indicator.id}' should {indicator.direction}, so the change must be {wanted}",
+                partial.wrong_way(level.change_percent, indicator.id, indicator.direction),
             )
         # A given baseline value is the total's; sex targets have baselines of their own.
         given = goal.baseline.value if goal.baseline and level is goal.target else None

@@ -31,10 +31,10 @@ import pandas as pd
 from filelock import FileLock, Timeout
 
 import collab_metrics
-from collab_metrics import areas, history, limits, periods, xlsxsafe
+from collab_metrics import areas, excel, history, limits, periods, xlsxsafe
 from collab_metrics import status as status_table
 from collab_metrics.framework import Framework, load_framework
-from collab_metrics.labels import SEX, STATUS, Language
+from collab_metrics.labels import Language
 from collab_metrics.store import Store
 
 KERNEL: Final = "collab-metrics"
@@ -468,13 +468,9 @@ def export(
 
 
 def write_workbook(fw: Framework, report: status_table.StatusReport, path: Path) -> None:
-    """An Excel workbook of the status table, the consistency checks and the data used."""
+    """An Excel workbook of the status table, the consistency checks and the data used,
+    in the report's language with number formats (see `collab_metrics.excel`)."""
     language: Language = fw.collaboration.language
-    rows = status_table.stable(report.rows).copy()
-    rows.insert(1, "goal_title", [fw.goal(g).title for g in rows["goal"]])
-    rows.insert(4, "area_name", [areas.get(a).name for a in rows["area"]])
-    rows["status_words"] = [STATUS[language][s] for s in rows["status"]]
-    rows["sex"] = [SEX[language][s] for s in rows["sex"]]
     checks = pd.DataFrame(
         [
             {
@@ -490,18 +486,19 @@ def write_workbook(fw: Framework, report: status_table.StatusReport, path: Path)
             for c in report.consistency
         ]
     )
-    sheets = {
-        "Status": rows,
-        "Samstämmighet" if language == "sv" else "Consistency": checks,
-    }
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        for name, frame in sheets.items():
-            frame.to_excel(writer, sheet_name=name, index=False, freeze_panes=(1, 0))
-            sheet = writer.sheets[name]
-            xlsxsafe.as_text(sheet)  # a goal title "=..." stays text
-            for column in sheet.columns:
-                width = max(len(str(c.value or "")) for c in column[:200])
-                sheet.column_dimensions[column[0].column_letter].width = min(max(10, width + 2), 60)
+        excel.write_sheet_table(
+            writer.book.create_sheet("Status"), excel.human_rows(fw, report), language
+        )
+        name = "Samstämmighet" if language == "sv" else "Consistency"
+        checks.to_excel(writer, sheet_name=name, index=False, freeze_panes=(1, 0))
+        sheet = writer.sheets[name]
+        xlsxsafe.as_text(sheet)  # a goal title "=..." stays text
+        for column in sheet.columns:
+            width = max(len(str(c.value or "")) for c in column[:200])
+            sheet.column_dimensions[column[0].column_letter].width = min(max(10, width + 2), 60)
+        about = "Om tabellen" if language == "sv" else "About the table"
+        excel.write_about(writer.book.create_sheet(about), report, language)
 
 
 def _manifest(

@@ -7,6 +7,8 @@ keep positions so every error can name the file and line the user has to fix.
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,6 +56,9 @@ class Loaded:
     data: Any
     lines: dict[Path_, int] = field(default_factory=dict)
     raw: bytes = b""
+    # Syntax errors that were explained and worked around in memory (an unquoted value with
+    # ': ' gets quoted) so that the rest of the file can still be checked in the same run.
+    repairs: list[YamlProblem] = field(default_factory=list)
 
     def line_of(self, path: Path_) -> int | None:
         """Line of `path`, or of its nearest ancestor that exists in the file."""
@@ -90,25 +95,102 @@ def load(file: Path) -> Loaded:
 
 
 def loads(text: str, file: Path) -> Loaded:
-    """Parse YAML text (see `load`); `file` is only used in messages."""
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        problem = exc.problem or "invalid YAML"
-        raise YamlProblem(file, line, f"YAML syntax error: {problem}") from None
-    except yaml.YAMLError as exc:
-        raise YamlProblem(file, None, f"YAML syntax error: {exc}") from None
-    except RecursionError:
-        raise YamlProblem(file, None, "YAML nested too deeply") from None
-    loaded = Loaded(file=file, data=None)
+    """Parse YAML text (see `load`); `file` is only used in messages.
+
+    An unquoted value holding ': ' (common in Swedish titles: "Mål 2: fler i arbete") is
+    explained, quoted in memory and parsing goes on, so one run reports every problem; the
+    explanations are in `repairs`, and the caller must still refuse the file.
+    """
+    repairs: list[YamlProblem] = []
+    while True:
+        try:
+            root = yaml.compose(text, Loader=yaml.SafeLoader)
+            break
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = mark.line + 1 if mark else None
+            problem = exc.problem or "invalid YAML"
+            fixed = _quote_value(text, line) if len(repairs) < MAX_REPAIRS else None
+            if fixed is None:
+                raise YamlProblem(file, line, _explain(problem)) from None
+            text, message = fixed
+            repairs.append(YamlProblem(file, line, message))
+        except yaml.YAMLError as exc:
+            raise YamlProblem(file, None, f"YAML syntax error: {exc}") from None
+        except RecursionError:
+            raise YamlProblem(file, None, "YAML nested too deeply") from None
+    loaded = Loaded(file=file, data=None, repairs=repairs)
     if root is None:
         loaded.data = {}
         return loaded
     builder = _Builder(loaded)
     loaded.data = builder.build(root, (), 0)
     return loaded
+
+
+MAX_REPAIRS = 50
+# `  title: Mål 2: fler i arbete` or `- title: ...`: a key, then an unquoted value with ': '.
+_KEY_VALUE = re.compile(
+    r"^(?P<lead>\s*(?:-\s+)?)(?P<key>[^\s:#'\"{}\[\]][^:#]*?):\s+(?P<value>.+)$"
+)
+
+
+def _quote_value(text: str, line: int | None) -> tuple[str, str] | None:
+    """`text` with the value on `line` quoted, and the plain-words message; None if the
+    line is not a key with an unquoted value holding ': '."""
+    if line is None:
+        return None
+    lines = text.split("\n")
+    if not 0 < line <= len(lines):
+        return None
+    match = _KEY_VALUE.match(lines[line - 1].rstrip("\r"))
+    if match is None:
+        return None
+    value, hash_, comment = match["value"].partition(" #")  # a comment stays a comment
+    value = value.rstrip()
+    if value[0] in "'\"{[|>&*!" or ": " not in value:
+        return None
+    key = match["key"].strip()
+    quoted = json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML quoted string
+    lines[line - 1] = f"{match['lead']}{match['key']}: {quoted}" + (
+        f" {hash_.strip()}{comment}" if hash_ else ""
+    )
+    message = (
+        f"YAML syntax error: the value of '{key}' contains ': ', which YAML reads as the start "
+        f"of another key; put the {key} in quotes: {key}: {quoted}"
+    )
+    return "\n".join(lines), message
+
+
+# Plain words for the YAML errors people meet when writing a framework by hand.
+_EXPLANATIONS = {
+    "found character '\\t' that cannot start any token": (
+        "a tab character; indent with spaces, never tabs"
+    ),
+    "mapping values are not allowed here": (
+        "a ':' where YAML does not expect one; if a value contains ': ', put it in quotes, "
+        "otherwise check the indentation of this line"
+    ),
+    "could not find expected ':'": (
+        "a line without 'key: value'; add the ':' after the key, or check the indentation"
+    ),
+    "did not find expected key": (
+        "the indentation does not line up with the lines above; indent keys of one block "
+        "equally, with spaces"
+    ),
+    "did not find expected '-' indicator": (
+        "a list item does not line up with the items above; start each item with '- ' at "
+        "the same indentation"
+    ),
+}
+
+
+def _explain(problem: str) -> str:
+    """The YAML error in plain words with the fix, keeping the parser's words after it."""
+    plain = _EXPLANATIONS.get(problem)
+    if plain is None:
+        return f"YAML syntax error: {problem}"
+    return f"YAML syntax error: {plain} (YAML: {problem})"
 
 
 def _decode(file: Path, raw: bytes) -> str:

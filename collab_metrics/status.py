@@ -13,7 +13,7 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from collab_metrics import areas, periods
+from collab_metrics import areas, periods, screen
 from collab_metrics.assess import COLUMNS, assess
 from collab_metrics.contributions import Consistency, consistency
 from collab_metrics.framework import Framework
@@ -185,34 +185,84 @@ def data_statement(vintage: dict, language: Language, known_before: date | None 
     return text
 
 
-def table(fw: Framework, report: StatusReport) -> Table:
-    """The status table for the screen, in the framework's language."""
+# Column ranks on a narrow screen (0 is kept first) and the narrowest cut of text columns.
+_SCREEN = (
+    (0, 12),  # goal
+    (2, 8),  # actor
+    (6, 9),  # area
+    (3, None),  # sex
+    (7, None),  # baseline
+    (4, None),  # latest
+    (5, None),  # target
+    (1, 20),  # status: the long ones (within random variation) end in "…"
+    (9, None),  # direction
+    (8, None),  # chance
+    (10, 12),  # note
+)
+
+
+def table(fw: Framework, report: StatusReport, width: int | None = None) -> Table:
+    """The status table for the screen, in the framework's language.
+
+    With a `width`, every row stays on one line: columns that do not fit are left out
+    (see `hidden_columns`) and long text ends in an ellipsis. Without, everything shows.
+    """
     language: Language = fw.collaboration.language
-    result, as_of = report.rows, report.as_of
-    named = report.period or as_of
-    title = fw.collaboration.name + (f" ({named})" if named else "")
-    caption = data_statement(report.vintage, language, report.known_before)
+    title, caption = _heading(fw, report)
+    rows = _screen_rows(fw, report)
+    if width is not None:
+        return screen.fitted_table(_screen_columns(language), rows, width, title, caption)[0]
     grid = Table(title=title, caption=caption)
     # Goal, area and note may wrap; numbers and status words must stay whole.
     for position, header in enumerate(HEADERS[language]):
         grid.add_column(header, no_wrap=position in (3, 4, 5, 6, 7, 9), overflow="fold")
-    for row in result.itertuples(index=False):
-        unit = fw.indicator(row.indicator).unit
-        grid.add_row(
-            fw.goal(row.goal).title,
-            fw.actor(row.actor).name if row.actor else "–",
-            f"{row.area} {areas.get(row.area).name}",
-            SEX[language][row.sex],
-            _value(row.baseline_value, row.baseline_period, unit, language),
-            _value(row.latest_value, row.latest_period, unit, language),
-            _value(row.target_value, _year(row.target_year), unit, language),
-            STATUS[language][row.status],
-            f"{DIRECTION[language][row.direction_long]} / "
-            f"{DIRECTION[language][row.direction_short]}",
-            CHANCE[language][row.chance],
-            row.reason or "",
-        )
+    for row in rows:
+        grid.add_row(*row)
     return grid
+
+
+def hidden_columns(fw: Framework, report: StatusReport, width: int) -> list[str]:
+    """The headers of the columns a table of `width` leaves out."""
+    columns = _screen_columns(fw.collaboration.language)
+    return screen.fitted_table(columns, _screen_rows(fw, report), width)[1]
+
+
+def _screen_columns(language: Language) -> list[screen.Column]:
+    return [
+        screen.Column(header, rank, cut)
+        for header, (rank, cut) in zip(HEADERS[language], _SCREEN, strict=True)
+    ]
+
+
+def _heading(fw: Framework, report: StatusReport) -> tuple[str, str]:
+    named = report.period or report.as_of
+    title = fw.collaboration.name + (f" ({named})" if named else "")
+    language: Language = fw.collaboration.language
+    return title, data_statement(report.vintage, language, report.known_before)
+
+
+def _screen_rows(fw: Framework, report: StatusReport) -> list[list[str]]:
+    language: Language = fw.collaboration.language
+    rows = []
+    for row in report.rows.itertuples(index=False):
+        unit = fw.indicator(row.indicator).unit
+        rows.append(
+            [
+                fw.goal(row.goal).title,
+                fw.actor(row.actor).name if row.actor else "–",
+                f"{row.area} {areas.get(row.area).name}",
+                SEX[language][row.sex],
+                _value(row.baseline_value, row.baseline_period, unit, language),
+                _value(row.latest_value, row.latest_period, unit, language),
+                _value(row.target_value, _year(row.target_year), unit, language),
+                STATUS[language][row.status],
+                f"{DIRECTION[language][row.direction_long]} / "
+                f"{DIRECTION[language][row.direction_short]}",
+                CHANCE[language][row.chance],
+                row.reason or "",
+            ]
+        )
+    return rows
 
 
 def _year(value: Any) -> str:
@@ -245,9 +295,23 @@ def consistency_lines(fw: Framework, report: StatusReport) -> list[str]:
     return lines
 
 
-def print_table(fw: Framework, report: StatusReport) -> None:
-    """Print the status table and the consistency verdicts to the terminal."""
-    console = Console(width=200)
-    console.print(table(fw, report))
+def print_table(fw: Framework, report: StatusReport, wide: bool = False) -> None:
+    """Print the status table and the consistency verdicts to the terminal.
+
+    The table fits the terminal (COLUMNS, else its size) unless `wide` or the output is a
+    file or pipe; then every column shows in full.
+    """
+    fitted = None if wide else screen.terminal_width()
+    grid = table(fw, report, fitted)
+    width = fitted or max(200, Console(width=10_000).measure(grid).maximum)
+    console = Console(width=width)
+    console.print(grid)
+    hidden = hidden_columns(fw, report, fitted) if fitted else []
+    if hidden:
+        console.print(
+            f"Dolda kolumner: {', '.join(hidden)} (bredare terminal, --wide eller --format csv)"
+            if fw.collaboration.language == "sv"
+            else f"Hidden columns: {', '.join(hidden)} (wider terminal, --wide or --format csv)"
+        )
     for line in consistency_lines(fw, report):
         console.print(line)

@@ -461,3 +461,60 @@ def _measure(book: Workbook, value: Any) -> None:
     for column, cell in zip("ABCD", ("ohalsotal-monthly", "0017", "2024-11", None), strict=True):
         sheet[f"{column}3"] = cell
     sheet["E3"] = value
+
+
+# --- what the templates show (issue 16) -------------------------------------------------
+
+
+def test_the_goal_dropdown_shows_titles_and_a_chosen_title_imports_as_the_id(
+    templates: Path, store: Path, tmp_path: Path
+) -> None:
+    fw = load_framework(BLEKINGE)
+    book = load_workbook(karlshamn(templates))
+    plan = book["Handlingsplan"]
+    assert plan["B2"].value == "Mål"
+    (goal_list,) = [v for v in plan.data_validations.dataValidation if "B3" in str(v.sqref)]
+    column = goal_list.formula1.split("!")[1].split(":")[0].replace("$", "")[0]
+    shown = [c.value for c in book["collab"][column] if c.value]
+    assert shown == [fw.goal(KARLSHAMN_GOAL).title, fw.goal(HALVING).title]
+
+    def by_title(book: Workbook) -> None:
+        answer(book)
+        book["Handlingsplan"]["B3"] = fw.goal(KARLSHAMN_GOAL).title
+
+    result = import_(store, filled(karlshamn(templates), tmp_path / "k.xlsx", by_title))
+    assert result.code == 0, result.err
+    (action,) = table(store, "imported_actions")
+    assert action["goal"] == KARLSHAMN_GOAL
+
+
+def test_the_example_area_code_comes_from_the_framework(tmp_path: Path) -> None:
+    variant = tmp_path / "varmland.yaml"
+    variant.write_text(
+        VARMLAND.read_text(encoding="utf-8").replace(
+            "reported_by: region-varmland", "reported_by: karlstad"
+        ),
+        encoding="utf-8",
+    )
+    (path,) = [
+        p
+        for p in collect.write_templates(
+            load_framework(variant), "2024", tmp_path, tmp_path / "store.duckdb"
+        )
+        if "karlstad" in p.name
+    ]
+    sheet = load_workbook(path)["Egna mått"]
+    assert "t.ex. 1780" in sheet["A1"].value and "0017" not in sheet["A1"].value
+    prompts = [v.prompt for v in sheet.data_validations.dataValidation if v.prompt]
+    assert any("t.ex. 1780" in p for p in prompts)
+
+
+def test_a_template_sent_before_the_goal_column_was_renamed_still_imports(
+    templates: Path, store: Path, tmp_path: Path
+) -> None:
+    def earlier(book: Workbook) -> None:
+        answer(book)
+        book["Handlingsplan"]["B2"] = "Mål-id"  # the header of templates made before
+
+    result = import_(store, filled(karlshamn(templates), tmp_path / "k.xlsx", earlier))
+    assert result.code == 0, result.err

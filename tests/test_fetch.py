@@ -182,7 +182,7 @@ def test_blekinge_demo_against_the_real_kolada_contract_pages_of_50_and_a_503_fi
     assert {r["form"] for r in kolada.requests} == {"path"}
     assert [r["page"] for r in kolada.requests] == ["1", *map(str, range(1, pages + 1))]
 
-    status = run_cli("status", str(BLEKINGE), "--as-of", "2017", "--store", str(store))
+    status = run_cli("status", str(BLEKINGE), "--as-of", "2017", "--store", str(store), "--wide")
     assert status.code == 0, status.err
     assert "14,2 % (2013)" in status.out  # Region Blekinge's published 2013 value
     assert "Kolada" in status.out

@@ -29,7 +29,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 def test_table_in_swedish_as_of_2017(store: str) -> None:
-    result = run_cli("status", BLEKINGE, "--as-of", "2017", "--store", store)
+    result = run_cli("status", BLEKINGE, "--as-of", "2017", "--store", store, "--wide")
     assert result.code == 0, result.err
     assert "Målet nåddes inte" in result.out and "öka takten" not in result.out
     assert "14,2 % (2013)" in result.out and "Blekinges unga lyfter (2017)" in result.out
@@ -69,8 +69,32 @@ def test_json_to_a_file_states_the_data_used(store: str, tmp_path: Path) -> None
 
 
 def test_table_ends_with_the_consistency_verdict(store: str) -> None:
-    result = run_cli("status", BLEKINGE, "--as-of", "2017", "--store", store)
+    result = run_cli("status", BLEKINGE, "--as-of", "2017", "--store", store, "--wide")
     assert "Aktörernas egna mål räcker till det gemensamma målet" in result.out
+
+
+@pytest.mark.parametrize("params", [BLEKINGE, VARMLAND], ids=["blekinge", "varmland"])
+def test_an_80_column_terminal_has_no_wrapped_rows(
+    store: str, params: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    result = run_cli("status", params, "--store", store)
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert all(len(line) <= 80 for line in lines), result.out
+    body = lines[next(i for i, x in enumerate(lines) if x.startswith("┡")) + 1 :]
+    body = body[: next(i for i, x in enumerate(body) if x.startswith("└"))]
+    rows = run_cli("status", params, "--store", store, "--format", "csv").out
+    assert len(body) == len(pd.read_csv(io.StringIO(rows))), "a row took more than one line"
+    assert "…" in result.out  # long titles are cut, not wrapped
+    assert "Dolda kolumner:" in result.out and "--wide" in result.out
+
+
+def test_wide_shows_every_column_in_full(store: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    result = run_cli("status", BLEKINGE, "--as-of", "2017", "--store", store, "--wide")
+    assert "Halvera ungdomsarbetslösheten i Blekinge" in result.out
+    assert "Chans att nå målet" in result.out and "Dolda kolumner" not in result.out
 
 
 def test_without_a_store_says_fetch_first(tmp_path: Path) -> None:
