@@ -31,6 +31,7 @@ from pydantic import (
 )
 
 from collab_metrics import areas, limits, safeyaml
+from collab_metrics.errors import InputError
 from collab_metrics.sources.files import FileQuery
 from collab_metrics.sources.kolada import KPI_PATTERN, KoladaQuery
 from collab_metrics.sources.pxweb import SCB_URL, PxWebQuery
@@ -466,7 +467,7 @@ class Problem:
         return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
 
 
-class FrameworkError(Exception):
+class FrameworkError(InputError):
     """The framework files have problems; `problems` lists every one found."""
 
     def __init__(self, problems: list[Problem]) -> None:
