@@ -24,6 +24,9 @@ True
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Sequence
+
 
 class CollabError(Exception):
     """Anything collab-metrics raises on purpose; `exit_code` is the CLI's exit status."""
@@ -43,3 +46,22 @@ class RunError(CollabError):
 
 class DataError(CollabError):
     """A source or the store could not deliver; nothing was written (exit 1)."""
+
+
+class UnknownId(CollabError, LookupError):
+    """A lookup by id that found nothing: "no goal 'x'; did you mean 'y'?".
+
+    Examples
+    --------
+    >>> str(UnknownId("goal", "halve-youth", ["halve-youth-unemployment", "neet"]))
+    "no goal 'halve-youth'; did you mean 'halve-youth-unemployment'?"
+    """
+
+    def __init__(self, kind: str, wanted: str, known: Sequence[str]) -> None:
+        self.kind, self.wanted, self.known = kind, wanted, tuple(known)
+        close = difflib.get_close_matches(wanted, self.known, n=1, cutoff=0.5)
+        if close:
+            hint = f"; did you mean '{close[0]}'?"
+        else:
+            hint = f"; known: {', '.join(self.known) or '(none)'}"
+        super().__init__(f"no {kind} '{wanted}'{hint}")
