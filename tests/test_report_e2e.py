@@ -189,5 +189,11 @@ def test_explore_notebook_runs(store: Path, tmp_path: Path) -> None:
         progress_bar=False,
         cwd=str(default_notebooks_dir()),
     )
-    outputs = [o for c in nbformat.read(out, as_version=4).cells for o in c.get("outputs", [])]
+    cells = nbformat.read(out, as_version=4).cells
+    outputs = [o for c in cells for o in c.get("outputs", [])]
     assert any("not_achieved" in str(o) for o in outputs)
+    assert any("image/png" in o.get("data", {}) for o in outputs), "the chart shows itself"
+    assert not any(o.get("output_type") == "error" for o in outputs)
+    code = "\n".join(c.source for c in cells if c.cell_type == "code")
+    imports = re.findall(r"^(?:from|import) .*$", code, flags=re.M)
+    assert imports == ["import collab_metrics as cm"], "the public API only"
