@@ -20,6 +20,8 @@ from functools import cache
 from importlib.resources import files
 from typing import Literal, cast
 
+from collab_metrics.errors import CollabError
+
 RIKET = "0000"
 
 
@@ -96,7 +98,7 @@ class Area:
     region: str | None  # parent: RIKET for regions, the "00NN" region for municipalities
 
 
-class UnknownAreaError(ValueError):
+class UnknownAreaError(CollabError, ValueError):
     """An area code or name that is not in the registry, with the closest known one if any."""
 
     def __init__(self, value: str, what: Literal["code", "name"], suggestion: Area | None) -> None:

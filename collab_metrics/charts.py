@@ -287,6 +287,14 @@ class Chart:
         caption = f"<figcaption>{html.escape(self.caption)}</figcaption>" if self.caption else ""
         return f'<figure class="chart">{image}{caption}</figure>'
 
+    def _repr_html_(self) -> str:
+        """JupyterLab shows the chart at its print size, with its caption."""
+        return self.html()
+
+    def _repr_png_(self) -> bytes:
+        """For front ends without HTML."""
+        return self.png
+
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")

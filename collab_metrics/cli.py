@@ -25,12 +25,12 @@ from collab_metrics import fetch as fetching
 from collab_metrics import status as status_table
 from collab_metrics import update as updating
 from collab_metrics.actorcheck import actor_file_problems
+from collab_metrics.errors import DataError, InputError, RunError
 from collab_metrics.framework import Framework, FrameworkError, check_framework, load_framework
-from collab_metrics.http import CollabSession, FetchError, make_session
+from collab_metrics.http import CollabSession, make_session
 from collab_metrics.schema import framework_schema
-from collab_metrics.sources.ddf import SnapshotError, default_snapshot_dir
-from collab_metrics.sources.files import ActorFileError
-from collab_metrics.store import StoreError, default_store_path
+from collab_metrics.sources.ddf import default_snapshot_dir
+from collab_metrics.store import default_store_path
 
 if TYPE_CHECKING:
     from rich.progress import TaskID
@@ -80,7 +80,7 @@ def app() -> None:
     """
 
 
-class UserError(Exception):
+class UserError(InputError):
     """Bad input the user can fix: printed as one message, exit status 2."""
 
 
@@ -327,13 +327,7 @@ def update(
             period=period,
             session=None if offline else _session(None),
         )
-    except (
-        FetchError,
-        StoreError,
-        SnapshotError,
-        reporting.ReportFailed,
-        updating.UpdateLocked,
-    ) as exc:
+    except (DataError, RunError) as exc:
         if log_json:
             log("failed", str(exc), level="error")
         raise
@@ -504,22 +498,13 @@ def main() -> None:
         count = len(exc.problems)
         click.echo(f"{count} problem{'s' if count != 1 else ''} found; nothing written.", err=True)
         sys.exit(2)
-    except (UserError, ActorFileError, collecting.CollectError) as exc:
+    except (InputError, RunError, DataError) as exc:  # exit 2, 1 and 1 (errors.py)
         if debug:
             raise
         click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
-    except (reporting.ReportFailed, updating.UpdateLocked) as exc:
-        if debug:
-            raise
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(1)
-    except (FetchError, StoreError, SnapshotError) as exc:
-        if debug:
-            raise
-        click.echo(f"error: {exc}", err=True)
-        click.echo("nothing was written; the store is as it was.", err=True)
-        sys.exit(1)
+        if isinstance(exc, DataError):
+            click.echo("nothing was written; the store is as it was.", err=True)
+        sys.exit(exc.exit_code)
     except click.Abort:
         click.echo("aborted", err=True)
         sys.exit(1)

@@ -33,6 +33,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from collab_metrics import areas, limits, signing, xlsxsafe
+from collab_metrics.errors import InputError
 from collab_metrics.framework import (
     Action,
     Actor,
@@ -80,7 +81,7 @@ PERIOD: Final = re.compile(r"[0-9]{4}(?:-[0-9a-z]{1,3})?")  # ASCII digits only
 AnyGoal = SharedGoal | ActorGoal
 
 
-class CollectError(ValueError):
+class CollectError(InputError, ValueError):
     """Bad input to `collab collect` the user can fix; the message is for the user."""
 
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import sys
+import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -458,3 +460,17 @@ def _store_has(store_path: Path, indicators: list[str]) -> bool:
     with Store.open(store_path, read_only=True) as store:
         present = set(store.current(indicators=indicators)["indicator"].unique())
     return set(indicators) <= present
+
+
+class _PublicFetch(types.ModuleType):
+    """`cm.fetch(...)` is the public API's fetch, yet `collab_metrics.fetch` is this module
+    (the package attribute and the submodule share the name until the module moves into
+    a pipeline layer): calling the module calls `collab_metrics.api.fetch`."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> FetchOutcome:
+        from collab_metrics.api import fetch as public_fetch
+
+        return public_fetch(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _PublicFetch

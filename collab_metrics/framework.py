@@ -13,11 +13,11 @@ import hashlib
 import json
 import os
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Protocol, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -31,6 +31,7 @@ from pydantic import (
 )
 
 from collab_metrics import areas, limits, partial, safeyaml
+from collab_metrics.errors import InputError, UnknownId
 from collab_metrics.sources.files import FileQuery
 from collab_metrics.sources.kolada import KPI_PATTERN, KoladaQuery
 from collab_metrics.sources.pxweb import SCB_URL, PxWebQuery
@@ -406,8 +407,8 @@ class Framework(_Model):
         return data_dir_for(self._path, self.sources.data_dir)
 
     def indicator(self, indicator_id: str) -> KoladaIndicator | PxWebIndicator | FileIndicator:
-        """The indicator with this id."""
-        return next(i for i in self.indicators if i.id == indicator_id)
+        """The indicator with this id (`UnknownId` naming the closest one if none)."""
+        return _find("indicator", self.indicators, indicator_id)
 
     def series_id(self, indicator_id: str) -> str:
         """The store's id for an indicator's data, shared by every framework using it.
@@ -431,16 +432,16 @@ class Framework(_Model):
         return f"file:{self.collaboration.id}:{indicator.id}"
 
     def actor(self, actor_id: str) -> Actor:
-        """The actor with this id."""
-        return next(a for a in self.actors if a.id == actor_id)
+        """The actor with this id (`UnknownId` naming the closest one if none)."""
+        return _find("actor", self.actors, actor_id)
 
     def shared_goal(self, goal_id: str) -> SharedGoal:
-        """The shared goal with this id."""
-        return next(g for g in self.shared_goals if g.id == goal_id)
+        """The shared goal with this id (`UnknownId` naming the closest one if none)."""
+        return _find("shared goal", self.shared_goals, goal_id)
 
     def goal(self, goal_id: str) -> SharedGoal | ActorGoal:
-        """The shared or actor goal with this id."""
-        return next(g for g in [*self.shared_goals, *self.actor_goals] if g.id == goal_id)
+        """The shared or actor goal with this id (`UnknownId` naming the closest one if none)."""
+        return _find("goal", [*self.shared_goals, *self.actor_goals], goal_id)
 
     def goal_area(self, goal: SharedGoal | ActorGoal) -> str:
         """The area a goal is measured on: its own, else its actor's area."""
@@ -478,7 +479,22 @@ class Problem:
         return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
 
 
-class FrameworkError(Exception):
+_Item = TypeVar("_Item", bound="_HasId")
+
+
+class _HasId(Protocol):
+    id: str
+
+
+def _find(kind: str, items: Sequence[_Item], wanted: str) -> _Item:
+    """The item with this id, else `UnknownId`: "no goal 'x'; did you mean 'y'?"."""
+    for item in items:
+        if item.id == wanted:
+            return item
+    raise UnknownId(kind, wanted, [item.id for item in items])
+
+
+class FrameworkError(InputError):
     """The framework files have problems; `problems` lists every one found."""
 
     def __init__(self, problems: list[Problem]) -> None:

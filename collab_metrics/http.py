@@ -27,6 +27,7 @@ from requests.adapters import HTTPAdapter
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
 
 from collab_metrics import __version__
+from collab_metrics.errors import CollabError, DataError
 from collab_metrics.tidy import RawResponse
 
 USER_AGENT: Final = f"collab-metrics/{__version__} (public-sector goal follow-up)"
@@ -43,7 +44,7 @@ _log = logging.getLogger(__name__)
 _UNREACHABLE: Final = "could not be reached"
 
 
-class FetchError(Exception):
+class FetchError(DataError):
     """A source could not deliver: one sentence naming the source, the URL and the cause."""
 
 
@@ -254,7 +255,7 @@ def retry_after_seconds(value: str | None, *, now: datetime | None = None) -> fl
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
-class _Transient(Exception):
+class _Transient(CollabError):
     """A failure worth another attempt; `cause` completes "<source> ..." in a sentence."""
 
     def __init__(self, cause: str, retry_after: float | None = None) -> None:

@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Final
 
+from collab_metrics.errors import CollabError
+
 # --- a returned workbook (collab collect import) ----------------------------------------
 WORKBOOK_BYTES: Final = 5 * 1024 * 1024  # a filled-in template is a few dozen kB
 WORKBOOK_UNPACKED_BYTES: Final = 10 * 1024 * 1024  # the zip's entries together, unpacked
@@ -42,7 +44,7 @@ ACTOR_FILE_BYTES: Final = 50 * 1024 * 1024
 PDF_EXPORT_SECONDS: Final = 180  # one PDF (the joint report takes about 2 s)
 
 
-class NotRegularFile(OSError):
+class NotRegularFile(CollabError, OSError):
     """A path that is a device, a pipe, a socket or a directory instead of a file."""
 
 

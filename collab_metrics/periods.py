@@ -13,6 +13,7 @@ from typing import Final
 
 import pandas as pd
 
+from collab_metrics.errors import CollabError
 from collab_metrics.framework import Framework
 
 KINDS: Final = {
@@ -29,7 +30,7 @@ EXAMPLES: Final = {
 }
 
 
-class PeriodError(ValueError):
+class PeriodError(CollabError, ValueError):
     """A follow-up period that does not fit the collaboration's cadence."""
 
 

@@ -33,6 +33,7 @@ from filelock import FileLock, Timeout
 import collab_metrics
 from collab_metrics import areas, excel, history, limits, periods, xlsxsafe
 from collab_metrics import status as status_table
+from collab_metrics.errors import RunError
 from collab_metrics.framework import Framework, load_framework
 from collab_metrics.labels import Language
 from collab_metrics.store import Store
@@ -59,7 +60,7 @@ PACKAGES: Final = (
 )
 
 
-class ReportFailed(Exception):
+class ReportFailed(RunError):
     """A notebook or an export failed; the previous report is untouched."""
 
 

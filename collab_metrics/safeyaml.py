@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from collab_metrics import limits
+from collab_metrics.errors import CollabError
 
 MAX_BYTES = limits.FRAMEWORK_BYTES  # a framework is a few hundred lines; 2 MiB is generous
 MAX_NODES = 200_000  # counted after alias expansion, so a "billion laughs" stops early
@@ -36,7 +37,7 @@ _COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 
 @dataclass(frozen=True)
-class YamlProblem(Exception):
+class YamlProblem(CollabError):
     """A file that cannot be read as YAML: where and why."""
 
     file: Path

@@ -16,6 +16,7 @@ from rich.table import Table
 from collab_metrics import areas, periods, screen
 from collab_metrics.assess import COLUMNS, assess
 from collab_metrics.contributions import Consistency, consistency
+from collab_metrics.errors import CollabError
 from collab_metrics.framework import Framework
 from collab_metrics.labels import (
     CHANCE,
@@ -59,7 +60,7 @@ HEADERS = {
 }
 
 
-class NoDataBefore(ValueError):
+class NoDataBefore(CollabError, ValueError):
     """The store holds nothing retrieved before the day asked for."""
 
 

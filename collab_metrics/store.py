@@ -54,6 +54,7 @@ import duckdb
 import pandas as pd
 from filelock import FileLock, Timeout
 
+from collab_metrics.errors import CollabError, DataError
 from collab_metrics.tidy import COLUMNS, FetchResult, conform
 
 ENV_VAR: Final = "COLLAB_STORE"
@@ -143,7 +144,7 @@ _TEMP_TABLES: Final = (
 )
 
 
-class StoreError(Exception):
+class StoreError(DataError):
     """A store that cannot be used as asked; the message is one sentence for the user."""
 
 
@@ -928,7 +929,7 @@ def _connect(path: Path, read_only: bool, deadline: float) -> duckdb.DuckDBPyCon
     return con
 
 
-class _NeedsUpgrade(Exception):
+class _NeedsUpgrade(CollabError):
     """A reader found an older schema; the store must be migrated by a writer first."""
 
 

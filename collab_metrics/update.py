@@ -23,6 +23,7 @@ import pandas as pd
 from filelock import FileLock, Timeout
 
 from collab_metrics import fetch, reporting
+from collab_metrics.errors import RunError
 from collab_metrics.framework import Framework, load_framework
 from collab_metrics.http import CollabSession
 from collab_metrics.sources.ddf import default_snapshot_dir
@@ -39,7 +40,7 @@ ChangeKind = Literal[
 ]
 
 
-class UpdateLocked(Exception):
+class UpdateLocked(RunError):
     """Another `collab update` held the store for longer than we were willing to wait."""
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
 from collab_metrics import limits
+from collab_metrics.errors import CollabError
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -27,7 +28,7 @@ FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
 EXCEL_LAST_ROW: Final = 1_048_576
 
 
-class UnsafeWorkbook(ValueError):
+class UnsafeWorkbook(CollabError, ValueError):
     """A workbook refused before its content was looked at; `problems` are for the user."""
 
     def __init__(self, problems: list[str]) -> None:

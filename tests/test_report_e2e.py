@@ -13,6 +13,7 @@ import openpyxl
 import papermill
 import pypdfium2
 import pytest
+from golden import check as check_golden
 from helpers import run_cli
 from pypdf import PdfReader
 
@@ -61,6 +62,35 @@ def test_blekinge_joint_report_html(blekinge_2017: Path) -> None:
     assert 'src="data:image/png;base64,' in html, "charts are embedded"
     assert all(alt.strip() for alt in re.findall(r'<img[^>]*\balt="([^"]*)"', html))
     assert "display(" not in html and "import " not in text, "no code in the report"
+
+
+@pytest.fixture(scope="module")
+def blekinge_2017_en(store: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Blekinge demo as of 2017 in English: the framework with `language: en` (html only)."""
+    folder = tmp_path_factory.mktemp("en")
+    params = folder / BLEKINGE.name  # same file name: the report names it
+    text = BLEKINGE.read_text(encoding="utf-8")
+    assert "\n  language: sv\n" in text
+    params.write_text(text.replace("\n  language: sv\n", "\n  language: en\n"), encoding="utf-8")
+    out = folder / "outputs"
+    result = run_cli(
+        "report", str(params), "--as-of", "2017", "--store", str(store), "--out", str(out),
+        "--format", "html", "--jobs", "2",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    return out / "blekinge-unga-lyfter" / "2017"
+
+
+@pytest.mark.parametrize("page", ["joint_followup", "actors/karlshamn"])
+def test_golden_report_text_sv(blekinge_2017: Path, page: str) -> None:
+    html = (blekinge_2017 / f"{page}.html").read_text(encoding="utf-8")
+    check_golden(f"blekinge-2017-sv-{page.replace('/', '-')}.txt", html)
+
+
+@pytest.mark.parametrize("page", ["joint_followup", "actors/karlshamn"])
+def test_golden_report_text_en(blekinge_2017_en: Path, page: str) -> None:
+    html = (blekinge_2017_en / f"{page}.html").read_text(encoding="utf-8")
+    check_golden(f"blekinge-2017-en-{page.replace('/', '-')}.txt", html)
 
 
 def test_blekinge_pdf_has_pages_with_the_goal_titles(blekinge_2017: Path) -> None:
@@ -161,5 +191,11 @@ def test_explore_notebook_runs(store: Path, tmp_path: Path) -> None:
         progress_bar=False,
         cwd=str(default_notebooks_dir()),
     )
-    outputs = [o for c in nbformat.read(out, as_version=4).cells for o in c.get("outputs", [])]
+    cells = nbformat.read(out, as_version=4).cells
+    outputs = [o for c in cells for o in c.get("outputs", [])]
     assert any("not_achieved" in str(o) for o in outputs)
+    assert any("image/png" in o.get("data", {}) for o in outputs), "the chart shows itself"
+    assert not any(o.get("output_type") == "error" for o in outputs)
+    code = "\n".join(c.source for c in cells if c.cell_type == "code")
+    imports = re.findall(r"^(?:from|import) .*$", code, flags=re.M)
+    assert imports == ["import collab_metrics as cm"], "the public API only"

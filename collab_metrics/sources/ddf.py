@@ -22,6 +22,7 @@ import pandas as pd
 
 import collab_metrics
 from collab_metrics import areas
+from collab_metrics.errors import DataError
 from collab_metrics.tidy import SEXES, FetchResult, conform, empty_frame
 
 # The dump was scraped from the Kolada API on this day. File modification times cannot
@@ -41,7 +42,7 @@ _SOURCE_MARK = re.compile(r"\bKälla\b:?\s*")
 _AREA_SEPARATOR = re.compile(r",(?! )")
 
 
-class SnapshotError(LookupError):
+class SnapshotError(DataError, LookupError):
     """The snapshot lacks what was asked for (directory, KPI file, breakdown, concept)."""
 
 

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from python_calamine import CalamineError, CalamineWorkbook, WorksheetNotFound
 
 from collab_metrics import areas, limits
+from collab_metrics.errors import CollabError, InputError
 from collab_metrics.labels import MONTHS
 from collab_metrics.tidy import FetchResult, RawResponse, conform
 
@@ -227,7 +228,7 @@ class FileQuery(BaseModel):
         return PurePosixPath(self.path).suffix.lower() in EXCEL_SUFFIXES
 
 
-class ActorFileError(ValueError):
+class ActorFileError(InputError, ValueError):
     """A problem in an actor's file, located as the user sees it in Excel or a CSV viewer.
 
     `row` counts from 1 including the header row; `column` is the header name and
@@ -440,7 +441,7 @@ def _filtered(table: _Table, query: FileQuery) -> list[tuple[int, list[Cell]]]:
     return rows
 
 
-class _CellError(Exception):
+class _CellError(CollabError):
     """A bad cell, raised by the cell parsers and located by the caller."""
 
     def __init__(self, reason: str, column: int | None) -> None:
