@@ -1506,16 +1506,27 @@ def _consistency_sentences(ctx: ReportContext, goal: SharedGoal) -> list[str]:
         sentences.append(_say(language, f"Det fattas {gap}.", f"That is {gap} short."))
     coverage = _share(check.coverage, language)
     if check.uncovered:
-        names = _listing([areas.get(code).name for code in check.uncovered], language)
+        # A municipality with a goal for this shared goal that is not added up (another
+        # indicator, no target) has a goal: it is listed below the verdict, not here.
+        with_goal = set(check.actors["area"])
+        names = _listing(
+            [areas.get(code).name for code in check.uncovered if code not in with_goal], language
+        )
         sentences.append(
             _say(
                 language,
-                f"Kommunerna med egna mål har {coverage} av befolkningen. Kommuner utan eget mål: "
-                f"{names}.",
-                f"The municipalities with goals of their own have {coverage} of the population. "
-                f"Municipalities without a goal: {names}.",
+                f"Kommunerna vars mål räknas in har {coverage} av befolkningen.",
+                f"The municipalities whose goals are added up have {coverage} of the population.",
             )
         )
+        if names:
+            sentences.append(
+                _say(
+                    language,
+                    f"Kommuner utan eget mål för detta gemensamma mål: {names}.",
+                    f"Municipalities without a goal of their own for this shared goal: {names}.",
+                )
+            )
     else:
         sentences.append(
             _say(
@@ -2077,7 +2088,8 @@ def _consistency_questions(ctx: ReportContext, goal: SharedGoal) -> list[str]:
     if check.verdict == "insufficient":
         implied = _rate(check.implied_change_percent / 100, language)
         required = _rate(check.required_change_percent / 100, language)
-        uncovered = [areas.get(code).name for code in check.uncovered]
+        with_goal = set(check.actors["area"])
+        uncovered = [areas.get(c).name for c in check.uncovered if c not in with_goal]
         extra = (
             _say(
                 language,
