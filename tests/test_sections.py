@@ -528,3 +528,19 @@ def test_only_municipalities_without_a_goal_for_the_shared_goal_are_named_so(
         assert "Kommuner utan eget mål:" not in shown
         # Ronneby's goal is shown beside the verdict as measured with another indicator.
         assert "Halvera ungdomsarbetslösheten i Ronneby (Ronneby kommun)" in shown
+
+
+def test_an_actors_own_measure_has_its_definition(varmland: sections.ReportContext) -> None:
+    """Like a Kolada key figure, Region Värmland's own file measure is defined in the
+    sources: the framework's description and what it is read as, in both languages."""
+    shown = text(str(sections.sources(varmland)))
+    monthly = shown[shown.index("Ohälsotal per månad (Försäkringskassan) Källa") :]
+    definition = monthly[monthly.index("Definition") : monthly.index("Enhet")]
+    assert "per invånare 16-64 år, per månad för länet" in definition
+    assert "kolumnen ”Ohälsotalet”" in definition and "Ålder = Samtliga 16-64 år" in definition
+    assert "rapporterad av Region Värmland" in definition
+    english = dataclasses.replace(varmland, language="en")
+    shown = text(str(sections.sources(english)))
+    assert (
+        "the column “Ohälsotalet” of the file" in shown and "reported by Region Värmland" in shown
+    )
