@@ -528,6 +528,9 @@ def test_only_municipalities_without_a_goal_for_the_shared_goal_are_named_so(
         assert "Kommuner utan eget mål:" not in shown
         # Ronneby's goal is shown beside the verdict as measured with another indicator.
         assert "Halvera ungdomsarbetslösheten i Ronneby (Ronneby kommun)" in shown
+    # The question asks only Karlskrona, which has no goal for it, to get one.
+    questions = text(str(sections.discussion_questions(ctx)))
+    assert "or do Karlskrona need goals of their own?" in questions
 
 
 def test_an_actors_own_measure_has_its_definition(varmland: sections.ReportContext) -> None:
