@@ -400,9 +400,18 @@ def _forecast(
     capped = ~np.isnan(limit) & (d > 0)
     point = np.where(capped, np.minimum(point, limit), point)
     high = np.where(capped, np.minimum(high, limit), high)
+    # "Since a break" only when a declared break, not the window, cut the series short.
+    short = trend.n < MIN_FORECAST_POINTS
+    cut = np.nan_to_num(spec.break_time, nan=-np.inf) > t - FORECAST_WINDOW + 1
     note = np.select(
-        [~wanted, trend.n < MIN_FORECAST_POINTS, ~trend.positive, ~calibrated],
-        ["", "too_short_to_forecast", "not_positive", "too_little_history"],
+        [~wanted, short & cut, short, ~trend.positive, ~calibrated],
+        [
+            "",
+            "too_short_since_break",
+            "too_short_to_forecast",
+            "not_positive",
+            "too_little_history",
+        ],
         default="",
     ).astype(object)
     nan = np.full(n, np.nan)

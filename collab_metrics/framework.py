@@ -195,6 +195,13 @@ class _IndicatorBase(_Model):
 
     id: Identifier
     title: str = Field(min_length=1, max_length=limits.TITLE_TEXT)
+    description: str | None = Field(
+        None,
+        min_length=1,
+        max_length=limits.CELL_TEXT,
+        description="What the measure is (its definition), shown in the report; for an "
+        "actor's own file the only definition a reader gets. Kolada's own is used otherwise.",
+    )
     unit: str = Field(min_length=1, description="Unit as shown in reports, e.g. '%' or 'dagar'.")
     direction: Literal["increase", "decrease", "neutral"] = Field(
         description="Desired direction of improvement. Required: never defaulted. 'neutral' "

@@ -194,7 +194,9 @@ REASONS: Final[dict[str, dict[str, str]]] = {
         "latest_within_noise": "målvärdet är nått {year}, men marginalen ryms inom "
         "slumpvariationen",
         "target_year_missing": "inget värde för målåret {year}",
-        "too_short_to_forecast": "för kort serie för prognos (färre än fem år sedan seriebrott)",
+        "too_short_to_forecast": "för kort serie för prognos (färre än fem år med värden)",
+        "too_short_since_break": "för kort serie för prognos (färre än fem år sedan "
+        "tidsseriebrottet)",
         "too_little_history": "för kort historik för att kalibrera ett prognosintervall",
         "not_positive": "ingen prognos: alla värden är inte positiva",
         "within_noise": "förändringen ryms inom slumpvariationen",
@@ -237,7 +239,9 @@ REASONS: Final[dict[str, dict[str, str]]] = {
         "latest_within_noise": "the target value is reached in {year}, but by a margin within "
         "random variation",
         "target_year_missing": "no value for the target year {year}",
-        "too_short_to_forecast": "too short to forecast (fewer than 5 years since any break)",
+        "too_short_to_forecast": "too short to forecast (fewer than 5 years with values)",
+        "too_short_since_break": "too short to forecast (fewer than 5 years since the series "
+        "break)",
         "too_little_history": "too little history to calibrate a forecast interval",
         "not_positive": "no forecast: values are not all positive",
         "within_noise": "the change is within random variation",

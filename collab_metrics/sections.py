@@ -1506,16 +1506,27 @@ def _consistency_sentences(ctx: ReportContext, goal: SharedGoal) -> list[str]:
         sentences.append(_say(language, f"Det fattas {gap}.", f"That is {gap} short."))
     coverage = _share(check.coverage, language)
     if check.uncovered:
-        names = _listing([areas.get(code).name for code in check.uncovered], language)
+        # A municipality with a goal for this shared goal that is not added up (another
+        # indicator, no target) has a goal: it is listed below the verdict, not here.
+        with_goal = set(check.actors["area"])
+        names = _listing(
+            [areas.get(code).name for code in check.uncovered if code not in with_goal], language
+        )
         sentences.append(
             _say(
                 language,
-                f"Kommunerna med egna mål har {coverage} av befolkningen. Kommuner utan eget mål: "
-                f"{names}.",
-                f"The municipalities with goals of their own have {coverage} of the population. "
-                f"Municipalities without a goal: {names}.",
+                f"Kommunerna vars mål räknas in har {coverage} av befolkningen.",
+                f"The municipalities whose goals are added up have {coverage} of the population.",
             )
         )
+        if names:
+            sentences.append(
+                _say(
+                    language,
+                    f"Kommuner utan eget mål för detta gemensamma mål: {names}.",
+                    f"Municipalities without a goal of their own for this shared goal: {names}.",
+                )
+            )
     else:
         sentences.append(
             _say(
@@ -2077,7 +2088,8 @@ def _consistency_questions(ctx: ReportContext, goal: SharedGoal) -> list[str]:
     if check.verdict == "insufficient":
         implied = _rate(check.implied_change_percent / 100, language)
         required = _rate(check.required_change_percent / 100, language)
-        uncovered = [areas.get(code).name for code in check.uncovered]
+        with_goal = set(check.actors["area"])
+        uncovered = [areas.get(c).name for c in check.uncovered if c not in with_goal]
         extra = (
             _say(
                 language,
@@ -2531,6 +2543,41 @@ def _definition(metadata: ddf.KpiMetadata) -> str:
     return _SOURCE_MARK.split(metadata["description"])[0].strip()
 
 
+def _file_definition(ctx: ReportContext, indicator: FileIndicator) -> str:
+    """An actor-reported measure's definition from the framework: its description when
+    given, else what it is read as (title, unit, column, filters) and who reports it."""
+    language = ctx.language
+    query = indicator.query
+    who = (
+        ctx.fw.actor(indicator.reported_by).name
+        if indicator.reported_by
+        else _say(language, "en aktör", "an actor")
+    )
+    column = _quote(query.columns.value, language)
+    where = "; ".join(f"{key} = {value}" for key, value in query.filters.items())
+    read = _say(
+        language,
+        f"{indicator.title} ({indicator.unit}), kolumnen {column} i filen "
+        f"{Path(query.path).name}"
+        + (f" där {where}" if where else "")
+        + f", rapporterad av {who}.",
+        f"{indicator.title} ({indicator.unit}), the column {column} of the file "
+        f"{Path(query.path).name}" + (f" where {where}" if where else "") + f", reported by {who}.",
+    )
+    return f"{indicator.description.strip()} ({read})" if indicator.description else read
+
+
+def _indicator_definition(ctx: ReportContext, indicator: Any) -> str | None:
+    """Kolada's description of a KPI, the framework's of an actor's own measure, or the
+    framework's description of any other indicator; None when there is none."""
+    metadata = _kpi_metadata(ctx, indicator)
+    if metadata is not None:
+        return _definition(metadata)
+    if isinstance(indicator, FileIndicator):
+        return _file_definition(ctx, indicator)
+    return indicator.description
+
+
 def _area_names(codes: Sequence[str] | None, language: Language) -> str:
     if not codes:
         return _say(language, "alla områden", "all areas")
@@ -2547,7 +2594,9 @@ def sources(ctx: ReportContext) -> Html:
         metadata = _kpi_metadata(ctx, indicator)
         if metadata is not None:
             facts.append((_say(language, "Koladas benämning", "Kolada's title"), metadata["title"]))
-            facts.append((_say(language, "Definition", "Definition"), _definition(metadata)))
+        definition = _indicator_definition(ctx, indicator)
+        if definition:
+            facts.append((_say(language, "Definition", "Definition"), definition))
         facts.append((_say(language, "Enhet", "Unit"), indicator.unit))
         facts.append((_say(language, "Används för", "Used for"), _uses(ctx, indicator.id)))
         facts.append((_say(language, "Data", "Data"), _series_vintage(ctx, series)))
@@ -3412,9 +3461,9 @@ def _baseline_indicator(
         language,
     )
     about = [_say(language, f"Indikatorn är {used_for}.", f"The indicator is {used_for}.")]
-    metadata = _kpi_metadata(ctx, indicator)
-    if metadata is not None:
-        about.append(_definition(metadata))
+    definition = _indicator_definition(ctx, indicator)
+    if definition:
+        about.append(definition)
     about.append(_source_line(ctx, indicator) + ".")
     series = fw.series_id(indicator_id)
     has_area = _has_values(ctx, series, area, "total")

@@ -14,6 +14,7 @@ import statsmodels.api as sm
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from collab_metrics import labels
 from collab_metrics.assess import PanelSpec, assess, assess_panel, context_table
 from collab_metrics.calibration import Calibration
 from collab_metrics.framework import load_framework
@@ -327,6 +328,20 @@ def test_too_short_to_forecast() -> None:
     row = one({2015: 10, 2016: 9, 2017: 8}, target=5, target_year=2025, calibration=CALIBRATION)
     assert row.chance == "" and math.isnan(row.forecast_value)
     assert row.forecast_note == "too_short_to_forecast"
+    # No break was declared, so the words name none (issue 16: "seriebrott" only for breaks).
+    assert "seriebrott" not in labels.reason(row.forecast_note, "sv")
+    assert "break" not in labels.reason(row.forecast_note, "en")
+
+
+def test_too_short_since_a_declared_break() -> None:
+    """SYNTHETIC: eight years of values; a declared break in 2019 leaves three for a trend."""
+    series = {y: 20 - y + 2013 for y in range(2014, 2022)}
+    row = one(
+        series, baseline=2019, target=5, target_year=2025, break_year=2019, calibration=CALIBRATION
+    )
+    assert row.forecast_note == "too_short_since_break"
+    assert "tidsseriebrottet" in labels.reason(row.forecast_note, "sv")
+    assert "series break" in labels.reason(row.forecast_note, "en")
 
 
 def test_forecast_stays_within_an_upper_natural_limit() -> None:

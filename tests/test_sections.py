@@ -488,3 +488,62 @@ def test_differences_are_those_of_the_rounded_figures_shown() -> None:
     # SYNTHETIC: -64.44 % and -54.66 % are printed as 64,4 and 54,7; the difference printed
     # is 9,7, what a reader gets by subtracting them (not 9,78 rounded to 9,8).
     assert sections._shown_difference(-0.6444, -0.5466) == pytest.approx(-0.097)
+
+
+def test_only_municipalities_without_a_goal_for_the_shared_goal_are_named_so(
+    store: Path, tmp_path: Path
+) -> None:
+    """Synthetic copy of Blekinge: Karlskrona's goal moves to another shared goal and
+    Ronneby's measures another indicator. Karlskrona has no goal for the halving goal (but
+    is an actor), Ronneby has one that is not added up: only Karlskrona is named as
+    without a goal, and the words say for which shared goal."""
+    source = BLEKINGE.read_text(encoding="utf-8")
+    karlskrona = "    actor: karlskrona\n    contributes_to: halve-youth-unemployment\n"
+    ronneby = "    actor: ronneby\n    contributes_to: halve-youth-unemployment\n"
+    assert karlskrona in source and ronneby in source
+    source = source.replace(karlskrona, "    actor: karlskrona\n    contributes_to: fewer-neet\n")
+    source = source.replace(
+        ronneby + "    indicator: youth-unemployment", ronneby + "    indicator: neet"
+    )
+    source = source.replace(
+        "actor_goals:\n",
+        "  - id: fewer-neet\n"
+        "    title: Färre unga som varken arbetar eller studerar\n"
+        "    indicator: neet\n"
+        "    area: '0010'\n"
+        "    baseline: {year: 2013}\n"
+        "    target: {year: 2017, change_percent: -25}\n\n"
+        "actor_goals:\n",
+    )
+    (tmp_path / "framework.yaml").write_text(source, encoding="utf-8")
+    for language, without in (
+        ("sv", "Kommuner utan eget mål för detta gemensamma mål: Karlskrona."),
+        ("en", "Municipalities without a goal of their own for this shared goal: Karlskrona."),
+    ):
+        ctx = sections.load_context(
+            tmp_path / "framework.yaml", store, as_of=2017, language=language
+        )
+        shown = text(str(sections.goal_section(ctx, HALVING)))
+        assert without in shown
+        assert "Kommuner utan eget mål:" not in shown
+        # Ronneby's goal is shown beside the verdict as measured with another indicator.
+        assert "Halvera ungdomsarbetslösheten i Ronneby (Ronneby kommun)" in shown
+    # The question asks only Karlskrona, which has no goal for it, to get one.
+    questions = text(str(sections.discussion_questions(ctx)))
+    assert "or do Karlskrona need goals of their own?" in questions
+
+
+def test_an_actors_own_measure_has_its_definition(varmland: sections.ReportContext) -> None:
+    """Like a Kolada key figure, Region Värmland's own file measure is defined in the
+    sources: the framework's description and what it is read as, in both languages."""
+    shown = text(str(sections.sources(varmland)))
+    monthly = shown[shown.index("Ohälsotal per månad (Försäkringskassan) Källa") :]
+    definition = monthly[monthly.index("Definition") : monthly.index("Enhet")]
+    assert "per invånare 16-64 år, per månad för länet" in definition
+    assert "kolumnen ”Ohälsotalet”" in definition and "Ålder = Samtliga 16-64 år" in definition
+    assert "rapporterad av Region Värmland" in definition
+    english = dataclasses.replace(varmland, language="en")
+    shown = text(str(sections.sources(english)))
+    assert (
+        "the column “Ohälsotalet” of the file" in shown and "reported by Region Värmland" in shown
+    )
