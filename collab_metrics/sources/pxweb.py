@@ -41,7 +41,7 @@ import logging
 import math
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Final, Literal
@@ -206,21 +206,31 @@ def fetch_pxweb(
                 session, url, _params(part, metadata[query.table]), source=NAME, timeout=timeout
             )
             raw.append(body)
-            for area, period, sex, value, status in _read(data, part, query, body.url):
-                rows.extend(
-                    {
-                        "indicator": member.indicator,
-                        "area": area,
-                        "period": period,
-                        "sex": sex,
-                        "value": value,
-                        "status": status,
-                        "source": SOURCE,
-                        "retrieved_at": body.retrieved_at,
-                    }
-                    for member in members
-                )
+            rows.extend(answer_rows(data, part, query, body, members))
     return FetchResult(frame=from_records(rows), raw=raw)
+
+
+def answer_rows(
+    data: dict[str, Any],
+    part: dict[str, list[str]],
+    query: PxWebQuery,
+    body: RawResponse,
+    members: Sequence[PxWebRequest],
+) -> Iterator[dict[str, Any]]:
+    """The tidy rows of one json-stat2 data answer (API v1 or v2), once for every framework
+    indicator that shares the request."""
+    for area, period, sex, value, status in _read(data, part, query, body.url):
+        for member in members:
+            yield {
+                "indicator": member.indicator,
+                "area": area,
+                "period": period,
+                "sex": sex,
+                "value": value,
+                "status": status,
+                "source": SOURCE,
+                "retrieved_at": body.retrieved_at,
+            }
 
 
 def table_metadata(

@@ -53,11 +53,10 @@ from collab_metrics.sources.pxweb import (
     DEFAULT_CALLS,
     DEFAULT_WINDOW,
     NAME,
-    SOURCE,
     PxWebRequest,
     _expand,
     _period,
-    _read,
+    answer_rows,
 )
 from collab_metrics.tidy import FetchResult, RawResponse, empty_frame, from_records
 
@@ -131,20 +130,7 @@ def fetch_pxweb_v1(
             }
             data, body = get_json(session, url, None, source=NAME, timeout=timeout, post=body_json)
             raw.append(body)
-            for area, period, sex, value, status in _read(data, part, query, body.url):
-                rows.extend(
-                    {
-                        "indicator": member.indicator,
-                        "area": area,
-                        "period": period,
-                        "sex": sex,
-                        "value": value,
-                        "status": status,
-                        "source": SOURCE,
-                        "retrieved_at": body.retrieved_at,
-                    }
-                    for member in members
-                )
+            rows.extend(answer_rows(data, part, query, body, members))
     return FetchResult(frame=from_records(rows), raw=raw)
 
 
