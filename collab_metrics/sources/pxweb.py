@@ -180,10 +180,7 @@ def fetch_pxweb(
     (config, metadata, data). If anything fails the whole fetch raises `FetchError`: a
     partial result would look complete to the store.
     """
-    groups: dict[tuple[str, Any, Any], list[PxWebRequest]] = {}
-    for request in wanted:
-        key = (request.query.model_dump_json(), request.areas, request.periods)
-        groups.setdefault(key, []).append(request)
+    groups = group_requests(wanted)
     if not groups:
         return FetchResult(frame=empty_frame())
 
@@ -208,6 +205,17 @@ def fetch_pxweb(
             raw.append(body)
             rows.extend(answer_rows(data, part, query, body, members))
     return FetchResult(frame=from_records(rows), raw=raw)
+
+
+def group_requests(
+    wanted: Iterable[PxWebRequest],
+) -> dict[tuple[str, Any, Any], list[PxWebRequest]]:
+    """Requests with the same query, areas and periods, grouped: each group is asked once."""
+    groups: dict[tuple[str, Any, Any], list[PxWebRequest]] = {}
+    for request in wanted:
+        key = (request.query.model_dump_json(), request.areas, request.periods)
+        groups.setdefault(key, []).append(request)
+    return groups
 
 
 def answer_rows(

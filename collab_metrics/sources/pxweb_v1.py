@@ -57,6 +57,7 @@ from collab_metrics.sources.pxweb import (
     _expand,
     _period,
     answer_rows,
+    group_requests,
 )
 from collab_metrics.tidy import FetchResult, RawResponse, empty_frame, from_records
 
@@ -100,10 +101,7 @@ def fetch_pxweb_v1(
     per timeWindow. Raises FetchError if anything fails: a partial result would look
     complete to the store.
     """
-    groups: dict[tuple[str, Any, Any], list[PxWebRequest]] = {}
-    for request in wanted:
-        key = (request.query.model_dump_json(), request.areas, request.periods)
-        groups.setdefault(key, []).append(request)
+    groups = group_requests(wanted)
     if not groups:
         return FetchResult(frame=empty_frame())
     base = base_url.rstrip("/")
