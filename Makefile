@@ -26,7 +26,7 @@ demo: $(STAMP)
 # JupyterLab on the notebooks, with the package's own kernel.
 lab: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[test,lab]'
-	$(BIN)/python -c "from collab_metrics.reporting import ensure_kernel; ensure_kernel()"
+	$(BIN)/python -c "from collab_metrics.report.render import ensure_kernel; ensure_kernel()"
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
 test: $(STAMP)

@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
-from collab_metrics.assess import ACCELERATION, ON_TRACK, PanelSpec, assess_panel
-from collab_metrics.calibration import Calibration
+from collab_metrics.analysis.assess import ACCELERATION, ON_TRACK, PanelSpec, assess_panel
+from collab_metrics.analysis.calibration import Calibration
 from collab_metrics.sources.ddf import (
     SnapshotRequest,
     available_kpis,

@@ -24,10 +24,10 @@ sys.path.insert(0, str(REPO / "tests"))
 from kolada_replay import KoladaReplay, Point, load_kpi_metadata, load_snapshot  # noqa: E402
 from pytest_httpserver import HTTPServer  # noqa: E402
 
-from collab_metrics import fetch  # noqa: E402
-from collab_metrics.framework import KoladaIndicator, load_framework  # noqa: E402
-from collab_metrics.http import make_session  # noqa: E402
+from collab_metrics.model.framework import KoladaIndicator, load_framework  # noqa: E402
+from collab_metrics.pipeline import fetch  # noqa: E402
 from collab_metrics.sources.ddf import default_snapshot_dir  # noqa: E402
+from collab_metrics.sources.http import make_session  # noqa: E402
 from collab_metrics.sources.kolada import MAX_PER_PAGE  # noqa: E402
 
 FRAMEWORKS = ("blekinge-unga-lyfter", "varmland-nya-perspektiv")

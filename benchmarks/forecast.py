@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 
-from collab_metrics import backtest
+from collab_metrics.analysis import backtest
 from collab_metrics.sources.ddf import SnapshotRequest, default_snapshot_dir, read_snapshot
 
 INDICATORS = {"N03921": -1, "N00957": -1}  # both: lower is better

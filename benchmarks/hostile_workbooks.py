@@ -29,8 +29,8 @@ from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 
-from collab_metrics import limits
-from collab_metrics.labels import ACTION_STATUS, JUDGEMENT
+from collab_metrics.model import limits
+from collab_metrics.text.labels import ACTION_STATUS, JUDGEMENT
 
 REPO = Path(__file__).resolve().parent.parent
 PARAMS = REPO / "params" / "blekinge-unga-lyfter.yaml"

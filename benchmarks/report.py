@@ -25,7 +25,7 @@ import nbformat
 import papermill
 from nbformat.v4 import new_code_cell, new_notebook
 
-from collab_metrics.reporting import KERNEL, ensure_kernel
+from collab_metrics.report.render import KERNEL, ensure_kernel
 
 REPO = Path(__file__).resolve().parent.parent
 PARAMS = REPO / "params" / "blekinge-unga-lyfter.yaml"

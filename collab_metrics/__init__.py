@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 _WHERE = {
     "CollabError": "collab_metrics.errors",
     "FollowUp": "collab_metrics.api",
-    "fetch": "collab_metrics.fetch",  # the module; calling it calls collab_metrics.api.fetch
+    "fetch": "collab_metrics.api",
     "load": "collab_metrics.api",
     "render": "collab_metrics.api",
 }
@@ -36,7 +36,7 @@ def __getattr__(name: str) -> Any:
     import importlib
 
     module = importlib.import_module(_WHERE[name])
-    return module if name == "fetch" else getattr(module, name)
+    return getattr(module, name)
 
 
 def __dir__() -> list[str]:

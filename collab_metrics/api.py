@@ -26,15 +26,15 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from collab_metrics import areas, periods
+from collab_metrics.model import areas, periods
 
 if TYPE_CHECKING:
-    from collab_metrics.charts import Chart
-    from collab_metrics.fetch import FetchOutcome
-    from collab_metrics.framework import ActorGoal, Framework, SharedGoal
-    from collab_metrics.labels import Language
-    from collab_metrics.reporting import Format, Report
-    from collab_metrics.sections import ReportContext
+    from collab_metrics.charts.figures import Chart
+    from collab_metrics.model.framework import ActorGoal, Framework, SharedGoal
+    from collab_metrics.pipeline.fetch import FetchOutcome
+    from collab_metrics.report.render import Format, Report
+    from collab_metrics.report.sections import ReportContext
+    from collab_metrics.text.labels import Language
 
 __all__ = ["FollowUp", "fetch", "load", "render"]
 
@@ -81,13 +81,13 @@ def load(
     >>> fu.period  # the latest period the shared goals have data for
     '2022'
     """
-    from collab_metrics.framework import load_framework
-    from collab_metrics.sections import load_context
-    from collab_metrics.store import default_store_path
+    from collab_metrics.model.framework import load_framework
+    from collab_metrics.report.sections import load_context
+    from collab_metrics.store.database import default_store_path
 
     store_path = Path(store) if store is not None else default_store_path()
     if not store_path.is_file():
-        from collab_metrics.store import StoreError
+        from collab_metrics.store.database import StoreError
 
         raise StoreError(f"no store at {store_path}; fetch first: collab fetch {params}")
     if period is not None:
@@ -197,7 +197,7 @@ class FollowUp:
         1  women  not_achieved
         2    men  not_achieved
         """
-        from collab_metrics.assess import COLUMNS
+        from collab_metrics.analysis.assess import COLUMNS
 
         result = self._context.result
         columns = list(COLUMNS)
@@ -277,7 +277,7 @@ class FollowUp:
         >>> chart.png[:8] == b"\\x89PNG\\r\\n\\x1a\\n"
         True
         """
-        from collab_metrics import charts
+        from collab_metrics.charts import figures as charts
 
         ctx = self._context
         ctx.fw.goal(goal_id)  # UnknownId before any drawing
@@ -305,10 +305,10 @@ def fetch(
     >>> outcome.data_used
     'snapshot'
     """
-    import collab_metrics.fetch as fetching
-    from collab_metrics.framework import load_framework
+    import collab_metrics.pipeline.fetch as fetching
+    from collab_metrics.model.framework import load_framework
     from collab_metrics.sources.ddf import default_snapshot_dir
-    from collab_metrics.store import default_store_path
+    from collab_metrics.store.database import default_store_path
 
     return fetching.collect(
         load_framework(Path(params)),
@@ -335,9 +335,9 @@ def render(
     (`ReportFailed`) and leaves the last good report untouched. Returns the report's
     folder, main HTML file and manifest.
     """
-    from collab_metrics import reporting
-    from collab_metrics.framework import load_framework
-    from collab_metrics.store import default_store_path
+    from collab_metrics.model.framework import load_framework
+    from collab_metrics.report import render as reporting
+    from collab_metrics.store.database import default_store_path
 
     params = Path(params)
     if period is not None:

@@ -15,7 +15,7 @@ last line of defence as before.
 Examples
 --------
 >>> from collab_metrics.errors import CollabError, InputError
->>> from collab_metrics.periods import PeriodError
+>>> from collab_metrics.model.periods import PeriodError
 >>> issubclass(PeriodError, CollabError) and issubclass(PeriodError, ValueError)
 True
 >>> InputError.exit_code, CollabError.exit_code

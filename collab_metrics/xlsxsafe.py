@@ -7,7 +7,7 @@ as a formula, in every workbook collab-metrics writes (`as_text`).
 Reading a returned workbook (`read_sheets`): openpyxl's read-only mode streams each sheet
 row by row, so a single cell at row 1 048 576 costs a fraction of a second instead of
 materialising the sheet's declared dimension. Reading stops at the limits of
-`collab_metrics.limits`; a formula cell is refused with the cell named (its cached value
+`collab_metrics.model.limits`; a formula cell is refused with the cell named (its cached value
 is whatever the sender's Excel computed, not what the actor typed).
 """
 
@@ -18,8 +18,8 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
-from collab_metrics import limits
 from collab_metrics.errors import CollabError
+from collab_metrics.model import limits
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet

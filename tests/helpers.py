@@ -8,7 +8,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from collab_metrics.cli import main
+from collab_metrics.cli.commands import main
 
 # Where run_cli keeps what each run printed, so that a failing test shows it (conftest.py
 # sets it to a file in the test's tmp_path and attaches the file to the failure report).

@@ -34,7 +34,7 @@ from urllib.parse import urlencode
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from collab_metrics import areas
+from collab_metrics.model import areas
 
 PREFIX = "/v3"
 MAX_VALUES = 25  # per filter, as Kolada documents it (not imported from the adapter)

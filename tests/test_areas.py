@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from collab_metrics import areas
-from collab_metrics.areas import RIKET, UnknownAreaError
+from collab_metrics.model import areas
+from collab_metrics.model.areas import RIKET, UnknownAreaError
 
 BLEKINGE = {
     "1060": "Olofström",

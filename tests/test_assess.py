@@ -14,11 +14,11 @@ import statsmodels.api as sm
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from collab_metrics import labels
-from collab_metrics.assess import PanelSpec, assess, assess_panel, context_table
-from collab_metrics.calibration import Calibration
-from collab_metrics.framework import load_framework
+from collab_metrics.analysis.assess import PanelSpec, assess, assess_panel, context_table
+from collab_metrics.analysis.calibration import Calibration
+from collab_metrics.model.framework import load_framework
 from collab_metrics.sources.ddf import SnapshotRequest, read_snapshot
+from collab_metrics.text import labels
 
 REPO = Path(__file__).resolve().parent.parent
 YEARS = np.arange(2010, 2023, dtype=float)

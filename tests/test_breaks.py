@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from collab_metrics import breaks
-from collab_metrics.assess import PanelSpec, assess, assess_panel
-from collab_metrics.framework import load_framework
+from collab_metrics.analysis import breaks
+from collab_metrics.analysis.assess import PanelSpec, assess, assess_panel
+from collab_metrics.model.framework import load_framework
 from collab_metrics.sources.ddf import SnapshotRequest, kpi_metadata, read_snapshot
 
 REPO = Path(__file__).resolve().parent.parent

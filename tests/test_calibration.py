@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from collab_metrics import backtest
-from collab_metrics.calibration import Calibration, chance, fit_trend, forecast_errors
+from collab_metrics.analysis import backtest
+from collab_metrics.analysis.calibration import Calibration, chance, fit_trend, forecast_errors
 from collab_metrics.sources.ddf import SnapshotRequest, read_snapshot
 
 

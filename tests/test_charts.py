@@ -17,11 +17,12 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from collab_metrics import charts, labels
-from collab_metrics.assess import assess
-from collab_metrics.framework import FileIndicator, Framework, KoladaIndicator, load_framework
+from collab_metrics.analysis.assess import assess
+from collab_metrics.charts import figures as charts
+from collab_metrics.model.framework import FileIndicator, Framework, KoladaIndicator, load_framework
 from collab_metrics.sources.ddf import SnapshotRequest, read_snapshot
 from collab_metrics.sources.files import read_actor_file
+from collab_metrics.text import labels
 
 REPO = Path(__file__).resolve().parent.parent
 HALVING = "halve-youth-unemployment"

@@ -20,10 +20,11 @@ import pytest
 from helpers import run_cli
 from openpyxl import Workbook, load_workbook
 
-from collab_metrics import collect, sections
-from collab_metrics.framework import load_framework
-from collab_metrics.labels import ACTION_STATUS, JUDGEMENT
-from collab_metrics.store import Store
+from collab_metrics.model.framework import load_framework
+from collab_metrics.report import sections
+from collab_metrics.store.database import Store
+from collab_metrics.text.labels import ACTION_STATUS, JUDGEMENT
+from collab_metrics.workbooks import collect
 
 REPO = Path(__file__).resolve().parent.parent
 BLEKINGE = REPO / "params" / "blekinge-unga-lyfter.yaml"

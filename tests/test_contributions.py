@@ -11,8 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from collab_metrics import areas, contributions
-from collab_metrics.framework import Framework, load_framework
+from collab_metrics.analysis import contributions
+from collab_metrics.model import areas
+from collab_metrics.model.framework import Framework, load_framework
 from collab_metrics.sources.ddf import SnapshotRequest, read_snapshot
 
 REPO = Path(__file__).resolve().parent.parent

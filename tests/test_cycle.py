@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 from cycle_setup import closed_port_url, collab, section, write_figures, write_framework
 
-from collab_metrics.store import Store
-from collab_metrics.tidy import FetchResult
+from collab_metrics.model.tidy import FetchResult
+from collab_metrics.store.database import Store
 
 
 @pytest.fixture
@@ -164,7 +164,7 @@ def test_the_predecessor_is_the_last_report_of_the_same_kind(tmp_path: Path) -> 
     """ "What changed" compares with the newest earlier report of the same collaboration and
     period kind; a reproduction of the past (--as-of) and a later period do not count.
     SYNTHETIC manifests."""
-    from collab_metrics import history
+    from collab_metrics.report import history
 
     def made(folder: str, at: str, label: str, as_of: int | None = None, kind: str = "yearly"):
         (tmp_path / folder).mkdir()

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from collab_metrics import areas, tidy
+from collab_metrics.model import areas, tidy
 from collab_metrics.sources import ddf
 from collab_metrics.sources.ddf import SnapshotError, SnapshotRequest
 

@@ -30,11 +30,11 @@ def test_every_exception_class_derives_from_collab_error() -> None:
 
 
 def test_built_in_bases_are_kept() -> None:
-    from collab_metrics.areas import UnknownAreaError
-    from collab_metrics.collect import ActorImportError
-    from collab_metrics.limits import NotRegularFile
-    from collab_metrics.periods import PeriodError
+    from collab_metrics.model.areas import UnknownAreaError
+    from collab_metrics.model.limits import NotRegularFile
+    from collab_metrics.model.periods import PeriodError
     from collab_metrics.sources.ddf import SnapshotError
+    from collab_metrics.workbooks.collect import ActorImportError
 
     assert issubclass(PeriodError, ValueError) and issubclass(UnknownAreaError, ValueError)
     assert issubclass(ActorImportError, ValueError) and issubclass(SnapshotError, LookupError)
@@ -43,12 +43,12 @@ def test_built_in_bases_are_kept() -> None:
 
 
 def test_the_cli_exit_status_follows_the_subclass() -> None:
-    from collab_metrics.cli import UserError
-    from collab_metrics.framework import FrameworkError
-    from collab_metrics.http import SourceUnreachable
-    from collab_metrics.reporting import ReportFailed
-    from collab_metrics.store import StoreLocked
-    from collab_metrics.update import UpdateLocked
+    from collab_metrics.cli.commands import UserError
+    from collab_metrics.model.framework import FrameworkError
+    from collab_metrics.pipeline.update import UpdateLocked
+    from collab_metrics.report.render import ReportFailed
+    from collab_metrics.sources.http import SourceUnreachable
+    from collab_metrics.store.database import StoreLocked
 
     assert issubclass(UserError, InputError) and issubclass(FrameworkError, InputError)
     assert issubclass(ReportFailed, RunError) and issubclass(UpdateLocked, RunError)

@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 from helpers import run_cli
 
-from collab_metrics import reporting
-from collab_metrics import status as status_table
-from collab_metrics.framework import load_framework
+from collab_metrics.model.framework import load_framework
+from collab_metrics.report import render as reporting
+from collab_metrics.report import status_table
 
 REPO = Path(__file__).resolve().parent.parent
 BLEKINGE = REPO / "params" / "blekinge-unga-lyfter.yaml"

@@ -19,9 +19,10 @@ from pxweb_v1_replay import PxWebV1Replay
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from collab_metrics import fetch, sections
-from collab_metrics.framework import load_framework
-from collab_metrics.store import Store
+from collab_metrics.model.framework import load_framework
+from collab_metrics.pipeline import fetch
+from collab_metrics.report import sections
+from collab_metrics.store.database import Store
 
 REPO = Path(__file__).resolve().parent.parent
 BLEKINGE = REPO / "params" / "blekinge-unga-lyfter.yaml"
@@ -361,7 +362,7 @@ def locked_store(store: Path) -> Iterator[Path]:
 def test_a_second_writer_is_told_the_store_is_busy(
     locked_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("collab_metrics.fetch.STORE_LOCK_TIMEOUT", 0.2)
+    monkeypatch.setattr("collab_metrics.pipeline.fetch.STORE_LOCK_TIMEOUT", 0.2)
     result = run_cli("fetch", str(BLEKINGE), "--offline", "--store", str(locked_store))
     assert result.code == 1
     assert "Another collab run is writing" in result.err
@@ -487,7 +488,7 @@ def test_pxweb_v1_indicator_is_fetched_and_the_report_names_its_host(
 
 def test_fetch_and_update_word_the_data_used_alike_and_never_call_gaps_plain_live() -> None:
     """Synthetic outcomes: `collab update` logs the same words as `collab fetch`."""
-    from collab_metrics.coverage import Gap
+    from collab_metrics.pipeline.coverage import Gap
 
     gap = Gap("kolada:N03921", "1082", "K", ("2021",), 13)
     incomplete = fetch.FetchOutcome(

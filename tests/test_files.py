@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 from pydantic import ValidationError
 
-from collab_metrics import tidy
+from collab_metrics.model import tidy
 from collab_metrics.sources.files import ActorFileError, FileQuery, read_actor_file
 
 SEX_LABELS = {"total": "Kvinnor och män", "women": "Kvinnor", "men": "Män"}

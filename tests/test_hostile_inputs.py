@@ -28,11 +28,13 @@ from helpers import run_cli
 from nbformat.v4 import new_code_cell, new_notebook
 from openpyxl import Workbook, load_workbook
 
-from collab_metrics import charts, limits, reporting
-from collab_metrics import status as status_table
-from collab_metrics.framework import load_framework
-from collab_metrics.labels import JUDGEMENT
-from collab_metrics.store import Store
+from collab_metrics.charts import figures as charts
+from collab_metrics.model import limits
+from collab_metrics.model.framework import load_framework
+from collab_metrics.report import render as reporting
+from collab_metrics.report import status_table
+from collab_metrics.store.database import Store
+from collab_metrics.text.labels import JUDGEMENT
 
 REPO = Path(__file__).resolve().parent.parent
 BLEKINGE = REPO / "params" / "blekinge-unga-lyfter.yaml"
@@ -542,7 +544,7 @@ def test_10_stale_temp_folders_are_cleaned_and_reports_get_the_umask(
 def test_10_a_worker_exits_when_its_parent_is_killed() -> None:
     grandchild = (
         "import os, time\n"
-        "from collab_metrics import reporting\n"
+        "from collab_metrics.report import render as reporting\n"
         "reporting._die_with_parent(os.getppid())\n"
         "print(os.getpid(), flush=True)\n"
         "time.sleep(120)\n"

@@ -22,7 +22,8 @@ from pydantic import ValidationError
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from collab_metrics.http import (
+from collab_metrics.model.tidy import COLUMNS
+from collab_metrics.sources.http import (
     USER_AGENT,
     CollabSession,
     FetchError,
@@ -37,7 +38,6 @@ from collab_metrics.sources.kolada import (
     fetch_kolada,
     fetch_kpi_metadata,
 )
-from collab_metrics.tidy import COLUMNS
 
 BLEKINGE = ("0000", "0010", "1060", "1080", "1081", "1082", "1083")  # riket, region, kommuner
 DATA = re.compile(r"^/v3/data/")  # every data path (the path form)

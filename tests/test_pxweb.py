@@ -21,9 +21,10 @@ from pxweb_replay import PREFIX, PxWebReplay, cube_index, dice, json_response, l
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
-from collab_metrics import areas
-from collab_metrics.http import CollabSession, FetchError, make_session
+from collab_metrics.model import areas
+from collab_metrics.model.tidy import COLUMNS
 from collab_metrics.sources import pxweb
+from collab_metrics.sources.http import CollabSession, FetchError, make_session
 from collab_metrics.sources.pxweb import (
     SCB_URL,
     PxWebQuery,
@@ -31,7 +32,6 @@ from collab_metrics.sources.pxweb import (
     fetch_pxweb,
     table_metadata,
 )
-from collab_metrics.tidy import COLUMNS
 
 COUNTIES = tuple(area.code for area in areas.regions())  # canonical "0001" .. "0025"
 MONTHS = ("2026-01", "2026-02", "2026-03", "2026-04")

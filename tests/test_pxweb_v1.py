@@ -17,10 +17,10 @@ from pxweb_v1_replay import PxWebV1Replay
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
-from collab_metrics.http import CollabSession, FetchError, SourceUnreachable, make_session
+from collab_metrics.model.tidy import COLUMNS
+from collab_metrics.sources.http import CollabSession, FetchError, SourceUnreachable, make_session
 from collab_metrics.sources.pxweb import PxWebQuery, PxWebRequest
 from collab_metrics.sources.pxweb_v1 import detect_api, fetch_pxweb_v1
-from collab_metrics.tidy import COLUMNS
 
 SAMFORV = "HE/HE0110/HE0110A/SamForvInk1"
 MOBBNING = "A_Folkhalsodata/C_HBSC/Regionalt/Skolan/Mobbning/MobbningReg.px"

@@ -17,8 +17,8 @@ from golden import check as check_golden
 from helpers import run_cli
 from pypdf import PdfReader
 
-from collab_metrics.framework import load_framework
-from collab_metrics.reporting import KERNEL, default_notebooks_dir, ensure_kernel
+from collab_metrics.model.framework import load_framework
+from collab_metrics.report.render import KERNEL, default_notebooks_dir, ensure_kernel
 
 REPO = Path(__file__).resolve().parent.parent
 BLEKINGE = REPO / "params" / "blekinge-unga-lyfter.yaml"

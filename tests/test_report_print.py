@@ -14,11 +14,11 @@ from helpers import run_cli
 from pypdf import PdfReader
 from weasyprint import HTML
 
-from collab_metrics import sections
+from collab_metrics.report import sections
 
 REPO = Path(__file__).resolve().parent.parent
 BLEKINGE = REPO / "params" / "blekinge-unga-lyfter.yaml"
-CSS = REPO / "collab_metrics" / "templates" / "collab" / "report.css"
+CSS = REPO / "collab_metrics" / "report" / "templates" / "collab" / "report.css"
 TITLE = "Blekinges unga lyfter – gemensam uppföljning"
 MM = 72 / 25.4  # PDF points per millimetre
 

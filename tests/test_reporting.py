@@ -13,7 +13,7 @@ import pytest
 from helpers import run_cli
 from nbformat.v4 import new_code_cell, new_notebook
 
-from collab_metrics import reporting
+from collab_metrics.report import render as reporting
 
 REPO = Path(__file__).resolve().parent.parent
 BLEKINGE = str(REPO / "params" / "blekinge-unga-lyfter.yaml")

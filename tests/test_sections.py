@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 from helpers import run_cli
 
-from collab_metrics import sections
-from collab_metrics.framework import load_framework
-from collab_metrics.status import load_status, to_json
+from collab_metrics.model.framework import load_framework
+from collab_metrics.report import sections
+from collab_metrics.report.status_table import load_status, to_json
 
 REPO = Path(__file__).resolve().parent.parent
 BLEKINGE = REPO / "params" / "blekinge-unga-lyfter.yaml"

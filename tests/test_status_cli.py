@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 from helpers import run_cli
 
-from collab_metrics.assess import COLUMNS
-from collab_metrics.store import Store
-from collab_metrics.tidy import FetchResult
+from collab_metrics.analysis.assess import COLUMNS
+from collab_metrics.model.tidy import FetchResult
+from collab_metrics.store.database import Store
 
 REPO = Path(__file__).resolve().parent.parent
 BLEKINGE = str(REPO / "params" / "blekinge-unga-lyfter.yaml")

@@ -11,11 +11,13 @@ import pandas as pd
 from pxweb_replay import PxWebReplay, dice
 from pytest_httpserver import HTTPServer
 
-from collab_metrics import areas, fetch, sections
-from collab_metrics.framework import load_framework
-from collab_metrics.http import make_session
-from collab_metrics.stitch import part_id, stitch
-from collab_metrics.tidy import FetchResult, from_records
+from collab_metrics.model import areas
+from collab_metrics.model.framework import load_framework
+from collab_metrics.model.tidy import FetchResult, from_records
+from collab_metrics.pipeline import fetch
+from collab_metrics.report import sections
+from collab_metrics.sources.http import make_session
+from collab_metrics.sources.stitch import part_id, stitch
 
 COUNTIES = frozenset(area.code for area in areas.regions())
 

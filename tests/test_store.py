@@ -18,8 +18,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from collab_metrics import areas
-from collab_metrics.store import (
+from collab_metrics.model import areas
+from collab_metrics.model.tidy import FetchResult, RawResponse, conform, empty_frame
+from collab_metrics.store.database import (
     SCHEMA_VERSION,
     Requested,
     Store,
@@ -27,7 +28,6 @@ from collab_metrics.store import (
     StoreLocked,
     default_store_path,
 )
-from collab_metrics.tidy import FetchResult, RawResponse, conform, empty_frame
 
 JAN = datetime(2024, 1, 10, 8, 0, tzinfo=UTC)
 FEB = datetime(2024, 2, 10, 8, 0, tzinfo=UTC)
@@ -356,8 +356,8 @@ CHILD = """
 import sys
 from datetime import UTC, datetime
 import pandas as pd
-from collab_metrics.store import Store
-from collab_metrics.tidy import FetchResult, conform
+from collab_metrics.store.database import Store
+from collab_metrics.model.tidy import FetchResult, conform
 
 row = {"indicator": "synthetic_child", "area": "0010", "period": "2020", "sex": "total",
        "value": 1.5, "status": "", "source": "synthetic",

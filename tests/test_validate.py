@@ -12,8 +12,8 @@ import pytest
 import yaml
 from helpers import run_cli
 
-from collab_metrics.framework import FrameworkError, load_framework
-from collab_metrics.schema import framework_schema
+from collab_metrics.model.framework import FrameworkError, load_framework
+from collab_metrics.model.schema import framework_schema
 
 REPO = Path(__file__).resolve().parent.parent
 DEMOS = sorted((REPO / "params").glob("*.yaml"))

@@ -21,9 +21,9 @@ from typing import Final, TypedDict
 import pandas as pd
 
 import collab_metrics
-from collab_metrics import areas
 from collab_metrics.errors import DataError
-from collab_metrics.tidy import SEXES, FetchResult, conform, empty_frame
+from collab_metrics.model import areas
+from collab_metrics.model.tidy import SEXES, FetchResult, conform, empty_frame
 
 # The dump was scraped from the Kolada API on this day. File modification times cannot
 # stand in for it: copying, unpacking or checking out the files resets them.

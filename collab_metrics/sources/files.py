@@ -24,10 +24,10 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from python_calamine import CalamineError, CalamineWorkbook, WorksheetNotFound
 
-from collab_metrics import areas, limits
 from collab_metrics.errors import CollabError, InputError
-from collab_metrics.labels import MONTHS
-from collab_metrics.tidy import FetchResult, RawResponse, conform
+from collab_metrics.model import areas, limits
+from collab_metrics.model.tidy import FetchResult, RawResponse, conform
+from collab_metrics.text.labels import MONTHS
 
 SOURCE: Final = "file"
 EXCEL_SUFFIXES: Final = frozenset({".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"})

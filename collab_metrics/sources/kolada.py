@@ -48,9 +48,9 @@ from urllib.parse import urljoin
 import requests
 from pydantic import BaseModel, ConfigDict, Field
 
-from collab_metrics import areas as registry
-from collab_metrics.http import FetchError, RateLimit, get_json, throttled
-from collab_metrics.tidy import FetchResult, RawResponse, from_records
+from collab_metrics.model import areas as registry
+from collab_metrics.model.tidy import FetchResult, RawResponse, from_records
+from collab_metrics.sources.http import FetchError, RateLimit, get_json, throttled
 
 BASE_URL: Final = "https://api.kolada.se/v3"
 SOURCE: Final = "kolada"

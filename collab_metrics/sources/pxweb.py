@@ -51,9 +51,9 @@ import requests
 from pxweb._internal.functions import expand_wildcards, split_value_codes
 from pydantic import BaseModel, ConfigDict, Field
 
-from collab_metrics import areas
-from collab_metrics.http import CollabSession, FetchError, RateLimit, get_json, throttled
-from collab_metrics.tidy import FetchResult, RawResponse, empty_frame, from_records
+from collab_metrics.model import areas
+from collab_metrics.model.tidy import FetchResult, RawResponse, empty_frame, from_records
+from collab_metrics.sources.http import CollabSession, FetchError, RateLimit, get_json, throttled
 
 SCB_URL: Final = "https://statistikdatabasen.scb.se/api/v2"
 SOURCE: Final = "pxweb"

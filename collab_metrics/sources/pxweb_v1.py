@@ -40,8 +40,9 @@ from urllib.parse import quote
 
 from pxweb._internal.functions import split_value_codes
 
-from collab_metrics import areas
-from collab_metrics.http import (
+from collab_metrics.model import areas
+from collab_metrics.model.tidy import FetchResult, RawResponse, empty_frame, from_records
+from collab_metrics.sources.http import (
     CollabSession,
     FetchError,
     RateLimit,
@@ -59,7 +60,6 @@ from collab_metrics.sources.pxweb import (
     answer_rows,
     group_requests,
 )
-from collab_metrics.tidy import FetchResult, RawResponse, empty_frame, from_records
 
 _log = logging.getLogger(__name__)
 _LEADING_CODE = re.compile(r"^(\d+)\b")

@@ -14,7 +14,7 @@ from typing import Final
 import pandas as pd
 
 from collab_metrics.errors import CollabError
-from collab_metrics.framework import Framework
+from collab_metrics.model.framework import Framework
 
 KINDS: Final = {
     "yearly": re.compile(r"\d{4}"),

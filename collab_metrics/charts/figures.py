@@ -36,9 +36,9 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 from matplotlib.transforms import blended_transform_factory
 
-from collab_metrics import areas, labels
-from collab_metrics.assess import period_time
-from collab_metrics.framework import (
+from collab_metrics.analysis.assess import period_time
+from collab_metrics.model import areas
+from collab_metrics.model.framework import (
     ActorGoal,
     Baseline,
     FileIndicator,
@@ -47,8 +47,9 @@ from collab_metrics.framework import (
     PxWebIndicator,
     SharedGoal,
 )
-from collab_metrics.labels import Language
 from collab_metrics.sources.pxweb import SCB_URL
+from collab_metrics.text import labels
+from collab_metrics.text.labels import Language
 
 Indicator = KoladaIndicator | PxWebIndicator | FileIndicator
 

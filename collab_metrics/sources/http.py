@@ -28,7 +28,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_aft
 
 from collab_metrics import __version__
 from collab_metrics.errors import CollabError, DataError
-from collab_metrics.tidy import RawResponse
+from collab_metrics.model.tidy import RawResponse
 
 USER_AGENT: Final = f"collab-metrics/{__version__} (public-sector goal follow-up)"
 # Who the services can write to about this client's traffic. The project has no public

@@ -21,7 +21,7 @@ Tables (schema version 1):
   raw_responses   fetch_id, source, url, retrieved_at, status_code, sha256: every response
 
 Tables added in schema version 2, for the actors' answers collected with Excel workbooks
-(collab_metrics.collect); an answer is never deleted, a replaced one keeps its row:
+(collab_metrics.workbooks.collect); an answer is never deleted, a replaced one keeps its row:
   imports               import_id, collaboration, actor, period, file_name, file_sha256,
                         framework_sha256, template_version, imported_at, fetch_id (the
                         vintage holding the workbook's measures, if any) and the counts
@@ -55,7 +55,7 @@ import pandas as pd
 from filelock import FileLock, Timeout
 
 from collab_metrics.errors import CollabError, DataError
-from collab_metrics.tidy import COLUMNS, FetchResult, conform
+from collab_metrics.model.tidy import COLUMNS, FetchResult, conform
 
 ENV_VAR: Final = "COLLAB_STORE"
 DEFAULT_PATH: Final = Path("data") / "store.duckdb"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from collab_metrics.tidy import FetchResult, from_records
+from collab_metrics.model.tidy import FetchResult, from_records
 
 _SEPARATOR = "@"  # request id of one table's part: "<series>@<table>"
 

@@ -30,8 +30,8 @@ from pydantic import (
     model_validator,
 )
 
-from collab_metrics import areas, limits, partial, safeyaml
 from collab_metrics.errors import InputError, UnknownId
+from collab_metrics.model import areas, limits, partial, safeyaml
 from collab_metrics.sources.files import FileQuery
 from collab_metrics.sources.kolada import KPI_PATTERN, KoladaQuery
 from collab_metrics.sources.pxweb import SCB_URL, PxWebQuery

@@ -13,12 +13,14 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from collab_metrics import areas, periods, screen
-from collab_metrics.assess import COLUMNS, assess
-from collab_metrics.contributions import Consistency, consistency
+from collab_metrics.analysis.assess import COLUMNS, assess
+from collab_metrics.analysis.contributions import Consistency, consistency
 from collab_metrics.errors import CollabError
-from collab_metrics.framework import Framework
-from collab_metrics.labels import (
+from collab_metrics.model import areas, periods
+from collab_metrics.model.framework import Framework
+from collab_metrics.store.database import Store
+from collab_metrics.text import screen
+from collab_metrics.text.labels import (
     CHANCE,
     CONSISTENCY,
     DIRECTION,
@@ -28,7 +30,6 @@ from collab_metrics.labels import (
     number,
     percent,
 )
-from collab_metrics.store import Store
 
 HEADERS = {
     "sv": (
@@ -72,7 +73,7 @@ class StatusReport:
     consistency: list[Consistency]
     vintage: dict
     as_of: int | None
-    period: str | None = None  # the follow-up period (collab_metrics.periods)
+    period: str | None = None  # the follow-up period (collab_metrics.model.periods)
     known_before: date | None = None  # the store's data as retrieved before this day
 
 

@@ -4,7 +4,7 @@ export them, and the whole report moves into place only when everything succeede
 The executed notebooks are kept with the report as its audit trail. A report is built in a
 temporary directory beside its final place; a failing notebook is kept as
 `failed/<name>.ipynb`, the command fails, and the previous report is left untouched. A
-report never replaces another (collab_metrics.history keeps the chain of reports).
+report never replaces another (collab_metrics.report.history keeps the chain of reports).
 """
 
 from __future__ import annotations
@@ -31,12 +31,13 @@ import pandas as pd
 from filelock import FileLock, Timeout
 
 import collab_metrics
-from collab_metrics import areas, excel, history, limits, periods, xlsxsafe
-from collab_metrics import status as status_table
+from collab_metrics import xlsxsafe
 from collab_metrics.errors import RunError
-from collab_metrics.framework import Framework, load_framework
-from collab_metrics.labels import Language
-from collab_metrics.store import Store
+from collab_metrics.model import areas, limits, periods
+from collab_metrics.model.framework import Framework, load_framework
+from collab_metrics.report import excel, history, status_table
+from collab_metrics.store.database import Store
+from collab_metrics.text.labels import Language
 
 KERNEL: Final = "collab-metrics"
 QUIET: Final = "--IPKernelApp.log_level=CRITICAL"
@@ -470,7 +471,7 @@ def export(
 
 def write_workbook(fw: Framework, report: status_table.StatusReport, path: Path) -> None:
     """An Excel workbook of the status table, the consistency checks and the data used,
-    in the report's language with number formats (see `collab_metrics.excel`)."""
+    in the report's language with number formats (see `collab_metrics.report.excel`)."""
     language: Language = fw.collaboration.language
     checks = pd.DataFrame(
         [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from collab_metrics.framework import INCLUDABLE_SECTIONS, Framework
+from collab_metrics.model.framework import INCLUDABLE_SECTIONS, Framework
 
 SCHEMA_ID = "https://collab-metrics.invalid/schema/framework.schema.json"
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from collab_metrics import safeyaml
-from collab_metrics.framework import Problem, data_dir_for
+from collab_metrics.model import safeyaml
+from collab_metrics.model.framework import Problem, data_dir_for
 from collab_metrics.sources.files import ActorFileError, FileQuery, read_actor_file
 
 

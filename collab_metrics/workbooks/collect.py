@@ -32,9 +32,10 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 import pandas as pd
 from pydantic import ValidationError
 
-from collab_metrics import areas, limits, signing, xlsxsafe
+from collab_metrics import xlsxsafe
 from collab_metrics.errors import InputError
-from collab_metrics.framework import (
+from collab_metrics.model import areas, limits
+from collab_metrics.model.framework import (
     Action,
     Actor,
     ActorGoal,
@@ -43,7 +44,10 @@ from collab_metrics.framework import (
     Framework,
     SharedGoal,
 )
-from collab_metrics.labels import (
+from collab_metrics.model.tidy import COLUMNS, FetchResult, conform
+from collab_metrics.report.status_table import load_status
+from collab_metrics.store.database import ImportBatch, Store
+from collab_metrics.text.labels import (
     ACTION_STATUS,
     JUDGEMENT,
     SEX,
@@ -52,9 +56,7 @@ from collab_metrics.labels import (
     number,
     percent,
 )
-from collab_metrics.status import load_status
-from collab_metrics.store import ImportBatch, Store
-from collab_metrics.tidy import COLUMNS, FetchResult, conform
+from collab_metrics.workbooks import signing
 
 # openpyxl is imported only where workbooks are made or read: the reports import this
 # module for `imported` and `merge`, and every report notebook's fresh kernel would pay

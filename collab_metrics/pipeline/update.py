@@ -22,12 +22,13 @@ import numpy as np
 import pandas as pd
 from filelock import FileLock, Timeout
 
-from collab_metrics import fetch, reporting
 from collab_metrics.errors import RunError
-from collab_metrics.framework import Framework, load_framework
-from collab_metrics.http import CollabSession
+from collab_metrics.model.framework import Framework, load_framework
+from collab_metrics.pipeline import fetch
+from collab_metrics.report import render as reporting
 from collab_metrics.sources.ddf import default_snapshot_dir
-from collab_metrics.store import Store
+from collab_metrics.sources.http import CollabSession
+from collab_metrics.store.database import Store
 
 NEW_REPORT: Final = 0
 FAILED: Final = 1

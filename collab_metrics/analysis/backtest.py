@@ -23,7 +23,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from collab_metrics.calibration import WINDOW, Calibration, chance, fit_trend
+from collab_metrics.analysis.calibration import WINDOW, Calibration, chance, fit_trend
 
 HORIZONS: Final = (1, 2, 3, 4)
 GOAL_YEARS: Final = 4  # baseline to target year

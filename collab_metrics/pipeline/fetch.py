@@ -9,19 +9,16 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import sys
-import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import pandas as pd
 
-from collab_metrics import areas, coverage
-from collab_metrics import stitch as stitching
-from collab_metrics.framework import (
+from collab_metrics.model import areas
+from collab_metrics.model.framework import (
     ActorGoal,
     FileIndicator,
     Framework,
@@ -29,14 +26,16 @@ from collab_metrics.framework import (
     PxWebIndicator,
     SharedGoal,
 )
-from collab_metrics.http import CollabSession, FetchError, SourceUnreachable, make_session
+from collab_metrics.model.tidy import FetchResult
+from collab_metrics.pipeline import coverage
 from collab_metrics.sources import ddf
+from collab_metrics.sources import stitch as stitching
 from collab_metrics.sources.files import read_actor_file
+from collab_metrics.sources.http import CollabSession, FetchError, SourceUnreachable, make_session
 from collab_metrics.sources.kolada import KoladaRequest, fetch_kolada, fetch_kpi_metadata
 from collab_metrics.sources.pxweb import PxWebRequest, fetch_pxweb, last_period, period_end
 from collab_metrics.sources.pxweb_v1 import detect_api, fetch_pxweb_v1
-from collab_metrics.store import Requested, Store, WriteSummary
-from collab_metrics.tidy import FetchResult
+from collab_metrics.store.database import Requested, Store, WriteSummary
 
 _log = logging.getLogger(__name__)
 Mode = Literal["network", "offline"]
@@ -460,17 +459,3 @@ def _store_has(store_path: Path, indicators: list[str]) -> bool:
     with Store.open(store_path, read_only=True) as store:
         present = set(store.current(indicators=indicators)["indicator"].unique())
     return set(indicators) <= present
-
-
-class _PublicFetch(types.ModuleType):
-    """`cm.fetch(...)` is the public API's fetch, yet `collab_metrics.fetch` is this module
-    (the package attribute and the submodule share the name until the module moves into
-    a pipeline layer): calling the module calls `collab_metrics.api.fetch`."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> FetchOutcome:
-        from collab_metrics.api import fetch as public_fetch
-
-        return public_fetch(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _PublicFetch

@@ -22,9 +22,9 @@ from urllib.parse import unquote, urlsplit
 
 import pandas as pd
 
-from collab_metrics import areas
-from collab_metrics.http import FetchError
-from collab_metrics.tidy import RawResponse
+from collab_metrics.model import areas
+from collab_metrics.model.tidy import RawResponse
+from collab_metrics.sources.http import FetchError
 
 Sex = Literal["total", "women", "men"]
 # Kolada's municipality_type: which levels a KPI is published for (riket always is).

@@ -15,8 +15,8 @@ from typing import Any
 
 import yaml
 
-from collab_metrics import limits
 from collab_metrics.errors import CollabError
+from collab_metrics.model import limits
 
 MAX_BYTES = limits.FRAMEWORK_BYTES  # a framework is a few hundred lines; 2 MiB is generous
 MAX_NODES = 200_000  # counted after alias expansion, so a "billion laughs" stops early

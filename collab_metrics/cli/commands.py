@@ -19,18 +19,26 @@ from typing import TYPE_CHECKING
 
 import click
 
-from collab_metrics import __version__, areas, excel, failures, periods, reporting
-from collab_metrics import collect as collecting
-from collab_metrics import fetch as fetching
-from collab_metrics import status as status_table
-from collab_metrics import update as updating
-from collab_metrics.actorcheck import actor_file_problems
+from collab_metrics import __version__
+from collab_metrics.cli import failures
 from collab_metrics.errors import DataError, InputError, RunError
-from collab_metrics.framework import Framework, FrameworkError, check_framework, load_framework
-from collab_metrics.http import CollabSession, make_session
-from collab_metrics.schema import framework_schema
+from collab_metrics.model import areas, periods
+from collab_metrics.model.framework import (
+    Framework,
+    FrameworkError,
+    check_framework,
+    load_framework,
+)
+from collab_metrics.model.schema import framework_schema
+from collab_metrics.pipeline import fetch as fetching
+from collab_metrics.pipeline import update as updating
+from collab_metrics.pipeline.actorcheck import actor_file_problems
+from collab_metrics.report import excel, status_table
+from collab_metrics.report import render as reporting
 from collab_metrics.sources.ddf import default_snapshot_dir
-from collab_metrics.store import default_store_path
+from collab_metrics.sources.http import CollabSession, make_session
+from collab_metrics.store.database import default_store_path
+from collab_metrics.workbooks import collect as collecting
 
 if TYPE_CHECKING:
     from rich.progress import TaskID

@@ -19,10 +19,11 @@ import pandas as pd
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from collab_metrics import areas, xlsxsafe
-from collab_metrics.framework import Framework
-from collab_metrics.labels import CHANCE, DIRECTION, SEX, STATUS, Language
-from collab_metrics.status import StatusReport, data_statement, stable
+from collab_metrics import xlsxsafe
+from collab_metrics.model import areas
+from collab_metrics.model.framework import Framework
+from collab_metrics.report.status_table import StatusReport, data_statement, stable
+from collab_metrics.text.labels import CHANCE, DIRECTION, SEX, STATUS, Language
 
 Kind = Literal["text", "year", "value", "percent", "points", "ratio"]
 # Excel's number formats; Swedish Excel shows them with a decimal comma and space thousands.

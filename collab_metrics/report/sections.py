@@ -28,8 +28,8 @@ from typing import Any, Final, TypeAlias
 
 import pandas as pd
 
-from collab_metrics import areas, breaks, charts, collect, contributions, coverage, labels, periods
-from collab_metrics.assess import (
+from collab_metrics.analysis import breaks, contributions
+from collab_metrics.analysis.assess import (
     ACCELERATION,
     BASELINE_SLACK,
     DIRECTION_BAND,
@@ -45,8 +45,10 @@ from collab_metrics.assess import (
     assess,
     context_table,
 )
-from collab_metrics.contributions import Consistency, consistency, shares_of_change
-from collab_metrics.framework import (
+from collab_metrics.analysis.contributions import Consistency, consistency, shares_of_change
+from collab_metrics.charts import figures as charts
+from collab_metrics.model import areas, periods
+from collab_metrics.model.framework import (
     Action,
     ActorGoal,
     Assessment,
@@ -57,7 +59,12 @@ from collab_metrics.framework import (
     SharedGoal,
     load_framework,
 )
-from collab_metrics.labels import (
+from collab_metrics.pipeline import coverage
+from collab_metrics.sources import ddf
+from collab_metrics.sources.pxweb import SCB_URL
+from collab_metrics.store.database import Store
+from collab_metrics.text import labels
+from collab_metrics.text.labels import (
     ACTION_STATUS,
     CONSISTENCY,
     DIRECTION,
@@ -66,9 +73,7 @@ from collab_metrics.labels import (
     STATUS,
     Language,
 )
-from collab_metrics.sources import ddf
-from collab_metrics.sources.pxweb import SCB_URL
-from collab_metrics.store import Store
+from collab_metrics.workbooks import collect
 
 # A women/men difference is "large" when the higher value exceeds the lower by more than
 # this share at the latest year; the report states the rule wherever it uses it.
@@ -366,7 +371,7 @@ class ReportContext:
     snapshot_dir: Path  # the offline Kolada snapshot, for KPI metadata
     revisions: pd.DataFrame  # Store.revisions() for the framework's series
     report_date: date = field(default_factory=date.today)
-    period: str | None = None  # the follow-up period (collab_metrics.periods)
+    period: str | None = None  # the follow-up period (collab_metrics.model.periods)
     previous_date: date | None = None  # when the previous report was made
 
     @property
@@ -391,7 +396,7 @@ def load_context(
 ) -> ReportContext:
     """Read the framework and the store, assess every goal, and read the previous report.
 
-    `previous` is the previous report's status.json (as `collab_metrics.status.to_json`
+    `previous` is the previous report's status.json (as `collab_metrics.report.status_table.to_json`
     writes it), best as an absolute path: notebooks run in their own folder. It is ignored
     when the file does not exist. `period` is the follow-up period (default: the latest the
     shared goals have data for, up to `as_of`); data beyond it does not enter the

@@ -33,11 +33,19 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from collab_metrics import areas, breaks, labels
-from collab_metrics.calibration import LEVEL, Calibration, chance, fit_trend
-from collab_metrics.framework import ActorGoal, Framework, SeriesBreak, SharedGoal, TargetLevel
-from collab_metrics.labels import Language
-from collab_metrics.verdict import Z_95, final_verdict
+from collab_metrics.analysis import breaks
+from collab_metrics.analysis.calibration import LEVEL, Calibration, chance, fit_trend
+from collab_metrics.analysis.verdict import Z_95, final_verdict
+from collab_metrics.model import areas
+from collab_metrics.model.framework import (
+    ActorGoal,
+    Framework,
+    SeriesBreak,
+    SharedGoal,
+    TargetLevel,
+)
+from collab_metrics.text import labels
+from collab_metrics.text.labels import Language
 
 STATUSES: Final = (
     "achieved",

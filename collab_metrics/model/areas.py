@@ -116,7 +116,7 @@ class UnknownAreaError(CollabError, ValueError):
 @cache
 def _registry() -> dict[str, Area]:
     """All areas by code, read once from the package data (sorted by code)."""
-    text = files("collab_metrics").joinpath("data/areas.csv").read_text(encoding="utf-8")
+    text = files("collab_metrics.model").joinpath("data/areas.csv").read_text(encoding="utf-8")
     return {
         row["code"]: Area(row["code"], row["name"], cast(Kind, row["kind"]), row["region"] or None)
         for row in csv.DictReader(io.StringIO(text))

@@ -35,10 +35,10 @@ from typing import Literal
 
 import pandas as pd
 
-from collab_metrics import areas as registry
-from collab_metrics import labels
-from collab_metrics.framework import ActorGoal, Framework, SharedGoal, TargetLevel
-from collab_metrics.labels import SEX, Language
+from collab_metrics.model import areas as registry
+from collab_metrics.model.framework import ActorGoal, Framework, SharedGoal, TargetLevel
+from collab_metrics.text import labels
+from collab_metrics.text.labels import SEX, Language
 
 Verdict = Literal["sufficient", "insufficient", "cannot_assess"]
 

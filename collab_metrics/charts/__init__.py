@@ -1,0 +1,1 @@
+"""The charts layer: matplotlib figures in one shared style, each with alt text."""

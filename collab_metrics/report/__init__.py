@@ -1,0 +1,1 @@
+"""The report layer: report parts, papermill execution, HTML/PDF/xlsx export and history."""
