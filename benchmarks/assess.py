@@ -37,9 +37,11 @@ INCREASING = {"N00923", "N00925", "N17445", "N17461", "N18621", "U01405", "U0147
 def main() -> None:
     root = default_snapshot_dir()
     kpis = available_kpis(root)
+    started = time.perf_counter()
     frame = read_snapshot([SnapshotRequest(k, k) for k in kpis], root=root).frame
+    read_seconds = time.perf_counter() - started
     frame = frame[frame["period"].str.len() == 4]
-    print(f"snapshot: {len(frame)} observations of {len(kpis)} KPIs")
+    print(f"snapshot: {len(frame)} observations of {len(kpis)} KPIs, read in {read_seconds:.2f} s")
 
     tracemalloc.start()
     started = time.perf_counter()

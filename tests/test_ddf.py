@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import math
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -167,14 +166,13 @@ def test_geo_codes_with_stripped_zeros(tmp_path: Path) -> None:
     assert len(frame) == 4 * 2  # every area in every year; the 6 gaps are "missing"
 
 
-def test_reading_everything_is_fast(ddf_dir: Path) -> None:
+def test_reading_everything(ddf_dir: Path) -> None:
+    """The whole snapshot reads in one call (its time is measured by benchmarks/assess.py)."""
     requests = [SnapshotRequest(kpi, kpi) for kpi in ddf.available_kpis(ddf_dir)]
     assert len(requests) == 16
-    start = time.perf_counter()
     frame = ddf.read_snapshot(requests, root=ddf_dir).frame
-    elapsed = time.perf_counter() - start
     assert len(frame) > 150_000
-    assert elapsed < 2.0, f"reading the whole snapshot took {elapsed:.2f} s"
+    assert set(frame["indicator"]) == {request.indicator for request in requests}
 
 
 def test_metadata_for_n03921(ddf_dir: Path) -> None:
