@@ -25,7 +25,6 @@ Methods (explained in plain words in the README):
 from __future__ import annotations
 
 import dataclasses
-import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
@@ -35,6 +34,7 @@ import pandas as pd
 
 from collab_metrics.analysis import breaks
 from collab_metrics.analysis.calibration import LEVEL, Calibration, chance, fit_trend
+from collab_metrics.analysis.reasons import POSSIBLE_BREAK, main_code, status_reasons
 from collab_metrics.analysis.verdict import Z_95, final_verdict
 from collab_metrics.model import areas
 from collab_metrics.model.framework import (
@@ -44,8 +44,6 @@ from collab_metrics.model.framework import (
     SharedGoal,
     TargetLevel,
 )
-from collab_metrics.text import labels
-from collab_metrics.text.labels import Language
 
 STATUSES: Final = (
     "achieved",
@@ -88,6 +86,7 @@ COLUMNS: Final = (
     "forecast_high",
     "context_area",
     "context_change",
+    "reason_code",
     "reason",
 )
 
@@ -465,21 +464,22 @@ def assess(
     fw: Framework,
     observations: pd.DataFrame,
     as_of: int | None = None,
-    language: Language | None = None,
 ) -> pd.DataFrame:
     """Status, direction, noise, forecast and context for every goal, area and sex.
 
     `observations` is the store's tidy frame (indicator = series id). With `as_of`, only
-    periods up to that year are used, as a steering group had them then. Reasons are
-    written in `language` (default: the framework's).
+    periods up to that year are used, as a steering group had them then. Each row says why
+    in codes: `reason_code` (the one code behind the status) and `reasons` (every reason, a
+    tuple of `Reason`); the text layer (`collab_metrics.text.reasons.in_words`) adds the
+    words as `reason`.
     """
-    language = language or fw.collaboration.language
     obs = _usable(observations, as_of)
     rows = _rows(fw)
     frames = []
     for frequency, part in _by_frequency(fw, rows, obs):
-        frames.append(_assess_rows(fw, part, obs, frequency, language))
-    result = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
+        frames.append(_assess_rows(fw, part, obs, frequency))
+    columns = [c for c in COLUMNS if c != "reason"] + ["reasons"]
+    result = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
     return result
 
 
@@ -526,7 +526,7 @@ def _by_frequency(
 
 
 def _assess_rows(
-    fw: Framework, rows: list[_Row], obs: pd.DataFrame, frequency: str, language: Language
+    fw: Framework, rows: list[_Row], obs: pd.DataFrame, frequency: str
 ) -> pd.DataFrame:
     keys = pd.DataFrame(
         {
@@ -573,14 +573,19 @@ def _assess_rows(
         for c, code, year in zip(candidates, out["reason_code"], out["break_year"], strict=True)
     ]
     out["reason_code"] = [
-        "possible_series_break" if c is not None else code
+        POSSIBLE_BREAK if c is not None else code
         for c, code in zip(found, out["reason_code"], strict=True)
     ]
     out["break_kind"] = [c.kind if c is not None else "" for c in candidates]
     out["break_candidate_year"] = [c.year if c is not None else np.nan for c in candidates]
     out["break_evidence"] = [dict(c.evidence) if c is not None else {} for c in candidates]
-    out["reason"] = [
-        _reason(fw, r, p, language) for r, p in zip(rows, out.itertuples(index=False), strict=True)
+    out["reasons"] = [
+        status_reasons(p, r.note, r.target is not None, _method_notes(fw, r))
+        for r, p in zip(rows, out.itertuples(index=False), strict=True)
+    ]
+    out["reason_code"] = [
+        main_code(code, reasons)
+        for code, reasons in zip(out["reason_code"], out["reasons"], strict=True)
     ]
     label = dict(zip(period_time(periods), periods, strict=True))
     out["baseline_period"] = [label.get(t, "") for t in out["baseline_year"]]
@@ -793,85 +798,10 @@ def _comparison_area(row: _Row) -> str:
     return declared[0] if declared else areas.RIKET
 
 
-def _reason(fw: Framework, row: _Row, panel: Any, language: Language) -> str:
-    """Why a signal is missing or qualified, in one line of the report's language."""
-    say = functools.partial(labels.reason, language=language)
-    parts = []
-    if panel.reason_code == "possible_series_break":
-        parts.append(_possible_break(panel, language))
-    elif panel.reason_code:
-        year = panel.break_year if panel.reason_code == "series_break" else panel.target_year
-        parts.append(say(panel.reason_code, year=_int(year)))
-    if panel.rebased:
-        parts.append(say("assessed_from_break", year=_int(panel.break_year)))
-    if row.note:
-        parts.append(say(row.note))
-    elif row.target is None:
-        parts.append(say("no_target"))
+def _method_notes(fw: Framework, row: _Row) -> list[str]:
+    """The framework's method notes on the row's indicator that apply to its area."""
     indicator = fw.indicator(row.goal.indicator)
-    parts += [
-        say("method", note=note.note)
-        for note in indicator.method_notes
-        if note.areas is None or row.area in note.areas
-    ]
-    parts += _verdict_reasons(panel, say)
-    if panel.forecast_note:
-        parts.append(say(panel.forecast_note))
-    if panel.significant is False:
-        parts.append(say("within_noise"))
-    return "; ".join(parts)
-
-
-def _possible_break(panel: Any, language: Language) -> str:
-    """A break found in the data, with its evidence in words."""
-    evidence, year = panel.break_evidence, int(panel.break_candidate_year)
-    if panel.break_kind == "precision":
-        return labels.reason(
-            "possible_break_precision",
-            language,
-            year=year,
-            before=evidence["decimals_before"],
-            now=evidence["decimals_from"],
-        )
-    return labels.reason(
-        "possible_break_level",
-        language,
-        year=year,
-        start=evidence["from_year"],
-        change=labels.number(evidence["change"], language, 1),
-        other=labels.number(evidence["comparison_change"], language, 1),
-        typical=labels.number(evidence["typical"], language, 1),
-    )
-
-
-def _verdict_reasons(panel: Any, say: Any) -> list[str]:
-    """When the target was met, beyond or within random variation (reason codes)."""
-    status = panel.status
-    late, within = panel.achieved_year, panel.within_noise_year
-    if not panel.target_passed:
-        if status == "met_within_noise":
-            return [say("latest_within_noise", year=int(panel.latest_year))]
-        return []
-    year = int(panel.target_year)
-    if status == "achieved":
-        return [say("target_met", year=year)]
-    if status == "achieved_late":
-        return [say("first_met_later", year=year, first=int(late))]
-    if status == "met_within_noise":
-        return [say("met_within_noise", year=year)]
-    if status != "not_achieved":
-        return []
-    code = "target_not_met_since" if panel.latest_year > year else "target_not_met"
-    parts = [say(code, year=year)]
-    if not np.isnan(within):
-        parts.append(say("later_within_noise", first=int(within)))
-    elif not np.isnan(panel.first_met_year) and panel.first_met_year < year:
-        parts = [say("met_earlier", year=year, first=int(panel.first_met_year))]
-    return parts
-
-
-def _int(value: float) -> int | str:
-    return "" if np.isnan(value) else int(value)
+    return [n.note for n in indicator.method_notes if n.areas is None or row.area in n.areas]
 
 
 def context_table(

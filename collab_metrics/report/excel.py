@@ -10,7 +10,6 @@ starting with "=" is never a formula (xlsxsafe), and in the CSV it gets a leadin
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
@@ -20,10 +19,10 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from collab_metrics import xlsxsafe
-from collab_metrics.model import areas
 from collab_metrics.model.framework import Framework
 from collab_metrics.report.status_table import StatusReport, data_statement, stable
-from collab_metrics.text.labels import CHANCE, DIRECTION, SEX, STATUS, Language
+from collab_metrics.text import format as fmt
+from collab_metrics.text.labels import CHANCE, DIRECTION, STATUS, Language
 
 Kind = Literal["text", "year", "value", "percent", "points", "ratio"]
 # Excel's number formats; Swedish Excel shows them with a decimal comma and space thousands.
@@ -275,19 +274,19 @@ def human_rows(fw: Framework, report: StatusReport) -> pd.DataFrame:
     yes, no = ("Ja", "Nej") if language == "sv" else ("Yes", "No")
     rows["goal_title"] = [fw.goal(g).title for g in rows["goal"]]
     rows["actor_name"] = [fw.actor(a).name if a else "–" for a in rows["actor"]]
-    rows["area_name"] = [areas.get(a).name for a in rows["area"]]
-    rows["sex_words"] = [SEX[language][s] for s in rows["sex"]]
+    rows["area_name"] = [fmt.area_name(a) for a in rows["area"]]
+    rows["sex_words"] = [fmt.sex(s, language) for s in rows["sex"]]
     rows["indicator_title"] = [fw.indicator(i).title for i in rows["indicator"]]
     rows["unit"] = [fw.indicator(i).unit for i in rows["indicator"]]
     rows["status_words"] = [STATUS[language][s] for s in rows["status"]]
     for key in ("direction_long", "direction_short"):
         rows[f"{key}_words"] = [DIRECTION[language].get(d, d) for d in rows[key]]
     rows["significant_words"] = [
-        "" if _missing(s) else (yes if s else no) for s in rows["significant"]
+        "" if fmt.missing(s) else (yes if s else no) for s in rows["significant"]
     ]
     rows["chance_words"] = [CHANCE[language].get(c, c) for c in rows["chance"]]
-    rows["context_name"] = [areas.get(a).name if a else "" for a in rows["context_area"]]
-    rows["context_points"] = [None if _missing(c) else c * 100 for c in rows["context_change"]]
+    rows["context_name"] = [fmt.area_name(a) if a else "" for a in rows["context_area"]]
+    rows["context_points"] = [None if fmt.missing(c) else c * 100 for c in rows["context_change"]]
     out = pd.DataFrame(index=rows.index)
     for column in COLUMNS:
         values = rows[column.key]
@@ -295,12 +294,8 @@ def human_rows(fw: Framework, report: StatusReport) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def _missing(value: Any) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
-
-
 def _rounded(value: Any, kind: Kind) -> Any:
-    if _missing(value) or (kind != "text" and value == ""):
+    if fmt.missing(value) or (kind != "text" and value == ""):
         return None
     if kind == "text":
         return str(value)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -13,23 +13,14 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from collab_metrics.analysis.assess import COLUMNS, assess
-from collab_metrics.analysis.contributions import Consistency, consistency
-from collab_metrics.errors import CollabError
-from collab_metrics.model import areas, periods
+from collab_metrics.analysis import followup
+from collab_metrics.analysis.assess import COLUMNS
+from collab_metrics.analysis.contributions import Consistency
+from collab_metrics.analysis.followup import NoDataBefore as NoDataBefore
 from collab_metrics.model.framework import Framework
-from collab_metrics.store.database import Store
-from collab_metrics.text import screen
-from collab_metrics.text.labels import (
-    CHANCE,
-    CONSISTENCY,
-    DIRECTION,
-    SEX,
-    STATUS,
-    Language,
-    number,
-    percent,
-)
+from collab_metrics.text import format as fmt
+from collab_metrics.text import reasons, screen
+from collab_metrics.text.labels import CHANCE, CONSISTENCY, DIRECTION, STATUS, Language
 
 HEADERS = {
     "sv": (
@@ -61,13 +52,10 @@ HEADERS = {
 }
 
 
-class NoDataBefore(CollabError, ValueError):
-    """The store holds nothing retrieved before the day asked for."""
-
-
 @dataclass(frozen=True, eq=False)
 class StatusReport:
-    """Everything `collab status` shows: goal rows, consistency per shared goal, data used."""
+    """Everything `collab status` shows: goal rows with `reason` in words, consistency per
+    shared goal (its `reason` in words too), the data used."""
 
     rows: pd.DataFrame
     consistency: list[Consistency]
@@ -85,35 +73,18 @@ def load_status(
     *,
     known_before: date | None = None,
 ) -> StatusReport:
-    """Assess the framework for the follow-up period, on the store's current data or on what
-    the store held from data retrieved before `known_before` (its vintages): what was known.
-
-    `period` defaults to the latest period the shared goals have data for (up to `as_of`);
-    data beyond it does not enter the assessment.
-    """
-    series = {fw.series_id(i.id) for i in fw.indicators}
-    with Store.open(store_path, read_only=True) as store:
-        if known_before is None:
-            observations = store.current(indicators=sorted(series))
-        else:
-            moment = datetime.combine(known_before, time.min)
-            observations = store.as_of(moment, indicators=sorted(series))
-            if observations.empty:
-                raise NoDataBefore(
-                    f"the store {store_path} holds no data retrieved before {known_before}"
-                )
-        vintage = store.vintage(sorted(series))
-    period = period or periods.default(fw, observations, as_of)
-    if period is not None:
-        as_of = min(periods.year(period), as_of or periods.year(period))
-    # Weighing actors' targets needs a population base; goals without one are not checked.
-    checks = [
-        consistency(fw, observations, g.id, as_of=as_of)
-        for g in fw.shared_goals
-        if fw.indicator(g.indicator).population_base
-    ]
-    result = assess(fw, observations, as_of)
-    return StatusReport(result, checks, vintage, as_of, period, known_before)
+    """The assessed follow-up (`analysis.followup.assess_store`) with its reasons in the
+    framework's language."""
+    found = followup.assess_store(fw, store_path, as_of, period, known_before=known_before)
+    language: Language = fw.collaboration.language
+    return StatusReport(
+        reasons.in_words(found.rows, language),
+        [reasons.consistency_in_words(c, language) for c in found.consistency],
+        found.vintage,
+        found.as_of,
+        found.period,
+        found.known_before,
+    )
 
 
 def stable(result: pd.DataFrame) -> pd.DataFrame:
@@ -122,16 +93,24 @@ def stable(result: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_json(report: StatusReport) -> str:
-    """JSON with the data used, one object per row and the consistency checks (NaN: null)."""
+    """JSON with the data used, one object per row and the consistency checks (NaN: null).
+
+    Each row and check has `reason_code` (the code behind its status), `reasons` (every
+    reason: its code and parameters) and `reason` (the same in words)."""
     rows = [
         {key: _plain(value) for key, value in row.items()}
-        for row in stable(report.rows).to_dict(orient="records")
+        | {"reasons": [r.as_dict() for r in reasons_]}
+        for row, reasons_ in zip(
+            stable(report.rows).to_dict(orient="records"), report.rows["reasons"], strict=True
+        )
     ]
     checks = [
         {
             "goal": c.goal,
             "sex": c.sex,
             "verdict": c.verdict,
+            "reason_code": c.reason_code,
+            "reasons": [r.as_dict() for r in c.reasons],
             "reason": c.reason,
             "required_change_percent": _plain(c.required_change_percent),
             "implied_change_percent": _plain(c.implied_change_percent),
@@ -252,11 +231,11 @@ def _screen_rows(fw: Framework, report: StatusReport) -> list[list[str]]:
             [
                 fw.goal(row.goal).title,
                 fw.actor(row.actor).name if row.actor else "–",
-                f"{row.area} {areas.get(row.area).name}",
-                SEX[language][row.sex],
-                _value(row.baseline_value, row.baseline_period, unit, language),
-                _value(row.latest_value, row.latest_period, unit, language),
-                _value(row.target_value, _year(row.target_year), unit, language),
+                f"{row.area} {fmt.area_name(row.area)}",
+                fmt.sex(row.sex, language),
+                fmt.value_at(row.baseline_value, row.baseline_period, unit, language, plain=True),
+                fmt.value_at(row.latest_value, row.latest_period, unit, language, plain=True),
+                fmt.value_at(row.target_value, _year(row.target_year), unit, language, plain=True),
                 STATUS[language][row.status],
                 f"{DIRECTION[language][row.direction_long]} / "
                 f"{DIRECTION[language][row.direction_short]}",
@@ -271,12 +250,6 @@ def _year(value: Any) -> str:
     return "" if value is pd.NA or value is None else str(value)
 
 
-def _value(value: float, period: str, unit: str, language: Language) -> str:
-    if isinstance(value, float) and math.isnan(value):
-        return "–"
-    return f"{number(value, language)} {unit} ({period})" if period else number(value, language)
-
-
 def consistency_lines(fw: Framework, report: StatusReport) -> list[str]:
     """One sentence per shared goal: do the actors' own targets add up?"""
     language: Language = fw.collaboration.language
@@ -286,8 +259,8 @@ def consistency_lines(fw: Framework, report: StatusReport) -> list[str]:
         if check.verdict == "cannot_assess":
             text += f" ({check.reason})"
         else:
-            implied = percent(check.implied_change_percent / 100, language)
-            required = percent(check.required_change_percent / 100, language)
+            implied = fmt.percent(check.implied_change_percent / 100, language)
+            required = fmt.percent(check.required_change_percent / 100, language)
             text += (
                 f" (tillsammans {implied} mot målets {required})"
                 if language == "sv"
