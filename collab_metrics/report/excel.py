@@ -22,6 +22,7 @@ from collab_metrics import xlsxsafe
 from collab_metrics.model.framework import Framework
 from collab_metrics.report.status_table import StatusReport, data_statement, stable
 from collab_metrics.text import format as fmt
+from collab_metrics.text import overrides
 from collab_metrics.text.labels import CHANCE, DIRECTION, STATUS, Language
 
 Kind = Literal["text", "year", "value", "percent", "points", "ratio"]
@@ -268,7 +269,13 @@ COLUMNS: tuple[Column, ...] = (
 
 
 def human_rows(fw: Framework, report: StatusReport) -> pd.DataFrame:
-    """The status rows with words in the report's language and values rounded as shown."""
+    """The status rows with words in the report's language and values rounded as shown
+    (the collaboration's own words where it overrides the package's)."""
+    with overrides.using(fw.path):
+        return _human_rows(fw, report)
+
+
+def _human_rows(fw: Framework, report: StatusReport) -> pd.DataFrame:
     language: Language = fw.collaboration.language
     rows = stable(report.rows).copy()
     yes, no = ("Ja", "Nej") if language == "sv" else ("Yes", "No")

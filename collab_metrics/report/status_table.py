@@ -19,7 +19,7 @@ from collab_metrics.analysis.contributions import Consistency
 from collab_metrics.analysis.followup import NoDataBefore as NoDataBefore
 from collab_metrics.model.framework import Framework
 from collab_metrics.text import format as fmt
-from collab_metrics.text import reasons, screen
+from collab_metrics.text import overrides, reasons, screen
 from collab_metrics.text.labels import CHANCE, CONSISTENCY, DIRECTION, STATUS, Language
 
 HEADERS = {
@@ -77,14 +77,15 @@ def load_status(
     framework's language."""
     found = followup.assess_store(fw, store_path, as_of, period, known_before=known_before)
     language: Language = fw.collaboration.language
-    return StatusReport(
-        reasons.in_words(found.rows, language),
-        [reasons.consistency_in_words(c, language) for c in found.consistency],
-        found.vintage,
-        found.as_of,
-        found.period,
-        found.known_before,
-    )
+    with overrides.using(fw.path):  # the collaboration's own words, if it has any
+        return StatusReport(
+            reasons.in_words(found.rows, language),
+            [reasons.consistency_in_words(c, language) for c in found.consistency],
+            found.vintage,
+            found.as_of,
+            found.period,
+            found.known_before,
+        )
 
 
 def stable(result: pd.DataFrame) -> pd.DataFrame:
@@ -223,6 +224,11 @@ def _heading(fw: Framework, report: StatusReport) -> tuple[str, str]:
 
 
 def _screen_rows(fw: Framework, report: StatusReport) -> list[list[str]]:
+    with overrides.using(fw.path):
+        return _words_rows(fw, report)
+
+
+def _words_rows(fw: Framework, report: StatusReport) -> list[list[str]]:
     language: Language = fw.collaboration.language
     rows = []
     for row in report.rows.itertuples(index=False):
@@ -252,6 +258,11 @@ def _year(value: Any) -> str:
 
 def consistency_lines(fw: Framework, report: StatusReport) -> list[str]:
     """One sentence per shared goal: do the actors' own targets add up?"""
+    with overrides.using(fw.path):
+        return _consistency_lines(fw, report)
+
+
+def _consistency_lines(fw: Framework, report: StatusReport) -> list[str]:
     language: Language = fw.collaboration.language
     lines = []
     for check in report.consistency:
