@@ -41,11 +41,13 @@ def test_an_override_changes_one_sentence_of_the_status(tmp_path: Path, store: s
         {
             "text/reasons.yaml": "target_not_met:\n  sv: 'vi nådde inte målet {year}'\n",
             "text/status.yaml": "status_not_achieved:\n  sv: 'Inte nått'\n",
+            "text/statustable.yaml": "header_note:\n  sv: 'Skäl till bedömningen'\n",
         },
     )
     result = run_cli("status", str(framework), "--as-of", "2017", "--store", store, "--wide")
     assert result.code == 0, result.err
     assert "vi nådde inte målet 2017" in result.out and "Inte nått" in result.out
+    assert "Skäl till bedömningen" in result.out and "Anmärkning" not in result.out
     assert "målet nåddes inte 2017" not in result.out
     # The rest of the words are the package's, and the package's own framework is untouched.
     assert "Aktörernas egna mål räcker till det gemensamma målet" in result.out

@@ -20,36 +20,28 @@ from collab_metrics.analysis.followup import NoDataBefore as NoDataBefore
 from collab_metrics.model.framework import Framework
 from collab_metrics.text import format as fmt
 from collab_metrics.text import overrides, reasons, screen
+from collab_metrics.text.catalog import message
 from collab_metrics.text.labels import CHANCE, CONSISTENCY, DIRECTION, STATUS, Language
 
-HEADERS = {
-    "sv": (
-        "Mål",
-        "Aktör",
-        "Område",
-        "Kön",
-        "Utgångsläge",
-        "Senaste",
-        "Målvärde",
-        "Status",
-        "Riktning lång / kort",
-        "Chans att nå målet",
-        "Anmärkning",
-    ),
-    "en": (
-        "Goal",
-        "Actor",
-        "Area",
-        "Sex",
-        "Baseline",
-        "Latest",
-        "Target",
-        "Status",
-        "Direction long / short",
-        "Chance of reaching target",
-        "Note",
-    ),
-}
+# The screen table's columns, in order (their headers: messages/statustable.yaml).
+HEADER_KEYS = (
+    "goal",
+    "actor",
+    "area",
+    "sex",
+    "baseline",
+    "latest",
+    "target",
+    "status",
+    "direction",
+    "chance",
+    "note",
+)
+
+
+def headers(language: Language) -> list[str]:
+    """The screen table's headers in `language`."""
+    return [message(f"statustable.header_{key}", language) for key in HEADER_KEYS]
 
 
 @dataclass(frozen=True, eq=False)
@@ -145,26 +137,22 @@ def _plain(value: Any) -> Any:
 def data_statement(vintage: dict, language: Language, known_before: date | None = None) -> str:
     """One line saying which data the table rests on (live, snapshot, files, when), and
     whether it is today's data or what the store held before a day (`--vintage`)."""
-    names = {
-        "kolada": "Kolada",
-        "ddf": "Kolada (offline snapshot)" if language == "en" else "Kolada (offlineutdrag)",
-        "pxweb": "PxWeb/SCB",
-        "file": "actor files" if language == "en" else "aktörernas filer",
-    }
     parts = [
-        f"{names.get(source, source)} {info['last_fetch_at'][:10]}"
+        f"{_source(source, language)} {info['last_fetch_at'][:10]}"
         for source, info in vintage.get("sources", {}).items()
         if info.get("observations")
     ]
-    lead = "Data used" if language == "en" else "Data"
-    text = f"{lead}: " + ", ".join(parts) if parts else f"{lead}: –"
+    text = message("statustable.data", language, sources=", ".join(parts) if parts else "–")
     if known_before is not None:
-        text += (
-            f"; as known before {known_before.isoformat()} (the store's earlier vintages)"
-            if language == "en"
-            else f"; som den var känd före {known_before.isoformat()} (lagrets äldre versioner)"
-        )
+        day = known_before.isoformat()
+        text += "; " + message("statustable.data_known_before", language, day=day)
     return text
+
+
+def _source(source: str, language: Language) -> str:
+    if source in ("kolada", "ddf", "pxweb", "file"):
+        return message(f"statustable.source_{source}", language)
+    return source
 
 
 # Column ranks on a narrow screen (0 is kept first) and the narrowest cut of text columns.
@@ -189,14 +177,19 @@ def table(fw: Framework, report: StatusReport, width: int | None = None) -> Tabl
     With a `width`, every row stays on one line: columns that do not fit are left out
     (see `hidden_columns`) and long text ends in an ellipsis. Without, everything shows.
     """
+    with overrides.using(fw.path):
+        return _table(fw, report, width)
+
+
+def _table(fw: Framework, report: StatusReport, width: int | None) -> Table:
     language: Language = fw.collaboration.language
     title, caption = _heading(fw, report)
-    rows = _screen_rows(fw, report)
+    rows = _words_rows(fw, report)
     if width is not None:
         return screen.fitted_table(_screen_columns(language), rows, width, title, caption)[0]
     grid = Table(title=title, caption=caption)
     # Goal, area and note may wrap; numbers and status words must stay whole.
-    for position, header in enumerate(HEADERS[language]):
+    for position, header in enumerate(headers(language)):
         grid.add_column(header, no_wrap=position in (3, 4, 5, 6, 7, 9), overflow="fold")
     for row in rows:
         grid.add_row(*row)
@@ -205,14 +198,15 @@ def table(fw: Framework, report: StatusReport, width: int | None = None) -> Tabl
 
 def hidden_columns(fw: Framework, report: StatusReport, width: int) -> list[str]:
     """The headers of the columns a table of `width` leaves out."""
-    columns = _screen_columns(fw.collaboration.language)
+    with overrides.using(fw.path):
+        columns = _screen_columns(fw.collaboration.language)
     return screen.fitted_table(columns, _screen_rows(fw, report), width)[1]
 
 
 def _screen_columns(language: Language) -> list[screen.Column]:
     return [
         screen.Column(header, rank, cut)
-        for header, (rank, cut) in zip(HEADERS[language], _SCREEN, strict=True)
+        for header, (rank, cut) in zip(headers(language), _SCREEN, strict=True)
     ]
 
 
@@ -272,11 +266,8 @@ def _consistency_lines(fw: Framework, report: StatusReport) -> list[str]:
         else:
             implied = fmt.percent(check.implied_change_percent / 100, language)
             required = fmt.percent(check.required_change_percent / 100, language)
-            text += (
-                f" (tillsammans {implied} mot målets {required})"
-                if language == "sv"
-                else f" (together {implied} against the target's {required})"
-            )
+            together = message("statustable.together", language, implied=implied, required=required)
+            text += f" ({together})"
         lines.append(text)
     return lines
 
@@ -294,10 +285,10 @@ def print_table(fw: Framework, report: StatusReport, wide: bool = False) -> None
     console.print(grid)
     hidden = hidden_columns(fw, report, fitted) if fitted else []
     if hidden:
-        console.print(
-            f"Dolda kolumner: {', '.join(hidden)} (bredare terminal, --wide eller --format csv)"
-            if fw.collaboration.language == "sv"
-            else f"Hidden columns: {', '.join(hidden)} (wider terminal, --wide or --format csv)"
-        )
+        with overrides.using(fw.path):
+            columns = ", ".join(hidden)
+            console.print(
+                message("statustable.hidden_columns", fw.collaboration.language, columns=columns)
+            )
     for line in consistency_lines(fw, report):
         console.print(line)
