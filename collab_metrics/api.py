@@ -199,11 +199,7 @@ class FollowUp:
         """
         from collab_metrics.analysis.assess import COLUMNS
 
-        result = self._context.result
-        columns = list(COLUMNS)
-        if "reason_code" in result.columns:
-            columns.insert(columns.index("reason"), "reason_code")
-        return result.loc[:, columns].reset_index(drop=True)
+        return self._context.result.loc[:, list(COLUMNS)].reset_index(drop=True)
 
     def context(self) -> pd.DataFrame:
         """Each shared goal's change against riket and its comparison areas, same years."""
@@ -213,7 +209,8 @@ class FollowUp:
         """Per shared goal: do the actors' own targets, weighted by population, add up?
 
         One row per shared goal with a population base: ``verdict`` ("sufficient",
-        "insufficient", "cannot_assess"), ``reason``, required and implied change in
+        "insufficient", "cannot_assess"), ``reason`` (in words; ``reason_code`` and
+        ``reasons`` in codes, README "Assessing the goals"), required and implied change in
         percent, the gap and the coverage. Goals without a population base are absent.
 
         Examples
@@ -225,7 +222,11 @@ class FollowUp:
         """
         rows = []
         for check in self._context.consistency.values():
-            fields = dataclasses.asdict(check)
+            fields = {f.name: getattr(check, f.name) for f in dataclasses.fields(check)}
+            fields |= {
+                "reason_code": check.reason_code,
+                "reasons": [r.as_dict() for r in check.reasons],
+            }
             rows.append({k: v for k, v in fields.items() if not isinstance(v, pd.DataFrame)})
         return pd.DataFrame(rows)
 

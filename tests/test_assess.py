@@ -19,6 +19,7 @@ from collab_metrics.analysis.calibration import Calibration
 from collab_metrics.model.framework import load_framework
 from collab_metrics.sources.ddf import SnapshotRequest, read_snapshot
 from collab_metrics.text import labels
+from collab_metrics.text.reasons import in_words
 
 REPO = Path(__file__).resolve().parent.parent
 YEARS = np.arange(2010, 2023, dtype=float)
@@ -417,7 +418,7 @@ def _halving(result: pd.DataFrame, sex: str = "total") -> pd.Series:
 def test_blekinge_halving_as_of_2017(blekinge, blekinge_observations) -> None:
     # 14.19 % (2013) -> 8.42 % (2017): (8.41851/14.191367)^(1/4)-1 = -12.2 %;
     # halving in four years needs 0.5^(1/4)-1 = -15.9 %; R = 12.24/15.91 = 0.77.
-    row = _halving(assess(blekinge, blekinge_observations, as_of=2017))
+    row = _halving(in_words(assess(blekinge, blekinge_observations, as_of=2017), "sv"))
     assert (row.baseline_year, row.latest_year) == (2013, 2017)
     assert row.baseline_value == 14.191367 and row.latest_value == 8.41851
     assert row.cagr_actual == pytest.approx(-0.122, abs=5e-4)
@@ -426,6 +427,8 @@ def test_blekinge_halving_as_of_2017(blekinge, blekinge_observations) -> None:
     # 2017 is the target year: the verdict is final, never "acceleration needed".
     assert row.status == "not_achieved"
     assert row.reason == "målet nåddes inte 2017"
+    assert row.reason_code == "target_not_met"
+    assert [r.as_dict() for r in row.reasons] == [{"code": "target_not_met", "year": 2017}]
     assert row.significant is True  # about 16 000 residents aged 16-24 in the county
 
 
@@ -433,13 +436,15 @@ def test_blekinge_halving_as_of_2022(blekinge, blekinge_observations) -> None:
     # Target 14.191367 * 0.5 = 7.0957. 2017: 8.42 (not met); 2019: 7.1128, missing it by
     # 0.017 points; 2021: 7.008, 0.09 points past the target against a standard error of
     # about 0.20 (about 16 000 residents aged 16-24): within random variation; 2022: 5.06.
-    row = _halving(assess(blekinge, blekinge_observations, as_of=2022))
+    row = _halving(in_words(assess(blekinge, blekinge_observations, as_of=2022), "sv"))
     assert row.target_value == pytest.approx(7.0957, abs=1e-4)
     assert row.target_passed and row.met_in_target_year is False
     assert row.first_met_year == 2022 and row.achieved_year == 2022
     assert row.status == "achieved_late"
     assert round(row.ratio, 2) == 0.77 and row.target_year_value == 8.41851
     assert row.reason == "målet nåddes inte 2017; nåddes först 2022"
+    assert row.reason_code == "first_met_later"
+    assert row.reasons[0].params == {"year": 2017, "first": 2022}
     as_of_2021 = _halving(assess(blekinge, blekinge_observations, as_of=2021))
     assert as_of_2021.status == "not_achieved"
     assert as_of_2021.within_noise_year == 2021
@@ -453,7 +458,7 @@ def test_blekinge_context_against_riket(blekinge, blekinge_observations) -> None
 
 
 def test_english_reasons_on_request(blekinge, blekinge_observations) -> None:
-    row = _halving(assess(blekinge, blekinge_observations, as_of=2022, language="en"))
+    row = _halving(in_words(assess(blekinge, blekinge_observations, as_of=2022), "en"))
     assert row.reason == "target not met in 2017; first met in 2022"
 
 

@@ -15,6 +15,7 @@ from collab_metrics.analysis import breaks
 from collab_metrics.analysis.assess import PanelSpec, assess, assess_panel
 from collab_metrics.model.framework import load_framework
 from collab_metrics.sources.ddf import SnapshotRequest, kpi_metadata, read_snapshot
+from collab_metrics.text.reasons import in_words
 
 REPO = Path(__file__).resolve().parent.parent
 YEARS = list(range(2010, 2023))
@@ -113,23 +114,29 @@ def test_varmland_self_rated_health_2022_is_a_possible_break(varmland_observatio
 
 def test_varmland_verdict_no_longer_rests_on_the_break(varmland_observations) -> None:
     fw = load_framework(REPO / "params" / "varmland-nya-perspektiv.yaml")
-    result = assess(fw, varmland_observations, as_of=2022)
+    result = in_words(assess(fw, varmland_observations, as_of=2022), "sv")
     health = result[(result.goal == "better-self-rated-health") & (result.sex == "total")].iloc[0]
     assert health.status == "cannot_assess"  # was "moving_away" (R -0.82) across the break
     assert health.reason.startswith("tidsseriebrott 2022")
     # Without the declaration, the detector finds it and still refuses a verdict.
     undeclared = fw.model_copy(deep=True)
     undeclared.indicator("self-rated-health").series_breaks.clear()
-    result = assess(undeclared, varmland_observations, as_of=2022)
+    result = in_words(assess(undeclared, varmland_observations, as_of=2022), "sv")
     health = result[(result.goal == "better-self-rated-health") & (result.sex == "total")].iloc[0]
     assert health.status == "cannot_assess" and health.reason_code == "possible_series_break"
     assert health.reason.startswith(
         "möjligt tidsseriebrott 2022: värdena hade 0 decimaler före 2022 och 6 från 2022"
     )
+    assert health.reasons[0].as_dict() == {
+        "code": "possible_break_precision",
+        "year": 2022,
+        "before": 0,
+        "now": 6,
+    }
     # A framework that checked the candidate and found no break says so: "no_break".
     checked = fw.model_copy(deep=True)
     checked.indicator("self-rated-health").series_breaks[0].handling = "no_break"
-    result = assess(checked, varmland_observations, as_of=2022)
+    result = in_words(assess(checked, varmland_observations, as_of=2022), "sv")
     health = result[(result.goal == "better-self-rated-health") & (result.sex == "total")].iloc[0]
     assert health.status == "moving_away" and round(health.ratio, 2) == -0.82
 
@@ -141,8 +148,9 @@ def test_upper_secondary_completion_is_assessed_from_the_2021_break(
     (change,) = breaks.definition_changes(kpi_metadata("N17461", root=ddf_dir)["description"])
     assert change.year == 2021
     fw = load_framework(REPO / "params" / "varmland-nya-perspektiv.yaml")
-    result = assess(fw, varmland_observations, as_of=2022)
+    result = in_words(assess(fw, varmland_observations, as_of=2022), "sv")
     row = result[(result.goal == "upper-secondary-completion") & (result.sex == "total")].iloc[0]
     # 72.44 (2021) -> 75.54 (2022), target 80 by 2025.
     assert row.baseline_year == 2021 and row.baseline_value == pytest.approx(72.437358)
     assert "bedömt från tidsseriebrottet 2021" in row.reason
+    assert ("assessed_from_break", {"year": 2021}) in [(r.code, r.params) for r in row.reasons]

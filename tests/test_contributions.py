@@ -15,6 +15,7 @@ from collab_metrics.analysis import contributions
 from collab_metrics.model import areas
 from collab_metrics.model.framework import Framework, load_framework
 from collab_metrics.sources.ddf import SnapshotRequest, read_snapshot
+from collab_metrics.text.reasons import sentence
 
 REPO = Path(__file__).resolve().parent.parent
 BLEKINGE = REPO / "params" / "blekinge-unga-lyfter.yaml"
@@ -268,7 +269,7 @@ def test_blekinge_all_halving_is_sufficient(fw: Framework, obs: pd.DataFrame) ->
     implied = (w * 0.5 * y0).sum() / w.sum()
     assert implied / baseline - 1 == pytest.approx(-0.5, abs=1e-12)  # halving is linear
 
-    assert result.verdict == "sufficient" and result.reason == ""
+    assert result.verdict == "sufficient" and result.reasons == ()
     assert result.shared_baseline == 14.191367  # published county value 2013
     assert result.shared_target == pytest.approx(14.191367 / 2)
     assert result.required_change_percent == pytest.approx(-50)
@@ -401,15 +402,18 @@ def test_cannot_assess_before_the_baseline_year_or_without_population(
 ) -> None:
     result = contributions.consistency(fw, obs, GOAL, as_of=2012)
     assert result.verdict == "cannot_assess"
-    assert "basåret 2013" in result.reason
+    assert "basåret 2013" in sentence(result.reasons, "sv")
+    assert result.reason_code == "no_shared_baseline"
+    assert result.reasons[0].params == {"sex": "total", "area": "0010", "year": 2013}
     assert math.isnan(result.implied_change_percent)
     no_population = obs[obs.indicator != "kolada:N01951"]
     result = contributions.consistency(fw, no_population, GOAL)
     assert result.verdict == "cannot_assess"
     assert (
-        result.reason
+        sentence(result.reasons, "sv")
         == "ingen befolkning för Olofström, Karlskrona, Ronneby, Karlshamn, Sölvesborg"
     )
+    assert result.reason_code == "areas_without_population"
 
 
 def test_cannot_assess_without_actor_goals_on_the_series(tmp_path: Path, obs: pd.DataFrame) -> None:
@@ -420,7 +424,7 @@ def test_cannot_assess_without_actor_goals_on_the_series(tmp_path: Path, obs: pd
 
     result = contributions.consistency(_variant(tmp_path, only_county_goals), obs, GOAL)
     assert result.verdict == "cannot_assess"
-    assert "inget aktörsmål med målvärde" in result.reason
+    assert "inget aktörsmål med målvärde" in sentence(result.reasons, "sv")
     assert set(result.actors["role"]) == {"other_indicator", "covers_whole_area"}
     assert result.uncovered == MUNICIPALITIES
 

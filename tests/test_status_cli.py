@@ -63,7 +63,11 @@ def test_json_to_a_file_states_the_data_used(store: str, tmp_path: Path) -> None
     # The declared 2022 series break, then Värmland's survey method.
     assert health[0]["reason"].startswith("tidsseriebrott 2022 mellan basåret och senaste året")
     assert "metod: Liv & Hälsa" in health[0]["reason"]
-    assert all(set(r) == set(COLUMNS) for r in document["rows"])
+    # The same in codes: the code behind the status, then every reason with its parameters.
+    assert health[0]["reason_code"] == "series_break"
+    assert health[0]["reasons"][0] == {"code": "series_break", "year": 2022}
+    assert health[0]["reasons"][1]["code"] == "method"
+    assert all(set(r) == {*COLUMNS, "reasons"} for r in document["rows"])
     ohalsotal = next(c for c in document["consistency"] if c["goal"] == "lower-ohalsotal")
     assert ohalsotal["verdict"] == "sufficient"  # all 16 municipalities aim for -15 %
 

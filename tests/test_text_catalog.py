@@ -31,3 +31,9 @@ def test_unknown_key_names_itself() -> None:
 
 def test_doctest() -> None:
     assert doctest.testmod(catalog_module).failed == 0
+
+
+def test_keys_are_names_not_yaml_booleans() -> None:
+    # YAML reads a bare `yes:`, `no:`, `on:` or `null:` key as a boolean or None.
+    odd = [key for key in catalog() if key.rsplit(".", 1)[1] in ("True", "False", "None")]
+    assert not odd, odd

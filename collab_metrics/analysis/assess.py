@@ -1,32 +1,17 @@
 """Assess goals: status against the target, direction of movement, noise, forecast, context.
 
 The three signals of the design are kept apart: status needs a target, direction does not,
-and the actors' own judgements are never computed here. Everything is vectorised over
-series (rows) and periods (columns) with numpy, so the whole country is assessed at once;
-`assess()` is the framework-level entry point and `assess_panel()` the numerical core.
-
-Methods (explained in plain words in the README):
-
-- Status, Eurostat / Open SDG: CAGR_actual = (yt/y0)^(1/(t-t0)) - 1,
-  CAGR_required = (yT/y0)^(1/(T-t0)) - 1, R = sign(y0)*d*CAGR_actual/|CAGR_required|;
-  achieved when the target value is reached, else R >= 0.95 on track, 0.6-0.95
-  acceleration needed, 0-0.6 limited progress, < 0 moving away.
-- Direction: d*CAGR >= 1 % improving, <= -1 % worsening, else stable; long term from the
-  baseline, short term over the last five years. Near a declared natural limit the 1 %
-  bands shrink by Open SDG's coefficient 1 - (y0/limit)^4.44.
-- Noise: for shares of residents with a population base, binomial random variation;
-  the change baseline -> latest is significant when it exceeds 1.96 standard errors.
-- Forecast: a linear trend on the log scale (a constant annual rate of change, the same
-  model the CAGR status assumes) fitted by ordinary least squares to the last eight years
-  (never across a declared series break), with an 80 % prediction interval from the
-  t distribution and the probability that the target year's value reaches the target.
+and the actors' own judgements are never computed here. `assess()` is the framework-level
+entry point: it builds one panel of series per time axis from the framework and the
+store's observations and assesses it with the numerical core (`analysis.panel`, where the
+methods are explained), then adds context, possible breaks found in the data and the
+reasons as codes. `context_table()` compares each shared goal's area with others.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -34,8 +19,26 @@ import numpy as np
 import pandas as pd
 
 from collab_metrics.analysis import breaks
-from collab_metrics.analysis.calibration import LEVEL, Calibration, chance, fit_trend
-from collab_metrics.analysis.verdict import Z_95, final_verdict
+from collab_metrics.analysis.calibration import Calibration
+from collab_metrics.analysis.panel import (
+    ACCELERATION,
+    BASELINE_SLACK,
+    DIRECTION_BAND,
+    DIRECTIONS,
+    FORECAST_WINDOW,
+    INTERVAL,
+    LIMIT_EXPONENT,
+    MIN_FORECAST_POINTS,
+    ON_TRACK,
+    PEAK_YEARS,
+    SHORT_TERM,
+    STATUSES,
+    PanelSpec,
+    assess_panel,
+    period_time,
+)
+from collab_metrics.analysis.reasons import POSSIBLE_BREAK, main_code, status_reasons
+from collab_metrics.analysis.verdict import Z_95
 from collab_metrics.model import areas
 from collab_metrics.model.framework import (
     ActorGoal,
@@ -44,23 +47,30 @@ from collab_metrics.model.framework import (
     SharedGoal,
     TargetLevel,
 )
-from collab_metrics.text import labels
-from collab_metrics.text.labels import Language
 
-STATUSES: Final = (
-    "achieved",
-    "achieved_late",
-    "not_achieved",
-    "met_within_noise",
-    "on_track",
-    "acceleration_needed",
-    "limited_progress",
-    "moving_away",
-    "cannot_assess",
-)
-DIRECTIONS: Final = ("improving", "stable", "worsening", "cannot_assess")
+# The numerical core's names, used by the report's method appendix and the charts.
+__all__ = [
+    "ACCELERATION",
+    "BASELINE_SLACK",
+    "COLUMNS",
+    "DIRECTIONS",
+    "DIRECTION_BAND",
+    "FORECAST_WINDOW",
+    "INTERVAL",
+    "LIMIT_EXPONENT",
+    "MIN_FORECAST_POINTS",
+    "ON_TRACK",
+    "PEAK_YEARS",
+    "SHORT_TERM",
+    "STATUSES",
+    "Z_95",
+    "PanelSpec",
+    "assess",
+    "assess_panel",
+    "context_table",
+    "period_time",
+]
 
-# The stable columns of `collab status` (CSV/JSON). Rates are fractions: -0.122 = -12.2 %.
 COLUMNS: Final = (
     "goal",
     "actor",
@@ -88,365 +98,9 @@ COLUMNS: Final = (
     "forecast_high",
     "context_area",
     "context_change",
+    "reason_code",
     "reason",
 )
-
-ON_TRACK: Final = 0.95
-ACCELERATION: Final = 0.6
-DIRECTION_BAND: Final = 0.01
-LIMIT_EXPONENT: Final = 4.44  # Open SDG's curvature for shrinking bands near a limit
-BASELINE_SLACK: Final = 2  # years after the baseline year a missing baseline may be taken
-SHORT_TERM: Final = 5  # years
-PEAK_YEARS: Final = 5  # a baseline is a peak or trough against these years before it
-FORECAST_WINDOW: Final = 8  # years of history the trend is fitted to
-MIN_FORECAST_POINTS: Final = 5
-INTERVAL: Final = LEVEL
-
-
-@dataclass(frozen=True)
-class PanelSpec:
-    """Per-series settings for `assess_panel`, one array entry per series (row).
-
-    Times are in years (a month is year + (month-1)/12). NaN means "not given".
-    """
-
-    direction: np.ndarray  # +1 increase, -1 decrease
-    baseline_time: np.ndarray  # declared baseline year, NaN: first value in the data
-    baseline_value: np.ndarray  # declared baseline value, NaN: read from the data
-    target_value: np.ndarray  # absolute target, NaN when relative or none
-    target_change: np.ndarray  # relative target as a fraction (-0.5), NaN when none
-    target_time: np.ndarray  # target year, NaN when no target
-    limit: np.ndarray  # natural limit, NaN when none
-    break_time: np.ndarray  # latest declared series break, NaN when none
-    share: np.ndarray  # True where the value is a share (%) of `population`
-    break_from: np.ndarray | None = None  # True: assess from the latest break on (rebase)
-
-
-def assess_panel(
-    values: np.ndarray,
-    times: np.ndarray,
-    spec: PanelSpec,
-    population: np.ndarray | None = None,
-    calibration: Sequence[Calibration | None] | None = None,
-) -> pd.DataFrame:
-    """Assess many series at once: `values[s, j]` is series s at `times[j]` (NaN: missing).
-
-    Returns one row per series with status, direction, noise and forecast columns.
-    `population[s, j]`, when given, is the denominator population behind a share;
-    `calibration[s]` the forecast calibration of series s's indicator (no forecast without).
-    """
-    values = np.asarray(values, dtype=float)
-    times = np.asarray(times, dtype=float)
-    n_series, _ = values.shape
-    rows = np.arange(n_series)
-    d = spec.direction.astype(float)
-    valid = ~np.isnan(values)
-    after_break = ~(times[None, :] < np.nan_to_num(spec.break_time, nan=-np.inf)[:, None])
-    reason = np.full(n_series, "", dtype=object)
-
-    # Latest: the last period with a value.
-    has_any = valid.any(axis=1)
-    latest = np.where(has_any, values.shape[1] - 1 - np.argmax(valid[:, ::-1], axis=1), 0)
-    t = np.where(has_any, times[latest], np.nan)
-    yt = np.where(has_any, values[rows, latest], np.nan)
-
-    # Baseline: the declared year, or the first value within two years after it; without a
-    # declared year, the first value since the latest series break. A framework may choose
-    # to assess from a break on: the break year then becomes the baseline year.
-    rebased = np.zeros(n_series, dtype=bool) if spec.break_from is None else spec.break_from
-    rebased = rebased & (spec.break_time > spec.baseline_time)
-    baseline_time = np.where(rebased, spec.break_time, spec.baseline_time)
-    declared = ~np.isnan(baseline_time)
-    window = np.where(
-        declared[:, None],
-        (times[None, :] >= baseline_time[:, None])
-        & (times[None, :] <= baseline_time[:, None] + BASELINE_SLACK),
-        after_break,
-    )
-    candidates = valid & window
-    has_base = candidates.any(axis=1)
-    base = np.argmax(candidates, axis=1)
-    t0 = np.where(has_base, times[base], np.nan)
-    y0 = np.where(has_base, values[rows, base], np.nan)
-    given = ~np.isnan(spec.baseline_value) & ~rebased
-    t0 = np.where(given, spec.baseline_time, t0)
-    y0 = np.where(given, spec.baseline_value, y0)
-    has_base = has_base | given
-
-    # Why a series cannot be assessed, first reason wins.
-    def cannot(mask: np.ndarray, code: str) -> None:
-        reason[:] = np.where(mask & (reason == ""), code, reason)
-
-    cannot(~has_any, "no_data")
-    cannot(~has_base, "baseline_missing")
-    cannot(has_base & ~(t > t0), "too_few_points")
-    cannot(has_base & (y0 == 0), "zero_baseline")
-    in_period = valid & (times[None, :] >= t0[:, None]) & (times[None, :] <= t[:, None])
-    # A share falling to its natural limit of 0 has reached it, not changed sign.
-    at_limit = (values == 0) & (spec.limit == 0)[:, None]
-    flips = in_period & (np.sign(values) != np.sign(y0)[:, None]) & ~at_limit
-    cannot(flips.any(axis=1), "sign_change")
-    broken = (spec.break_time > t0) & (spec.break_time <= t)
-    cannot(broken, "series_break")
-    ok = reason == ""
-
-    with np.errstate(divide="ignore", invalid="ignore"):
-        cagr_latest = np.where(ok, (yt / y0) ** (1 / (t - t0)) - 1, np.nan)
-        target = np.where(
-            np.isnan(spec.target_value), y0 * (1 + spec.target_change), spec.target_value
-        )
-        # Whether a target was declared, not whether it could be computed: a relative
-        # target without a baseline value is "cannot assess", not "no target".
-        has_target = (~np.isnan(spec.target_value) | ~np.isnan(spec.target_change)) & ~np.isnan(
-            spec.target_time
-        )
-        required = (target / y0) ** (1 / (spec.target_time - t0)) - 1
-    verdict = final_verdict(values, times, spec, target, d, t0, y0, t, has_target & ok, population)
-    final = verdict["final"]
-    # Once the target year's data exists, the pace is judged at the target year.
-    cagr = np.where(final, verdict["cagr_at_target"], cagr_latest)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.sign(y0) * d * cagr / np.abs(required)
-        # A target equal to the baseline asks only to hold the line.
-        ratio = np.where(required == 0, np.sign(np.sign(y0) * d * cagr) * np.inf, ratio)
-    latest_met = verdict["latest_met"]
-    status = np.select(
-        [
-            ~has_target,
-            ~ok,
-            final,
-            latest_met == "beyond_noise",
-            latest_met == "within_noise",
-            ratio >= ON_TRACK,
-            ratio >= ACCELERATION,
-            ratio >= 0,
-        ],
-        [
-            "",
-            "cannot_assess",
-            verdict["status"],
-            "achieved",
-            "met_within_noise",
-            "on_track",
-            "acceleration_needed",
-            "limited_progress",
-        ],
-        default="moving_away",
-    ).astype(object)
-    status = np.where(has_target & ~ok, "cannot_assess", status)
-    reason = np.where((status == "cannot_assess") & (reason == ""), verdict["reason_code"], reason)
-    ratio = np.where(has_target & ok & ~np.isnan(cagr), ratio, np.nan)
-    required = np.where(has_target & ~np.isnan(t0), required, np.nan)
-    target = np.where(has_target, target, np.nan)
-
-    # Direction of movement, long term (from the baseline) and short term (five years).
-    coeff = _limit_coefficient(y0, spec.limit)
-    # As in Open SDG, progress is sign(start) * d * CAGR: a negative series whose values
-    # grow (say -10 -> -8) moves up even though its CAGR is negative.
-    direction_long = _direction(np.sign(y0) * d * cagr_latest, coeff, ok)
-    short_from = np.maximum(t - SHORT_TERM, np.nan_to_num(spec.break_time, nan=-np.inf))
-    short_window = valid & (times[None, :] >= short_from[:, None])
-    short_start = np.argmax(short_window, axis=1)
-    ts = times[short_start]
-    ys = values[rows, short_start]
-    short_ok = has_any & short_window.any(axis=1) & (ts < t) & (np.sign(ys) == np.sign(yt))
-    short_ok &= ys != 0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        cagr_short = np.where(short_ok, (yt / ys) ** (1 / (t - ts)) - 1, np.nan)
-    direction_short = _direction(
-        np.sign(ys) * d * cagr_short, _limit_coefficient(ys, spec.limit), short_ok
-    )
-
-    # Is the baseline the series' peak or trough? (five years before it up to the latest)
-    around = valid & (times[None, :] >= (t0 - PEAK_YEARS)[:, None]) & (times[None, :] <= t[:, None])
-    earlier = (around & (times[None, :] < t0[:, None])).sum(axis=1) >= 2
-    with np.errstate(invalid="ignore"):
-        span = np.where(around, values, np.nan)
-        top = np.nanmax(np.where(around.any(axis=1)[:, None], span, 0.0), axis=1)
-        bottom = np.nanmin(np.where(around.any(axis=1)[:, None], span, 0.0), axis=1)
-    baseline_extreme = np.select(
-        [ok & earlier & (y0 >= top), ok & earlier & (y0 <= bottom)], ["peak", "trough"], ""
-    ).astype(object)
-
-    # Is the change more than random variation? (binomial, shares of a population)
-    noise_se, significant = _noise(values, population, spec.share, rows, base, latest, ok)
-    significant = np.where(given, None, significant)  # a typed-in baseline has no population
-
-    forecast = _forecast(values, times, spec, t, target, has_target, ok, d, calibration)
-    return pd.DataFrame(
-        {
-            "baseline_year": t0,
-            "baseline_value": y0,
-            "latest_year": t,
-            "latest_value": yt,
-            "target_year": np.where(has_target, spec.target_time, np.nan),
-            "target_value": target,
-            "cagr_actual": cagr,
-            "cagr_required": required,
-            "ratio": ratio,
-            "status": status,
-            "direction_long": direction_long,
-            "direction_short": direction_short,
-            "cagr_short": cagr_short,
-            "baseline_extreme": baseline_extreme,
-            "significant": significant,
-            "noise_se": noise_se,
-            "target_passed": has_target & (spec.target_time <= t),
-            "target_year_value": verdict["value_at_target"],
-            "met_in_target_year": verdict["met_in_target_year"],
-            "first_met_year": verdict["first_met"],
-            "achieved_year": verdict["achieved_year"],
-            "within_noise_year": verdict["within_noise_year"],
-            "target_margin_se": verdict["margin_se"],
-            **forecast,
-            "break_year": np.where((reason == "series_break") | rebased, spec.break_time, np.nan),
-            "rebased": rebased,
-            "reason_code": reason,
-        }
-    )
-
-
-def _limit_coefficient(start: np.ndarray, limit: np.ndarray) -> np.ndarray:
-    """Open SDG's factor shrinking the direction bands as a value nears its natural limit.
-
-    1 - (start/limit)^4.44 below the limit, mirrored between the limit and twice it, 1 far
-    from it or without a limit. A limit of 0 (a floor for a decreasing share) has no effect.
-    """
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.abs(start) / np.abs(limit)
-        mirrored = 2 - ratio
-        coeff = np.where(ratio <= 1, 1 - ratio**LIMIT_EXPONENT, 1 - mirrored**LIMIT_EXPONENT)
-    far = np.isnan(limit) | (limit == 0) | (ratio >= 2) | np.isnan(ratio)
-    return np.where(far, 1.0, np.clip(coeff, 0.0, 1.0))
-
-
-def _direction(progress: np.ndarray, coeff: np.ndarray, ok: np.ndarray) -> np.ndarray:
-    band = DIRECTION_BAND * coeff
-    return np.select(
-        [~ok, progress >= band, progress <= -band],
-        ["cannot_assess", "improving", "worsening"],
-        default="stable",
-    ).astype(object)
-
-
-def _noise(
-    values: np.ndarray,
-    population: np.ndarray | None,
-    share: np.ndarray,
-    rows: np.ndarray,
-    base: np.ndarray,
-    latest: np.ndarray,
-    ok: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Standard error of the change baseline -> latest and whether the change exceeds it.
-
-    A share p of n residents varies by sqrt(p(1-p)/n) from year to year by chance alone
-    (the binomial approximation used in small-area statistics); two independent years
-    add their variances. NaN / None where there is no population or the value is no share.
-    """
-    n = len(rows)
-    if population is None:
-        return np.full(n, np.nan), np.full(n, None, dtype=object)
-    p0 = values[rows, base] / 100
-    pt = values[rows, latest] / 100
-    n0 = population[rows, base]
-    nt = population[rows, latest]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        variance = p0 * (1 - p0) / n0 + pt * (1 - pt) / nt
-        se = np.sqrt(variance) * 100
-    usable = ok & share & ~np.isnan(se) & (n0 > 0) & (nt > 0)
-    se = np.where(usable, se, np.nan)
-    change = np.abs(values[rows, latest] - values[rows, base])
-    significant = np.where(usable, change > Z_95 * se, None)
-    return se, significant
-
-
-def _forecast(
-    values: np.ndarray,
-    times: np.ndarray,
-    spec: PanelSpec,
-    t: np.ndarray,
-    target: np.ndarray,
-    has_target: np.ndarray,
-    ok: np.ndarray,
-    d: np.ndarray,
-    calibration: Sequence[Calibration | None] | None,
-) -> dict[str, np.ndarray]:
-    """Log-linear OLS trend per series to the target year, with a calibrated interval.
-
-    The point forecast is ordinary least squares on the log values of the last eight years
-    (what statsmodels' OLS gives, tested); the 80 % interval is the split-conformal one of
-    `calibration` (one per series: the out-of-sample errors of the same rule over all
-    areas of the indicator), and the chance of reaching the target is said in words from
-    it. Without enough calibration errors there is no forecast, and the note says why.
-    """
-    start = np.maximum(t - FORECAST_WINDOW + 1, np.nan_to_num(spec.break_time, nan=-np.inf))
-    trend = fit_trend(values, times, t, start)
-    n = len(t)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        mean = trend.mean(spec.target_time)
-        point = np.exp(mean)
-    horizon = np.ceil(np.round(spec.target_time - t, 6))
-    offsets = np.full((n, 2), np.nan)
-    borrowed = np.zeros(n, dtype=bool)
-    known: dict[tuple[int, int], tuple[tuple[float, float], bool]] = {}
-    for i in range(n):
-        cal = calibration[i] if calibration is not None else None
-        if cal is None or not np.isfinite(horizon[i]) or horizon[i] < 1:
-            continue
-        key = (id(cal), int(horizon[i]))
-        if key not in known:  # many series share one calibration and horizon
-            known[key] = (cal.interval(key[1]), cal.scores(key[1])[1])
-        offsets[i], borrowed[i] = known[key]
-    with np.errstate(invalid="ignore", over="ignore"):
-        low, high = np.exp(mean + offsets[:, 0]), np.exp(mean + offsets[:, 1])
-    calibrated = ~np.isnan(offsets[:, 0])
-    trend_ok = trend.usable
-    wanted = has_target & ok & (spec.target_time > t)
-    usable = wanted & trend_ok & calibrated
-    limit = spec.limit
-    capped = ~np.isnan(limit) & (d > 0)
-    point = np.where(capped, np.minimum(point, limit), point)
-    high = np.where(capped, np.minimum(high, limit), high)
-    # "Since a break" only when a declared break, not the window, cut the series short.
-    short = trend.n < MIN_FORECAST_POINTS
-    cut = np.nan_to_num(spec.break_time, nan=-np.inf) > t - FORECAST_WINDOW + 1
-    note = np.select(
-        [~wanted, short & cut, short, ~trend.positive, ~calibrated],
-        [
-            "",
-            "too_short_since_break",
-            "too_short_to_forecast",
-            "not_positive",
-            "too_little_history",
-        ],
-        default="",
-    ).astype(object)
-    nan = np.full(n, np.nan)
-    low, high = np.where(usable, low, nan), np.where(usable, high, nan)
-    return {
-        "forecast_target_year": np.where(usable, spec.target_time, nan),
-        "forecast_value": np.where(usable, point, nan),
-        "forecast_low": low,
-        "forecast_high": high,
-        "chance": chance(low, high, np.where(usable, target, nan), d),
-        "forecast_points": np.where(usable, trend.n, nan),
-        "forecast_horizon": np.where(usable, horizon, nan),
-        "interval_borrowed": usable & borrowed,
-        "forecast_note": note,
-    }
-
-
-# --- the framework layer ---------------------------------------------------------------
-
-
-def period_time(periods: Iterable[str]) -> np.ndarray:
-    """Periods as times in years: "2017" -> 2017.0, "2024-09" -> 2024.667."""
-    out = []
-    for period in periods:
-        year, _, month = str(period).partition("-")
-        out.append(int(year) + ((int(month) - 1) / 12 if month else 0.0))
-    return np.array(out, dtype=float)
 
 
 @dataclass(frozen=True)
@@ -465,21 +119,22 @@ def assess(
     fw: Framework,
     observations: pd.DataFrame,
     as_of: int | None = None,
-    language: Language | None = None,
 ) -> pd.DataFrame:
     """Status, direction, noise, forecast and context for every goal, area and sex.
 
     `observations` is the store's tidy frame (indicator = series id). With `as_of`, only
-    periods up to that year are used, as a steering group had them then. Reasons are
-    written in `language` (default: the framework's).
+    periods up to that year are used, as a steering group had them then. Each row says why
+    in codes: `reason_code` (the one code behind the status) and `reasons` (every reason, a
+    tuple of `Reason`); the text layer (`collab_metrics.text.reasons.in_words`) adds the
+    words as `reason`.
     """
-    language = language or fw.collaboration.language
     obs = _usable(observations, as_of)
     rows = _rows(fw)
     frames = []
     for frequency, part in _by_frequency(fw, rows, obs):
-        frames.append(_assess_rows(fw, part, obs, frequency, language))
-    result = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
+        frames.append(_assess_rows(fw, part, obs, frequency))
+    columns = [c for c in COLUMNS if c != "reason"] + ["reasons"]
+    result = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
     return result
 
 
@@ -526,7 +181,7 @@ def _by_frequency(
 
 
 def _assess_rows(
-    fw: Framework, rows: list[_Row], obs: pd.DataFrame, frequency: str, language: Language
+    fw: Framework, rows: list[_Row], obs: pd.DataFrame, frequency: str
 ) -> pd.DataFrame:
     keys = pd.DataFrame(
         {
@@ -573,14 +228,19 @@ def _assess_rows(
         for c, code, year in zip(candidates, out["reason_code"], out["break_year"], strict=True)
     ]
     out["reason_code"] = [
-        "possible_series_break" if c is not None else code
+        POSSIBLE_BREAK if c is not None else code
         for c, code in zip(found, out["reason_code"], strict=True)
     ]
     out["break_kind"] = [c.kind if c is not None else "" for c in candidates]
     out["break_candidate_year"] = [c.year if c is not None else np.nan for c in candidates]
     out["break_evidence"] = [dict(c.evidence) if c is not None else {} for c in candidates]
-    out["reason"] = [
-        _reason(fw, r, p, language) for r, p in zip(rows, out.itertuples(index=False), strict=True)
+    out["reasons"] = [
+        status_reasons(p, r.note, r.target is not None, _method_notes(fw, r))
+        for r, p in zip(rows, out.itertuples(index=False), strict=True)
+    ]
+    out["reason_code"] = [
+        main_code(code, reasons)
+        for code, reasons in zip(out["reason_code"], out["reasons"], strict=True)
     ]
     label = dict(zip(period_time(periods), periods, strict=True))
     out["baseline_period"] = [label.get(t, "") for t in out["baseline_year"]]
@@ -793,85 +453,10 @@ def _comparison_area(row: _Row) -> str:
     return declared[0] if declared else areas.RIKET
 
 
-def _reason(fw: Framework, row: _Row, panel: Any, language: Language) -> str:
-    """Why a signal is missing or qualified, in one line of the report's language."""
-    say = functools.partial(labels.reason, language=language)
-    parts = []
-    if panel.reason_code == "possible_series_break":
-        parts.append(_possible_break(panel, language))
-    elif panel.reason_code:
-        year = panel.break_year if panel.reason_code == "series_break" else panel.target_year
-        parts.append(say(panel.reason_code, year=_int(year)))
-    if panel.rebased:
-        parts.append(say("assessed_from_break", year=_int(panel.break_year)))
-    if row.note:
-        parts.append(say(row.note))
-    elif row.target is None:
-        parts.append(say("no_target"))
+def _method_notes(fw: Framework, row: _Row) -> list[str]:
+    """The framework's method notes on the row's indicator that apply to its area."""
     indicator = fw.indicator(row.goal.indicator)
-    parts += [
-        say("method", note=note.note)
-        for note in indicator.method_notes
-        if note.areas is None or row.area in note.areas
-    ]
-    parts += _verdict_reasons(panel, say)
-    if panel.forecast_note:
-        parts.append(say(panel.forecast_note))
-    if panel.significant is False:
-        parts.append(say("within_noise"))
-    return "; ".join(parts)
-
-
-def _possible_break(panel: Any, language: Language) -> str:
-    """A break found in the data, with its evidence in words."""
-    evidence, year = panel.break_evidence, int(panel.break_candidate_year)
-    if panel.break_kind == "precision":
-        return labels.reason(
-            "possible_break_precision",
-            language,
-            year=year,
-            before=evidence["decimals_before"],
-            now=evidence["decimals_from"],
-        )
-    return labels.reason(
-        "possible_break_level",
-        language,
-        year=year,
-        start=evidence["from_year"],
-        change=labels.number(evidence["change"], language, 1),
-        other=labels.number(evidence["comparison_change"], language, 1),
-        typical=labels.number(evidence["typical"], language, 1),
-    )
-
-
-def _verdict_reasons(panel: Any, say: Any) -> list[str]:
-    """When the target was met, beyond or within random variation (reason codes)."""
-    status = panel.status
-    late, within = panel.achieved_year, panel.within_noise_year
-    if not panel.target_passed:
-        if status == "met_within_noise":
-            return [say("latest_within_noise", year=int(panel.latest_year))]
-        return []
-    year = int(panel.target_year)
-    if status == "achieved":
-        return [say("target_met", year=year)]
-    if status == "achieved_late":
-        return [say("first_met_later", year=year, first=int(late))]
-    if status == "met_within_noise":
-        return [say("met_within_noise", year=year)]
-    if status != "not_achieved":
-        return []
-    code = "target_not_met_since" if panel.latest_year > year else "target_not_met"
-    parts = [say(code, year=year)]
-    if not np.isnan(within):
-        parts.append(say("later_within_noise", first=int(within)))
-    elif not np.isnan(panel.first_met_year) and panel.first_met_year < year:
-        parts = [say("met_earlier", year=year, first=int(panel.first_met_year))]
-    return parts
-
-
-def _int(value: float) -> int | str:
-    return "" if np.isnan(value) else int(value)
+    return [n.note for n in indicator.method_notes if n.areas is None or row.area in n.areas]
 
 
 def context_table(

@@ -35,10 +35,9 @@ from typing import Literal
 
 import pandas as pd
 
+from collab_metrics.analysis.reasons import Reason
 from collab_metrics.model import areas as registry
 from collab_metrics.model.framework import ActorGoal, Framework, SharedGoal, TargetLevel
-from collab_metrics.text import labels
-from collab_metrics.text.labels import SEX, Language
 
 Verdict = Literal["sufficient", "insufficient", "cannot_assess"]
 
@@ -152,7 +151,7 @@ class Consistency:
     sex: str
     as_of: int | None
     verdict: Verdict
-    reason: str  # why the verdict is "cannot_assess"; empty otherwise
+    reasons: tuple[Reason, ...]  # why the verdict is "cannot_assess"; empty otherwise
     baseline_year: int
     target_year: int
     shared_baseline: float  # the shared area's value in the baseline year (given or data)
@@ -169,6 +168,12 @@ class Consistency:
     actors: pd.DataFrame  # one row per contributing actor goal, with its role
     areas: pd.DataFrame  # one row per municipality: weight, baseline and implied values
     notes: tuple[str, ...]
+    reason: str = ""  # `reasons` in words, added by the text layer (text.reasons)
+
+    @property
+    def reason_code(self) -> str:
+        """The first reason's code ("" when the verdict could be reached)."""
+        return self.reasons[0].code if self.reasons else ""
 
 
 def consistency(
@@ -177,7 +182,6 @@ def consistency(
     shared_goal_id: str,
     sex: str = "total",
     as_of: int | None = None,
-    language: Language | None = None,
 ) -> Consistency:
     """Whether the actor goals on the shared goal's series reach its target when combined.
 
@@ -220,17 +224,15 @@ def consistency(
         index=pd.Index(parts, name="area", dtype="string"),
     )
 
-    reason = _cannot_assess(
-        goal, aggregated, per_area, shared_baseline, sex, language or fw.collaboration.language
-    )
+    reasons = _cannot_assess(goal, aggregated, per_area, shared_baseline, sex)
     w = per_area["weight"]
-    aggregated_baseline = float((w * per_area["baseline_value"]).sum()) if not reason else math.nan
-    implied_value = float((w * per_area["implied_value"]).sum()) if not reason else math.nan
-    if not reason and aggregated_baseline == 0:
-        reason = "the aggregated baseline is 0, so a relative change is undefined"
-    implied = implied_value / aggregated_baseline - 1 if not reason else math.nan
+    aggregated_baseline = float((w * per_area["baseline_value"]).sum()) if not reasons else math.nan
+    implied_value = float((w * per_area["implied_value"]).sum()) if not reasons else math.nan
+    if not reasons and aggregated_baseline == 0:
+        reasons = (Reason("zero_aggregated_baseline"),)
+    implied = implied_value / aggregated_baseline - 1 if not reasons else math.nan
     sign = -1 if indicator.direction == "decrease" else 1
-    if reason:
+    if reasons:
         verdict: Verdict = "cannot_assess"
     elif sign * (implied - required) >= -_TIE:
         verdict = "sufficient"
@@ -248,7 +250,7 @@ def consistency(
         sex=sex,
         as_of=as_of,
         verdict=verdict,
-        reason=reason,
+        reasons=reasons,
         baseline_year=baseline_year,
         target_year=target_year,
         shared_baseline=shared_baseline,
@@ -259,7 +261,7 @@ def consistency(
         implied_change_percent=100 * implied,
         gap_value=implied_value - aggregated_baseline * (1 + required),
         gap_percentage_points=100 * (implied - required),
-        coverage=float(w[w.index.isin(aggregated.index)].sum()) if not reason else math.nan,
+        coverage=float(w[w.index.isin(aggregated.index)].sum()) if not reasons else math.nan,
         weight_year=weight_year,
         uncovered=uncovered,
         actors=actors,
@@ -485,22 +487,20 @@ def _cannot_assess(
     per_area: pd.DataFrame,
     baseline: float,
     sex: str,
-    language: Language,
-) -> str:
-    """Why consistency cannot be assessed, or "" when it can, in the report's language."""
-    area = registry.get(goal.area).name
-    sex_word = SEX[language][sex].lower()
+) -> tuple[Reason, ...]:
+    """Why consistency cannot be assessed, or () when it can."""
     if aggregated.empty:
-        return labels.reason("no_actor_goals", language, area=area)
+        return (Reason("no_actor_goals", {"area": goal.area}),)
+    assert goal.baseline is not None, "validated: a shared goal has a target, so a baseline"
     reasons = []
     if math.isnan(baseline):
         reasons.append(
-            labels.reason(
-                "no_shared_baseline", language, sex=sex_word, area=area, year=goal.baseline.year
+            Reason(
+                "no_shared_baseline", {"sex": sex, "area": goal.area, "year": goal.baseline.year}
             )
         )
     elif baseline == 0:
-        reasons.append(labels.reason("zero_shared_baseline", language))
+        reasons.append(Reason("zero_shared_baseline"))
     covered = per_area["actor"].notna()
     implied = per_area["implied_value"].isna()
     for missing, code, year in (
@@ -510,6 +510,9 @@ def _cannot_assess(
         (per_area["weight"].isna(), "areas_without_population", None),
     ):
         if missing.any():
-            names = ", ".join(registry.get(code_).name for code_ in per_area.index[missing])
-            reasons.append(labels.reason(code, language, sex=sex_word, year=year, areas=names))
-    return "; ".join(reasons)
+            found = tuple(str(a) for a in per_area.index[missing])
+            params: dict[str, object] = {"areas": found}
+            if year is not None:
+                params |= {"sex": sex, "year": year}
+            reasons.append(Reason(code, params))
+    return tuple(reasons)

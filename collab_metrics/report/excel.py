@@ -10,7 +10,6 @@ starting with "=" is never a formula (xlsxsafe), and in the CSV it gets a leadin
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
@@ -20,10 +19,12 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from collab_metrics import xlsxsafe
-from collab_metrics.model import areas
 from collab_metrics.model.framework import Framework
 from collab_metrics.report.status_table import StatusReport, data_statement, stable
-from collab_metrics.text.labels import CHANCE, DIRECTION, SEX, STATUS, Language
+from collab_metrics.text import format as fmt
+from collab_metrics.text import overrides
+from collab_metrics.text.catalog import message
+from collab_metrics.text.labels import CHANCE, DIRECTION, STATUS, Language
 
 Kind = Literal["text", "year", "value", "percent", "points", "ratio"]
 # Excel's number formats; Swedish Excel shows them with a decimal comma and space thousands.
@@ -40,254 +41,81 @@ DIGITS: dict[Kind, int] = {"value": 1, "percent": 3, "points": 1, "ratio": 2}
 
 @dataclass(frozen=True)
 class Column:
-    """One column of the Excel table: where it comes from, kind, words in both languages."""
+    """One column of the Excel table: where it comes from and its kind; its header and
+    meaning in each language are messages `excel.<key>` and `excel.<key>_about`."""
 
     key: str
     kind: Kind
-    sv: str
-    en: str
-    meaning_sv: str
-    meaning_en: str
+
+    def header(self, language: Language) -> str:
+        """The column's header in `language`."""
+        return message(f"excel.{self.key}", language)
+
+    def meaning(self, language: Language) -> str:
+        """What the column means, in `language`."""
+        return message(f"excel.{self.key}_about", language)
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column(
-        "goal_title",
-        "text",
-        "Mål",
-        "Goal",
-        "Målets rubrik i ramverket.",
-        "The goal's title in the framework.",
-    ),
-    Column(
-        "goal",
-        "text",
-        "Mål-id",
-        "Goal id",
-        "Målets id i ramverket.",
-        "The goal's id in the framework.",
-    ),
-    Column(
-        "actor_name",
-        "text",
-        "Aktör",
-        "Actor",
-        "Aktören vars eget mål raden gäller; – för ett gemensamt mål.",
-        "The actor whose own goal the row is; – for a shared goal.",
-    ),
-    Column(
-        "area",
-        "text",
-        "Områdeskod",
-        "Area code",
-        "Kolada-kod för området (fyra siffror).",
-        "Kolada area code (four digits).",
-    ),
-    Column("area_name", "text", "Område", "Area", "Områdets namn.", "The area's name."),
-    Column("sex_words", "text", "Kön", "Sex", "Totalt, kvinnor eller män.", "Total, women or men."),
-    Column(
-        "indicator_title", "text", "Indikator", "Indicator", "Vad som mäts.", "What is measured."
-    ),
-    Column("unit", "text", "Enhet", "Unit", "Indikatorns enhet.", "The indicator's unit."),
-    Column(
-        "baseline_year",
-        "year",
-        "Basår",
-        "Baseline year",
-        "Året målet räknas från.",
-        "The year the goal starts from.",
-    ),
-    Column(
-        "baseline_value",
-        "value",
-        "Utgångsvärde",
-        "Baseline value",
-        "Värdet basåret, i indikatorns enhet.",
-        "The value in the baseline year, in the indicator's unit.",
-    ),
-    Column(
-        "latest_year",
-        "year",
-        "Senaste år",
-        "Latest year",
-        "Senaste året med data.",
-        "The latest year with data.",
-    ),
-    Column(
-        "latest_value",
-        "value",
-        "Senaste värde",
-        "Latest value",
-        "Värdet det senaste året.",
-        "The value in the latest year.",
-    ),
-    Column(
-        "target_year",
-        "year",
-        "Målår",
-        "Target year",
-        "Året målet ska vara nått.",
-        "The year by which the target should be met.",
-    ),
-    Column(
-        "target_value",
-        "value",
-        "Målvärde",
-        "Target value",
-        "Värdet målet kräver.",
-        "The value the target requires.",
-    ),
-    Column(
-        "cagr_actual",
-        "percent",
-        "Förändring per år hittills",
-        "Change per year so far",
-        "Genomsnittlig relativ förändring per år från basåret.",
-        "Average relative change per year since the baseline year.",
-    ),
-    Column(
-        "cagr_required",
-        "percent",
-        "Förändring per år som krävs",
-        "Change per year needed",
-        "Relativ förändring per år som målet kräver.",
-        "Relative change per year the target needs.",
-    ),
-    Column(
-        "ratio",
-        "ratio",
-        "Kvot R",
-        "Ratio R",
-        "Takten hittills delad med takten som krävs (1 = precis rätt takt).",
-        "The pace so far divided by the pace needed (1 = exactly the pace needed).",
-    ),
-    Column(
-        "status_words",
-        "text",
-        "Status",
-        "Status",
-        "Bedömning mot målet.",
-        "Assessment against the target.",
-    ),
-    Column(
-        "target_year_value",
-        "value",
-        "Värde målåret",
-        "Value in the target year",
-        "Värdet målåret, när det finns.",
-        "The value in the target year, once it exists.",
-    ),
-    Column(
-        "achieved_year",
-        "year",
-        "År målet nåddes",
-        "Year achieved",
-        "Första året målet nåddes, om det nåddes sent.",
-        "The first year the target was met, if met late.",
-    ),
-    Column(
-        "direction_long_words",
-        "text",
-        "Riktning lång sikt",
-        "Direction, long term",
-        "Utvecklingen från basåret.",
-        "The development since the baseline year.",
-    ),
-    Column(
-        "direction_short_words",
-        "text",
-        "Riktning kort sikt",
-        "Direction, short term",
-        "Utvecklingen de senaste fem åren.",
-        "The development over the last five years.",
-    ),
-    Column(
-        "significant_words",
-        "text",
-        "Utom slumpvariation",
-        "Beyond random variation",
-        "Ja när förändringen är större än slumpen kan förklara; tomt utan befolkningsbas.",
-        "Yes when the change exceeds random variation; empty without a population base.",
-    ),
-    Column(
-        "chance_words",
-        "text",
-        "Chans att nå målet",
-        "Chance of reaching target",
-        "Bedömning från prognosintervallet målåret.",
-        "Judged from the forecast interval in the target year.",
-    ),
-    Column(
-        "forecast_target_year",
-        "value",
-        "Prognos målåret",
-        "Forecast, target year",
-        "Trendens prognos för målåret.",
-        "The trend's forecast for the target year.",
-    ),
-    Column(
-        "forecast_low",
-        "value",
-        "Prognos, lägre gräns",
-        "Forecast, lower bound",
-        "Prognosintervallets nedre gräns.",
-        "The forecast interval's lower bound.",
-    ),
-    Column(
-        "forecast_high",
-        "value",
-        "Prognos, övre gräns",
-        "Forecast, upper bound",
-        "Prognosintervallets övre gräns.",
-        "The forecast interval's upper bound.",
-    ),
-    Column(
-        "context_name",
-        "text",
-        "Jämförelseområde",
-        "Comparison area",
-        "Området förändringen jämförs med.",
-        "The area the change is compared with.",
-    ),
-    Column(
-        "context_points",
-        "points",
-        "Skillnad mot jämförelseområdet (procentenheter)",
-        "Difference from the comparison area (percentage points)",
-        "Områdets relativa förändring minus jämförelseområdets, i procentenheter.",
-        "The area's relative change minus the comparison area's, in percentage points.",
-    ),
-    Column(
-        "reason",
-        "text",
-        "Anmärkning",
-        "Note",
-        "Varför en bedömning saknas eller är osäker.",
-        "Why a signal is missing or qualified.",
-    ),
+    Column("goal_title", "text"),
+    Column("goal", "text"),
+    Column("actor_name", "text"),
+    Column("area", "text"),
+    Column("area_name", "text"),
+    Column("sex_words", "text"),
+    Column("indicator_title", "text"),
+    Column("unit", "text"),
+    Column("baseline_year", "year"),
+    Column("baseline_value", "value"),
+    Column("latest_year", "year"),
+    Column("latest_value", "value"),
+    Column("target_year", "year"),
+    Column("target_value", "value"),
+    Column("cagr_actual", "percent"),
+    Column("cagr_required", "percent"),
+    Column("ratio", "ratio"),
+    Column("status_words", "text"),
+    Column("target_year_value", "value"),
+    Column("achieved_year", "year"),
+    Column("direction_long_words", "text"),
+    Column("direction_short_words", "text"),
+    Column("significant_words", "text"),
+    Column("chance_words", "text"),
+    Column("forecast_target_year", "value"),
+    Column("forecast_low", "value"),
+    Column("forecast_high", "value"),
+    Column("context_name", "text"),
+    Column("context_points", "points"),
+    Column("reason", "text"),
 )
 
 
 def human_rows(fw: Framework, report: StatusReport) -> pd.DataFrame:
-    """The status rows with words in the report's language and values rounded as shown."""
+    """The status rows with words in the report's language and values rounded as shown
+    (the collaboration's own words where it overrides the package's)."""
+    with overrides.using(fw.path):
+        return _human_rows(fw, report)
+
+
+def _human_rows(fw: Framework, report: StatusReport) -> pd.DataFrame:
     language: Language = fw.collaboration.language
     rows = stable(report.rows).copy()
-    yes, no = ("Ja", "Nej") if language == "sv" else ("Yes", "No")
+    yes, no = message("excel.answer_yes", language), message("excel.answer_no", language)
     rows["goal_title"] = [fw.goal(g).title for g in rows["goal"]]
     rows["actor_name"] = [fw.actor(a).name if a else "–" for a in rows["actor"]]
-    rows["area_name"] = [areas.get(a).name for a in rows["area"]]
-    rows["sex_words"] = [SEX[language][s] for s in rows["sex"]]
+    rows["area_name"] = [fmt.area_name(a) for a in rows["area"]]
+    rows["sex_words"] = [fmt.sex(s, language) for s in rows["sex"]]
     rows["indicator_title"] = [fw.indicator(i).title for i in rows["indicator"]]
     rows["unit"] = [fw.indicator(i).unit for i in rows["indicator"]]
     rows["status_words"] = [STATUS[language][s] for s in rows["status"]]
     for key in ("direction_long", "direction_short"):
         rows[f"{key}_words"] = [DIRECTION[language].get(d, d) for d in rows[key]]
     rows["significant_words"] = [
-        "" if _missing(s) else (yes if s else no) for s in rows["significant"]
+        "" if fmt.missing(s) else (yes if s else no) for s in rows["significant"]
     ]
     rows["chance_words"] = [CHANCE[language].get(c, c) for c in rows["chance"]]
-    rows["context_name"] = [areas.get(a).name if a else "" for a in rows["context_area"]]
-    rows["context_points"] = [None if _missing(c) else c * 100 for c in rows["context_change"]]
+    rows["context_name"] = [fmt.area_name(a) if a else "" for a in rows["context_area"]]
+    rows["context_points"] = [None if fmt.missing(c) else c * 100 for c in rows["context_change"]]
     out = pd.DataFrame(index=rows.index)
     for column in COLUMNS:
         values = rows[column.key]
@@ -295,12 +123,8 @@ def human_rows(fw: Framework, report: StatusReport) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def _missing(value: Any) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
-
-
 def _rounded(value: Any, kind: Kind) -> Any:
-    if _missing(value) or (kind != "text" and value == ""):
+    if fmt.missing(value) or (kind != "text" and value == ""):
         return None
     if kind == "text":
         return str(value)
@@ -310,7 +134,8 @@ def _rounded(value: Any, kind: Kind) -> Any:
 
 
 def headers(language: Language) -> list[str]:
-    return [getattr(c, language) for c in COLUMNS]
+    """The table's headers in `language`."""
+    return [c.header(language) for c in COLUMNS]
 
 
 def write_sheet_table(sheet: Any, frame: pd.DataFrame, language: Language) -> None:
@@ -325,7 +150,7 @@ def write_sheet_table(sheet: Any, frame: pd.DataFrame, language: Language) -> No
         for (cell,) in sheet.iter_rows(min_row=2, min_col=position, max_col=position):
             if cell.value is not None and column.kind != "text":
                 cell.number_format = FORMATS[column.kind]
-        shown = [getattr(column, language)] + [str(v) for v in frame[column.key] if v is not None]
+        shown = [column.header(language)] + [str(v) for v in frame[column.key] if v is not None]
         width = max(len(text) for text in shown[:500])
         sheet.column_dimensions[letter].width = min(max(8, width + 2), 50)
     sheet.freeze_panes = "A2"
@@ -334,15 +159,18 @@ def write_sheet_table(sheet: Any, frame: pd.DataFrame, language: Language) -> No
 
 def write_about(sheet: Any, report: StatusReport, language: Language) -> None:
     """What each column means, and which data the table rests on (with dates as dates)."""
-    sv = language == "sv"
-    sheet.append(["Kolumn" if sv else "Column", "Betydelse" if sv else "Meaning"])
+    sheet.append(
+        [message("excel.about_column", language), message("excel.about_meaning", language)]
+    )
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for column in COLUMNS:
-        sheet.append([getattr(column, language), column.meaning_sv if sv else column.meaning_en])
+        sheet.append([column.header(language), column.meaning(language)])
     sheet.append([])
     sheet.append([data_statement(report.vintage, language, report.known_before)])
-    sheet.append(["Källa" if sv else "Source", "Hämtad" if sv else "Retrieved"])
+    sheet.append(
+        [message("excel.about_source", language), message("excel.about_retrieved", language)]
+    )
     for source, info in report.vintage.get("sources", {}).items():
         when = info.get("last_fetch_at")
         if info.get("observations") and when:
@@ -350,7 +178,7 @@ def write_about(sheet: Any, report: StatusReport, language: Language) -> None:
             sheet.cell(sheet.max_row, 2).number_format = "yyyy-mm-dd"
     if report.period or report.as_of:
         period = str(report.period or report.as_of)
-        sheet.append(["Uppföljningsperiod" if sv else "Follow-up period", period])
+        sheet.append([message("excel.about_period", language), period])
     sheet.column_dimensions["A"].width = 45
     sheet.column_dimensions["B"].width = 90
     xlsxsafe.as_text(sheet)
@@ -367,7 +195,7 @@ def excel_csv(fw: Framework, report: StatusReport) -> bytes:
     named: dict[str, list[Any]] = {}
     for column in COLUMNS:
         values = list(frame[column.key])
-        header = getattr(column, language)
+        header = column.header(language)
         if column.kind == "percent":
             values = [None if v is None else round(v * 100, 1) for v in values]
             header += " (%)"

@@ -63,7 +63,7 @@ from collab_metrics.pipeline import coverage
 from collab_metrics.sources import ddf
 from collab_metrics.sources.pxweb import SCB_URL
 from collab_metrics.store.database import Store
-from collab_metrics.text import labels
+from collab_metrics.text import labels, reasons
 from collab_metrics.text.labels import (
     ACTION_STATUS,
     CONSISTENCY,
@@ -421,7 +421,9 @@ def load_context(
     checks = {}
     for goal in fw.shared_goals:
         try:
-            checks[goal.id] = consistency(fw, observations, goal.id, as_of=as_of, language=language)
+            checks[goal.id] = reasons.consistency_in_words(
+                consistency(fw, observations, goal.id, as_of=as_of), language
+            )
         except ValueError:
             continue  # no population base to weigh with: the goal section says so
     previous_path = Path(previous) if previous else None
@@ -432,7 +434,7 @@ def load_context(
     return ReportContext(
         fw=fw,
         observations=observations,
-        result=assess(fw, observations, as_of, language),
+        result=reasons.in_words(assess(fw, observations, as_of), language),
         consistency=checks,
         context=context_table(fw, observations, as_of),
         vintage=vintage,

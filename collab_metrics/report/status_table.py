@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -13,61 +13,41 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from collab_metrics.analysis.assess import COLUMNS, assess
-from collab_metrics.analysis.contributions import Consistency, consistency
-from collab_metrics.errors import CollabError
-from collab_metrics.model import areas, periods
+from collab_metrics.analysis import followup
+from collab_metrics.analysis.assess import COLUMNS
+from collab_metrics.analysis.contributions import Consistency
+from collab_metrics.analysis.followup import NoDataBefore as NoDataBefore
 from collab_metrics.model.framework import Framework
-from collab_metrics.store.database import Store
-from collab_metrics.text import screen
-from collab_metrics.text.labels import (
-    CHANCE,
-    CONSISTENCY,
-    DIRECTION,
-    SEX,
-    STATUS,
-    Language,
-    number,
-    percent,
+from collab_metrics.text import format as fmt
+from collab_metrics.text import overrides, reasons, screen
+from collab_metrics.text.catalog import message
+from collab_metrics.text.labels import CHANCE, CONSISTENCY, DIRECTION, STATUS, Language
+
+# The screen table's columns, in order (their headers: messages/statustable.yaml).
+HEADER_KEYS = (
+    "goal",
+    "actor",
+    "area",
+    "sex",
+    "baseline",
+    "latest",
+    "target",
+    "status",
+    "direction",
+    "chance",
+    "note",
 )
 
-HEADERS = {
-    "sv": (
-        "Mål",
-        "Aktör",
-        "Område",
-        "Kön",
-        "Utgångsläge",
-        "Senaste",
-        "Målvärde",
-        "Status",
-        "Riktning lång / kort",
-        "Chans att nå målet",
-        "Anmärkning",
-    ),
-    "en": (
-        "Goal",
-        "Actor",
-        "Area",
-        "Sex",
-        "Baseline",
-        "Latest",
-        "Target",
-        "Status",
-        "Direction long / short",
-        "Chance of reaching target",
-        "Note",
-    ),
-}
 
-
-class NoDataBefore(CollabError, ValueError):
-    """The store holds nothing retrieved before the day asked for."""
+def headers(language: Language) -> list[str]:
+    """The screen table's headers in `language`."""
+    return [message(f"statustable.header_{key}", language) for key in HEADER_KEYS]
 
 
 @dataclass(frozen=True, eq=False)
 class StatusReport:
-    """Everything `collab status` shows: goal rows, consistency per shared goal, data used."""
+    """Everything `collab status` shows: goal rows with `reason` in words, consistency per
+    shared goal (its `reason` in words too), the data used."""
 
     rows: pd.DataFrame
     consistency: list[Consistency]
@@ -85,35 +65,19 @@ def load_status(
     *,
     known_before: date | None = None,
 ) -> StatusReport:
-    """Assess the framework for the follow-up period, on the store's current data or on what
-    the store held from data retrieved before `known_before` (its vintages): what was known.
-
-    `period` defaults to the latest period the shared goals have data for (up to `as_of`);
-    data beyond it does not enter the assessment.
-    """
-    series = {fw.series_id(i.id) for i in fw.indicators}
-    with Store.open(store_path, read_only=True) as store:
-        if known_before is None:
-            observations = store.current(indicators=sorted(series))
-        else:
-            moment = datetime.combine(known_before, time.min)
-            observations = store.as_of(moment, indicators=sorted(series))
-            if observations.empty:
-                raise NoDataBefore(
-                    f"the store {store_path} holds no data retrieved before {known_before}"
-                )
-        vintage = store.vintage(sorted(series))
-    period = period or periods.default(fw, observations, as_of)
-    if period is not None:
-        as_of = min(periods.year(period), as_of or periods.year(period))
-    # Weighing actors' targets needs a population base; goals without one are not checked.
-    checks = [
-        consistency(fw, observations, g.id, as_of=as_of)
-        for g in fw.shared_goals
-        if fw.indicator(g.indicator).population_base
-    ]
-    result = assess(fw, observations, as_of)
-    return StatusReport(result, checks, vintage, as_of, period, known_before)
+    """The assessed follow-up (`analysis.followup.assess_store`) with its reasons in the
+    framework's language."""
+    found = followup.assess_store(fw, store_path, as_of, period, known_before=known_before)
+    language: Language = fw.collaboration.language
+    with overrides.using(fw.path):  # the collaboration's own words, if it has any
+        return StatusReport(
+            reasons.in_words(found.rows, language),
+            [reasons.consistency_in_words(c, language) for c in found.consistency],
+            found.vintage,
+            found.as_of,
+            found.period,
+            found.known_before,
+        )
 
 
 def stable(result: pd.DataFrame) -> pd.DataFrame:
@@ -122,16 +86,24 @@ def stable(result: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_json(report: StatusReport) -> str:
-    """JSON with the data used, one object per row and the consistency checks (NaN: null)."""
+    """JSON with the data used, one object per row and the consistency checks (NaN: null).
+
+    Each row and check has `reason_code` (the code behind its status), `reasons` (every
+    reason: its code and parameters) and `reason` (the same in words)."""
     rows = [
         {key: _plain(value) for key, value in row.items()}
-        for row in stable(report.rows).to_dict(orient="records")
+        | {"reasons": [r.as_dict() for r in reasons_]}
+        for row, reasons_ in zip(
+            stable(report.rows).to_dict(orient="records"), report.rows["reasons"], strict=True
+        )
     ]
     checks = [
         {
             "goal": c.goal,
             "sex": c.sex,
             "verdict": c.verdict,
+            "reason_code": c.reason_code,
+            "reasons": [r.as_dict() for r in c.reasons],
             "reason": c.reason,
             "required_change_percent": _plain(c.required_change_percent),
             "implied_change_percent": _plain(c.implied_change_percent),
@@ -165,26 +137,22 @@ def _plain(value: Any) -> Any:
 def data_statement(vintage: dict, language: Language, known_before: date | None = None) -> str:
     """One line saying which data the table rests on (live, snapshot, files, when), and
     whether it is today's data or what the store held before a day (`--vintage`)."""
-    names = {
-        "kolada": "Kolada",
-        "ddf": "Kolada (offline snapshot)" if language == "en" else "Kolada (offlineutdrag)",
-        "pxweb": "PxWeb/SCB",
-        "file": "actor files" if language == "en" else "aktörernas filer",
-    }
     parts = [
-        f"{names.get(source, source)} {info['last_fetch_at'][:10]}"
+        f"{_source(source, language)} {info['last_fetch_at'][:10]}"
         for source, info in vintage.get("sources", {}).items()
         if info.get("observations")
     ]
-    lead = "Data used" if language == "en" else "Data"
-    text = f"{lead}: " + ", ".join(parts) if parts else f"{lead}: –"
+    text = message("statustable.data", language, sources=", ".join(parts) if parts else "–")
     if known_before is not None:
-        text += (
-            f"; as known before {known_before.isoformat()} (the store's earlier vintages)"
-            if language == "en"
-            else f"; som den var känd före {known_before.isoformat()} (lagrets äldre versioner)"
-        )
+        day = known_before.isoformat()
+        text += "; " + message("statustable.data_known_before", language, day=day)
     return text
+
+
+def _source(source: str, language: Language) -> str:
+    if source in ("kolada", "ddf", "pxweb", "file"):
+        return message(f"statustable.source_{source}", language)
+    return source
 
 
 # Column ranks on a narrow screen (0 is kept first) and the narrowest cut of text columns.
@@ -209,14 +177,19 @@ def table(fw: Framework, report: StatusReport, width: int | None = None) -> Tabl
     With a `width`, every row stays on one line: columns that do not fit are left out
     (see `hidden_columns`) and long text ends in an ellipsis. Without, everything shows.
     """
+    with overrides.using(fw.path):
+        return _table(fw, report, width)
+
+
+def _table(fw: Framework, report: StatusReport, width: int | None) -> Table:
     language: Language = fw.collaboration.language
     title, caption = _heading(fw, report)
-    rows = _screen_rows(fw, report)
+    rows = _words_rows(fw, report)
     if width is not None:
         return screen.fitted_table(_screen_columns(language), rows, width, title, caption)[0]
     grid = Table(title=title, caption=caption)
     # Goal, area and note may wrap; numbers and status words must stay whole.
-    for position, header in enumerate(HEADERS[language]):
+    for position, header in enumerate(headers(language)):
         grid.add_column(header, no_wrap=position in (3, 4, 5, 6, 7, 9), overflow="fold")
     for row in rows:
         grid.add_row(*row)
@@ -225,14 +198,15 @@ def table(fw: Framework, report: StatusReport, width: int | None = None) -> Tabl
 
 def hidden_columns(fw: Framework, report: StatusReport, width: int) -> list[str]:
     """The headers of the columns a table of `width` leaves out."""
-    columns = _screen_columns(fw.collaboration.language)
+    with overrides.using(fw.path):
+        columns = _screen_columns(fw.collaboration.language)
     return screen.fitted_table(columns, _screen_rows(fw, report), width)[1]
 
 
 def _screen_columns(language: Language) -> list[screen.Column]:
     return [
         screen.Column(header, rank, cut)
-        for header, (rank, cut) in zip(HEADERS[language], _SCREEN, strict=True)
+        for header, (rank, cut) in zip(headers(language), _SCREEN, strict=True)
     ]
 
 
@@ -244,6 +218,11 @@ def _heading(fw: Framework, report: StatusReport) -> tuple[str, str]:
 
 
 def _screen_rows(fw: Framework, report: StatusReport) -> list[list[str]]:
+    with overrides.using(fw.path):
+        return _words_rows(fw, report)
+
+
+def _words_rows(fw: Framework, report: StatusReport) -> list[list[str]]:
     language: Language = fw.collaboration.language
     rows = []
     for row in report.rows.itertuples(index=False):
@@ -252,11 +231,11 @@ def _screen_rows(fw: Framework, report: StatusReport) -> list[list[str]]:
             [
                 fw.goal(row.goal).title,
                 fw.actor(row.actor).name if row.actor else "–",
-                f"{row.area} {areas.get(row.area).name}",
-                SEX[language][row.sex],
-                _value(row.baseline_value, row.baseline_period, unit, language),
-                _value(row.latest_value, row.latest_period, unit, language),
-                _value(row.target_value, _year(row.target_year), unit, language),
+                f"{row.area} {fmt.area_name(row.area)}",
+                fmt.sex(row.sex, language),
+                fmt.value_at(row.baseline_value, row.baseline_period, unit, language, plain=True),
+                fmt.value_at(row.latest_value, row.latest_period, unit, language, plain=True),
+                fmt.value_at(row.target_value, _year(row.target_year), unit, language, plain=True),
                 STATUS[language][row.status],
                 f"{DIRECTION[language][row.direction_long]} / "
                 f"{DIRECTION[language][row.direction_short]}",
@@ -271,14 +250,13 @@ def _year(value: Any) -> str:
     return "" if value is pd.NA or value is None else str(value)
 
 
-def _value(value: float, period: str, unit: str, language: Language) -> str:
-    if isinstance(value, float) and math.isnan(value):
-        return "–"
-    return f"{number(value, language)} {unit} ({period})" if period else number(value, language)
-
-
 def consistency_lines(fw: Framework, report: StatusReport) -> list[str]:
     """One sentence per shared goal: do the actors' own targets add up?"""
+    with overrides.using(fw.path):
+        return _consistency_lines(fw, report)
+
+
+def _consistency_lines(fw: Framework, report: StatusReport) -> list[str]:
     language: Language = fw.collaboration.language
     lines = []
     for check in report.consistency:
@@ -286,13 +264,10 @@ def consistency_lines(fw: Framework, report: StatusReport) -> list[str]:
         if check.verdict == "cannot_assess":
             text += f" ({check.reason})"
         else:
-            implied = percent(check.implied_change_percent / 100, language)
-            required = percent(check.required_change_percent / 100, language)
-            text += (
-                f" (tillsammans {implied} mot målets {required})"
-                if language == "sv"
-                else f" (together {implied} against the target's {required})"
-            )
+            implied = fmt.percent(check.implied_change_percent / 100, language)
+            required = fmt.percent(check.required_change_percent / 100, language)
+            together = message("statustable.together", language, implied=implied, required=required)
+            text += f" ({together})"
         lines.append(text)
     return lines
 
@@ -310,10 +285,10 @@ def print_table(fw: Framework, report: StatusReport, wide: bool = False) -> None
     console.print(grid)
     hidden = hidden_columns(fw, report, fitted) if fitted else []
     if hidden:
-        console.print(
-            f"Dolda kolumner: {', '.join(hidden)} (bredare terminal, --wide eller --format csv)"
-            if fw.collaboration.language == "sv"
-            else f"Hidden columns: {', '.join(hidden)} (wider terminal, --wide or --format csv)"
-        )
+        with overrides.using(fw.path):
+            columns = ", ".join(hidden)
+            console.print(
+                message("statustable.hidden_columns", fw.collaboration.language, columns=columns)
+            )
     for line in consistency_lines(fw, report):
         console.print(line)

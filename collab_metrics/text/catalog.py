@@ -16,8 +16,12 @@ formatted for the language (numbers, periods, area names: see the text layer's f
 from __future__ import annotations
 
 import string
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from importlib.resources import files
+from types import MappingProxyType
 from typing import Final, Literal
 
 import yaml
@@ -46,12 +50,35 @@ def catalog() -> dict[str, dict[str, str]]:
     return merged
 
 
-def message(key: str, language: Language, /, **params: object) -> str:
-    """The text of `key` in `language`, with `params` pasted into its placeholders."""
+# The messages a collaboration overrides (key -> language -> text), for the code running
+# in this context only: `overriding` sets them for a `with` block and restores what was
+# there before, so two collaborations rendered in one process (or in two threads) never
+# see each other's words. `collab_metrics.text.overrides` reads and checks them.
+_NONE: Final[Mapping[str, Mapping[str, str]]] = MappingProxyType({})
+_OVERRIDES: ContextVar[Mapping[str, Mapping[str, str]]] = ContextVar("overrides", default=_NONE)
+
+
+@contextmanager
+def overriding(messages: Mapping[str, Mapping[str, str]]) -> Iterator[None]:
+    """Within the block, `message` prefers these texts to the package's."""
+    token = _OVERRIDES.set(messages)
     try:
-        template = catalog()[key][language]
-    except KeyError:
-        raise MessageKeyError(f"no message {key!r} in {language!r}") from None
+        yield
+    finally:
+        _OVERRIDES.reset(token)
+
+
+def message(key: str, language: Language, /, **params: object) -> str:
+    """The text of `key` in `language`, with `params` pasted into its placeholders.
+
+    A collaboration's override of the key (see `overriding`) wins over the package's text.
+    """
+    template = _OVERRIDES.get().get(key, {}).get(language)
+    if template is None:
+        try:
+            template = catalog()[key][language]
+        except KeyError:
+            raise MessageKeyError(f"no message {key!r} in {language!r}") from None
     return template.format(**params) if params else template
 
 
