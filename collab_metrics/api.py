@@ -29,7 +29,7 @@ import pandas as pd
 from collab_metrics.model import areas, periods
 
 if TYPE_CHECKING:
-    from collab_metrics.charts.figures import Chart
+    from collab_metrics.charts import Chart
     from collab_metrics.model.framework import ActorGoal, Framework, SharedGoal
     from collab_metrics.pipeline.fetch import FetchOutcome
     from collab_metrics.report.render import Format, Report
@@ -277,7 +277,7 @@ class FollowUp:
         >>> chart.png[:8] == b"\\x89PNG\\r\\n\\x1a\\n"
         True
         """
-        from collab_metrics.charts import figures as charts
+        from collab_metrics import charts
 
         ctx = self._context
         ctx.fw.goal(goal_id)  # UnknownId before any drawing

@@ -17,8 +17,9 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
+from collab_metrics import charts
 from collab_metrics.analysis.assess import assess
-from collab_metrics.charts import figures as charts
+from collab_metrics.charts.draw import value_axis
 from collab_metrics.model.framework import FileIndicator, Framework, KoladaIndicator, load_framework
 from collab_metrics.sources.ddf import SnapshotRequest, read_snapshot
 from collab_metrics.sources.files import read_actor_file
@@ -294,11 +295,11 @@ def test_html_escapes_every_text(hostile, blekinge_obs) -> None:
 def test_tick_labels_use_the_report_number_format() -> None:
     axis = Figure().add_subplot().yaxis
     axis.axes.set_ylim(0, 25_000)
-    charts._value_axis(axis, "sv")
+    value_axis(axis, "sv")
     shown = [axis.get_major_formatter()(v, i) for i, v in enumerate(axis.get_majorticklocs())]
     assert "10\u2009000" in shown and "0" in shown
     axis.axes.set_ylim(-1.5, 1.5)
-    charts._value_axis(axis, "sv")
+    value_axis(axis, "sv")
     shown = [axis.get_major_formatter()(v, i) for i, v in enumerate(axis.get_majorticklocs())]
     assert "−1,0" in shown and "0,0" in shown and "0,5" in shown
 

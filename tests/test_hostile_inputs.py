@@ -28,7 +28,7 @@ from helpers import run_cli
 from nbformat.v4 import new_code_cell, new_notebook
 from openpyxl import Workbook, load_workbook
 
-from collab_metrics.charts import figures as charts
+from collab_metrics import charts
 from collab_metrics.model import limits
 from collab_metrics.model.framework import load_framework
 from collab_metrics.report import render as reporting

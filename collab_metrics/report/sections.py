@@ -28,6 +28,7 @@ from typing import Any, Final, TypeAlias
 
 import pandas as pd
 
+from collab_metrics import charts
 from collab_metrics.analysis import breaks, contributions
 from collab_metrics.analysis.assess import (
     ACCELERATION,
@@ -46,7 +47,6 @@ from collab_metrics.analysis.assess import (
     context_table,
 )
 from collab_metrics.analysis.contributions import Consistency, consistency, shares_of_change
-from collab_metrics.charts import figures as charts
 from collab_metrics.model import areas, periods
 from collab_metrics.model.framework import (
     Action,
