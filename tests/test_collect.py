@@ -22,7 +22,7 @@ from openpyxl import Workbook, load_workbook
 
 from collab_metrics.model.framework import load_framework
 from collab_metrics.report import sections
-from collab_metrics.store.database import Store
+from collab_metrics.store import Store
 from collab_metrics.text.labels import ACTION_STATUS, JUDGEMENT
 from collab_metrics.workbooks import collect
 

@@ -48,7 +48,7 @@ def test_the_cli_exit_status_follows_the_subclass() -> None:
     from collab_metrics.pipeline.update import UpdateLocked
     from collab_metrics.report.render import ReportFailed
     from collab_metrics.sources.http import SourceUnreachable
-    from collab_metrics.store.database import StoreLocked
+    from collab_metrics.store import StoreLocked
 
     assert issubclass(UserError, InputError) and issubclass(FrameworkError, InputError)
     assert issubclass(ReportFailed, RunError) and issubclass(UpdateLocked, RunError)

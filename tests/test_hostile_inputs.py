@@ -33,7 +33,7 @@ from collab_metrics.model import limits
 from collab_metrics.model.framework import load_framework
 from collab_metrics.report import render as reporting
 from collab_metrics.report import status_table
-from collab_metrics.store.database import Store
+from collab_metrics.store import Store
 from collab_metrics.text.labels import JUDGEMENT
 
 REPO = Path(__file__).resolve().parent.parent

@@ -37,7 +37,7 @@ from collab_metrics.report import excel, status_table
 from collab_metrics.report import render as reporting
 from collab_metrics.sources.ddf import default_snapshot_dir
 from collab_metrics.sources.http import CollabSession, make_session
-from collab_metrics.store.database import default_store_path
+from collab_metrics.store import default_store_path
 from collab_metrics.workbooks import collect as collecting
 
 if TYPE_CHECKING:

@@ -62,7 +62,7 @@ from collab_metrics.model.framework import (
 from collab_metrics.pipeline import coverage
 from collab_metrics.sources import ddf
 from collab_metrics.sources.pxweb import SCB_URL
-from collab_metrics.store.database import Store
+from collab_metrics.store import Store
 from collab_metrics.text import labels
 from collab_metrics.text.labels import (
     ACTION_STATUS,

@@ -18,7 +18,7 @@ from collab_metrics.analysis.contributions import Consistency, consistency
 from collab_metrics.errors import CollabError
 from collab_metrics.model import areas, periods
 from collab_metrics.model.framework import Framework
-from collab_metrics.store.database import Store
+from collab_metrics.store import Store
 from collab_metrics.text import screen
 from collab_metrics.text.labels import (
     CHANCE,

@@ -46,7 +46,7 @@ from collab_metrics.model.framework import (
 )
 from collab_metrics.model.tidy import COLUMNS, FetchResult, conform
 from collab_metrics.report.status_table import load_status
-from collab_metrics.store.database import ImportBatch, Store
+from collab_metrics.store import ImportBatch, Store
 from collab_metrics.text.labels import (
     ACTION_STATUS,
     JUDGEMENT,
