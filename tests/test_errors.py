@@ -34,7 +34,7 @@ def test_built_in_bases_are_kept() -> None:
     from collab_metrics.model.limits import NotRegularFile
     from collab_metrics.model.periods import PeriodError
     from collab_metrics.sources.ddf import SnapshotError
-    from collab_metrics.workbooks.collect import ActorImportError
+    from collab_metrics.workbooks import ActorImportError
 
     assert issubclass(PeriodError, ValueError) and issubclass(UnknownAreaError, ValueError)
     assert issubclass(ActorImportError, ValueError) and issubclass(SnapshotError, LookupError)

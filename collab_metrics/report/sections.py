@@ -29,6 +29,7 @@ from typing import Any, Final, TypeAlias
 import pandas as pd
 
 from collab_metrics import charts
+from collab_metrics import workbooks as collect
 from collab_metrics.analysis import breaks, contributions
 from collab_metrics.analysis.assess import (
     ACCELERATION,
@@ -73,7 +74,6 @@ from collab_metrics.text.labels import (
     STATUS,
     Language,
 )
-from collab_metrics.workbooks import collect
 
 # A women/men difference is "large" when the higher value exceeds the lower by more than
 # this share at the latest year; the report states the rule wherever it uses it.
