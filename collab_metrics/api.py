@@ -29,7 +29,7 @@ import pandas as pd
 from collab_metrics.model import areas, periods
 
 if TYPE_CHECKING:
-    from collab_metrics.charts.figures import Chart
+    from collab_metrics.charts import Chart
     from collab_metrics.model.framework import ActorGoal, Framework, SharedGoal
     from collab_metrics.pipeline.fetch import FetchOutcome
     from collab_metrics.report.render import Format, Report
@@ -83,11 +83,11 @@ def load(
     """
     from collab_metrics.model.framework import load_framework
     from collab_metrics.report.sections import load_context
-    from collab_metrics.store.database import default_store_path
+    from collab_metrics.store import default_store_path
 
     store_path = Path(store) if store is not None else default_store_path()
     if not store_path.is_file():
-        from collab_metrics.store.database import StoreError
+        from collab_metrics.store import StoreError
 
         raise StoreError(f"no store at {store_path}; fetch first: collab fetch {params}")
     if period is not None:
@@ -278,7 +278,7 @@ class FollowUp:
         >>> chart.png[:8] == b"\\x89PNG\\r\\n\\x1a\\n"
         True
         """
-        from collab_metrics.charts import figures as charts
+        from collab_metrics import charts
 
         ctx = self._context
         ctx.fw.goal(goal_id)  # UnknownId before any drawing
@@ -309,7 +309,7 @@ def fetch(
     import collab_metrics.pipeline.fetch as fetching
     from collab_metrics.model.framework import load_framework
     from collab_metrics.sources.ddf import default_snapshot_dir
-    from collab_metrics.store.database import default_store_path
+    from collab_metrics.store import default_store_path
 
     return fetching.collect(
         load_framework(Path(params)),
@@ -338,7 +338,7 @@ def render(
     """
     from collab_metrics.model.framework import load_framework
     from collab_metrics.report import render as reporting
-    from collab_metrics.store.database import default_store_path
+    from collab_metrics.store import default_store_path
 
     params = Path(params)
     if period is not None:

@@ -16,7 +16,7 @@ import collab_metrics as cm
 from collab_metrics import api, errors
 from collab_metrics.analysis.assess import assess
 from collab_metrics.model.framework import load_framework
-from collab_metrics.store.database import Store
+from collab_metrics.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
 BLEKINGE = REPO / "params" / "blekinge-unga-lyfter.yaml"

@@ -17,8 +17,10 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
+from collab_metrics import charts
 from collab_metrics.analysis.assess import assess
-from collab_metrics.charts import figures as charts
+from collab_metrics.charts.draw import value_axis
+from collab_metrics.charts.words import Format, attribution
 from collab_metrics.model.framework import FileIndicator, Framework, KoladaIndicator, load_framework
 from collab_metrics.sources.ddf import SnapshotRequest, read_snapshot
 from collab_metrics.sources.files import read_actor_file
@@ -294,11 +296,11 @@ def test_html_escapes_every_text(hostile, blekinge_obs) -> None:
 def test_tick_labels_use_the_report_number_format() -> None:
     axis = Figure().add_subplot().yaxis
     axis.axes.set_ylim(0, 25_000)
-    charts._value_axis(axis, "sv")
+    value_axis(axis, "sv")
     shown = [axis.get_major_formatter()(v, i) for i, v in enumerate(axis.get_majorticklocs())]
     assert "10\u2009000" in shown and "0" in shown
     axis.axes.set_ylim(-1.5, 1.5)
-    charts._value_axis(axis, "sv")
+    value_axis(axis, "sv")
     shown = [axis.get_major_formatter()(v, i) for i, v in enumerate(axis.get_majorticklocs())]
     assert "−1,0" in shown and "0,0" in shown and "0,5" in shown
 
@@ -316,3 +318,40 @@ def test_fifty_charts_leave_no_figure_and_no_style_behind(
     assert plt.get_fignums() == []
     assert not any(isinstance(o, Figure) for o in gc.get_objects())
     assert matplotlib.rcParams["font.size"] == font_size
+
+
+# SYNTHETIC framework: two PxWeb indicators, one on the framework's host (SCB by default)
+# and one naming its own host with `url:`.
+TWO_PXWEB_HOSTS = """\
+collaboration: {id: synthetic-hosts, name: Synthetic, owner: Test, area: "0000"}
+actors: [{id: someone, name: Synthetic actor, kind: agency}]
+indicators:
+  - id: on-scb
+    title: Synthetic SCB series
+    unit: personer
+    direction: increase
+    source: pxweb
+    query: {table: TAB638, selection: {Alder: ["0"]}}
+  - id: elsewhere
+    title: Synthetic series on another host
+    unit: tkr
+    direction: increase
+    source: pxweb
+    query: {url: "https://statistik.example.se/api/v1/sv/db", table: HE/X, selection: {}}
+shared_goals:
+  - id: more
+    title: Synthetic goal
+    indicator: on-scb
+    area: "0000"
+    baseline: {year: 2020}
+    target: {year: 2030, change_percent: 5}
+"""
+
+
+def test_a_pxweb_indicator_is_attributed_to_its_own_host(tmp_path: Path) -> None:
+    params = tmp_path / "hosts.yaml"
+    params.write_text(TWO_PXWEB_HOSTS, encoding="utf-8")
+    fw = load_framework(params)
+    fmt = Format("sv", "personer")
+    assert attribution(fw, fw.indicator("on-scb"), fmt) == "Källa: SCB"
+    assert attribution(fw, fw.indicator("elsewhere"), fmt) == "Källa: statistik.example.se"

@@ -20,11 +20,11 @@ import pytest
 from helpers import run_cli
 from openpyxl import Workbook, load_workbook
 
+from collab_metrics import workbooks
 from collab_metrics.model.framework import load_framework
 from collab_metrics.report import sections
-from collab_metrics.store.database import Store
+from collab_metrics.store import Store
 from collab_metrics.text.labels import ACTION_STATUS, JUDGEMENT
-from collab_metrics.workbooks import collect
 
 REPO = Path(__file__).resolve().parent.parent
 BLEKINGE = REPO / "params" / "blekinge-unga-lyfter.yaml"
@@ -130,7 +130,7 @@ def test_one_workbook_per_actor_with_validation_protection_and_identification(
     assert identification["framework_id"] == "blekinge-unga-lyfter"
     assert identification["framework_sha256"] == fw.sha256
     assert (identification["actor"], identification["period"]) == ("karlshamn", "2017")
-    assert identification["template_version"] == collect.TEMPLATE_VERSION
+    assert identification["template_version"] == workbooks.TEMPLATE_VERSION
 
     goals = book["Mål"]
     assert "Karlshamns kommun" in goals["A1"].value and "Region Blekinge" in goals["A1"].value
@@ -163,7 +163,7 @@ def test_english_framework_gets_english_workbooks(tmp_path: Path) -> None:
         BLEKINGE.read_text(encoding="utf-8").replace("language: sv", "language: en"),
         encoding="utf-8",
     )
-    (path, *_) = collect.write_templates(
+    (path, *_) = workbooks.write_templates(
         load_framework(english), "2017", tmp_path, tmp_path / "store.duckdb"
     )
     book = load_workbook(path)
@@ -215,7 +215,7 @@ def test_answers_land_in_the_store_and_the_report(
 
     # The next workbook for Karlshamn shows its answer and the action it added.
     again = tmp_path / "again"
-    collect.write_templates(load_framework(BLEKINGE), "2017", again, store)
+    workbooks.write_templates(load_framework(BLEKINGE), "2017", again, store)
     book = load_workbook(again / "blekinge-unga-lyfter-karlshamn-2017.xlsx")
     assert book["Mål"]["J3"].value == JUSTIFICATION
     assert book["Handlingsplan"]["A3"].value == "karlshamn-2017-1"
@@ -254,7 +254,7 @@ def test_same_file_twice_is_unchanged_and_a_new_answer_needs_replace(
     old, new = sorted(table(store, "imported_assessments"), key=lambda r: r["import_id"])
     assert old["justification"] == JUSTIFICATION and old["replaced_by"] == new["import_id"]
     assert old["replaced_at"] is not None and new["replaced_at"] is None
-    (current,), _ = collect.imported(store, load_framework(BLEKINGE))
+    (current,), _ = workbooks.imported(store, load_framework(BLEKINGE))
     assert current.judgement == "not_on_track"
 
 
@@ -499,7 +499,7 @@ def test_the_example_area_code_comes_from_the_framework(tmp_path: Path) -> None:
     )
     (path,) = [
         p
-        for p in collect.write_templates(
+        for p in workbooks.write_templates(
             load_framework(variant), "2024", tmp_path, tmp_path / "store.duckdb"
         )
         if "karlstad" in p.name

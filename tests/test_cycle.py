@@ -14,7 +14,7 @@ import pytest
 from cycle_setup import closed_port_url, collab, section, write_figures, write_framework
 
 from collab_metrics.model.tidy import FetchResult
-from collab_metrics.store.database import Store
+from collab_metrics.store import Store
 
 
 @pytest.fixture

@@ -34,7 +34,7 @@ def test_built_in_bases_are_kept() -> None:
     from collab_metrics.model.limits import NotRegularFile
     from collab_metrics.model.periods import PeriodError
     from collab_metrics.sources.ddf import SnapshotError
-    from collab_metrics.workbooks.collect import ActorImportError
+    from collab_metrics.workbooks import ActorImportError
 
     assert issubclass(PeriodError, ValueError) and issubclass(UnknownAreaError, ValueError)
     assert issubclass(ActorImportError, ValueError) and issubclass(SnapshotError, LookupError)
@@ -48,7 +48,7 @@ def test_the_cli_exit_status_follows_the_subclass() -> None:
     from collab_metrics.pipeline.update import UpdateLocked
     from collab_metrics.report.render import ReportFailed
     from collab_metrics.sources.http import SourceUnreachable
-    from collab_metrics.store.database import StoreLocked
+    from collab_metrics.store import StoreLocked
 
     assert issubclass(UserError, InputError) and issubclass(FrameworkError, InputError)
     assert issubclass(ReportFailed, RunError) and issubclass(UpdateLocked, RunError)

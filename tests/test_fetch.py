@@ -22,7 +22,7 @@ from werkzeug import Request, Response
 from collab_metrics.model.framework import load_framework
 from collab_metrics.pipeline import fetch
 from collab_metrics.report import sections
-from collab_metrics.store.database import Store
+from collab_metrics.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
 BLEKINGE = REPO / "params" / "blekinge-unga-lyfter.yaml"

@@ -28,12 +28,12 @@ from helpers import run_cli
 from nbformat.v4 import new_code_cell, new_notebook
 from openpyxl import Workbook, load_workbook
 
-from collab_metrics.charts import figures as charts
+from collab_metrics import charts
 from collab_metrics.model import limits
 from collab_metrics.model.framework import load_framework
 from collab_metrics.report import render as reporting
 from collab_metrics.report import status_table
-from collab_metrics.store.database import Store
+from collab_metrics.store import Store
 from collab_metrics.text.labels import JUDGEMENT
 
 REPO = Path(__file__).resolve().parent.parent

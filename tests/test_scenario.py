@@ -30,7 +30,7 @@ from cycle_setup import (
 from kolada_replay import KoladaReplay, Point, load_snapshot
 from pytest_httpserver import HTTPServer
 
-from collab_metrics.store.database import Store
+from collab_metrics.store import Store
 from collab_metrics.text.labels import JUDGEMENT
 
 NAVIGATOR = "file:cycle-test:navigator"

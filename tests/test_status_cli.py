@@ -13,7 +13,7 @@ from helpers import run_cli
 
 from collab_metrics.analysis.assess import COLUMNS
 from collab_metrics.model.tidy import FetchResult
-from collab_metrics.store.database import Store
+from collab_metrics.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
 BLEKINGE = str(REPO / "params" / "blekinge-unga-lyfter.yaml")

@@ -20,7 +20,7 @@ import pytest
 
 from collab_metrics.model import areas
 from collab_metrics.model.tidy import FetchResult, RawResponse, conform, empty_frame
-from collab_metrics.store.database import (
+from collab_metrics.store import (
     SCHEMA_VERSION,
     Requested,
     Store,
@@ -356,7 +356,7 @@ CHILD = """
 import sys
 from datetime import UTC, datetime
 import pandas as pd
-from collab_metrics.store.database import Store
+from collab_metrics.store import Store
 from collab_metrics.model.tidy import FetchResult, conform
 
 row = {"indicator": "synthetic_child", "area": "0010", "period": "2020", "sex": "total",

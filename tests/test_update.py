@@ -19,7 +19,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 from pytest_httpserver import HTTPServer
 
 from collab_metrics.report.render import default_notebooks_dir
-from collab_metrics.store.database import Store
+from collab_metrics.store import Store
 from collab_metrics.text.labels import JUDGEMENT
 
 AREAS = {"0000", "0010", "1060", "1080", "1081", "1082", "1083"}

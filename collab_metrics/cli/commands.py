@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from collab_metrics import __version__
+from collab_metrics import __version__, workbooks
 from collab_metrics.cli import failures
 from collab_metrics.errors import DataError, InputError, RunError
 from collab_metrics.model import areas, periods
@@ -37,8 +37,7 @@ from collab_metrics.report import excel, status_table
 from collab_metrics.report import render as reporting
 from collab_metrics.sources.ddf import default_snapshot_dir
 from collab_metrics.sources.http import CollabSession, make_session
-from collab_metrics.store.database import default_store_path
-from collab_metrics.workbooks import collect as collecting
+from collab_metrics.store import default_store_path
 
 if TYPE_CHECKING:
     from rich.progress import TaskID
@@ -400,7 +399,7 @@ def collect_template(
 ) -> None:
     """Write one workbook per actor for PARAMS: goals to judge, action plan, own figures."""
     framework = load_framework(params)
-    period = collecting.check_period(period)
+    period = workbooks.check_period(period)
     store_path = store_path or default_store_path()
     out_dir = out_dir or Path("outputs") / framework.collaboration.id / "collect" / period
     if not store_path.exists():
@@ -409,7 +408,7 @@ def collect_template(
             f"(run collab fetch {params} first to include them)",
             err=True,
         )
-    written = collecting.write_templates(framework, period, out_dir, store_path)
+    written = workbooks.write_templates(framework, period, out_dir, store_path)
     for path in written:
         click.echo(f"wrote {path}")
 
@@ -438,14 +437,14 @@ def collect_import(
     store_path = store_path or default_store_path()
     if not store_path.exists():  # a mistyped --store must not start a store of its own
         raise UserError(f"no store at {store_path} yet; run: collab fetch {params}")
-    outcomes = collecting.import_workbooks(
+    outcomes = workbooks.import_workbooks(
         framework, files, store_path, period=period, replace=replace
     )
     for outcome in outcomes:
         click.echo(str(outcome), err=outcome.refused)
     refused = sum(outcome.refused for outcome in outcomes)
     if refused:
-        raise collecting.CollectError(
+        raise workbooks.CollectError(
             f"{refused} of {len(outcomes)} workbooks refused; nothing was imported from them"
         )
 

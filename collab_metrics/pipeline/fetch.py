@@ -35,7 +35,7 @@ from collab_metrics.sources.http import CollabSession, FetchError, SourceUnreach
 from collab_metrics.sources.kolada import KoladaRequest, fetch_kolada, fetch_kpi_metadata
 from collab_metrics.sources.pxweb import PxWebRequest, fetch_pxweb, last_period, period_end
 from collab_metrics.sources.pxweb_v1 import detect_api, fetch_pxweb_v1
-from collab_metrics.store.database import Requested, Store, WriteSummary
+from collab_metrics.store import Requested, Store, WriteSummary
 
 _log = logging.getLogger(__name__)
 Mode = Literal["network", "offline"]

@@ -28,7 +28,7 @@ from collab_metrics.pipeline import fetch
 from collab_metrics.report import render as reporting
 from collab_metrics.sources.ddf import default_snapshot_dir
 from collab_metrics.sources.http import CollabSession
-from collab_metrics.store.database import Store
+from collab_metrics.store import Store
 
 NEW_REPORT: Final = 0
 FAILED: Final = 1

@@ -36,7 +36,7 @@ from collab_metrics.errors import RunError
 from collab_metrics.model import areas, limits, periods
 from collab_metrics.model.framework import Framework, load_framework
 from collab_metrics.report import excel, history, status_table
-from collab_metrics.store.database import Store
+from collab_metrics.store import Store
 from collab_metrics.text.labels import Language
 
 KERNEL: Final = "collab-metrics"

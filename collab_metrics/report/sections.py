@@ -28,6 +28,8 @@ from typing import Any, Final, TypeAlias
 
 import pandas as pd
 
+from collab_metrics import charts
+from collab_metrics import workbooks as collect
 from collab_metrics.analysis import breaks, contributions
 from collab_metrics.analysis.assess import (
     ACCELERATION,
@@ -46,7 +48,6 @@ from collab_metrics.analysis.assess import (
     context_table,
 )
 from collab_metrics.analysis.contributions import Consistency, consistency, shares_of_change
-from collab_metrics.charts import figures as charts
 from collab_metrics.model import areas, periods
 from collab_metrics.model.framework import (
     Action,
@@ -62,7 +63,7 @@ from collab_metrics.model.framework import (
 from collab_metrics.pipeline import coverage
 from collab_metrics.sources import ddf
 from collab_metrics.sources.pxweb import SCB_URL
-from collab_metrics.store.database import Store
+from collab_metrics.store import Store
 from collab_metrics.text import labels, reasons
 from collab_metrics.text.labels import (
     ACTION_STATUS,
@@ -73,7 +74,6 @@ from collab_metrics.text.labels import (
     STATUS,
     Language,
 )
-from collab_metrics.workbooks import collect
 
 # A women/men difference is "large" when the higher value exceeds the lower by more than
 # this share at the latest year; the report states the rule wherever it uses it.

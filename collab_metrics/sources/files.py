@@ -12,56 +12,24 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-import math
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import Any, Final, Literal, TypeVar
+from typing import Final, Literal
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from python_calamine import CalamineError, CalamineWorkbook, WorksheetNotFound
 
-from collab_metrics.errors import CollabError, InputError
+from collab_metrics.errors import InputError
 from collab_metrics.model import areas, limits
 from collab_metrics.model.tidy import FetchResult, RawResponse, conform
-from collab_metrics.text.labels import MONTHS
+from collab_metrics.sources import file_cells
 
 SOURCE: Final = "file"
 EXCEL_SUFFIXES: Final = frozenset({".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"})
 CSV_SUFFIXES: Final = frozenset({".csv", ".txt", ".tsv"})
-
-# Cell texts (compared case-insensitively) that mean "no value", mapped onto the reasons
-# in tidy.MISSING_REASONS. "." is SCB's sign for "cannot occur"; "#n/a" is what Excel
-# shows for a failed look-up; "na" is how R writes a missing value.
-MISSING_CODES: Final = {
-    "": "missing",
-    "..": "missing",
-    "-": "missing",
-    "–": "missing",
-    "na": "missing",
-    "n/a": "missing",
-    "nan": "missing",
-    "#n/a": "missing",
-    ".": "not_applicable",
-}
-
-# Month names as Swedish files write them ("januari"), mapped to their numbers.
-_MONTHS: Final = {name: number for number, name in enumerate(MONTHS["sv"], start=1)}
-_YEAR = re.compile(r"\d{4}")
-_YEAR_MONTH = re.compile(r"(?P<year>\d{4})(?:-|M)(?P<month>\d{1,2})")
-_CODE_PREFIX = re.compile(r"(?P<code>\d+)\b")
-# Spaces (also no-break and thin spaces) that group thousands: "1 234,5".
-_GROUPING = re.compile(r"(?<=\d)[\s\u00a0\u202f](?=\d)")
-# Plain decimal numbers only: float() would also take "inf", "nan" and "1_000".
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-
-AreaCodes = Literal["kolada", "scb", "no_leading_zero", "code_prefix", "name"]
-# What a cell can hold: calamine gives typed Excel cells, the CSV reader gives text.
-Cell = str | float | int | bool | date | time | timedelta | None
-T = TypeVar("T")
 
 
 class ColumnMap(BaseModel):
@@ -122,7 +90,9 @@ class SexLabels(BaseModel):
 
     @model_validator(mode="after")
     def _distinct(self) -> SexLabels:
-        labels = [_key(label) for label in self.model_dump().values() if label is not None]
+        labels = [
+            file_cells.label_key(label) for label in self.model_dump().values() if label is not None
+        ]
         if not labels:
             raise ValueError("sex_labels needs a label for at least one of total, women, men")
         if len(set(labels)) < len(labels):
@@ -147,7 +117,7 @@ class FileQuery(BaseModel):
         examples=["tabell", 0],
     )
     columns: ColumnMap = Field(description="Which column holds the area, period, sex and value.")
-    area_codes: AreaCodes | None = Field(
+    area_codes: file_cells.AreaCodes | None = Field(
         None,
         description="How the area column is written: 'kolada' four digits ('0010', '1082'); "
         "'scb' two-digit counties and four-digit municipalities ('00', '10', '1082'); "
@@ -272,7 +242,7 @@ class _Table:
     excel: bool
     header_row: int
     header: list[str]
-    rows: list[tuple[int, list[Cell]]]
+    rows: list[tuple[int, list[file_cells.Cell]]]
 
     def error(
         self, reason: str, *, row: int | None = None, column: int | None = None
@@ -284,7 +254,7 @@ class _Table:
             sheet=self.sheet,
             row=row,
             column=None if column is None else self.header[column],
-            column_letter=_letter(column) if self.excel and column is not None else None,
+            column_letter=file_cells.letter(column) if self.excel and column is not None else None,
         )
 
 
@@ -380,32 +350,34 @@ def _sniff_delimiter(header: str) -> str:
 
 
 def _table(
-    query: FileQuery, sheet: str | None, cells: Sequence[Sequence[Cell]], *, excel: bool
+    query: FileQuery, sheet: str | None, cells: Sequence[Sequence[file_cells.Cell]], *, excel: bool
 ) -> _Table:
     """Split raw cells into header and numbered data rows, dropping blank rows."""
     numbered = [
         (number, row) for number, row in enumerate(cells, start=1) if number > query.skip_rows
     ]
-    numbered = [(number, row) for number, row in numbered if any(_text(c) for c in row)]
+    numbered = [
+        (number, row) for number, row in numbered if any(file_cells.cell_text(c) for c in row)
+    ]
     if not numbered:
         raise ActorFileError(
             "the file has no rows below the skipped ones", file=query.path, sheet=sheet
         )
     header_row, header_cells = numbered[0]
     width = max(len(row) for _, row in numbered)
-    header = [_text(c) for c in header_cells] + [""] * (width - len(header_cells))
+    header = [file_cells.cell_text(c) for c in header_cells] + [""] * (width - len(header_cells))
     rows = [(number, list(row) + [None] * (width - len(row))) for number, row in numbered[1:]]
     return _Table(query.path, sheet, excel, header_row, header, rows)
 
 
 def _column(table: _Table, name: str, role: str) -> int:
     """The position of the column `name` (mapped as `role`), with a helpful error if absent."""
-    key = _key(name)
-    matches = [i for i, header in enumerate(table.header) if _key(header) == key]
+    key = file_cells.label_key(name)
+    matches = [i for i, header in enumerate(table.header) if file_cells.label_key(header) == key]
     if len(matches) == 1:
         return matches[0]
     if matches:
-        where = " and ".join(_letter(i) if table.excel else str(i + 1) for i in matches)
+        where = " and ".join(file_cells.letter(i) if table.excel else str(i + 1) for i in matches)
         raise table.error(
             f"{role} column {name!r} occurs more than once (columns {where}); rename one",
             row=table.header_row,
@@ -423,14 +395,19 @@ def _column(table: _Table, name: str, role: str) -> int:
     )
 
 
-def _filtered(table: _Table, query: FileQuery) -> list[tuple[int, list[Cell]]]:
+def _filtered(table: _Table, query: FileQuery) -> list[tuple[int, list[file_cells.Cell]]]:
     """The data rows that pass every filter of the query."""
     rows = table.rows
     for name, wanted in query.filters.items():
         position = _column(table, name, "filter")
-        kept = [(n, row) for n, row in rows if _key(_text(row[position])) == _key(str(wanted))]
+        kept = [
+            (n, row)
+            for n, row in rows
+            if file_cells.label_key(file_cells.cell_text(row[position]))
+            == file_cells.label_key(str(wanted))
+        ]
         if not kept:
-            present = sorted({_text(row[position]) for _, row in rows})
+            present = sorted({file_cells.cell_text(row[position]) for _, row in rows})
             earlier = " among the rows the earlier filters keep" if rows is not table.rows else ""
             raise table.error(
                 f"no row has {str(wanted)!r}{earlier}; values are: "
@@ -441,17 +418,8 @@ def _filtered(table: _Table, query: FileQuery) -> list[tuple[int, list[Cell]]]:
     return rows
 
 
-class _CellError(CollabError):
-    """A bad cell, raised by the cell parsers and located by the caller."""
-
-    def __init__(self, reason: str, column: int | None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.column = column
-
-
 def _observations(
-    table: _Table, rows: list[tuple[int, list[Cell]]], query: FileQuery
+    table: _Table, rows: list[tuple[int, list[file_cells.Cell]]], query: FileQuery
 ) -> list[tuple[str, str, str, float, str]]:
     """One (area, period, sex, value, status) per row, checking every cell on the way."""
     mapped = query.columns
@@ -461,134 +429,51 @@ def _observations(
         if name is not None
     }
     declared = {} if query.sex_labels is None else query.sex_labels.model_dump()
-    sex_labels = {_key(label): (sex, label) for sex, label in declared.items() if label}
+    sex_labels = {
+        file_cells.label_key(label): (sex, label) for sex, label in declared.items() if label
+    }
     area_codes: dict[str, str] = {}
-    seen: dict[tuple[str, str, str], tuple[int, list[Cell]]] = {}
+    seen: dict[tuple[str, str, str], tuple[int, list[file_cells.Cell]]] = {}
     result = []
     for number, row in rows:
         try:
             if query.area is not None:
                 area = query.area
             else:
-                text = _text(row[at["area"]])
+                text = file_cells.cell_text(row[at["area"]])
                 if text not in area_codes:
-                    area_codes[text] = _parse(_area, row, at["area"], query.area_codes)
+                    area_codes[text] = file_cells.located(
+                        file_cells.area, row, at["area"], query.area_codes
+                    )
                 area = area_codes[text]
             if "period" in at:
-                period = _parse(_period, row, at["period"])
+                period = file_cells.located(file_cells.period, row, at["period"])
             else:
-                period = _parse(_year, row, at["year"])
+                period = file_cells.located(file_cells.year, row, at["year"])
                 if "month" in at:
-                    period += f"-{_parse(_month, row, at['month']):02d}"
-            sex = "total" if "sex" not in at else _parse(_sex, row, at["sex"], sex_labels)
-            value, status = _parse(_value, row, at["value"], query.decimal)
+                    period += f"-{file_cells.located(file_cells.month, row, at['month']):02d}"
+            sex = (
+                "total"
+                if "sex" not in at
+                else file_cells.located(file_cells.sex, row, at["sex"], sex_labels)
+            )
+            value, status = file_cells.located(file_cells.value, row, at["value"], query.decimal)
             key = (area, period, sex)
             if key in seen:
-                raise _CellError(_duplicate(table, seen[key], row, key, at["value"]), None)
-        except _CellError as err:
+                raise file_cells.CellError(
+                    _duplicate(table, seen[key], row, key, at["value"]), None
+                )
+        except file_cells.CellError as err:
             raise table.error(err.reason, row=number, column=err.column) from None
         seen[key] = (number, row)
         result.append((area, period, sex, value, status))
     return result
 
 
-def _parse(parse: Callable[..., T], row: list[Cell], column: int, *args: Any) -> T:
-    """`parse` applied to one cell, its ValueError turned into a located _CellError."""
-    try:
-        return parse(row[column], *args)
-    except ValueError as err:
-        raise _CellError(str(err), column) from None
-
-
-def _area(cell: Cell, codes: AreaCodes) -> str:
-    """The canonical Kolada code of an area cell written as declared in area_codes."""
-    text = _text(cell)
-    if not text:
-        raise ValueError("the area is empty")
-    if codes == "name":
-        return areas.find_by_name(text).code
-    if codes == "code_prefix":
-        match = _CODE_PREFIX.match(text)
-        if match is None:  # Försäkringskassan writes "Riket" but "17 Värmlands län"
-            return areas.find_by_name(text).code
-        text, codes = match["code"], "scb"
-    pattern, convert, written = _AREA_SYSTEMS[codes]
-    if not pattern.fullmatch(text):
-        hint = (
-            "; if leading zeros were lost (114 for 0114), use area_codes: no_leading_zero"
-            if codes != "no_leading_zero" and text.isdigit()
-            else ""
-        )
-        raise ValueError(f"{text!r} is not {written}{hint}")
-    return areas.get(convert(text)).code
-
-
-_AREA_SYSTEMS: Final[dict[str, tuple[re.Pattern[str], Callable[[str], str], str]]] = {
-    "kolada": (re.compile(r"\d{4}"), str, "a four-digit Kolada area code"),
-    "scb": (re.compile(r"\d{2}|\d{4}"), areas.from_scb, "a two- or four-digit SCB area code"),
-    "no_leading_zero": (re.compile(r"\d{1,4}"), areas.from_ddf, "an area code"),
-}
-
-
-def _period(cell: Cell) -> str:
-    """A year ("2024") or month ("2024-09", "2024M09", "2024-9") as a tidy period."""
-    text = _text(cell)
-    if _YEAR.fullmatch(text):
-        return text
-    match = _YEAR_MONTH.fullmatch(text)
-    if match and 1 <= int(match["month"]) <= 12:
-        return f"{match['year']}-{int(match['month']):02d}"
-    raise ValueError(f"{text!r} is not a period (write 2024, 2024-09 or 2024M09)")
-
-
-def _year(cell: Cell) -> str:
-    """A four-digit year; Excel may store it as the number 2022.0."""
-    text = _text(cell)
-    if not _YEAR.fullmatch(text):
-        raise ValueError(f"{text!r} is not a year")
-    return text
-
-
-def _month(cell: Cell) -> int:
-    """A month number from 1-12, "09" or a Swedish month name."""
-    text = _text(cell)
-    number = int(text) if text.isdigit() else _MONTHS.get(text.casefold(), 0)
-    if not 1 <= number <= 12:
-        raise ValueError(f"{text!r} is not a month (1-12 or a Swedish month name)")
-    return number
-
-
-def _sex(cell: Cell, labels: dict[str, tuple[str, str]]) -> str:
-    """The tidy sex of a sex cell; `labels` maps compared label -> (tidy sex, file's label)."""
-    text = _text(cell)
-    if _key(text) in labels:
-        return labels[_key(text)][0]
-    listed = ", ".join(f"{sex}: {label!r}" for sex, label in labels.values())
-    raise ValueError(f"{text!r} is not one of the sex_labels ({listed})")
-
-
-def _value(cell: Cell, decimal: str) -> tuple[float, str]:
-    """The value of a cell and its status: numbers exactly as stored, codes as NaN."""
-    if isinstance(cell, bool | date | time | timedelta):
-        raise ValueError(f"{_text(cell)!r} is not a number")
-    if isinstance(cell, int | float):
-        return float(cell), ""
-    text = _text(cell)
-    if text.casefold() in MISSING_CODES:
-        return math.nan, MISSING_CODES[text.casefold()]
-    number = _GROUPING.sub("", text)
-    if decimal == ",":
-        number = number.replace(",", ".")
-    if not _NUMBER.fullmatch(number):
-        hint = "; set decimal: ','" if decimal == "." and "," in text else ""
-        raise ValueError(f"{text!r} is not a number{hint}")
-    return float(number), ""
-
-
 def _duplicate(
     table: _Table,
-    first: tuple[int, list[Cell]],
-    row: list[Cell],
+    first: tuple[int, list[file_cells.Cell]],
+    row: list[file_cells.Cell],
     key: tuple[str, str, str],
     value_at: int,
 ) -> str:
@@ -597,7 +482,7 @@ def _duplicate(
     differ = [
         repr(table.header[i])
         for i, (a, b) in enumerate(zip(first[1], row, strict=True))
-        if i != value_at and _text(a) != _text(b)
+        if i != value_at and file_cells.cell_text(a) != file_cells.cell_text(b)
     ]
     hint = f" (they differ in {', '.join(differ[:4])})" if differ else ""
     area, period, sex = key
@@ -605,31 +490,3 @@ def _duplicate(
         f"area {area}, period {period}, sex {sex} already came in row {first[0]}; "
         f"add a filter so that one row remains{hint}"
     )
-
-
-def _text(cell: Cell) -> str:
-    """A cell as text: whole numbers without ".0" (Excel stores the year 2022 as 2022.0)."""
-    if cell is None:
-        return ""
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    if isinstance(cell, float):
-        return repr(cell)
-    if isinstance(cell, date):
-        return cell.isoformat()
-    return str(cell).strip()
-
-
-def _key(text: str) -> str:
-    """How labels and headers are compared: case and runs of spaces (also no-break) ignored."""
-    return " ".join(text.split()).casefold()
-
-
-def _letter(column: int) -> str:
-    """The Excel column letter of a 0-based position: 0 -> A, 26 -> AA."""
-    letters = ""
-    column += 1
-    while column:
-        column, rest = divmod(column - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters

@@ -1,0 +1,297 @@
+"""The actors' judgements and actions: read from a returned workbook, compared with what
+the store holds, and laid over the framework's own for the reports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from collab_metrics.model.framework import Action, Actor, Assessment, Framework
+from collab_metrics.store import Store
+from collab_metrics.text.labels import ACTION_STATUS, JUDGEMENT
+from collab_metrics.workbooks.layout import (
+    FIRST_ROW,
+    GOALS,
+    chosen_goal_id,
+    goals_of,
+    new_action_id,
+)
+from collab_metrics.workbooks.reading import (
+    Meta,
+    Reader,
+    choice,
+    due_date,
+    goal_problem,
+    in_place,
+    model_problem,
+)
+
+
+def read_goals(fw: Framework, reader: Reader, meta: Meta) -> Iterator[tuple[int, Assessment]]:
+    """(row, assessment) for every goal row with a judgement; problems go to the reader."""
+    actor = fw.actor(meta.actor)
+    allowed = {g.id for g in goals_of(fw, actor.id)}
+    for row, expected in enumerate(meta.goals, start=FIRST_ROW):
+        if reader.sheet is None:
+            return
+        if not in_place(reader, row, "goal", expected, "goal"):
+            return  # every row below has moved too
+        reason = goal_problem(fw, expected, actor, allowed)
+        if reason:
+            reader.problem(row, "goal", reason)
+            continue
+        judgement = choice(reader, row, "judgement", JUDGEMENT, "judgements")
+        justification, owner = reader.text(row, "justification"), reader.text(row, "owner")
+        if judgement is None:
+            if reader.text(row, "judgement") == "" and (justification or owner):
+                reader.problem(
+                    row, "judgement", "choose a judgement; a justification alone is not imported"
+                )
+            continue
+        try:
+            assessment = Assessment(
+                goal=expected,
+                actor=actor.id,
+                period=meta.period,
+                judgement=judgement,  # type: ignore[arg-type]  # a code of JUDGEMENT
+                justification=justification,
+                owner=owner,
+            )
+        except ValidationError as exc:  # too long, or a control character
+            model_problem(reader, row, exc, "justification")
+            continue
+        yield row, assessment
+    for row in reader.rows(FIRST_ROW + len(meta.goals)):
+        if not reader.blank(row, [c.key for c in GOALS.columns]):
+            reader.problem(
+                row, "goal", "this row is not in the template: rows cannot be added here"
+            )
+
+
+def read_actions(fw: Framework, reader: Reader, meta: Meta) -> Iterator[tuple[int, Action]]:
+    """(row, action) for every existing action and every filled-in new row."""
+    actor = fw.actor(meta.actor)
+    allowed = {g.id for g in goals_of(fw, actor.id)}
+    for row, expected in enumerate(meta.actions, start=FIRST_ROW):
+        if reader.sheet is None:
+            return
+        if not in_place(reader, row, "id", expected, "action"):
+            return
+        action = _action(fw, reader, row, expected, actor, allowed)
+        if action is not None:
+            yield row, action
+    first_new = FIRST_ROW + len(meta.actions)
+    for row in reader.rows(first_new):
+        if reader.blank(row, reader.editable):
+            continue
+        if reader.text(row, "id"):
+            reader.problem(row, "id", "a new action's id is given on import; leave it empty")
+            continue
+        number = meta.new_action_start + row - first_new
+        action_id = new_action_id(actor.id, meta.period, number)
+        action = _action(fw, reader, row, action_id, actor, allowed)
+        if action is not None:
+            yield row, action
+
+
+def _action(
+    fw: Framework, reader: Reader, row: int, action_id: str, actor: Actor, allowed: set[str]
+) -> Action | None:
+    """The action on one row, or None after recording its problems."""
+    before = len(reader.problems)
+    goal = chosen_goal_id(fw, actor, reader.text(row, "goal")) or None
+    if goal is not None:
+        reason = goal_problem(fw, goal, actor, allowed)
+        if reason:
+            reader.problem(row, "goal", reason)
+    description = reader.text(row, "description")
+    if not description:
+        words = ACTION_STATUS[reader.language]
+        reader.problem(
+            row,
+            "description",
+            f"the action needs a description; to drop an action, give it the status "
+            f"{words['removed']!r}",
+        )
+    due = due_date(reader, row)
+    status = choice(reader, row, "status", ACTION_STATUS, "statuses")
+    if len(reader.problems) > before:
+        return None
+    try:
+        return Action(
+            id=action_id,
+            actor=actor.id,
+            goal=goal,
+            description=description,
+            responsible=reader.text(row, "responsible"),
+            due=due,
+            status=status or "not_started",  # type: ignore[arg-type]  # a code of ACTION_STATUS
+        )
+    except ValidationError as exc:
+        model_problem(reader, row, exc, "id")
+        return None
+
+
+def _judged(answer: Assessment | dict[str, Any]) -> tuple[Any, ...]:
+    """What an assessment says: judgement, justification and owner."""
+    values = answer.model_dump() if isinstance(answer, Assessment) else answer
+    return values["judgement"], values["justification"], values["owner"]
+
+
+def changed_assessments(
+    fw: Framework,
+    reader: Reader,
+    meta: Meta,
+    assessments: Sequence[tuple[int, Assessment]],
+    stored: Sequence[dict[str, Any]],
+    replace: bool,
+) -> tuple[list[Assessment], int]:
+    """The assessments to store and how many stored ones they replace.
+
+    An answer equal to the stored one (or, with none stored, to the framework file's) is
+    left out; a different one replaces the stored answer only with `replace`.
+    """
+    mine = {r["goal"]: r for r in stored if r["actor"] == meta.actor and r["period"] == meta.period}
+    written = {
+        a.goal: a for a in fw.assessments if a.actor == meta.actor and a.period == meta.period
+    }
+    new, replaced = [], 0
+    for row, assessment in assessments:
+        earlier = mine.get(assessment.goal)
+        if earlier is None:
+            in_file = written.get(assessment.goal)
+            if in_file is None or _judged(in_file) != _judged(assessment):
+                new.append(assessment)
+        elif _judged(earlier) != _judged(assessment):
+            if replace:
+                new.append(assessment)
+                replaced += 1
+            else:
+                reader.problem(row, "judgement", _conflict("goal", assessment.goal, meta, earlier))
+    return new, replaced
+
+
+def _conflict(what: str, key: str, meta: Meta, earlier: dict[str, Any]) -> str:
+    when = earlier["imported_at"].strftime("%Y-%m-%d %H:%M")
+    return (
+        f"the {what} {key!r} already has a different answer for {meta.period}, imported from "
+        f"{earlier['file_name']} on {when} UTC; import with --replace to replace it (the "
+        "earlier answer is kept as history)"
+    )
+
+
+def _action_fields(action: Action) -> tuple[Any, ...]:
+    return (action.goal, action.description, action.responsible, action.due, action.status)
+
+
+def changed_actions(
+    current: Framework,
+    reader: Reader,
+    meta: Meta,
+    actions: Sequence[tuple[int, Action]],
+    stored: Sequence[dict[str, Any]],
+    replace: bool,
+) -> tuple[list[Action], int]:
+    """The actions to store and how many stored ones (same period) they replace.
+
+    `current` is the framework with the imported answers merged: an action as the actor
+    last saw it is left out, so untouched rows are not stored again.
+    """
+    mine = {
+        r["action_id"]: r for r in stored if r["actor"] == meta.actor and r["period"] == meta.period
+    }
+    known = {a.id: a for a in current.actions}
+    new, replaced = [], 0
+    for row, action in actions:
+        other = known.get(action.id)
+        if other is not None and other.actor != action.actor:
+            reader.problem(row, "id", f"the action id {action.id!r} belongs to {other.actor!r}")
+            continue
+        earlier = mine.get(action.id)
+        if earlier is None:
+            if other is None or _action_fields(other) != _action_fields(action):
+                new.append(action)
+        elif _action_fields(action_model(earlier)) != _action_fields(action):
+            if replace:
+                new.append(action)
+                replaced += 1
+            else:
+                reader.problem(row, "description", _conflict("action", action.id, meta, earlier))
+    return new, replaced
+
+
+def action_model(row: dict[str, Any]) -> Action:
+    return Action(
+        id=row["action_id"],
+        actor=row["actor"],
+        goal=row["goal"],
+        description=row["description"],
+        responsible=row["responsible"],
+        due=row["due"],
+        status=row["status"],
+    )
+
+
+def answers_of(
+    fw: Framework, assessment_rows: Sequence[dict[str, Any]], action_rows: Sequence[dict[str, Any]]
+) -> tuple[list[Assessment], list[Action]]:
+    """Stored rows as the framework's models; each action as of its latest period.
+
+    Answers about goals or actors the framework no longer has are left out: a report
+    cannot place them.
+    """
+    goals = {g.id for g in [*fw.shared_goals, *fw.actor_goals]}
+    actors = {a.id for a in fw.actors}
+    assessments = [
+        Assessment(
+            goal=r["goal"],
+            actor=r["actor"],
+            period=r["period"],
+            judgement=r["judgement"],
+            justification=r["justification"],
+            owner=r["owner"],
+        )
+        for r in assessment_rows
+        if r["goal"] in goals and r["actor"] in actors
+    ]
+    latest: dict[str, dict[str, Any]] = {}
+    for r in sorted(action_rows, key=lambda r: (r["period"], r["import_id"])):
+        latest[r["action_id"]] = r
+    actions = [
+        action_model(r)
+        for r in latest.values()
+        if r["actor"] in actors and (r["goal"] is None or r["goal"] in goals)
+    ]
+    return assessments, actions
+
+
+def imported(store_path: Path, fw: Framework) -> tuple[list[Assessment], list[Action]]:
+    """The current (not replaced) imported assessments and actions of the framework.
+
+    Without a store there are none. Each action comes as of the latest period it was
+    answered for.
+    """
+    if not Path(store_path).exists():
+        return [], []
+    with Store.open(store_path, read_only=True) as store:
+        assessment_rows, action_rows = store.imported_answers(fw.collaboration.id)
+    return answers_of(fw, assessment_rows, action_rows)
+
+
+def merge(fw: Framework, assessments: Sequence[Assessment], actions: Sequence[Action]) -> Framework:
+    """The framework with imported answers laid over its own.
+
+    An imported assessment replaces the framework file's for the same goal, actor and
+    period, and an imported action the file's with the same id (keeping its place in the
+    action plan); the others are added.
+    """
+    keys = {(a.goal, a.actor, a.period) for a in assessments}
+    kept = [a for a in fw.assessments if (a.goal, a.actor, a.period) not in keys]
+    by_id = {a.id: a for a in actions}
+    merged_actions = [by_id.pop(a.id, a) for a in fw.actions]
+    return fw.model_copy(
+        update={"assessments": [*kept, *assessments], "actions": [*merged_actions, *by_id.values()]}
+    )

@@ -1,0 +1,292 @@
+"""Reading a returned workbook: the file within limits, the signed identification, and
+every sheet's cells by row and column, each problem located by sheet, row and column."""
+
+from __future__ import annotations
+
+import contextlib
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from collab_metrics import xlsxsafe
+from collab_metrics.model import limits
+from collab_metrics.model.framework import Actor, ActorGoal, Framework
+from collab_metrics.text.labels import Language
+from collab_metrics.workbooks import signing
+from collab_metrics.workbooks.layout import (
+    ACTIONS,
+    FIRST_ROW,
+    GOALS,
+    HEADER_ROW,
+    IDENTITY,
+    MEASURES,
+    META_SHEET,
+    PERIOD,
+    TEMPLATE_VERSION,
+    ActorImportError,
+    Sheet,
+)
+
+
+def read_body(path: Path, name: str) -> bytes:
+    """The file's bytes: a regular file within limits.WORKBOOK_BYTES, or refused."""
+    try:
+        return limits.read_regular(path, limits.WORKBOOK_BYTES, "returned workbook")
+    except ValueError as exc:
+        raise ActorImportError(name, [str(exc)]) from None
+    except limits.NotRegularFile:
+        raise ActorImportError(
+            name, ["not a regular file; send back the workbook itself"]
+        ) from None
+    except OSError as exc:
+        raise ActorImportError(name, [f"cannot read the file: {exc.strerror}"]) from None
+
+
+def open_book(body: bytes, name: str) -> dict[str, xlsxsafe.Grid]:
+    """The workbook's sheets that an import reads, streamed within the limits."""
+    columns = {META_SHEET: 2}
+    for spec in (GOALS, ACTIONS, MEASURES):
+        columns |= dict.fromkeys(spec.names(), len(spec.columns))
+    try:
+        return xlsxsafe.read_sheets(body, name, columns)
+    except xlsxsafe.UnsafeWorkbook as exc:
+        raise ActorImportError(name, exc.problems) from None
+
+
+@dataclass(frozen=True)
+class Meta:
+    """What the hidden sheet says the workbook was made for."""
+
+    framework_id: str
+    framework_sha256: str
+    actor: str
+    period: str
+    template_version: int
+    language: Language
+    goals: tuple[str, ...]
+    actions: tuple[str, ...]
+    new_action_start: int
+
+
+def identify(
+    fw: Framework, book: dict[str, xlsxsafe.Grid], name: str, period: str | None, key: bytes | None
+) -> tuple[Meta, list[str]]:
+    """Read the hidden sheet and refuse a workbook made for another framework, actor or
+    period, or whose identification does not match its signature; a workbook made for an
+    earlier version of the framework gets a warning."""
+    if META_SHEET not in book:
+        raise ActorImportError(
+            name,
+            [
+                f"the hidden sheet {META_SHEET!r} that identifies the workbook is missing: "
+                "import only workbooks made by collab collect template"
+            ],
+        )
+    sheet = book[META_SHEET]
+    values = {str(row[0]): row[1] for row in sheet.rows(2)}
+    try:
+        version = int(values["template_version"])
+        meta = Meta(
+            framework_id=str(values["framework_id"]),
+            framework_sha256=str(values["framework_sha256"]),
+            actor=str(values["actor"]),
+            period=str(values["period"]),
+            template_version=version,
+            language="en" if values["language"] == "en" else "sv",
+            goals=_ids(values["goals"]),
+            actions=_ids(values["actions"]),
+            new_action_start=int(values["new_action_start"]),
+        )
+    except (KeyError, TypeError, ValueError):
+        raise ActorImportError(
+            name, [f"the hidden sheet {META_SHEET!r} was changed; use the workbook as sent"]
+        ) from None
+    problems = []
+    if meta.template_version != TEMPLATE_VERSION:
+        problems.append(
+            f"the workbook has template version {meta.template_version}; this collab-metrics "
+            f"reads version {TEMPLATE_VERSION}"
+        )
+    if meta.framework_id != fw.collaboration.id:
+        problems.append(
+            f"the workbook is for the collaboration {meta.framework_id!r}, "
+            f"not {fw.collaboration.id!r}"
+        )
+    if meta.actor not in {a.id for a in fw.actors}:
+        problems.append(
+            f"the workbook is for the actor {meta.actor!r}, who is not in the framework"
+        )
+    if not PERIOD.fullmatch(meta.period):
+        problems.append(f"the workbook's period {meta.period!r} is not a follow-up period")
+    elif period is not None and meta.period != period:
+        problems.append(f"the workbook is for the period {meta.period}, not {period}")
+    if problems:
+        raise ActorImportError(name, problems)
+    signed = {k: values.get(k) for k in IDENTITY}
+    if key is None or not signing.verify(key, signed, str(values.get("signature") or "")):
+        raise ActorImportError(
+            name,
+            [
+                f"the identification in the hidden sheet {META_SHEET!r} does not match its "
+                "signature: the sheet was edited, or the workbook was made with another store; "
+                "import only the workbook as it was sent, with the store that made it"
+            ],
+        )
+    warnings = []
+    if meta.framework_sha256 != fw.sha256:
+        file_name = fw.path.name if fw.path else fw.collaboration.id
+        warnings.append(
+            f"made from an earlier version of {file_name} (version "
+            f"{meta.framework_sha256[:12]}, now {fw.sha256[:12]}); its goals still exist"
+        )
+    return meta, warnings
+
+
+def _ids(value: Any) -> tuple[str, ...]:
+    return tuple(part for part in str(value or "").split(",") if part)
+
+
+class Reader:
+    """One sheet of a returned workbook: cells by row and column key, problems located."""
+
+    def __init__(
+        self, book: dict[str, xlsxsafe.Grid], spec: Sheet, language: Language, problems: list[str]
+    ) -> None:
+        self.spec = spec
+        self.language: Language = language
+        self.name = spec.name(language)
+        self.problems = problems
+        self.sheet: xlsxsafe.Grid | None = None
+        if self.name not in book:
+            problems.append(f"the sheet {self.name!r} is missing; use the workbook as sent")
+            return
+        self.sheet = book[self.name]
+        for position, column in enumerate(spec.columns, start=1):
+            found = self.sheet.value(HEADER_ROW, position)
+            if not column.accepts(found, language):
+                self.problem(
+                    HEADER_ROW,
+                    column.key,
+                    f"expected the header {column.header(language)!r}, found {shown(found)}: "
+                    "a column was moved or deleted; use the workbook as sent",
+                )
+                self.sheet = None  # reading cells under the wrong headers helps nobody
+                return
+
+    def rows(self, start: int = FIRST_ROW) -> Iterator[int]:
+        """Row numbers from `start` to the last row with anything in it."""
+        if self.sheet is not None:
+            yield from range(start, self.sheet.max_row + 1)
+
+    def value(self, row: int, key: str) -> Any:
+        assert self.sheet is not None
+        value = self.sheet.value(row, self.spec.index(key))
+        return value.strip() if isinstance(value, str) else value
+
+    def text(self, row: int, key: str) -> str:
+        value = self.value(row, key)
+        return "" if value is None else str(value)
+
+    def blank(self, row: int, keys: Iterable[str]) -> bool:
+        return all(self.value(row, key) in (None, "") for key in keys)
+
+    def problem(self, row: int, key: str, reason: str) -> None:
+        column = self.spec.column(key)
+        self.problems.append(
+            f"sheet {self.name!r}, row {row}, column {self.spec.letter(key)} "
+            f"({column.header(self.language)}): {reason}"
+        )
+
+    @property
+    def editable(self) -> list[str]:
+        return [c.key for c in self.spec.columns if c.editable]
+
+
+def shown(value: Any) -> str:
+    return "an empty cell" if value in (None, "") else repr(value)
+
+
+def choice(
+    reader: Reader, row: int, key: str, words: dict[str, dict[str, str]], what: str
+) -> str | None:
+    """The code for a dropdown cell: its words (either language) or the code itself."""
+    text = reader.text(row, key)
+    if not text:
+        return None
+    choices = {fold(code): code for code in words["sv"]}
+    for table in words.values():
+        choices |= {fold(word): code for code, word in table.items()}
+    if fold(text) in choices:
+        return choices[fold(text)]
+    allowed = ", ".join(repr(w) for w in words[reader.language].values())
+    reader.problem(row, key, f"{text!r} is not one of the {what}: {allowed}")
+    return None
+
+
+def fold(text: str) -> str:
+    """Compared as words: spacing, case and Unicode composition ("a" + ring = "å") aside."""
+    return unicodedata.normalize("NFC", " ".join(text.split())).casefold()
+
+
+def goal_problem(fw: Framework, goal_id: str, actor: Actor, allowed: set[str]) -> str | None:
+    """Why an actor cannot answer for this goal in the current framework, if it cannot."""
+    if goal_id not in {g.id for g in [*fw.shared_goals, *fw.actor_goals]}:
+        file_name = fw.path.name if fw.path else fw.collaboration.id
+        return (
+            f"goal {goal_id!r} is no longer in {file_name}: the workbook was made for an "
+            "earlier version of it; make a new template"
+        )
+    if goal_id not in allowed:
+        goal = fw.goal(goal_id)
+        owner = f" (it is {fw.actor(goal.actor).name}'s)" if isinstance(goal, ActorGoal) else ""
+        return (
+            f"goal {goal_id!r} is neither one of {actor.name}'s goals nor a shared goal they "
+            f"contribute to{owner}"
+        )
+    return None
+
+
+def in_place(reader: Reader, row: int, key: str, expected: str, what: str) -> bool:
+    """Whether a protected reference cell still holds what the template wrote there."""
+    found = reader.text(row, key)
+    if found == expected:
+        return True
+    reader.problem(
+        row,
+        key,
+        f"expected the {what} {expected!r} here, found {shown(found)}: a protected row "
+        "was deleted or a reference cell changed; use the workbook as sent",
+    )
+    return False
+
+
+def model_problem(reader: Reader, row: int, exc: ValidationError, default: str) -> None:
+    """The first problem the framework's model finds in a row, at its column."""
+    error = exc.errors()[0]
+    field = str(error["loc"][0]) if error["loc"] else default
+    key = field if field in reader.editable else default
+    reader.problem(row, key, str(error["msg"]).removeprefix("Value error, "))
+
+
+def due_date(reader: Reader, row: int) -> date | None:
+    value = reader.value(row, "due")
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            value = date.fromisoformat(value)
+    if not isinstance(value, date):
+        reader.problem(row, "due", f"{shown(value)} is not a date; write it as 2025-12-31")
+        return None
+    low, high = limits.DUE_RANGE
+    if not low <= value.year <= high:
+        reader.problem(row, "due", f"the date {value} lies outside the years {low}-{high}")
+        return None
+    return value
