@@ -25,7 +25,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, cast
 
 import pandas as pd
 from filelock import FileLock, Timeout
@@ -35,7 +35,7 @@ from collab_metrics import xlsxsafe
 from collab_metrics.errors import RunError
 from collab_metrics.model import areas, limits, periods
 from collab_metrics.model.framework import Framework, load_framework
-from collab_metrics.report import excel, history, status_table
+from collab_metrics.report import cells, excel, history, status_table
 from collab_metrics.store.database import Store
 from collab_metrics.text.labels import Language
 
@@ -442,8 +442,12 @@ def export(
     import nbformat
     from nbconvert import HTMLExporter
 
-    node = nbformat.read(notebook, as_version=4)
-    exporter = HTMLExporter(template_name="collab", extra_template_basedirs=[str(TEMPLATES)])
+    node = cells.report_cells(nbformat.read(notebook, as_version=4), cast(Language, language))
+    exporter = HTMLExporter(
+        template_name="collab",
+        extra_template_basedirs=[str(TEMPLATES)],
+        exclude_anchor_links=True,  # the analyst's markdown headings get no "¶" in the report
+    )
     resources = {
         "report": {
             "title": title,
