@@ -253,6 +253,12 @@ def status(
 @JOBS
 @PERIOD
 @STORE
+@click.option(
+    "--vintage",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Render the data as the store held it before this day (YYYY-MM-DD): what was "
+    "known then; the report says so.",
+)
 def report(
     params: Path,
     as_of: int | None,
@@ -261,6 +267,7 @@ def report(
     jobs: int | None,
     period: str | None,
     store_path: Path | None,
+    vintage: datetime | None,
 ) -> None:
     """Render the joint report, the actor extracts and the baseline analysis for PARAMS.
 
@@ -283,8 +290,11 @@ def report(
         formats=chosen,
         jobs=jobs,
         period=period,
+        known_before=vintage.date() if vintage else None,
     )
-    data_used = status_table.data_statement(result.manifest["data"], "en")
+    data_used = status_table.data_statement(
+        result.manifest["data"], "en", vintage.date() if vintage else None
+    )
     click.echo(f"report: {result.directory}")
     click.echo(f"follow-up period: {result.manifest['period']['label'] or '–'}")
     compared = result.manifest["previous_report"]

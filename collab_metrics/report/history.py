@@ -76,7 +76,8 @@ def predecessor(
 
     A report for a later period than `label` is not a predecessor (an `--as-of` report of
     2017 compares with the last 2017-or-earlier report, not with this year's), and a
-    reproduction of the past (`--as-of`) is no predecessor of a current report. Manifests
+    reproduction of the past (`--as-of`) is no predecessor of a current report, and a report
+    on an earlier vintage of the data (`--vintage`) is no predecessor at all. Manifests
     written before periods were recorded count as the same kind.
     """
     candidates = [
@@ -86,6 +87,7 @@ def predecessor(
         and e.period.get("kind", kind) == kind
         and (label is None or str(e.period.get("label") or "") <= label)
         and (as_of is not None or e.manifest.get("as_of") is None)
+        and not e.manifest.get("known_before")  # a --vintage report shows a past view
     ]
     return candidates[-1] if candidates else None
 

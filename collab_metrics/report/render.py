@@ -25,7 +25,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, cast
 
 import pandas as pd
 from filelock import FileLock, Timeout
@@ -35,7 +35,8 @@ from collab_metrics import xlsxsafe
 from collab_metrics.errors import RunError
 from collab_metrics.model import areas, limits, periods
 from collab_metrics.model.framework import Framework, load_framework
-from collab_metrics.report import excel, history, status_table
+from collab_metrics.report import cells, excel, history, status_table
+from collab_metrics.report import vintage as vintages
 from collab_metrics.store import Store
 from collab_metrics.text.labels import Language
 
@@ -125,6 +126,7 @@ def plan(
     as_of: int | None,
     previous: Path | None,
     period: str | None = None,
+    known_before: date | None = None,
 ) -> list[Job]:
     """The notebooks of a report: joint follow-up, baseline analysis, one extract per actor.
 
@@ -136,6 +138,7 @@ def plan(
         "as_of": as_of,
         "previous": str(previous.resolve()) if previous else None,
         "period": period,
+        "vintage": known_before.isoformat() if known_before else None,
     }
     name = fw.collaboration.name
     language = fw.collaboration.language
@@ -198,6 +201,7 @@ def render(
     notebooks_dir: Path | None = None,
     today: date | None = None,
     period: str | None = None,
+    known_before: date | None = None,
 ) -> Report:
     """Execute and export every notebook of the report, then move it into place.
 
@@ -206,11 +210,16 @@ def render(
     the executed notebooks, `status.json`, `status.xlsx` and `manifest.json`; then
     `out_dir/<collaboration>/latest` names the new folder. `period` is the follow-up
     period (default: the latest the shared goals have data for, up to `as_of`).
+    `known_before` renders the data as the store held it before that day (`--vintage`).
     """
     fw = load_framework(params)
+    if known_before is not None:
+        vintages.check(fw, store, known_before, today or date.today())
     notebooks_dir = notebooks_dir or default_notebooks_dir()
     started = datetime.now(UTC)
     label = str(as_of) if as_of is not None else (today or date.today()).isoformat()
+    if known_before is not None:
+        label = f"{label}-vintage-{known_before.isoformat()}"
     home = (out_dir / fw.collaboration.id).resolve()
     home.mkdir(parents=True, exist_ok=True)
     # One report at a time per output folder (update takes this lock too, inside its own):
@@ -225,8 +234,9 @@ def render(
     try:
         _clean_up(home)
         return _render_locked(
-            fw, params, store, home, label, started, as_of, period, formats, jobs, notebooks_dir
-        )
+            fw, params, store, home, label, started, as_of, period, formats, jobs, notebooks_dir,
+            known_before,
+        )  # fmt: skip
     finally:
         lock.release()
 
@@ -243,24 +253,28 @@ def _render_locked(
     formats: Sequence[Format],
     jobs: int | None,
     notebooks_dir: Path,
+    known_before: date | None = None,
 ) -> Report:
-    period = period or default_period(fw, store, as_of)
+    period = period or default_period(fw, store, as_of, known_before)
     effective = periods.year(period) if period is not None else as_of
     cadence = fw.collaboration.cadence
     before = history.predecessor(home, fw.collaboration.id, cadence, period, as_of)
+    if known_before is not None:  # a view of the past compares with no report made since
+        before = None
     previous = before.directory / "status.json" if before is not None else None
-    work_plan = plan(fw, params, store, as_of, previous, period)
+    work_plan = plan(fw, params, store, as_of, previous, period, known_before)
     ensure_kernel()
     building = Path(tempfile.mkdtemp(prefix=".building-", dir=home))
     os.chmod(building, 0o777 & ~_umask())  # mkdtemp makes it 0700; reports are shared
     try:
         timings = _execute(work_plan, building, notebooks_dir, formats, home, jobs)
-        report = status_table.load_status(fw, store, effective, period)
+        report = status_table.load_status(fw, store, effective, period, known_before=known_before)
         (building / "status.json").write_text(status_table.to_json(report), encoding="utf-8")
         if "xlsx" in formats:
             write_workbook(fw, report, building / "status.xlsx")
         manifest = _manifest(fw, params, report.vintage, as_of, timings, building, before)
         manifest["period"] = {"kind": cadence, "label": period}
+        manifest["known_before"] = known_before.isoformat() if known_before else None
         manifest["started_at"] = started.isoformat(timespec="microseconds")
         (building / "manifest.json").write_text(
             json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8"
@@ -270,7 +284,8 @@ def _render_locked(
         raise
     target = home / history.folder_name(home, label, datetime.now())
     building.rename(target)
-    history.point_latest(home, target.name)
+    if known_before is None:  # a view of the past (--vintage) is not the latest report
+        history.point_latest(home, target.name)
     main_html = target / "joint_followup.html"
     return Report(target, main_html if main_html.exists() else None, manifest, timings)
 
@@ -299,11 +314,18 @@ def _clean_up(home: Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
-def default_period(fw: Framework, store: Path, as_of: int | None) -> str | None:
-    """The latest follow-up period the shared goals have data for in the store."""
+def default_period(
+    fw: Framework, store: Path, as_of: int | None, known_before: date | None = None
+) -> str | None:
+    """The latest follow-up period the shared goals have data for in the store (as the store
+    held it before `known_before`, if given)."""
     series = sorted({fw.series_id(i.id) for i in fw.indicators})
     with Store.open(store, read_only=True) as opened:
-        observations = opened.current(indicators=series)
+        observations = (
+            opened.current(indicators=series)
+            if known_before is None
+            else opened.as_of(vintages.moment(known_before), indicators=series)
+        )
     return periods.default(fw, observations, as_of)
 
 
@@ -443,13 +465,20 @@ def export(
     from nbconvert import HTMLExporter
 
     node = nbformat.read(notebook, as_version=4)
-    exporter = HTMLExporter(template_name="collab", extra_template_basedirs=[str(TEMPLATES)])
+    vintage_note = vintages.note(node, cast(Language, language))
+    node = cells.report_cells(node, cast(Language, language))
+    exporter = HTMLExporter(
+        template_name="collab",
+        extra_template_basedirs=[str(TEMPLATES)],
+        exclude_anchor_links=True,  # the analyst's markdown headings get no "¶" in the report
+    )
     resources = {
         "report": {
             "title": title,
             "language": language,
             "version": collab_metrics.__version__,
             "css": (TEMPLATES / "collab" / "report.css").read_text(encoding="utf-8"),
+            "vintage_note": vintage_note,
         }
     }
     html, _ = exporter.from_notebook_node(node, resources=resources)

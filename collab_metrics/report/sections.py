@@ -393,6 +393,7 @@ def load_context(
     previous: str | Path | None = None,
     snapshot_dir: str | Path | None = None,
     period: str | None = None,
+    known_before: str | None = None,
 ) -> ReportContext:
     """Read the framework and the store, assess every goal, and read the previous report.
 
@@ -401,7 +402,8 @@ def load_context(
     when the file does not exist. `period` is the follow-up period (default: the latest the
     shared goals have data for, up to `as_of`); data beyond it does not enter the
     assessment. `language` defaults to the framework's, `snapshot_dir` to the offline
-    Kolada snapshot's usual place.
+    Kolada snapshot's usual place. `known_before` (a day, YYYY-MM-DD) reads the data as the
+    store held it before that day (`collab report --vintage`).
     The actors' answers imported from their workbooks (collab collect) are merged with the
     framework file's own: an imported assessment overrides the file's for the same goal,
     actor and period, an imported action the file's with the same id.
@@ -411,7 +413,11 @@ def load_context(
     language = language or fw.collaboration.language
     series = sorted({fw.series_id(i.id) for i in fw.indicators})
     with Store.open(Path(store), read_only=True) as opened:
-        observations = opened.current(indicators=series)
+        observations = (
+            opened.current(indicators=series)
+            if known_before is None
+            else opened.as_of(datetime.fromisoformat(known_before), indicators=series)
+        )
         vintage = opened.vintage(series)
         revisions = opened.revisions()
     revisions = revisions[revisions["indicator"].isin(series)].reset_index(drop=True)
