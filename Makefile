@@ -29,9 +29,11 @@ lab: $(STAMP)
 	$(BIN)/python -c "from collab_metrics.report.render import ensure_kernel; ensure_kernel()"
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
+# The layer contracts (.importlinter) fail on any import against the layer rule.
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 format: $(STAMP)

@@ -30,3 +30,21 @@ def test_sources_use_the_models_query_classes() -> None:
     assert pxweb.PxWebQuery is queries.PxWebQuery
     assert files.FileQuery is queries.FileQuery
     assert pxweb.SCB_URL == queries.SCB_URL
+
+
+def test_every_part_of_the_package_has_a_layer() -> None:
+    """A new subpackage or top-level module must be placed in the layers contract."""
+    import configparser
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    config = configparser.ConfigParser()
+    config.read(root / ".importlinter")
+    layers = config["importlinter:contract:layers"]["layers"]
+    named = {
+        name.strip() for line in layers.splitlines() for name in line.replace("|", ":").split(":")
+    }
+    package = root / "collab_metrics"
+    parts = {p.name for p in package.iterdir() if (p / "__init__.py").exists()}
+    parts |= {p.stem for p in package.glob("*.py") if p.stem != "__init__"}
+    assert {f"collab_metrics.{part}" for part in parts} == named - {""}
