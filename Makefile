@@ -29,11 +29,13 @@ lab: $(STAMP)
 	$(BIN)/python -c "from collab_metrics.report.render import ensure_kernel; ensure_kernel()"
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
-# The layer contracts (.importlinter) fail on any import against the layer rule.
+# The layer contracts (.importlinter) fail on any import against the layer rule; mypy
+# type-checks the package (configuration in pyproject.toml).
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 format: $(STAMP)

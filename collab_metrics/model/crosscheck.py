@@ -54,7 +54,11 @@ def cross_check(fw: Framework, sources: SourceMap) -> Iterator[Problem]:
         if ind.source == "file" and Path(ind.query.path).is_absolute():
             yield at((*p, "query", "path"), "give the path relative to the data directory")
 
-    for section, goals in (("shared_goals", fw.shared_goals), ("actor_goals", fw.actor_goals)):
+    sections: tuple[tuple[str, list[Goal]], ...] = (
+        ("shared_goals", list(fw.shared_goals)),
+        ("actor_goals", list(fw.actor_goals)),
+    )
+    for section, goals in sections:
         for i, goal in enumerate(goals):
             p = (section, i)
             problem = ref((*p, "indicator"), goal.indicator, indicator_ids, "indicator")
@@ -119,12 +123,13 @@ def _duplicates(fw: Framework, at: Any) -> Iterator[Problem]:
                 )
             seen.setdefault(goal.id, f"{section}[{i}]")
     keys: dict[tuple[str, str, str], int] = {}
-    for i, item in enumerate(fw.assessments):
-        key = (item.goal, item.actor, item.period)
+    for i, assessment in enumerate(fw.assessments):
+        key = (assessment.goal, assessment.actor, assessment.period)
         if key in keys:
             yield at(
                 ("assessments", i),
-                f"a second assessment of goal '{item.goal}' by '{item.actor}' for {item.period} "
+                f"a second assessment of goal '{assessment.goal}' by '{assessment.actor}' for "
+                f"{assessment.period} "
                 f"(also assessments[{keys[key]}])",
             )
         keys.setdefault(key, i)

@@ -125,11 +125,16 @@ class Framework(Block):
         """The shared goal with this id (`UnknownId` naming the closest one if none)."""
         return _find("shared goal", self.shared_goals, goal_id)
 
-    def goal(self, goal_id: str) -> SharedGoal | ActorGoal:
-        """The shared or actor goal with this id (`UnknownId` naming the closest one if none)."""
-        return _find("goal", [*self.shared_goals, *self.actor_goals], goal_id)
+    @property
+    def goals(self) -> list[Goal]:
+        """Every goal, shared goals first: shared and actor goals share one namespace."""
+        return [*self.shared_goals, *self.actor_goals]
 
-    def goal_area(self, goal: SharedGoal | ActorGoal) -> str:
+    def goal(self, goal_id: str) -> Goal:
+        """The shared or actor goal with this id (`UnknownId` naming the closest one if none)."""
+        return _find("goal", self.goals, goal_id)
+
+    def goal_area(self, goal: Goal) -> str:
         """The area a goal is measured on: its own, else its actor's area."""
         if goal.area is not None:
             return goal.area
@@ -247,7 +252,8 @@ def _resolve_includes(data: dict[str, Any], sources: SourceMap, digest: Any) -> 
                 )
                 continue
             digest.update(loaded.raw)
-            items, prefix = loaded.data, ()
+            items: Any = loaded.data
+            prefix: tuple[str, ...] = ()
             if isinstance(items, dict) and section in items:
                 items, prefix = items[section], (section,)
             if not isinstance(items, list):

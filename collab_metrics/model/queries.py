@@ -41,6 +41,11 @@ class KoladaQuery(BaseModel):
     )
 
 
+def _scb_sex_codes() -> dict[Literal["total", "women", "men"], str]:
+    """SCB's codes for the sexes, the default of `PxWebQuery.sex_codes`."""
+    return {"men": "1", "women": "2", "total": "1+2"}
+
+
 class PxWebQuery(BaseModel):
     """Which table and cells an indicator reads, and which dimensions mean area/period/sex."""
 
@@ -77,7 +82,7 @@ class PxWebQuery(BaseModel):
         None, description="Dimension holding sex, when the table breaks down by sex."
     )
     sex_codes: dict[Literal["total", "women", "men"], str] = Field(
-        default_factory=lambda: {"men": "1", "women": "2", "total": "1+2"},
+        default_factory=_scb_sex_codes,
         description="The table's codes for total/women/men in the sex dimension.",
     )
 

@@ -275,7 +275,7 @@ def _host(
     *,
     clock: Callable[[], float],
     sleep: Callable[[float], None],
-    timeout: float,
+    timeout: float | None,
 ) -> tuple[_Limits, list[RawResponse]]:
     """The host's limits, read from /config the first time this session meets the host.
 
