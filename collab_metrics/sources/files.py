@@ -25,10 +25,7 @@ from python_calamine import CalamineError, CalamineWorkbook, WorksheetNotFound
 
 from collab_metrics.errors import CollabError, InputError
 from collab_metrics.model import areas, limits
-from collab_metrics.model.queries import (  # the query models live in the model layer
-    AreaCodes,
-    FileQuery,
-)
+from collab_metrics.model.queries import AreaCodes, FileQuery
 from collab_metrics.model.tidy import FetchResult, RawResponse, conform
 from collab_metrics.text.labels import MONTHS
 
