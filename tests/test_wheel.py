@@ -84,8 +84,12 @@ def test_installed_wheel_renders_the_demo_report(
     shutil.copy2(BLEKINGE, params)
     env = {k: v for k, v in os.environ.items() if not k.startswith("COLLAB_")}
     env["COLLAB_OFFLINE_DATA"] = str(shared_data / "kolada-ddf")  # no ../shared beside it
-    # nbconvert's templates are data files of the reused dependencies, in their prefix.
-    env["JUPYTER_PATH"] = str(Path(sys.prefix) / "share" / "jupyter")
+    # nbconvert's templates are data files of the reused dependencies, in their prefix;
+    # only they are lent, so the kernel is the installed one (`ensure_kernel` adds it).
+    lent = tmp_path / "jupyter"
+    lent.mkdir()
+    (lent / "nbconvert").symlink_to(Path(sys.prefix) / "share" / "jupyter" / "nbconvert")
+    env["JUPYTER_PATH"] = str(lent)
     where = subprocess.run(
         [str(venv / "bin" / "python"), "-c", _WHERE], cwd=work, env=env, check=True,
         capture_output=True, text=True,
@@ -104,6 +108,11 @@ def test_installed_wheel_renders_the_demo_report(
     html = (report / "joint_followup.html").read_text(encoding="utf-8")
     assert "Blekinges unga lyfter" in html and 'src="data:image/png;base64,' in html
     assert (report / "notebooks" / "joint_followup.ipynb").is_file()
+    kernel = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", _KERNEL], cwd=work, env=env, check=True,
+        capture_output=True, text=True,
+    ).stdout.strip()  # fmt: skip
+    assert Path(kernel).parent == venv / "bin", "the notebooks ran in the installed package"
 
 
 # The package and the notebooks the installed `collab` uses: both inside the venv.
@@ -111,4 +120,9 @@ _WHERE = (
     "import collab_metrics\n"
     "from collab_metrics.report.render import default_notebooks_dir\n"
     "print(collab_metrics.__file__, default_notebooks_dir())\n"
+)
+# The interpreter of the kernel the notebooks ran in.
+_KERNEL = (
+    "from jupyter_client.kernelspec import KernelSpecManager\n"
+    "print(KernelSpecManager().get_kernel_spec('collab-metrics').argv[0])\n"
 )
