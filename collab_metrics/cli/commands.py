@@ -273,8 +273,9 @@ def report(
 
     A report never replaces another: OUT/<collaboration>/latest names the newest.
     """
-    chosen = [f.strip() for f in formats.split(",") if f.strip()]
-    unknown = sorted(set(chosen) - set(reporting.FORMATS))
+    named = [f.strip() for f in formats.split(",") if f.strip()]
+    chosen = [f for f in reporting.FORMATS if f in named]
+    unknown = sorted(set(named) - set(reporting.FORMATS))
     if unknown or not chosen:
         raise UserError(f"unknown format {', '.join(unknown) or '(none)'}; use html, pdf, xlsx")
     framework = load_framework(params)  # bad input: exit 2 before anything runs

@@ -18,7 +18,8 @@ def describe(exc: BaseException) -> tuple[str, str] | None:
     """(event, one-line message) for a known machine failure, else None."""
     text = str(exc)
     if (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "No space left" in text:
-        where = f" while writing {exc.filename}" if getattr(exc, "filename", None) else ""
+        filename = getattr(exc, "filename", None)
+        where = f" while writing {filename}" if filename else ""
         return "disk_full", f"the disk is full{where}; free some space and run again ({UNTOUCHED})"
     if isinstance(exc, OSError) and exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
         cause = "is on a read-only file system" if exc.errno == errno.EROFS else "is not writable"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, TypeGuard
 
 At = Callable[[tuple[str | int, ...], str], Any]
 GOAL_SECTIONS = ("shared_goals", "actor_goals")
@@ -83,9 +83,9 @@ def _years(goal: dict[str, Any], p: tuple, at: At) -> Iterator[Any]:
         )
 
 
-def _number(value: Any) -> bool:
+def _number(value: Any) -> TypeGuard[float]:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _whole(value: Any) -> bool:
+def _whole(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)

@@ -96,7 +96,7 @@ def newer(fw: Framework, observations: pd.DataFrame, period: str) -> pd.DataFram
     an actor's newer figure went.
     """
     goal_areas: dict[str, set[str]] = {}
-    for goal in [*fw.shared_goals, *fw.actor_goals]:
+    for goal in fw.goals:
         goal_areas.setdefault(fw.series_id(goal.indicator), set()).add(fw.goal_area(goal))
     obs = observations[observations["value"].notna()]
     beyond = obs[

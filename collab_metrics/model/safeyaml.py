@@ -241,6 +241,7 @@ class _Builder:
             items = [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
             self.active.discard(id(node))
             return items
+        assert isinstance(node, yaml.ScalarNode)  # PyYAML has three kinds of node
         return self._scalar(node)
 
     def _mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict[str, Any]:

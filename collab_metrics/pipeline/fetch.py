@@ -24,6 +24,7 @@ from collab_metrics.model.framework import (
     Framework,
     KoladaIndicator,
     PxWebIndicator,
+    Sex,
     SharedGoal,
 )
 from collab_metrics.model.tidy import FetchResult
@@ -97,7 +98,7 @@ def needs(fw: Framework) -> list[Need]:
     """
     wanted: dict[str, set[str]] = {}
     territory = _municipalities_within(fw.collaboration.area)
-    for goal in [*fw.shared_goals, *fw.actor_goals]:
+    for goal in fw.goals:
         area = fw.goal_area(goal)
         goal_areas = {area, *_comparisons(goal, area)}
         if isinstance(goal, SharedGoal):
@@ -136,7 +137,7 @@ def _municipalities_within(code: str) -> set[str]:
 
 def years_wanted(fw: Framework, today: date) -> tuple[int, int]:
     """First and last year to ask web sources for: history before the baseline to now."""
-    baselines = [g.baseline.year for g in [*fw.shared_goals, *fw.actor_goals] if g.baseline]
+    baselines = [g.baseline.year for g in fw.goals if g.baseline]
     first = min(baselines, default=today.year) - HISTORY_YEARS
     return first, today.year
 
@@ -251,14 +252,15 @@ def _kolada(
     first, last = years_wanted(fw, today)
     years = range(first, last + 1)
     since = _asked_before(store_path, fw, plan)
-    full, incremental = [], []
+    full: list[KoladaRequest] = []
+    incremental: list[KoladaRequest] = []
     for need in plan:
         indicator = fw.indicator(need.indicator)
         if not isinstance(indicator, KoladaIndicator):
             continue
         request = KoladaRequest(need.series, indicator.query.kpi, need.areas, years)
         (incremental if need.series in since else full).append(request)
-    batches = [(full, None)]
+    batches: list[tuple[list[KoladaRequest], date | None]] = [(full, None)]
     if incremental:
         batches.append((incremental, min(since[r.indicator] for r in incremental)))
     results = []
@@ -288,7 +290,9 @@ def _coverage(
     for need in plan:
         indicator = fw.indicator(need.indicator)
         if isinstance(indicator, KoladaIndicator) and need.series in full:
-            sexes = ("total", "women", "men") if "sex" in indicator.breakdowns else ("total",)
+            sexes: tuple[Sex, ...] = (
+                ("total", "women", "men") if "sex" in indicator.breakdowns else ("total",)
+            )
             wanted.append(
                 coverage.Wanted(need.series, "kolada", indicator.query.kpi, need.areas, sexes)
             )

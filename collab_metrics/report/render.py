@@ -88,11 +88,14 @@ class Report:
 
 
 def default_notebooks_dir() -> Path:
-    """The notebooks beside the package (COLLAB_NOTEBOOKS overrides, e.g. for a fork)."""
+    """The report notebooks: COLLAB_NOTEBOOKS (e.g. a fork's), else the copy an installed
+    wheel ships inside the package, else the checkout's top-level `notebooks/`."""
     configured = os.environ.get("COLLAB_NOTEBOOKS")
     if configured:
         return Path(configured)
-    return Path(collab_metrics.__file__).resolve().parents[1] / "notebooks"
+    package = Path(collab_metrics.__file__).resolve().parent
+    shipped = package / "notebooks"
+    return shipped if shipped.is_dir() else package.parent / "notebooks"
 
 
 def ensure_kernel() -> str:

@@ -7,11 +7,12 @@ import math
 import re
 from collections.abc import Callable
 from datetime import date, time, timedelta
-from typing import Any, Final, Literal, TypeVar
+from typing import Any, Final, TypeVar
 
 from collab_metrics.errors import CollabError
 from collab_metrics.model import areas
 from collab_metrics.model.calendar import month_number
+from collab_metrics.model.queries import AreaCodes, label_key
 
 # Cell texts (compared case-insensitively) that mean "no value", mapped onto the reasons
 # in tidy.MISSING_REASONS. "." is SCB's sign for "cannot occur"; "#n/a" is what Excel
@@ -36,7 +37,6 @@ _GROUPING = re.compile(r"(?<=\d)[\s\u00a0\u202f](?=\d)")
 # Plain decimal numbers only: float() would also take "inf", "nan" and "1_000".
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
-AreaCodes = Literal["kolada", "scb", "no_leading_zero", "code_prefix", "name"]
 # What a cell can hold: calamine gives typed Excel cells, the CSV reader gives text.
 Cell = str | float | int | bool | date | time | timedelta | None
 T = TypeVar("T")
@@ -155,11 +155,6 @@ def cell_text(cell: Cell) -> str:
     if isinstance(cell, date):
         return cell.isoformat()
     return str(cell).strip()
-
-
-def label_key(text: str) -> str:
-    """How labels and headers are compared: case and runs of spaces (also no-break) ignored."""
-    return " ".join(text.split()).casefold()
 
 
 def letter(column: int) -> str:

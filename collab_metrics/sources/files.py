@@ -15,187 +15,19 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import Final, Literal
+from pathlib import Path
+from typing import Final
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from python_calamine import CalamineError, CalamineWorkbook, WorksheetNotFound
 
 from collab_metrics.errors import InputError
-from collab_metrics.model import areas, limits
+from collab_metrics.model import limits
+from collab_metrics.model.queries import FileQuery
 from collab_metrics.model.tidy import FetchResult, RawResponse, conform
 from collab_metrics.sources import file_cells
 
 SOURCE: Final = "file"
-EXCEL_SUFFIXES: Final = frozenset({".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"})
-CSV_SUFFIXES: Final = frozenset({".csv", ".txt", ".tsv"})
-
-
-class ColumnMap(BaseModel):
-    """Which column of the file holds what (header names as written in the file)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    area: str | None = Field(
-        None,
-        description="Column with the area (code or name, see area_codes). Omit when the "
-        "whole file is about one area and give that area in `area` instead.",
-        examples=["regionkod", "Län"],
-    )
-    period: str | None = Field(
-        None,
-        description="Column with the period: a year ('2024') or a month ('2024-09', "
-        "'2024M09'). Give either `period` or `year`.",
-        examples=["Period"],
-    )
-    year: str | None = Field(
-        None, description="Column with the year, when the period is split.", examples=["År"]
-    )
-    month: str | None = Field(
-        None,
-        description="Column with the month (1-12, '09' or a Swedish month name), together "
-        "with `year`, for monthly data.",
-        examples=["Månad"],
-    )
-    sex: str | None = Field(
-        None,
-        description="Column with the sex; its labels are declared in sex_labels. Omit when "
-        "every row is for women and men together.",
-        examples=["Kön"],
-    )
-    value: str = Field(
-        description="Column with the numeric value.", examples=["Ohälsotalet", "arbetslöshet"]
-    )
-
-    @model_validator(mode="after")
-    def _one_period(self) -> ColumnMap:
-        if (self.period is None) == (self.year is None):
-            raise ValueError("give either columns.period or columns.year (with optional month)")
-        if self.month is not None and self.year is None:
-            raise ValueError("columns.month needs columns.year")
-        return self
-
-
-class SexLabels(BaseModel):
-    """How the file writes each sex; compared ignoring case and extra spaces."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    total: str | None = Field(
-        None, description="Label for women and men together.", examples=["Kvinnor och män"]
-    )
-    women: str | None = Field(None, description="Label for women.", examples=["Kvinnor"])
-    men: str | None = Field(None, description="Label for men.", examples=["Män"])
-
-    @model_validator(mode="after")
-    def _distinct(self) -> SexLabels:
-        labels = [
-            file_cells.label_key(label) for label in self.model_dump().values() if label is not None
-        ]
-        if not labels:
-            raise ValueError("sex_labels needs a label for at least one of total, women, men")
-        if len(set(labels)) < len(labels):
-            raise ValueError("sex_labels gives the same label to two sexes")
-        return self
-
-
-class FileQuery(BaseModel):
-    """Where an actor's numbers are in a CSV or Excel file, and how to read them."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    path: str = Field(
-        description="The file, relative to the framework's data directory (never absolute, "
-        "so the framework can move between machines).",
-        examples=["forsakringskassan/ohalsotal_2024_11_06.xlsx"],
-    )
-    sheet: str | int | None = Field(
-        None,
-        description="Excel only: the sheet's name, or its position counting from 0. "
-        "Default: the first sheet.",
-        examples=["tabell", 0],
-    )
-    columns: ColumnMap = Field(description="Which column holds the area, period, sex and value.")
-    area_codes: file_cells.AreaCodes | None = Field(
-        None,
-        description="How the area column is written: 'kolada' four digits ('0010', '1082'); "
-        "'scb' two-digit counties and four-digit municipalities ('00', '10', '1082'); "
-        "'no_leading_zero' codes whose leading zeros were lost ('114' = '0114', '0' riket); "
-        "'code_prefix' a code followed by a name ('17 Värmlands län', '00 Riket'; a bare "
-        "name such as 'Riket' is looked up by name); 'name' area names ('Riket', "
-        "'Karlshamn', 'Värmlands län'). Required with columns.area.",
-    )
-    area: str | None = Field(
-        None,
-        description="The Kolada area code of the whole file, when it has no area column.",
-        examples=["0000"],
-    )
-    sex_labels: SexLabels | None = Field(
-        None, description="How the sex column writes each sex. Required with columns.sex."
-    )
-    filters: dict[str, str | int] = Field(
-        default_factory=dict,
-        description="Keep only rows where each named column has the given value, e.g. "
-        "{'Ålder': 'Samtliga 16-64 år'}; compared ignoring case and extra spaces.",
-    )
-    decimal: Literal[".", ","] = Field(
-        ".", description="Decimal separator of numbers written as text."
-    )
-    encoding: Literal["utf-8", "latin-1", "cp1252"] = Field(
-        "utf-8",
-        description="CSV only: character encoding. Swedish Excel saves CSV as cp1252.",
-    )
-    delimiter: Literal[",", ";", "\t"] | None = Field(
-        None,
-        description="CSV only: field separator. Default: whichever of ';' ',' or tab is most "
-        "frequent in the header line.",
-    )
-    skip_rows: int = Field(
-        0,
-        ge=0,
-        description="Rows above the header row to skip (titles, notes). Blank rows above "
-        "the header are skipped anyway.",
-    )
-
-    @field_validator("path")
-    @classmethod
-    def _relative_path(cls, value: str) -> str:
-        if PurePosixPath(value).is_absolute() or PureWindowsPath(value).is_absolute():
-            raise ValueError(f"path {value!r} is absolute; write it relative to the data directory")
-        suffix = PurePosixPath(value).suffix.lower()
-        if suffix not in EXCEL_SUFFIXES | CSV_SUFFIXES:
-            known = ", ".join(sorted(EXCEL_SUFFIXES | CSV_SUFFIXES))
-            raise ValueError(
-                f"path {value!r}: cannot read {suffix or 'files without suffix'}; "
-                f"use one of {known}"
-            )
-        return value
-
-    @field_validator("area")
-    @classmethod
-    def _known_area(cls, value: str | None) -> str | None:
-        return None if value is None else areas.get(value).code
-
-    @model_validator(mode="after")
-    def _consistent(self) -> FileQuery:
-        if (self.columns.area is None) == (self.area is None):
-            raise ValueError("give either columns.area or a fixed area for the whole file")
-        if self.columns.area is not None and self.area_codes is None:
-            raise ValueError("columns.area needs area_codes (how the area column is written)")
-        if (self.columns.sex is None) != (self.sex_labels is None):
-            raise ValueError("columns.sex and sex_labels go together")
-        if self.is_excel:
-            if self.delimiter is not None or self.encoding != "utf-8":
-                raise ValueError("delimiter and encoding apply to CSV files, not Excel")
-        elif self.sheet is not None:
-            raise ValueError("sheet applies to Excel files, not CSV")
-        return self
-
-    @property
-    def is_excel(self) -> bool:
-        """Whether the file is a workbook (read with calamine) rather than CSV."""
-        return PurePosixPath(self.path).suffix.lower() in EXCEL_SUFFIXES
 
 
 class ActorFileError(InputError, ValueError):

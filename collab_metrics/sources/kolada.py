@@ -46,18 +46,17 @@ from typing import Any, Final, TypeVar
 from urllib.parse import urljoin
 
 import requests
-from pydantic import BaseModel, ConfigDict, Field
 
 from collab_metrics.model import areas as registry
+from collab_metrics.model.queries import KOLADA_URL, KPI_PATTERN, KoladaQuery
 from collab_metrics.model.tidy import FetchResult, RawResponse, from_records
 from collab_metrics.sources.http import FetchError, RateLimit, get_json, throttled
 
-BASE_URL: Final = "https://api.kolada.se/v3"
+BASE_URL: Final = KOLADA_URL
 SOURCE: Final = "kolada"
 NAME: Final = "Kolada"  # how error messages name the source
 MAX_FILTER_VALUES: Final = 25
 MAX_PER_PAGE: Final = 5000
-KPI_PATTERN: Final = r"^[A-Z]\d{5}$"
 RATE_LIMIT: Final = RateLimit(calls=5, window=1.0)  # polite: at most 5 requests a second
 
 _log = logging.getLogger(__name__)
@@ -80,18 +79,6 @@ _STATUS_REASONS: Final = {
     "osäkert värde": "uncertain",
 }
 _TIDY_REASONS: Final = frozenset(_STATUS_REASONS.values())
-
-
-class KoladaQuery(BaseModel):
-    """Where an indicator's numbers come from in Kolada: one key figure (KPI)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    kpi: str = Field(
-        pattern=KPI_PATTERN,
-        description="Kolada KPI id: a capital letter and five digits, e.g. N03921.",
-        examples=["N03921", "U01405"],
-    )
 
 
 @dataclass(frozen=True)

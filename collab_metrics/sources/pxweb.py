@@ -44,18 +44,17 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Final, Literal
+from typing import Any, Final
 from urllib.parse import quote
 
 import requests
 from pxweb._internal.functions import expand_wildcards, split_value_codes
-from pydantic import BaseModel, ConfigDict, Field
 
 from collab_metrics.model import areas
+from collab_metrics.model.queries import SCB_URL, PxWebQuery
 from collab_metrics.model.tidy import FetchResult, RawResponse, empty_frame, from_records
 from collab_metrics.sources.http import CollabSession, FetchError, RateLimit, get_json, throttled
 
-SCB_URL: Final = "https://statistikdatabasen.scb.se/api/v2"
 SOURCE: Final = "pxweb"
 NAME: Final = "PxWeb"  # how error messages name the source
 MAX_URL_LENGTH: Final = 2000  # the guide's "approximately 2100 characters", with a margin
@@ -76,47 +75,6 @@ _SYMBOL_REASONS: Final = {
     "...": "suppressed",
     ":": "suppressed",
 }
-
-
-class PxWebQuery(BaseModel):
-    """Which table and cells an indicator reads, and which dimensions mean area/period/sex."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    table: str = Field(
-        description="Table id, e.g. TAB6471 (see /tables on the host); on a PxWeb API v1 "
-        "host the table's path below the base URL, e.g. HE/HE0110/HE0110A/SamForvInk1."
-    )
-    earlier_tables: list[str] | None = Field(
-        None,
-        description="Older tables this one continues, oldest first (SCB moved the annual "
-        "population to new tables from 2025). Stitched by period; where two tables have the "
-        "same period the newer one wins, and the seam is stated as a possible series break.",
-    )
-    url: str | None = Field(
-        None,
-        description="Base URL of this indicator's PxWeb host when it is not sources.pxweb_url,"
-        " e.g. https://fohm-app.folkhalsomyndigheten.se/Folkhalsodata/api/v1/sv/A_Folkhalsodata",
-    )
-    api: Literal["v1", "v2"] | None = Field(
-        None,
-        description="PxWeb API version of the host; detected when left out ({url}/config "
-        "answers on v2, {url}?config on v1).",
-    )
-    selection: dict[str, list[str]] = Field(
-        default_factory=dict,
-        description="Value codes per dimension other than area and period, e.g. "
-        "{ContentsCode: [BE0101N1], Alder: [tot]}. '*' selects all values.",
-    )
-    area_dimension: str = Field("Region", description="Dimension holding the area codes.")
-    period_dimension: str = Field("Tid", description="Dimension holding the periods.")
-    sex_dimension: str | None = Field(
-        None, description="Dimension holding sex, when the table breaks down by sex."
-    )
-    sex_codes: dict[Literal["total", "women", "men"], str] = Field(
-        default_factory=lambda: {"men": "1", "women": "2", "total": "1+2"},
-        description="The table's codes for total/women/men in the sex dimension.",
-    )
 
 
 @dataclass(frozen=True)
@@ -317,7 +275,7 @@ def _host(
     *,
     clock: Callable[[], float],
     sleep: Callable[[float], None],
-    timeout: float,
+    timeout: float | None,
 ) -> tuple[_Limits, list[RawResponse]]:
     """The host's limits, read from /config the first time this session meets the host.
 
