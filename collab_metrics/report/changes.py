@@ -1,100 +1,113 @@
-"""What changed since the previous report, and data newer than the follow-up period."""
+"""What changed since the previous report, and data newer than the follow-up period.
+
+Each part is a view model built here (`WhatChangedView`, `NewerDataView`) and rendered by
+its template in `report/templates/parts/`; the words come from `text/messages/appendix.yaml`
+and `text/prose/<language>/newer_data.md.j2`.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Final
 
 import pandas as pd
+from markupsafe import Markup
 
 from collab_metrics.model import areas, periods
-from collab_metrics.model.framework import (
-    ActorGoal,
-    Framework,
-)
+from collab_metrics.model.framework import ActorGoal, Framework
+from collab_metrics.report.parts import Row, Table, markup, prose, render_part
 from collab_metrics.report.sections import (
     MAX_REVISIONS,
     STATUS_ICONS,
-    Content,
     Html,
     ReportContext,
     _area,
     _date,
-    _el,
     _follow_up_period,
-    _join,
     _period,
-    _say,
     _status,
-    _table,
-    _table_or_note,
-    _tr,
     _value,
 )
-from collab_metrics.text.labels import (
-    SEX,
-    Language,
-)
+from collab_metrics.text.catalog import message
+from collab_metrics.text.labels import SEX, Language
+
+# The channels `_origin` names (each has a message appendix.origin_<channel>).
+_ORIGINS: Final = frozenset({"file", "collect", "kolada", "ddf"})
 
 
-def what_changed(ctx: ReportContext) -> Html:
+@dataclass(frozen=True)
+class ChangePart:
+    """One list of changes: its table, or a note saying why there is none, or both (the
+    note then says how many rows the table leaves out)."""
+
+    title: str
+    table: Table | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class WhatChangedView:
+    """What changed since the previous report: the comparison it makes and its lists."""
+
+    title: str
+    lead: str
+    parts: list[ChangePart]
+
+
+@dataclass(frozen=True)
+class NewerDataView:
+    """Goal data beyond the follow-up period."""
+
+    title: str
+    intro: Markup
+    table: Table
+
+
+def _headers(language: Language, *names: str) -> list[str]:
+    return [message(f"appendix.column_{name}", language) for name in names]
+
+
+def what_changed_view(ctx: ReportContext) -> WhatChangedView:
     """New periods, revised values and status changes since the previous report."""
     language = ctx.language
-    heading = _el(
-        "h2",
-        _say(language, "Vad har hänt sedan förra rapporten", "What changed since the last report"),
-        id="what-changed",
-    )
+    title = message("appendix.what_changed_title", language)
     previous = ctx.previous
     if previous is None:
-        return _el(
-            "section",
-            heading,
-            _el(
-                "p",
-                _say(
-                    language,
-                    "Det finns ingen tidigare rapport att jämföra med.",
-                    "There is no previous report to compare with.",
-                ),
-            ),
-            cls="what-changed",
-        )
+        return WhatChangedView(title, message("appendix.no_previous_report", language), [])
     rows = pd.DataFrame(previous.get("rows", []))
     earlier = previous.get("as_of") or (
         int(rows["latest_year"].dropna().max()) if "latest_year" in rows and len(rows) else None
     )
     made = ctx.previous_date
-    lead = _say(
-        language,
-        f"Jämfört med rapporten {_date(made, language)}, uppföljning {earlier}."
+    lead = (
+        message("appendix.compared_with_report", language, date=_date(made, language), year=earlier)
         if made
-        else f"Jämförelse med förra rapporten, uppföljning {earlier}.",
-        f"Compared with the report of {_date(made, language)}, follow-up {earlier}."
-        if made
-        else f"Compared with the previous report, follow-up {earlier}.",
+        else message("appendix.compared_with_previous", language, year=earlier)
     )
-    return _el(
-        "section",
-        heading,
-        _el("p", lead),
+    parts = [
         _new_periods_part(ctx, rows),
         _revisions_part(ctx, previous),
         _status_changes_part(ctx, rows),
-        cls="what-changed",
-    )
+    ]
+    return WhatChangedView(title, lead, parts)
 
 
-def newer_data(ctx: ReportContext) -> Html:
+def what_changed(ctx: ReportContext) -> Html:
+    """The "what changed" part of the joint report (`parts/what_changed.html.j2`)."""
+    return Html(render_part("what_changed", view=what_changed_view(ctx)))
+
+
+def newer_data_view(ctx: ReportContext) -> NewerDataView | None:
     """Goal data beyond the follow-up period: listed, but not part of this follow-up."""
     fw, language = ctx.fw, ctx.language
     if ctx.period is None:
-        return _join()
+        return None
     beyond = periods.newer(fw, ctx.observations, ctx.period)
     if beyond.empty:
-        return _join()
+        return None
     titles = {fw.series_id(i.id): i.title for i in reversed(fw.indicators)}
     body = [
-        _tr(
+        Row(
             titles.get(r.indicator, r.indicator),
             [
                 _area(r.area, language, start=True),
@@ -102,44 +115,38 @@ def newer_data(ctx: ReportContext) -> Html:
                 + ("" if r.first == r.last else f"–{_period(r.last, language)}"),
                 str(r.count),
             ],
-            numeric=(2,),
+            frozenset({2}),
         )
         for r in beyond.itertuples(index=False)
     ]
-    named = _follow_up_period(ctx.period, language)
-    headers = [
-        _say(language, "Indikator", "Indicator"),
-        _say(language, "Område", "Area"),
-        _say(language, "Perioder", "Periods"),
-        _say(language, "Antal", "Count"),
-    ]
-    return _el(
-        "section",
-        _el("h2", _say(language, "Nyare uppgifter", "Newer data"), id="newer-data"),
-        _el(
-            "p",
-            _say(
-                language,
-                f"Dessa uppgifter gäller tiden efter uppföljningsperioden {named}. De ingår "
-                "inte i bedömningarna ovan utan följs upp nästa period.",
-                f"These values are for the time after the follow-up period {named}. They are "
-                "not part of the assessments above; the next follow-up takes them in.",
-            ),
-        ),
-        _table(
-            _say(language, "Uppgifter efter uppföljningsperioden", "Data after the period"),
-            headers,
-            body,
-            cls="newer-data",
-        ),
+    table = Table(
+        message("appendix.newer_data_caption", language),
+        _headers(language, "indicator", "area", "periods", "count"),
+        body,
         cls="newer-data",
+    )
+    named = _follow_up_period(ctx.period, language)
+    return NewerDataView(
+        message("appendix.newer_data_title", language),
+        prose("newer_data", language, named=named),
+        table,
     )
 
 
-def _new_periods_part(ctx: ReportContext, previous_rows: pd.DataFrame) -> Html:
+def newer_data(ctx: ReportContext) -> Html:
+    """The "newer data" part (`parts/newer_data.html.j2`); nothing when there is none."""
+    view = newer_data_view(ctx)
+    return Html() if view is None else Html(render_part("newer_data", view=view))
+
+
+def _table_or_note(table: Table, title: str, empty: str) -> ChangePart:
+    """The table, or when it has no rows, the sentence saying so."""
+    return ChangePart(title, table=table) if table.rows else ChangePart(title, note=empty)
+
+
+def _new_periods_part(ctx: ReportContext, previous_rows: pd.DataFrame) -> ChangePart:
     """Per goal indicator: the periods that have data now and were after the last report."""
     fw, language = ctx.fw, ctx.language
-    heading = _el("h3", _say(language, "Nya uppgifter", "New data"))
     body = []
     obs = ctx.observations[ctx.observations["value"].notna()]
     for indicator_id in dict.fromkeys(g.indicator for g in [*fw.shared_goals, *fw.actor_goals]):
@@ -168,25 +175,23 @@ def _new_periods_part(ctx: ReportContext, previous_rows: pd.DataFrame) -> Html:
         if len(fresh) > 1:
             span += f"–{_period(fresh[-1], language)}"
         body.append(
-            _tr(
+            Row(
                 fw.indicator(indicator_id).title,
                 [str(last) if last is not None else "–", span, str(len(fresh))],
-                numeric=(0, 2),
+                frozenset({0, 2}),
             )
         )
-    headers = [
-        _say(language, "Indikator", "Indicator"),
-        _say(language, "Senaste år förra gången", "Latest year last time"),
-        _say(language, "Nya perioder", "New periods"),
-        _say(language, "Antal", "Count"),
-    ]
-    caption = _say(language, "Perioder med nya värden", "Periods with new values")
-    empty = _say(
-        language,
-        "Inga nya perioder har tillkommit sedan förra rapporten.",
-        "No new periods have come in since the previous report.",
+    table = Table(
+        message("appendix.new_periods_caption", language),
+        _headers(language, "indicator", "latest_year_last_time", "new_periods", "count"),
+        body,
+        cls="new-periods",
     )
-    return _join(heading, _table_or_note(caption, headers, body, "new-periods", empty))
+    return _table_or_note(
+        table,
+        message("appendix.new_periods_title", language),
+        message("appendix.no_new_periods", language),
+    )
 
 
 def _up_to_year(ctx: ReportContext, periods: pd.Series) -> pd.Series:
@@ -214,25 +219,13 @@ def _municipalities(code: str) -> tuple[areas.Area, ...]:
     return areas.municipalities(None if kind == "country" else code)
 
 
-def _revisions_part(ctx: ReportContext, previous: dict[str, Any]) -> Html:
+def _revisions_part(ctx: ReportContext, previous: dict[str, Any]) -> ChangePart:
     """Values published before and changed since the previous report's last fetch."""
     fw, language = ctx.fw, ctx.language
-    heading = _el("h3", _say(language, "Ändrade värden", "Revised values"))
+    title = message("appendix.revisions_title", language)
     last_fetch = (previous.get("data") or {}).get("last_fetch_id")
     if last_fetch is None:
-        return _join(
-            heading,
-            _el(
-                "p",
-                _say(
-                    language,
-                    "Förra rapporten anger inte vilka data den byggde på, så ändrade värden kan "
-                    "inte tas fram.",
-                    "The previous report does not say which data it used, so revised values "
-                    "cannot be listed.",
-                ),
-            ),
-        )
+        return ChangePart(title, note=message("appendix.previous_data_unknown", language))
     revisions = ctx.revisions
     revisions = revisions[
         (revisions["new_fetch_id"] > int(last_fetch))
@@ -240,23 +233,13 @@ def _revisions_part(ctx: ReportContext, previous: dict[str, Any]) -> Html:
         & _up_to_year(ctx, revisions["period"])
     ]
     if revisions.empty:
-        return _join(
-            heading,
-            _el(
-                "p",
-                _say(
-                    language,
-                    "Inga tidigare publicerade värden har ändrats sedan förra rapporten.",
-                    "No previously published value has changed since the previous report.",
-                ),
-            ),
-        )
+        return ChangePart(title, note=message("appendix.no_revisions", language))
     titles = {fw.series_id(i.id): (i.title, i.unit) for i in reversed(fw.indicators)}
     body = []
     for r in revisions.head(MAX_REVISIONS).itertuples(index=False):
-        title, unit = titles[r.indicator]
+        indicator, unit = titles[r.indicator]
         new = (
-            _say(language, "borttaget", "withdrawn")
+            message("appendix.withdrawn", language)
             if r.change == "deleted"
             else _value(r.new_value, unit, language)
         )
@@ -265,73 +248,46 @@ def _revisions_part(ctx: ReportContext, previous: dict[str, Any]) -> Html:
         if before and now and before != now:  # two channels feed the series: name each
             old = f"{old} ({_origin(before, language)})"
             new = f"{new} ({_origin(now, language)})"
-        body.append(
-            _tr(
-                title,
-                [
-                    _area(r.area, language, start=True),
-                    _period(r.period, language),
-                    SEX[language][r.sex],
-                    old,
-                    new,
-                ],
-                numeric=(3, 4),
-            )
-        )
-    headers = [
-        _say(language, "Indikator", "Indicator"),
-        _say(language, "Område", "Area"),
-        _say(language, "Period", "Period"),
-        _say(language, "Kön", "Sex"),
-        _say(language, "Förut", "Before"),
-        _say(language, "Nu", "Now"),
-    ]
-    caption = _say(
-        language,
-        f"Ändrade värden ({len(revisions)} st)",
-        f"Revised values ({len(revisions)})",
+        cells = [
+            _area(r.area, language, start=True),
+            _period(r.period, language),
+            SEX[language][r.sex],
+            old,
+            new,
+        ]
+        body.append(Row(indicator, cells, frozenset({3, 4})))
+    table = Table(
+        message("appendix.revisions_caption", language, count=len(revisions)),
+        _headers(language, "indicator", "area", "period", "sex", "before", "now"),
+        body,
+        cls="revisions",
     )
     rest = len(revisions) - MAX_REVISIONS
-    more = (
-        _el(
-            "p",
-            _say(
-                language,
-                f"Ytterligare {rest} ändrade värden visas inte här.",
-                f"{rest} more revised values are not shown here.",
-            ),
-            cls="note",
-        )
-        if rest > 0
-        else None
-    )
-    return _join(heading, _table(caption, headers, body, cls="revisions"), more)
+    more = message("appendix.more_revisions", language, rest=rest) if rest > 0 else None
+    return ChangePart(title, table=table, note=more)
 
 
 def _origin(source: str, language: Language) -> str:
     """Where a value came from, in words, when two channels feed one series."""
-    words = {
-        "file": ("aktörens fil", "the actor's file"),
-        "collect": ("insamlad arbetsbok", "collected workbook"),
-        "kolada": ("Kolada", "Kolada"),
-        "ddf": ("Kolada, offlineutdrag", "Kolada, offline snapshot"),
-    }
-    sv, en = words.get(source, (source, source))
-    return _say(language, sv, en)
+    if source not in _ORIGINS:
+        return source
+    return message(f"appendix.origin_{source}", language)
 
 
-def _status_changes_part(ctx: ReportContext, previous_rows: pd.DataFrame) -> Html:
+def _status_changes_part(ctx: ReportContext, previous_rows: pd.DataFrame) -> ChangePart:
     """Goals and sexes whose status differs from the previous report's."""
     fw, language = ctx.fw, ctx.language
-    heading = _el("h3", _say(language, "Ändrad status", "Changed status"))
     before = {}
     if {"goal", "area", "sex", "status"} <= set(previous_rows.columns):
         before = {
             (r.goal, r.area, r.sex): r.status or "" for r in previous_rows.itertuples(index=False)
         }
 
-    def shown(code: str) -> Content:  # a code this version does not know, as written
-        return _status(code, language) if code in STATUS_ICONS else code
+    def status(code: str) -> Markup:
+        return markup(_status(code, language))
+
+    def shown(code: str) -> str | Markup:  # a code this version does not know, as written
+        return status(code) if code in STATUS_ICONS else code
 
     body = []
     for r in ctx.result.itertuples(index=False):
@@ -340,28 +296,24 @@ def _status_changes_part(ctx: ReportContext, previous_rows: pd.DataFrame) -> Htm
             continue
         goal = fw.goal(r.goal)
         owner = f" ({fw.actor(goal.actor).name})" if isinstance(goal, ActorGoal) else ""
-        was = shown(before[key]) if key in before else _say(language, "nytt mål", "new goal")
-        body.append(
-            _tr(f"{goal.title}{owner}", [SEX[language][r.sex], was, _status(r.status, language)])
-        )
+        was = shown(before[key]) if key in before else message("appendix.new_goal", language)
+        body.append(Row(f"{goal.title}{owner}", [SEX[language][r.sex], was, status(r.status)]))
     now = set(zip(ctx.result["goal"], ctx.result["area"], ctx.result["sex"], strict=True))
     known = {g.id for g in [*fw.shared_goals, *fw.actor_goals]}
     for (goal_id, area, sex), code in before.items():
         if (goal_id, area, sex) in now:
             continue
         title = fw.goal(goal_id).title if goal_id in known else goal_id
-        gone = _say(language, "ingår inte längre", "no longer included")
-        body.append(_tr(title, [SEX[language].get(sex, sex), shown(code), gone]))
-    headers = [
-        _say(language, "Mål", "Goal"),
-        _say(language, "Kön", "Sex"),
-        _say(language, "Förra rapporten", "Previous report"),
-        _say(language, "Nu", "Now"),
-    ]
-    caption = _say(language, "Mål vars status har ändrats", "Goals whose status changed")
-    empty = _say(
-        language,
-        "Ingen status har ändrats sedan förra rapporten.",
-        "No status has changed since the previous report.",
+        gone = message("appendix.no_longer_included", language)
+        body.append(Row(title, [SEX[language].get(sex, sex), shown(code), gone]))
+    table = Table(
+        message("appendix.status_changes_caption", language),
+        _headers(language, "goal", "sex", "previous_report", "now"),
+        body,
+        cls="status-changes",
     )
-    return _join(heading, _table_or_note(caption, headers, body, "status-changes", empty))
+    return _table_or_note(
+        table,
+        message("appendix.status_changes_title", language),
+        message("appendix.no_status_changes", language),
+    )

@@ -55,6 +55,7 @@ from collab_metrics.sources import ddf
 from collab_metrics.sources.pxweb import SCB_URL
 from collab_metrics.store.database import Store
 from collab_metrics.text import labels
+from collab_metrics.text.catalog import message
 from collab_metrics.text.labels import (
     ACTION_STATUS,
     CONSISTENCY,
@@ -2180,13 +2181,9 @@ def _follow_up_period(period: str, language: Language) -> str:
     """A follow-up period in words: 2024, första halvåret 2024, kvartal 3 2024, maj 2024."""
     year_text, _, part = period.partition("-")
     if part.startswith("h"):
-        return _say(
-            language,
-            f"{'första' if part == 'h1' else 'andra'} halvåret {year_text}",
-            f"{'first' if part == 'h1' else 'second'} half of {year_text}",
-        )
+        return message(f"appendix.half_year_{part}", language, year=year_text)
     if part.startswith("q"):
-        return _say(language, f"kvartal {part[1]} {year_text}", f"Q{part[1]} {year_text}")
+        return message("appendix.quarter", language, quarter=part[1], year=year_text)
     return _period(period, language)
 
 
@@ -2209,14 +2206,14 @@ def _gap_text(language: Language, period: str, women: float, men: float, unit: s
     """The women/men gap at one period, and whether it is large by the stated rule."""
     relative = max(women, men) / min(women, men) - 1
     higher = SEX[language]["women" if women > men else "men"].lower()
-    text = _say(
+    text = message(
+        "extract.sex_gap",
         language,
-        f"{_period(period, language)} var värdet {_value(women, unit, language)} för kvinnor och "
-        f"{_value(men, unit, language)} för män: {higher} låg {_share(relative, language)} "
-        "högre.",
-        f"In {_period(period, language)} the value was {_value(women, unit, language)} for "
-        f"women and {_value(men, unit, language)} for men: {higher} were "
-        f"{_share(relative, language)} higher.",
+        period=_period(period, language),
+        women=_value(women, unit, language),
+        men=_value(men, unit, language),
+        higher=higher,
+        share=_share(relative, language),
     )
     if relative > LARGE_GAP:
         text += " " + _large_gap_rule(language, large=True)
