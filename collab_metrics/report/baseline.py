@@ -1,11 +1,17 @@
 """The baseline analysis (nulägesanalys): the shared goals' indicators over time, for women
-and men, and among all the country's municipalities."""
+and men, and among all the country's municipalities.
+
+`baseline_view` builds the view model (`BaselineView`); `parts/baseline_analysis.html.j2`
+renders it. Words come from `text/messages/extract.yaml` and `text/prose/<language>/`.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+from markupsafe import Markup
 
 from collab_metrics.charts import figures as charts
 from collab_metrics.model import areas
@@ -15,31 +21,75 @@ from collab_metrics.model.framework import (
 )
 from collab_metrics.report.attribution import _indicator_definition, _source_line
 from collab_metrics.report.changes import _municipalities
+from collab_metrics.report.parts import Row, Table, markup, prose, render_part
 from collab_metrics.report.sections import (
-    Content,
     Html,
     ReportContext,
     _area,
     _chart,
     _date,
-    _el,
     _gap_text,
-    _join,
     _large_gap_rule,
     _listing,
     _quote,
-    _say,
-    _table,
-    _tr,
     _value,
 )
 from collab_metrics.sources import ddf
+from collab_metrics.text.catalog import message
 from collab_metrics.text.labels import (
     SEX,
 )
 
 
-def baseline_analysis(ctx: ReportContext) -> Html:
+@dataclass(frozen=True)
+class SexesView:
+    """Women and men on the goal's area: the latest gap in words and over time."""
+
+    title: str
+    note: str | None = None
+    sentence: str | None = None
+    chart: Markup | None = None
+
+
+@dataclass(frozen=True)
+class DistributionView:
+    """The collaboration's municipalities among all the country's, at the latest year."""
+
+    title: str
+    note: str | None = None
+    chart: Markup | None = None
+    text: str | None = None
+    table: Table | None = None
+
+
+@dataclass(frozen=True)
+class IndicatorView:
+    """One indicator of the shared goals: what it is, its long series, women and men, and
+    the country's municipalities."""
+
+    id: str
+    title: str
+    about: str
+    trend_title: str
+    year_table: Table | None
+    no_values: str | None
+    chart: Markup | None
+    not_published: str | None
+    sexes: SexesView | None
+    distribution: DistributionView
+
+
+@dataclass(frozen=True)
+class BaselineView:
+    """The baseline analysis (nulägesanalys) of a collaboration."""
+
+    title: str
+    intro: Markup
+    gap_rule: str
+    indicators: list[IndicatorView]
+
+
+def baseline_view(ctx: ReportContext) -> BaselineView:
     """For each indicator of the shared goals: the long series against riket and comparison
     areas, women and men, and the distribution over all municipalities."""
     fw, language = ctx.fw, ctx.language
@@ -48,37 +98,22 @@ def baseline_analysis(ctx: ReportContext) -> Html:
         uses.setdefault(goal.indicator, []).append((goal, True))
         for indicator_id in goal.context_indicators:
             uses.setdefault(indicator_id, []).append((goal, False))
-    intro = _say(
-        language,
-        f"Nulägesanalysen beskriver de indikatorer som de gemensamma målen bygger på: "
-        f"utvecklingen för {_area(fw.collaboration.area, language)} så långt bakåt som "
-        "statistiken räcker, jämfört med riket och andra områden, skillnaderna mellan kvinnor "
-        "och män, och hur kommunerna ligger till bland landets alla kommuner.",
-        f"The baseline analysis describes the indicators the shared goals rest on: the trend "
-        f"for {_area(fw.collaboration.area, language)} as far back as the statistics go, "
-        "compared with Sweden and other areas, the gaps between women and men, and where the "
-        "municipalities stand among all the country's municipalities.",
+    return BaselineView(
+        title=message("extract.baseline_title", language, collaboration=fw.collaboration.name),
+        intro=prose("baseline_intro", language, area=_area(fw.collaboration.area, language)),
+        gap_rule=_large_gap_rule(language),
+        indicators=[_baseline_indicator(ctx, i, goals) for i, goals in uses.items()],
     )
-    return _el(
-        "article",
-        _el(
-            "h1",
-            _say(
-                language,
-                f"Nulägesanalys: {fw.collaboration.name}",
-                f"Baseline analysis: {fw.collaboration.name}",
-            ),
-        ),
-        _el("p", intro),
-        _el("p", _large_gap_rule(language), cls="note"),
-        [_baseline_indicator(ctx, indicator_id, goals) for indicator_id, goals in uses.items()],
-        cls="baseline-analysis",
-    )
+
+
+def baseline_analysis(ctx: ReportContext) -> Html:
+    """The baseline analysis (`parts/baseline_analysis.html.j2`)."""
+    return Html(render_part("baseline_analysis", view=baseline_view(ctx)))
 
 
 def _baseline_indicator(
     ctx: ReportContext, indicator_id: str, uses: list[tuple[SharedGoal, bool]]
-) -> Html:
+) -> IndicatorView:
     fw, language = ctx.fw, ctx.language
     indicator = fw.indicator(indicator_id)
     goal, is_goal_indicator = next(((g, own) for g, own in uses if own), uses[0])
@@ -90,58 +125,42 @@ def _baseline_indicator(
     ]
     used_for = _listing(
         [
-            _say(
-                language,
-                f"mått för målet {_quote(g.title, 'sv')}",
-                f"the measure of the goal {_quote(g.title, 'en')}",
-            )
+            message("extract.used_as_measure", language, goal=_quote(g.title, language))
             if own
-            else _say(
-                language,
-                f"sammanhang till målet {_quote(g.title, 'sv')}",
-                f"context for the goal {_quote(g.title, 'en')}",
-            )
+            else message("extract.used_as_context", language, goal=_quote(g.title, language))
             for g, own in uses
         ],
         language,
     )
-    about = [_say(language, f"Indikatorn är {used_for}.", f"The indicator is {used_for}.")]
+    about = [message("extract.indicator_used_for", language, used_for=used_for)]
     definition = _indicator_definition(ctx, indicator)
     if definition:
         about.append(definition)
     about.append(_source_line(ctx, indicator) + ".")
     series = fw.series_id(indicator_id)
-    has_area = _has_values(ctx, series, area, "total")
-    over_time: list[Content] = [
-        _el("h3", _say(language, "Utveckling över tid", "Trend over time")),
-        _year_table(ctx, indicator, area, comparisons),
-    ]
+    year_table = _year_table(ctx, indicator, area, comparisons)
+    chart, not_published = None, None
     if is_goal_indicator:
-        over_time.append(
+        chart = markup(
             _chart(
                 charts.goal_chart(fw, ctx.observations, goal.id, ctx.result, language, ctx.as_of)
             )
         )
-    elif not has_area:
-        over_time.append(
-            _el(
-                "p",
-                _say(
-                    language,
-                    f"Statistiken redovisas inte för {_area(area, language)}; se kommunerna nedan.",
-                    f"The statistics are not published for {_area(area, language)}; see the "
-                    "municipalities below.",
-                ),
-            )
+    elif not _has_values(ctx, series, area, "total"):
+        not_published = message(
+            "extract.not_published_for_area", language, area=_area(area, language)
         )
-    return _el(
-        "section",
-        _el("h2", indicator.title, id=f"indicator-{indicator_id}"),
-        _el("p", " ".join(about), cls="indicator-about"),
-        over_time,
-        _baseline_sexes(ctx, indicator, area),
-        _distribution_part(ctx, indicator),
-        cls="baseline-indicator",
+    return IndicatorView(
+        id=indicator_id,
+        title=indicator.title,
+        about=" ".join(about),
+        trend_title=message("extract.trend_title", language),
+        year_table=year_table,
+        no_values=None if year_table else message("extract.no_values_in_store", language),
+        chart=chart,
+        not_published=not_published,
+        sexes=_baseline_sexes(ctx, indicator, area),
+        distribution=_distribution_part(ctx, indicator),
     )
 
 
@@ -159,7 +178,9 @@ def _has_values(ctx: ReportContext, series: str, area: str, sex: str) -> bool:
     return bool(((rows["area"] == area) & (rows["sex"] == sex)).any())
 
 
-def _year_table(ctx: ReportContext, indicator: Any, area: str, comparisons: list[str]) -> Html:
+def _year_table(
+    ctx: ReportContext, indicator: Any, area: str, comparisons: list[str]
+) -> Table | None:
     """Every year's value for the area (total, women, men) and the comparison areas."""
     language = ctx.language
     rows = _annual(ctx, ctx.fw.series_id(indicator.id))
@@ -172,56 +193,40 @@ def _year_table(ctx: ReportContext, indicator: Any, area: str, comparisons: list
     )
     columns = [c for c in columns if c in wide.columns]
     if not columns:
-        return _el(
-            "p",
-            _say(language, "Inga värden finns i lagret.", "There are no values in the store."),
-        )
+        return None
     # Short headers keep the table within a page: the caption says whose women and men.
-    headers = [_say(language, "År", "Year")] + [
+    headers = [message("extract.column_year", language)] + [
         _area(code, language, start=True) if sex == "total" else SEX[language][sex]
         for code, sex in columns
     ]
     body = [
-        _tr(
+        Row(
             period,
             [_value(wide.at[period, column], indicator.unit, language) for column in columns],
-            numeric=range(len(columns)),
+            frozenset(range(len(columns))),
         )
         for period in sorted(wide.index)
     ]
     own = _area(area, language)
-    caption = _say(
-        language,
-        f"{indicator.title} ({indicator.unit}) per år: {own} totalt och för kvinnor och män, "
-        "och jämförelseområden",
-        f"{indicator.title} ({indicator.unit}) by year: {own} in total and for women and men, "
-        "and comparison areas",
+    caption = message(
+        "extract.year_table_caption", language, title=indicator.title, unit=indicator.unit, own=own
     )
-    return _table(caption, headers, body, cls="year-table")
+    return Table(caption, headers, body, cls="year-table")
 
 
-def _baseline_sexes(ctx: ReportContext, indicator: Any, area: str) -> Html:
+def _baseline_sexes(ctx: ReportContext, indicator: Any, area: str) -> SexesView | None:
     """Women and men on the area: the latest gap in words and the gap over time."""
     language = ctx.language
     if "sex" not in indicator.breakdowns:
-        return Html()
-    heading = _el("h3", _say(language, "Kvinnor och män", "Women and men"))
+        return None
+    title = message("extract.women_and_men_title", language)
     series = ctx.fw.series_id(indicator.id)
     rows = _annual(ctx, series)
     rows = rows[rows["area"] == area]
     wide = rows.pivot_table(index="period", columns="sex", values="value", aggfunc="first")
     if not {"women", "men"} <= set(wide.columns):
-        return _join(
-            heading,
-            _el(
-                "p",
-                _say(
-                    language,
-                    f"Det finns inga värden för kvinnor och män i {_area(area, language)}.",
-                    f"There are no values for women and men in {_area(area, language)}.",
-                ),
-            ),
-        )
+        note = message("extract.no_values_by_sex", language, area=_area(area, language))
+        return SexesView(title, note=note)
     both = wide[["women", "men"]].dropna()
     both = both[(both > 0).all(axis=1)]
     sentence = (
@@ -229,10 +234,10 @@ def _baseline_sexes(ctx: ReportContext, indicator: Any, area: str) -> Html:
             language, both.index[-1], both["women"].iloc[-1], both["men"].iloc[-1], indicator.unit
         )
         if len(both)
-        else ""
+        else None
     )
     chart = charts.gap_chart(ctx.fw, ctx.observations, indicator.id, area, language, ctx.as_of)
-    return _join(heading, _el("p", sentence) if sentence else None, _chart(chart))
+    return SexesView(title, sentence=sentence, chart=markup(_chart(chart)))
 
 
 def _distribution_data(ctx: ReportContext, indicator: Any) -> tuple[pd.DataFrame, int | None, bool]:
@@ -271,23 +276,13 @@ def _distribution_data(ctx: ReportContext, indicator: Any) -> tuple[pd.DataFrame
     return rows, year, filled
 
 
-def _distribution_part(ctx: ReportContext, indicator: Any) -> Html:
+def _distribution_part(ctx: ReportContext, indicator: Any) -> DistributionView:
     """The collaboration's municipalities among all the country's, at the latest year."""
     fw, language = ctx.fw, ctx.language
-    heading = _el("h3", _say(language, "Landets kommuner", "All municipalities"))
+    title = message("extract.all_municipalities_title", language)
     frame, year, filled = _distribution_data(ctx, indicator)
     if year is None:
-        return _join(
-            heading,
-            _el(
-                "p",
-                _say(
-                    language,
-                    "Värden för landets kommuner finns inte för den här indikatorn.",
-                    "Values for the country's municipalities are not available for this indicator.",
-                ),
-            ),
-        )
+        return DistributionView(title, note=message("extract.no_distribution", language))
     own = [m.code for m in _municipalities(fw.collaboration.area)]
     chart = charts.distribution_chart(fw, frame, indicator.id, year, own, language)
     in_year = frame[(frame["period"] == str(year)) & (frame["area"] != areas.RIKET)]
@@ -300,40 +295,38 @@ def _distribution_part(ctx: ReportContext, indicator: Any) -> Html:
     ]
     present = [c for c in own if c in values]
     unit = indicator.unit
-    text = _say(
+    text = message(
+        "extract.median_sentences",
         language,
-        f"{year} var medianen för landets {len(values)} kommuner "
-        f"{_value(median, unit, language)}. {len(better)} av {len(present)} kommuner i "
-        f"{_area(fw.collaboration.area, language)} hade ett bättre värde än medianen.",
-        f"In {year} the median of the country's {len(values)} municipalities was "
-        f"{_value(median, unit, language)}. {len(better)} of {len(present)} municipalities in "
-        f"{_area(fw.collaboration.area, language)} had a better value than the median.",
+        year=year,
+        count=len(values),
+        median=_value(median, unit, language),
+        better=len(better),
+        present=len(present),
+        area=_area(fw.collaboration.area, language),
     )
     if filled:
         when = _date(ddf.SNAPSHOT_RETRIEVED_AT.date(), language)
-        text += " " + _say(
-            language,
-            f"Kommunerna utanför samverkan kommer från Kolada-utdraget ({when}), eftersom "
-            "lagret bara har samverkans egna kommuner.",
-            f"The municipalities outside the collaboration come from the Kolada snapshot "
-            f"({when}), as the store holds only the collaboration's own municipalities.",
-        )
+        text += " " + message("extract.snapshot_filled", language, when=when)
     body = [
-        _tr(
+        Row(
             _area(code, language),
             [_value(values[code], unit, language), f"{int(ranks[code])} / {len(values)}"],
-            numeric=(0, 1),
+            frozenset({0, 1}),
         )
         for code in sorted(present, key=lambda c: ranks[c])
     ]
     headers = [
-        _say(language, "Kommun", "Municipality"),
-        _say(language, "Värde", "Value"),
-        _say(language, "Plats (1 = bäst)", "Rank (1 = best)"),
+        message("extract.column_municipality", language),
+        message("extract.column_value", language),
+        message("extract.column_rank", language),
     ]
-    caption = _say(
+    caption = message(
+        "extract.ranks_caption",
         language,
-        f"{indicator.title} {year}: kommunerna i {_area(fw.collaboration.area, language)}",
-        f"{indicator.title} {year}: the municipalities in {_area(fw.collaboration.area, language)}",
+        title=indicator.title,
+        year=year,
+        area=_area(fw.collaboration.area, language),
     )
-    return _join(heading, _chart(chart), _el("p", text), _table(caption, headers, body, "ranks"))
+    table = Table(caption, headers, body, cls="ranks")
+    return DistributionView(title, chart=markup(_chart(chart)), text=text, table=table)

@@ -1,9 +1,16 @@
 """One actor's extract: its goals, status, share of the shared goals, assessments and
-actions, in full sentences for the actor's annual report."""
+actions, in full sentences for the actor's annual report.
+
+`extract_view` builds the view model (`ExtractView`); `parts/actor_extract.html.j2` renders
+it. Words come from `text/messages/extract.yaml` and `text/prose/<language>/`.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+
+from markupsafe import Markup
 
 from collab_metrics.analysis.contributions import Consistency, shares_of_change
 from collab_metrics.charts import figures as charts
@@ -12,6 +19,7 @@ from collab_metrics.model.framework import (
     Assessment,
     SharedGoal,
 )
+from collab_metrics.report.parts import markup, prose, render_part
 from collab_metrics.report.sections import (
     ROLE_WORDS,
     Content,
@@ -27,6 +35,7 @@ from collab_metrics.report.sections import (
     _el,
     _forecast_text,
     _gap_sentence,
+    _join,
     _judgement,
     _lower_first,
     _missing,
@@ -36,129 +45,146 @@ from collab_metrics.report.sections import (
     _quote,
     _rate,
     _row,
-    _say,
     _share,
     _status,
     _target_text,
     _unit,
     _value_at,
 )
+from collab_metrics.text.catalog import Language, message
 from collab_metrics.text.labels import (
     CONSISTENCY,
 )
 
 
-def actor_extract(ctx: ReportContext, actor_id: str) -> Html:
+@dataclass(frozen=True)
+class GoalPart:
+    """One of the actor's goals: what it is, what the statistics show, the actor's word."""
+
+    id: str
+    title: str
+    paragraphs: list[Markup]
+    chart: Markup
+    assessment: Markup
+
+
+@dataclass(frozen=True)
+class ActionItem:
+    """One action of the actor's: what, for which goal, who, when, and its status."""
+
+    text: str
+    status: Markup
+
+
+@dataclass(frozen=True)
+class ExtractView:
+    """One actor's extract: its goals (or, without any, where the shared goals stand), its
+    judgements of the shared goals and its actions."""
+
+    title: str
+    lead: Markup
+    no_goals: str | None
+    shared_goal_lines: list[Markup]
+    goals: list[GoalPart]
+    shared_assessments_title: str
+    shared_assessments: list[Markup]
+    actions_title: str
+    no_actions: str
+    actions: list[ActionItem]
+    status_label: str
+
+
+def extract_view(ctx: ReportContext, actor_id: str) -> ExtractView:
     """One actor's goals, status, share of the shared goals, assessments and actions, in
     full sentences, to be used in the actor's annual report (årsredovisning)."""
     fw, language = ctx.fw, ctx.language
     actor = fw.actor(actor_id)
     collaboration = fw.collaboration
     goals = [g for g in fw.actor_goals if g.actor == actor_id]
-    lead = _say(
+    lead = prose(
+        "actor_extract_lead",
         language,
-        f"Uppföljning {ctx.year}. {actor.name} deltar i samverkan {collaboration.name}, som "
-        f"samordnas av {collaboration.owner}. Texten bygger på den gemensamma uppföljningen och "
-        "är skriven för att kunna användas i årsredovisningen.",
-        f"Follow-up {ctx.year}. {actor.name} takes part in the collaboration "
-        f"{collaboration.name}, coordinated by {collaboration.owner}. The text rests on the joint "
-        "follow-up and is written to be used in the annual report.",
+        year=ctx.year,
+        actor=actor.name,
+        collaboration=collaboration.name,
+        owner=collaboration.owner,
     )
-    parts: list[Content] = [
-        _el(
-            "h1",
-            _say(
-                language,
-                f"{actor.name}: bidrag till {collaboration.name}",
-                f"{actor.name}: contribution to {collaboration.name}",
-            ),
+    return ExtractView(
+        title=message(
+            "extract.title", language, actor=actor.name, collaboration=collaboration.name
         ),
-        _el("p", lead),
-    ]
-    if not goals:
-        parts += [
-            _el(
-                "p",
-                _say(
-                    language,
-                    f"{actor.name} har inga egna mål i samverkan. Så här ligger de gemensamma "
-                    "målen till:",
-                    f"{actor.name} has no goals of its own in the collaboration. This is where "
-                    "the shared goals stand:",
-                ),
-            ),
-            _el("ul", [_el("li", _shared_goal_line(ctx, g)) for g in fw.shared_goals]),
-        ]
-    parts += [_actor_goal_part(ctx, goal) for goal in goals]
-    parts.append(_actor_shared_assessments(ctx, actor_id))
-    parts.append(_actor_actions(ctx, actor_id))
-    return _el("article", parts, cls="actor-extract")
+        lead=lead,
+        no_goals=None if goals else message("extract.no_goals", language, actor=actor.name),
+        shared_goal_lines=[] if goals else [_shared_goal_line(ctx, g) for g in fw.shared_goals],
+        goals=[_actor_goal_part(ctx, goal) for goal in goals],
+        shared_assessments_title=message("extract.shared_assessments_title", language),
+        shared_assessments=_actor_shared_assessments(ctx, actor_id),
+        actions_title=message("extract.actions_title", language),
+        no_actions=message("extract.no_actions", language, name=actor.name),
+        actions=_actor_actions(ctx, actor_id),
+        status_label=message("extract.action_status", language),
+    )
 
 
-def _shared_goal_line(ctx: ReportContext, goal: SharedGoal) -> Content:
+def actor_extract(ctx: ReportContext, actor_id: str) -> Html:
+    """One actor's extract (`parts/actor_extract.html.j2`)."""
+    return Html(render_part("actor_extract", view=extract_view(ctx, actor_id)))
+
+
+def _shared_goal_line(ctx: ReportContext, goal: SharedGoal) -> Markup:
     language = ctx.language
     row = _row(ctx, goal.id)
     unit = _unit(ctx.fw, goal)
     if row is None:
-        return [_quote(goal.title, language), ": ", _status("cannot_assess", language), "."]
-    return [
-        _quote(goal.title, language),
-        ": ",
-        _status(row.status, language),
-        _say(
-            language,
-            f". Senaste värde {_value_at(row.latest_value, row.latest_period, unit, language)}, "
-            f"målvärde {_value_at(row.target_value, row.target_year, unit, language)}.",
-            f". Latest value {_value_at(row.latest_value, row.latest_period, unit, language)}, "
-            f"target {_value_at(row.target_value, row.target_year, unit, language)}.",
-        ),
-    ]
+        return markup(
+            _join(_quote(goal.title, language), ": ", _status("cannot_assess", language), ".")
+        )
+    values = message(
+        "extract.shared_goal_values",
+        language,
+        latest=_value_at(row.latest_value, row.latest_period, unit, language),
+        target=_value_at(row.target_value, row.target_year, unit, language),
+    )
+    return markup(_join(_quote(goal.title, language), ": ", _status(row.status, language), values))
 
 
-def _actor_goal_part(ctx: ReportContext, goal: ActorGoal) -> Html:
+def _actor_goal_part(ctx: ReportContext, goal: ActorGoal) -> GoalPart:
     fw, language = ctx.fw, ctx.language
     indicator = fw.indicator(goal.indicator)
     shared = fw.shared_goal(goal.contributes_to)
     row = _row(ctx, goal.id)
     area = _area(fw.goal_area(goal), language)
-    definition = _say(
+    definition = message(
+        "extract.goal_definition",
         language,
-        f"Målet är att {_target_text(ctx, goal)} för {area}, mätt som "
-        f"{_lower_first(indicator.title)} ({indicator.unit}). Det bidrar till det gemensamma målet "
-        f"{_quote(shared.title, 'sv')}.",
-        f"The goal is to {_target_text(ctx, goal)} for {area}, measured as {indicator.title} "
-        f"({indicator.unit}). It contributes to the shared goal {_quote(shared.title, 'en')}.",
+        target=_target_text(ctx, goal),
+        area=area,
+        measure=_in_sentence(indicator.title, language),
+        unit=indicator.unit,
+        shared=_quote(shared.title, language),
     )
-    paragraphs: list[Content] = [_el("p", definition)]
+    paragraphs: list[Content] = [definition]
     if row is not None:
-        paragraphs.append(
-            _el(
-                "p",
-                _say(language, "Statistiken visar: ", "The statistics show: "),
-                _status(row.status, language),
-                ". ",
-                _progress(ctx, goal, row),
-            )
-        )
-        paragraphs.append(_el("p", _direction_text(ctx, row)))
-        paragraphs += [_el("p", s) for s in _noise_sentences(ctx, goal)]
+        shows = message("extract.statistics_show", language)
+        paragraphs.append([shows, _status(row.status, language), ". ", _progress(ctx, goal, row)])
+        paragraphs.append(_direction_text(ctx, row))
+        paragraphs += _noise_sentences(ctx, goal)
         forecast = _forecast_text(ctx, goal, row)
         if forecast:
-            paragraphs.append(_el("p", forecast))
+            paragraphs.append(forecast)
     gap = _gap_sentence(ctx, goal)
     if gap:
-        paragraphs.append(_el("p", gap))
+        paragraphs.append(gap)
     relation = _relation_sentences(ctx, goal, shared)
     if relation:
-        paragraphs.append(_el("p", " ".join(relation)))
+        paragraphs.append(" ".join(relation))
     chart = charts.goal_chart(fw, ctx.observations, goal.id, ctx.result, language, ctx.as_of)
-    return _el(
-        "section",
-        _el("h2", goal.title, id=f"actor-goal-{goal.id}"),
-        paragraphs,
-        _chart(chart),
-        _el("p", _own_assessment(ctx, goal), cls="assessments"),
-        cls="actor-goal",
+    return GoalPart(
+        id=goal.id,
+        title=goal.title,
+        paragraphs=[markup(_join(p)) for p in paragraphs],
+        chart=markup(_chart(chart)),
+        assessment=markup(_join(_own_assessment(ctx, goal))),
     )
 
 
@@ -177,37 +203,29 @@ def _relation_sentences(ctx: ReportContext, goal: ActorGoal, shared: SharedGoal)
             sentences.append(_ambition_sentence(ctx, shared, record, check))
         if check.verdict == "cannot_assess":
             sentences.append(
-                _say(
+                message(
+                    "extract.consistency_cannot_assess",
                     language,
-                    f"{CONSISTENCY['sv']['cannot_assess']}: {check.reason}.",
-                    f"{CONSISTENCY['en']['cannot_assess']}: {check.reason}.",
+                    verdict=CONSISTENCY[language]["cannot_assess"],
+                    reason=check.reason,
                 )
             )
         else:
             implied = _rate(check.implied_change_percent / 100, language)
             words = CONSISTENCY[language][check.verdict]
             sentences.append(
-                _say(
+                message(
+                    "extract.consistency_added_up",
                     language,
-                    f"Läggs alla aktörers mål samman blir förändringen {implied}: "
-                    f"{words[:1].lower()}{words[1:]}.",
-                    f"Added up, the actors' targets give {implied}: {words[:1].lower()}"
-                    f"{words[1:]}.",
+                    implied=implied,
+                    verdict=words[:1].lower() + words[1:],
                 )
             )
     elif record is not None:
         role = ROLE_WORDS[language][record.role].format(
             area=_area(shared.area, language), indicator=fw.indicator(record.indicator).title
         )
-        sentences.append(
-            _say(
-                language,
-                f"Målet räknas inte in när kommunernas mål läggs samman, eftersom det {role}; "
-                "det följs upp bredvid det gemensamma målet.",
-                f"The goal is not added up with the municipalities' goals, because it {role}; "
-                "it is followed up beside the shared goal.",
-            )
-        )
+        sentences.append(message("extract.not_added_up", language, role=role))
     share = _share_sentence(ctx, goal, shared)
     if share:
         sentences.append(share)
@@ -224,15 +242,18 @@ def _ambition_sentence(
     difference = record.target_change_percent - check.required_change_percent
     sign = -1 if _decreasing(ctx.fw, shared.indicator) else 1
     if round(abs(difference), 1) == 0:
-        compared = _say(language, "lika ambitiöst som", "as ambitious as")
+        compared = message("extract.as_ambitious_as", language)
     elif sign * difference > 0:
-        compared = _say(language, "mer ambitiöst än", "more ambitious than")
+        compared = message("extract.more_ambitious_than", language)
     else:
-        compared = _say(language, "mindre ambitiöst än", "less ambitious than")
-    return _say(
+        compared = message("extract.less_ambitious_than", language)
+    return message(
+        "extract.ambition",
         language,
-        f"Målet, {own} till {record.target_year}, är {compared} det gemensamma målet ({required}).",
-        f"The target, {own} by {record.target_year}, is {compared} the shared target ({required}).",
+        own=own,
+        year=record.target_year,
+        compared=compared,
+        required=required,
     )
 
 
@@ -251,23 +272,32 @@ def _share_sentence(ctx: ReportContext, goal: ActorGoal, shared: SharedGoal) -> 
         return ""
     share, weight = float(mine["share"].iloc[0]), float(mine["weight"].iloc[0])
     falling = shares["weighted_change"].sum() < 0
-    noun = _say(language, "minskningen", "fall") if falling else _say(language, "ökningen", "rise")
+    noun = (
+        message("extract.noun_fall", language)
+        if falling
+        else message("extract.noun_rise", language)
+    )
     years = f"{shares.attrs['baseline_year']}–{shares.attrs['latest_year']}"
     area, whole = _area(area_code, language, start=True), _area(shared.area, language)
     if share >= 0:
-        return _say(
+        return message(
+            "extract.share_of_change",
             language,
-            f"{area} stod för {_share(share, language)} av {noun} i {whole} {years}, med "
-            f"{_share(weight, language)} av befolkningen.",
-            f"{area} accounted for {_share(share, language)} of the {noun} in {whole} in "
-            f"{years}, with {_share(weight, language)} of the population.",
+            area=area,
+            share=_share(share, language),
+            noun=noun,
+            whole=whole,
+            years=years,
+            weight=_share(weight, language),
         )
-    return _say(
+    return message(
+        "extract.share_against",
         language,
-        f"I {area} gick värdet åt motsatt håll mot {whole} som helhet {years} och motverkade "
-        f"{noun} med motsvarande {_share(-share, language)} av den.",
-        f"In {area} the value moved against {whole} as a whole in {years}, offsetting "
-        f"{_share(-share, language)} of the {noun}.",
+        area=area,
+        whole=whole,
+        years=years,
+        noun=noun,
+        offset=_share(-share, language),
     )
 
 
@@ -288,11 +318,7 @@ def _assessment_content(ctx: ReportContext, assessment: Assessment) -> Content:
     parts: list[Content] = [
         _el(
             "strong",
-            _say(
-                language,
-                f"Egen bedömning {assessment.period}: ",
-                f"Own assessment {assessment.period}: ",
-            ),
+            message("extract.own_assessment", language, period=assessment.period),
         ),
         _judgement(assessment.judgement, language),
         ".",
@@ -300,13 +326,11 @@ def _assessment_content(ctx: ReportContext, assessment: Assessment) -> Content:
     if assessment.justification:
         parts.append(f" {assessment.justification}")
     if assessment.owner:
-        parts.append(
-            _say(language, f" (Ansvarig: {assessment.owner}.)", f" (Owner: {assessment.owner}.)")
-        )
+        parts.append(message("extract.assessment_owner", language, owner=assessment.owner))
     return parts
 
 
-def _actor_shared_assessments(ctx: ReportContext, actor_id: str) -> Html:
+def _actor_shared_assessments(ctx: ReportContext, actor_id: str) -> list[Markup]:
     """The actor's own judgements of the shared goals, when it gave any."""
     fw = ctx.fw
     shared_ids = {g.id for g in fw.shared_goals}
@@ -315,79 +339,40 @@ def _actor_shared_assessments(ctx: ReportContext, actor_id: str) -> Html:
         for a in fw.assessments
         if a.actor == actor_id and a.goal in shared_ids and _assessment_period_matches(a, ctx.year)
     ]
-    if not found:
-        return Html()
-    return _el(
-        "section",
-        _el(
-            "h2",
-            _say(
-                ctx.language, "Bedömning av de gemensamma målen", "Assessment of the shared goals"
-            ),
-        ),
-        [
-            _el("p", _quote(fw.goal(a.goal).title, ctx.language), ": ", _assessment_content(ctx, a))
-            for a in found
-        ],
-        cls="actor-shared-assessments",
-    )
-
-
-def _actor_actions(ctx: ReportContext, actor_id: str) -> Html:
-    fw, language = ctx.fw, ctx.language
-    actions = [a for a in fw.actions if a.actor == actor_id]
-    heading = _el("h2", _say(language, "Åtgärder", "Actions"))
-    if not actions:
-        return _el(
-            "section",
-            heading,
-            _el(
-                "p",
-                _say(
-                    language,
-                    f"{fw.actor(actor_id).name} har inga åtgärder i handlingsplanen.",
-                    f"{fw.actor(actor_id).name} has no actions in the action plan.",
-                ),
-            ),
-            cls="actor-actions",
+    return [
+        markup(
+            _join(_quote(fw.goal(a.goal).title, ctx.language), ": ", _assessment_content(ctx, a))
         )
+        for a in found
+    ]
+
+
+def _actor_actions(ctx: ReportContext, actor_id: str) -> list[ActionItem]:
+    fw, language = ctx.fw, ctx.language
     items = []
-    for action in actions:
+    for action in (a for a in fw.actions if a.actor == actor_id):
         details = []
         if action.goal:
             details.append(
-                _say(
+                message(
+                    "extract.action_goal",
                     language,
-                    f"för målet {_quote(fw.goal(action.goal).title, 'sv')}",
-                    f"for the goal {_quote(fw.goal(action.goal).title, 'en')}",
+                    title=_quote(fw.goal(action.goal).title, language),
                 )
             )
         if action.responsible:
             details.append(
-                _say(
-                    language,
-                    f"ansvarig: {action.responsible}",
-                    f"responsible: {action.responsible}",
-                )
+                message("extract.action_responsible", language, responsible=action.responsible)
             )
         if action.due:
-            details.append(
-                _say(
-                    language,
-                    f"klart senast {_date(action.due, 'sv')}",
-                    f"due {_date(action.due, 'en')}",
-                )
-            )
+            details.append(message("extract.action_due", language, due=_date(action.due, language)))
         described = action.description.rstrip(".")
         text = f"{described} ({'; '.join(details)})." if details else f"{described}."
-        items.append(
-            _el(
-                "li",
-                text,
-                " ",
-                _say(language, "Status: ", "Status: "),
-                _action_status(action.status, language),
-                ".",
-            )
-        )
-    return _el("section", heading, _el("ul", items, cls="actions"), cls="actor-actions")
+        items.append(ActionItem(text, markup(_action_status(action.status, language))))
+    return items
+
+
+def _in_sentence(title: str, language: Language) -> str:
+    """An indicator's title inside a sentence: lower-cased in Swedish ("mätt som
+    ohälsotal"), as written in English ("measured as Sickness days")."""
+    return _lower_first(title) if language == "sv" else title
