@@ -488,7 +488,7 @@ def test_pxweb_v1_indicator_is_fetched_and_the_report_names_its_host(
 
 def test_fetch_and_update_word_the_data_used_alike_and_never_call_gaps_plain_live() -> None:
     """Synthetic outcomes: `collab update` logs the same words as `collab fetch`."""
-    from collab_metrics.pipeline.coverage import Gap
+    from collab_metrics.sources.coverage import Gap
 
     gap = Gap("kolada:N03921", "1082", "K", ("2021",), 13)
     incomplete = fetch.FetchOutcome(

@@ -28,8 +28,7 @@ from collab_metrics.model.framework import (
     SharedGoal,
 )
 from collab_metrics.model.tidy import FetchResult
-from collab_metrics.pipeline import coverage
-from collab_metrics.sources import ddf
+from collab_metrics.sources import coverage, ddf
 from collab_metrics.sources import stitch as stitching
 from collab_metrics.sources.files import read_actor_file
 from collab_metrics.sources.http import CollabSession, FetchError, SourceUnreachable, make_session

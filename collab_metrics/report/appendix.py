@@ -1,0 +1,99 @@
+"""The method appendix: how status, direction, noise, forecast, context and consistency
+are worked out.
+
+The prose is `text/prose/<language>/method_appendix.md.j2`; this module only supplies the
+figures it quotes (the thresholds of `collab_metrics.analysis.assess`) and the status table.
+"""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from collab_metrics.analysis.assess import (
+    ACCELERATION,
+    BASELINE_SLACK,
+    DIRECTION_BAND,
+    FORECAST_WINDOW,
+    INTERVAL,
+    LIMIT_EXPONENT,
+    MIN_FORECAST_POINTS,
+    ON_TRACK,
+    PEAK_YEARS,
+    SHORT_TERM,
+    Z_95,
+)
+from collab_metrics.report.parts import prose_sections, render_part
+from collab_metrics.report.sections import (
+    Html,
+    ReportContext,
+    _large_gap_rule,
+    _share,
+    _status,
+    _table,
+    _tr,
+)
+from collab_metrics.text import labels
+from collab_metrics.text.catalog import Language, message
+
+# Status codes in the order the table lists their rules ("" is a goal without a target).
+_RULES: tuple[str, ...] = (
+    "achieved",
+    "achieved_late",
+    "not_achieved",
+    "met_within_noise",
+    "on_track",
+    "acceleration_needed",
+    "limited_progress",
+    "moving_away",
+    "cannot_assess",
+    "",
+)
+
+
+def _status_table(language: Language, figures: dict[str, str]) -> Html:
+    """Each status and the rule that gives it."""
+    rows = [
+        _tr(
+            _status(code, language),
+            [message(f"appendix.rule_{code or 'no_target'}", language, **figures)],
+        )
+        for code in _RULES
+    ]
+    return _table(
+        message("appendix.status_table_caption", language),
+        [message("appendix.status_header", language), message("appendix.rule_header", language)],
+        rows,
+        cls="method-table",
+    )
+
+
+def method_appendix(ctx: ReportContext) -> Html:
+    """How status, direction, noise, forecast, context and consistency are worked out."""
+    language = ctx.language
+
+    def num(value: float, decimals: int = 2) -> str:
+        return labels.number(value, language, decimals)
+
+    figures = {"z95": num(Z_95), "on_track": num(ON_TRACK), "acceleration": num(ACCELERATION, 1)}
+    sections = prose_sections(
+        "method_appendix",
+        language,
+        **figures,
+        status_table=Markup(_status_table(language, figures).markup),
+        baseline_slack=BASELINE_SLACK,
+        band=_share(DIRECTION_BAND, language),
+        short_term=SHORT_TERM,
+        limit_exponent=num(LIMIT_EXPONENT),
+        forecast_window=FORECAST_WINDOW,
+        min_forecast_points=MIN_FORECAST_POINTS,
+        interval=_share(INTERVAL, language),
+        peak_years=PEAK_YEARS,
+        large_gap_rule=_large_gap_rule(language),
+    )
+    return Html(
+        render_part(
+            "method_appendix",
+            title=message("appendix.method_title", language),
+            sections=sections,
+        )
+    )
