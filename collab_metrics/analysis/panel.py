@@ -225,7 +225,8 @@ def assess_panel(
 
     # Is the change more than random variation? (binomial, shares of a population)
     noise_se, significant = _noise(values, population, spec.share, rows, base, latest, ok)
-    significant = np.where(given, None, significant)  # a typed-in baseline has no population
+    # a typed-in baseline has no population
+    significant = np.where(given, np.array(None, dtype=object), significant)
 
     forecast = _forecast(values, times, spec, t, target, has_target, ok, d, calibration)
     return pd.DataFrame(
@@ -312,7 +313,7 @@ def _noise(
     usable = ok & share & ~np.isnan(se) & (n0 > 0) & (nt > 0)
     se = np.where(usable, se, np.nan)
     change = np.abs(values[rows, latest] - values[rows, base])
-    significant = np.where(usable, change > Z_95 * se, None)
+    significant = np.where(usable, change > Z_95 * se, np.array(None, dtype=object))
     return se, significant
 
 

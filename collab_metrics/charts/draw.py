@@ -144,7 +144,7 @@ def time_axis(ax: Axes, times: list[float], fmt: Format, xmax: float, max_ticks:
         return
     months = np.arange(round(xmin * 12), round(xmax * 12) + 1)
     every = int(np.ceil(len(months) / max_ticks))
-    ax.xaxis.set_major_locator(FixedLocator(months[::every] / 12))
+    ax.xaxis.set_major_locator(FixedLocator((months[::every] / 12).tolist()))
     names = fmt.say("months").split()
 
     def month(value: float, position: int | None) -> str:

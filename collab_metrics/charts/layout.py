@@ -10,7 +10,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
-from matplotlib.transforms import blended_transform_factory
+from matplotlib.transforms import Transform, blended_transform_factory
 
 from collab_metrics.charts.chart import whole_pixels
 from collab_metrics.charts.style import FONT, HALO, LABEL_SIZE, MUTED, PAD, WIDTH
@@ -145,6 +145,7 @@ def place_labels(fig: Figure, ax: Axes, group: list[Label], in_column: bool) -> 
     right = ax.get_xlim()[1]
     for label, y, y_wanted in zip(group, placed, wanted, strict=True):
         y_data = float(from_pixels((0, y))[1])
+        coords: Transform
         if in_column:
             xy, coords = (1.0, y_data), blended_transform_factory(ax.transAxes, ax.transData)
         else:

@@ -188,9 +188,9 @@ class _PanelHead:
             assessment_row(result, goal.id, "total"), declared_baseline=goal.baseline
         )
         status = status_words(marks, language)
-        bold = {"size": 7.6, "weight": "bold", "color": INK}
-        measure = {"size": 7.0, "style": "italic", "color": MUTED}
-        plain = {"size": 7.2, "color": INK}
+        bold: dict[str, Any] = {"size": 7.6, "weight": "bold", "color": INK}
+        measure: dict[str, Any] = {"size": 7.0, "style": "italic", "color": MUTED}
+        plain: dict[str, Any] = {"size": 7.2, "color": INK}
         parts = [(status, plain)]
         if goal.indicator != shared.indicator:
             parts.append((fw.indicator(goal.indicator).title, measure))

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any, Final, ParamSpec, TypeVar
 
 import matplotlib
+from cycler import cycler
 from matplotlib import patheffects
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with every common
@@ -53,7 +54,7 @@ STYLE: Final[dict[str, Any]] = {
     "axes.grid": True,
     "axes.grid.axis": "y",
     "axes.axisbelow": True,
-    "axes.prop_cycle": matplotlib.cycler(color=list(OKABE_ITO.values())),
+    "axes.prop_cycle": cycler(color=list(OKABE_ITO.values())),
     "grid.color": "#E2E2E2",
     "grid.linewidth": 0.7,
     "xtick.color": "#A0A0A0",
@@ -107,7 +108,7 @@ def styled(function: Callable[_P, _R]) -> Callable[_P, _R]:
 
     @functools.wraps(function)
     def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        with matplotlib.rc_context(STYLE):
+        with matplotlib.rc_context(STYLE):  # type: ignore[arg-type]  # keys: matplotlib rc names
             return function(*args, **kwargs)
 
     return wrapper

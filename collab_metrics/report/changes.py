@@ -156,11 +156,7 @@ def _new_periods_part(ctx: ReportContext, previous_rows: pd.DataFrame) -> Change
             else pd.Series(dtype=float)
         )
         last = int(before.max()) if len(before) else None
-        goal_areas = {
-            fw.goal_area(g)
-            for g in [*fw.shared_goals, *fw.actor_goals]
-            if g.indicator == indicator_id
-        }
+        goal_areas = {fw.goal_area(g) for g in fw.goals if g.indicator == indicator_id}
         periods = obs.loc[
             (obs["indicator"] == fw.series_id(indicator_id)) & obs["area"].isin(goal_areas),
             "period",
@@ -206,7 +202,7 @@ def _scope_areas(fw: Framework) -> set[str]:
     areas. A shared store holds other collaborations' areas too."""
     found = {fw.collaboration.area, areas.RIKET}
     found |= {m.code for m in _municipalities(fw.collaboration.area)}
-    for goal in [*fw.shared_goals, *fw.actor_goals]:
+    for goal in fw.goals:
         area = fw.goal_area(goal)
         found |= {area, areas.region_of(area), *(goal.comparison_areas or [])}
     return found

@@ -42,8 +42,7 @@ class Words(Mapping[str, dict[str, str]]):
         if language not in LANGUAGES:
             raise KeyError(language)
         return {
-            code: message(f"status.{self.prefix}_{code or 'none'}", language)  # type: ignore[arg-type]
-            for code in self.codes
+            code: message(f"status.{self.prefix}_{code or 'none'}", language) for code in self.codes
         }
 
     def __iter__(self) -> Iterator[str]:
@@ -84,7 +83,7 @@ class _Months(Mapping[str, tuple[str, ...]]):
     def __getitem__(self, language: str) -> tuple[str, ...]:
         if language not in LANGUAGES:
             raise KeyError(language)
-        return tuple(message(f"format.month_{m}", language) for m in range(1, 13))  # type: ignore[arg-type]
+        return tuple(message(f"format.month_{m}", language) for m in range(1, 13))
 
     def __iter__(self) -> Iterator[str]:
         return iter(LANGUAGES)

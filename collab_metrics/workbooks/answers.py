@@ -56,7 +56,7 @@ def read_goals(fw: Framework, reader: Reader, meta: Meta) -> Iterator[tuple[int,
                 goal=expected,
                 actor=actor.id,
                 period=meta.period,
-                judgement=judgement,  # type: ignore[arg-type]  # a code of JUDGEMENT
+                judgement=judgement,  # a code of JUDGEMENT
                 justification=justification,
                 owner=owner,
             )
@@ -128,7 +128,7 @@ def _action(
             description=description,
             responsible=reader.text(row, "responsible"),
             due=due,
-            status=status or "not_started",  # type: ignore[arg-type]  # a code of ACTION_STATUS
+            status=status or "not_started",  # a code of ACTION_STATUS
         )
     except ValidationError as exc:
         model_problem(reader, row, exc, "id")

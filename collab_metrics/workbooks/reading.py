@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -212,7 +212,7 @@ def shown(value: Any) -> str:
 
 
 def choice(
-    reader: Reader, row: int, key: str, words: dict[str, dict[str, str]], what: str
+    reader: Reader, row: int, key: str, words: Mapping[str, dict[str, str]], what: str
 ) -> str | None:
     """The code for a dropdown cell: its words (either language) or the code itself."""
     text = reader.text(row, key)
