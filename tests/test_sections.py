@@ -14,7 +14,7 @@ import pytest
 from helpers import run_cli
 
 from collab_metrics.model.framework import load_framework
-from collab_metrics.report import sections
+from collab_metrics.report import comparison, sections
 from collab_metrics.report.status_table import load_status, to_json
 
 REPO = Path(__file__).resolve().parent.parent
@@ -487,7 +487,7 @@ def test_html_displays_in_a_notebook(blekinge_2017: sections.ReportContext) -> N
 def test_differences_are_those_of_the_rounded_figures_shown() -> None:
     # SYNTHETIC: -64.44 % and -54.66 % are printed as 64,4 and 54,7; the difference printed
     # is 9,7, what a reader gets by subtracting them (not 9,78 rounded to 9,8).
-    assert sections._shown_difference(-0.6444, -0.5466) == pytest.approx(-0.097)
+    assert comparison._shown_difference(-0.6444, -0.5466) == pytest.approx(-0.097)
 
 
 def test_only_municipalities_without_a_goal_for_the_shared_goal_are_named_so(

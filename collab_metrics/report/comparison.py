@@ -1,0 +1,433 @@
+"""A goal section's comparisons: riket and other areas, women and men, noise, forecast."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from collab_metrics.analysis.assess import (
+    INTERVAL,
+    Z_95,
+)
+from collab_metrics.model import areas
+from collab_metrics.model.framework import (
+    ActorGoal,
+    SharedGoal,
+)
+from collab_metrics.report.context import (
+    ReportContext,
+    _chance,
+    _decreasing,
+    _is_false,
+    _row,
+    _sex_rows,
+    _unit,
+)
+from collab_metrics.report.markup import (
+    Html,
+    _direction,
+    _el,
+    _join,
+    _status,
+    _table,
+    _tr,
+    _value_cell,
+)
+from collab_metrics.report.wording import (
+    _area,
+    _listing,
+    _missing,
+    _period,
+    _points,
+    _range,
+    _rate,
+    _say,
+    _sentence,
+    _sex_phrase,
+    _share,
+    _value,
+    _value_at,
+)
+from collab_metrics.text import labels
+from collab_metrics.text.labels import (
+    SEX,
+    Language,
+)
+
+
+def _context_part(ctx: ReportContext, goal: SharedGoal) -> Html:
+    """The goal's change against riket and comparison areas: sentences and a table."""
+    language = ctx.language
+    table = ctx.context
+    if table.empty:
+        return Html()
+    rows = table[table["goal"] == goal.id]
+    if rows.empty:
+        return Html()
+    unit = _unit(ctx.fw, goal)
+    sentences = [
+        _context_sentence(ctx, goal, record)
+        for record in rows[rows["sex"] == "total"].itertuples(index=False)
+    ]
+    first = rows.iloc[0]
+    span = f"{_period(first['from_period'], language)}–{_period(first['to_period'], language)}"
+    own = _area(goal.area, language, start=True)
+    headers = [
+        _say(language, "Jämförelse", "Comparison"),
+        _say(language, "Kön", "Sex"),
+        own,
+        _say(language, "Jämförelseområdet", "Comparison area"),
+        _say(language, "Skillnad", "Difference"),
+    ]
+    body = [
+        _tr(
+            _area(r.comparison_area, language, start=True),
+            [
+                SEX[language][r.sex],
+                _rate(r.area_change_relative, language),
+                [
+                    _rate(r.comparison_change_relative, language),
+                    _el("br"),
+                    _el(
+                        "span",
+                        f"({_value(r.comparison_from, unit, language)} → "
+                        f"{_value(r.comparison_to, unit, language)})",
+                        cls="detail",
+                    ),
+                ],
+                labels.number(
+                    None
+                    if _missing(r.difference_relative)
+                    else 100
+                    * _shown_difference(r.area_change_relative, r.comparison_change_relative),
+                    language,
+                ),
+            ],
+            numeric=(1, 2, 3),
+        )
+        for r in rows.itertuples(index=False)
+    ]
+    caption = _say(
+        language,
+        f"Förändring {span} i procent av utgångsvärdet för {own} och jämförelseområdet (med "
+        "dess värden); skillnaden i procentenheter",
+        f"Change {span} in percent of the baseline value for {own} and the comparison area "
+        "(with its values); the difference in percentage points",
+    )
+    return _join(
+        _el(
+            "h4",
+            _say(
+                language,
+                "Jämfört med riket och andra områden",
+                "Compared with Sweden and other areas",
+            ),
+        ),
+        [_el("p", s, cls="callout context-sentence") for s in sentences],
+        _table(caption, headers, body, cls="context-table"),
+        [_el("p", n, cls="note") for n in _missing_comparison_notes(ctx, goal, rows)],
+    )
+
+
+def _missing_comparison_notes(
+    ctx: ReportContext, goal: SharedGoal, rows: pd.DataFrame
+) -> list[str]:
+    """Why a comparison shows "–": the source publishes the area for that sex only from
+    a later year (riket by sex in Kolada's N03921 starts in 2016), or not at all."""
+    language, notes = ctx.language, []
+    series = ctx.fw.series_id(goal.indicator)
+    obs = ctx.observations
+    missing = rows[rows["comparison_from"].isna() | rows["comparison_to"].isna()]
+    for (area, sex), group in missing.groupby(["comparison_area", "sex"], sort=False):
+        have = obs[
+            (obs["indicator"] == series)
+            & (obs["area"] == area)
+            & (obs["sex"] == sex)
+            & obs["value"].notna()
+        ]["period"]
+        name, who = _area(area, language, start=True), _sex_phrase(sex, language)
+        first_row = group.iloc[0]
+        gap_at_start = _missing(first_row["comparison_from"])
+        period = first_row["from_period"] if gap_at_start else first_row["to_period"]
+        if have.empty:
+            notes.append(
+                _say(
+                    language,
+                    f"{name} har inga värden {who} i källan, så jämförelsen görs bara för totalen.",
+                    f"{name} has no values {who} in the source, so the comparison is made for "
+                    "the total only.",
+                )
+            )
+        else:
+            first = _period(min(have), language)
+            notes.append(
+                _say(
+                    language,
+                    f"{name} {who} saknar värde för {_period(period, language)}: källan "
+                    f"publicerar det först från {first}, därför ”–”.",
+                    f"{name} {who} has no value for {_period(period, language)}: the source "
+                    f"publishes it only from {first}, hence “–”.",
+                )
+            )
+    return notes
+
+
+def _context_sentence(ctx: ReportContext, goal: SharedGoal, record: Any) -> str:
+    """ "Region Blekinge minskade med 40,7 % 2013–2017; riket minskade med 37,9 % under samma
+    år: skillnaden är 2,8 procentenheter ..., så det mesta följer den nationella utvecklingen."
+    """
+    language = ctx.language
+    own_name = _area(goal.area, language)
+    other = _area(record.comparison_area, language)
+    first, last = _period(record.from_period, language), _period(record.to_period, language)
+    if _missing(record.comparison_change_relative):
+        return _say(
+            language,
+            f"För {other} saknas värden för {first} eller {last}, så ingen jämförelse går att "
+            "göra.",
+            f"{_sentence(other)} has no value for {first} or {last}, so no comparison is possible.",
+        )
+    own, theirs = record.area_change_relative, record.comparison_change_relative
+    # The difference of the two percentages as the reader sees them (rounded to 0.1).
+    difference = _shown_difference(own, theirs)
+    unit = _unit(ctx.fw, goal)
+    own_moved = _moved(own, language, record.area_change, unit)
+    their_moved = _moved(theirs, language, record.comparison_change, unit)
+    text = _say(
+        language,
+        f"{_sentence(own_name)} {own_moved} {first}–{last}; {other} "
+        f"{their_moved} under samma år: skillnaden i procent av utgångsvärdet är "
+        f"{_points(100 * difference, language)}",
+        f"{_sentence(own_name)} {own_moved} in {first}–{last}; {other} "
+        f"{their_moved} over the same years: the difference in percent of the baseline is "
+        f"{_points(100 * difference, language)}",
+    )
+    if round(abs(100 * difference), 1) > 0:
+        sign = -1 if _decreasing(ctx.fw, goal.indicator) else 1
+        favoured = own_name if sign * difference > 0 else other
+        text += _say(language, f" till fördel för {favoured}", f" in favour of {favoured}")
+    trend = (
+        _say(language, "den nationella utvecklingen", "the national trend")
+        if record.comparison_area == areas.RIKET
+        else _say(language, f"utvecklingen i {other}", f"the trend in {other}")
+    )
+    if own * theirs > 0:
+        if abs(theirs) >= abs(own):
+            text += _say(
+                language,
+                f", så förändringen i {own_name} var mindre än i {other}",
+                f", so the change in {own_name} was smaller than in {other}",
+            )
+        elif abs(theirs) >= abs(own) / 2:
+            text += _say(
+                language,
+                f", så det mesta följer {trend} ({other}s förändring i procent är minst hälften "
+                f"av {own_name}s)",
+                f", so most of it follows {trend} ({other}'s change in percent is at least half "
+                f"of {own_name}'s)",
+            )
+        else:
+            text += _say(
+                language,
+                f", så det mesta av förändringen går utöver {trend}",
+                f", so most of the change goes beyond {trend}",
+            )
+    elif own * theirs < 0:
+        text += _say(
+            language,
+            f", så {own_name} och {other} rörde sig åt olika håll",
+            f", so {own_name} and {other} moved in opposite directions",
+        )
+    return text + "."
+
+
+def _shown_difference(own: float, theirs: float) -> float:
+    """own - theirs (relative changes), from the figures rounded to 0.1 % as printed."""
+    return (round(100 * own, 1) - round(100 * theirs, 1)) / 100
+
+
+def _moved(change: float, language: Language, absolute: Any = None, unit: str = "") -> str:
+    """ "minskade med 40,7 % (5,8 procentenheter)" from a relative change of -0.407 and,
+    when given, the change in the indicator's units: percent of a rate and percentage
+    points are both named, never mixed."""
+    size = labels.percent(abs(change), language)
+    if round(abs(change) * 100, 1) == 0:
+        return _say(language, "låg kvar på samma nivå", "stayed at the same level")
+    if absolute is not None and not _missing(absolute):
+        amount = (
+            _points(absolute, language)
+            if unit.strip() == "%"
+            else f"{labels.number(abs(absolute), language)} {unit}"
+        )
+        size = f"{size} ({amount})"
+    if change < 0:
+        return _say(language, f"minskade med {size}", f"fell by {size}")
+    return _say(language, f"ökade med {size}", f"rose by {size}")
+
+
+def _sex_gap(ctx: ReportContext, goal_id: str) -> tuple[Any, Any, float] | None:
+    """Women's and men's rows and the relative gap (higher / lower - 1) at the latest
+    year both have, or None when the goal has no comparable values for women and men."""
+    women, men = _row(ctx, goal_id, "women"), _row(ctx, goal_id, "men")
+    if women is None or men is None:
+        return None
+    if _missing(women.latest_value) or _missing(men.latest_value):
+        return None
+    if women.latest_period != men.latest_period or min(women.latest_value, men.latest_value) <= 0:
+        return None
+    high, low = max(women.latest_value, men.latest_value), min(women.latest_value, men.latest_value)
+    return women, men, high / low - 1
+
+
+def _gap_sentence(ctx: ReportContext, goal: SharedGoal | ActorGoal) -> str:
+    # Defined in the other half of sections.py until that moves too; a late import, as
+    # sections imports this module.
+    from collab_metrics.report import sections
+
+    gap = _sex_gap(ctx, goal.id)
+    if gap is None:
+        return ""
+    women, men, _ = gap
+    return sections._gap_text(
+        ctx.language, women.latest_period, women.latest_value, men.latest_value, _unit(ctx.fw, goal)
+    )
+
+
+def _sex_part(ctx: ReportContext, goal: SharedGoal) -> Html:
+    """Total, women and men side by side, and how large the gap is."""
+    language = ctx.language
+    rows = _sex_rows(ctx, goal.id)
+    if len(rows) < 2:
+        return Html()
+    unit = _unit(ctx.fw, goal)
+    headers = [
+        _say(language, "Kön", "Sex"),
+        _say(language, "Utgångsvärde", "Baseline"),
+        _say(language, "Senaste värde", "Latest value"),
+        _say(language, "Målvärde", "Target"),
+        _say(language, "Status", "Status"),
+        _say(language, "Riktning, lång sikt", "Direction, long term"),
+        _say(language, "Chans att nå målet", "Chance of reaching the target"),
+    ]
+    body = [
+        _tr(
+            SEX[language][sex],
+            [
+                _value_cell(row.baseline_value, row.baseline_period, unit, language),
+                _value_cell(row.latest_value, row.latest_period, unit, language),
+                _value_cell(row.target_value, row.target_year, unit, language),
+                _status(row.status, language),
+                _direction(row.direction_long, language),
+                _chance(row, language),
+            ],
+            numeric=(0, 1, 2, 5),
+        )
+        for sex, row in rows
+    ]
+    caption = _say(language, f"{goal.title}: kvinnor och män", f"{goal.title}: women and men")
+    sentence = _gap_sentence(ctx, goal)
+    return _join(
+        _el("h4", _say(language, "Kvinnor och män", "Women and men")),
+        _el("p", sentence) if sentence else None,
+        _table(caption, headers, body, cls="sex-table"),
+    )
+
+
+def _noise_sentences(ctx: ReportContext, goal: SharedGoal | ActorGoal) -> list[str]:
+    """One sentence per sex whose change is within random variation."""
+    language = ctx.language
+    sentences = []
+    for sex, row in _sex_rows(ctx, goal.id):
+        if not _is_false(row.significant):
+            continue
+        unit = _unit(ctx.fw, goal)
+        start = _value_at(row.baseline_value, row.baseline_period, unit, language)
+        end = _value_at(row.latest_value, row.latest_period, unit, language)
+        limit = _points(Z_95 * row.noise_se, language)
+        sentences.append(
+            _say(
+                language,
+                f"{_sentence(_sex_phrase(sex, language))} ryms förändringen från {start} till "
+                f"{end} inom slumpvariationen: med så få invånare kan värdet av en slump skilja "
+                f"sig med upp till {limit} mellan två år. Förändringen går därför inte att "
+                "skilja från slumpen.",
+                f"{_sentence(_sex_phrase(sex, language))} the change from {start} to {end} is "
+                f"within random variation: with so few residents the value can differ by up to "
+                f"{limit} between two years by chance alone. The change cannot be told apart "
+                "from chance.",
+            )
+        )
+    return sentences
+
+
+def _noise_part(ctx: ReportContext, goal: SharedGoal) -> Html:
+    sentences = _noise_sentences(ctx, goal)
+    if not sentences:
+        return Html()
+    return _join(
+        _el("h4", _say(ctx.language, "Slumpvariation", "Random variation")),
+        [_el("p", s, cls="noise") for s in sentences],
+    )
+
+
+def _forecast_text(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any) -> str:
+    """The forecast to the target year with its interval and probability, or why none."""
+    language = ctx.language
+    unit = _unit(ctx.fw, goal)
+    if row is None or goal.target is None:
+        return ""
+    if bool(row.target_passed):
+        return _say(
+            language,
+            f"Målåret {goal.target.year} har passerat, så ingen prognos görs.",
+            f"The target year {goal.target.year} has passed, so there is no forecast.",
+        )
+    if _missing(row.forecast_value):
+        note = (
+            labels.reason(row.forecast_note, language)
+            if row.forecast_note
+            else _say(language, "status kan inte bedömas", "the status cannot be assessed")
+        )
+        return _say(language, f"Ingen prognos: {note}.", f"No forecast: {note}.")
+    points = int(row.forecast_points)
+    interval = _share(INTERVAL, language)
+    spread = _range(row.forecast_low, row.forecast_high, unit, language)
+    chance = labels.CHANCE[language][row.chance]
+    text = _say(
+        language,
+        f"Om utvecklingen fortsätter som de senaste {points} åren blir värdet "
+        f"{goal.target.year} omkring {_value(row.forecast_value, unit, language)} "
+        f"({interval} prognosintervall {spread}, satt efter hur fel samma slags prognos har "
+        f"slagit tidigare). Att nå målvärdet {_value(row.target_value, unit, language)} är "
+        f"{chance}.",
+        f"If the trend of the last {points} years continues, the value in {goal.target.year} "
+        f"will be about {_value(row.forecast_value, unit, language)} ({interval} prediction "
+        f"interval {spread}, set by how wrong the same kind of forecast has been before). "
+        f"Reaching the target {_value(row.target_value, unit, language)} is {chance}.",
+    )
+    if bool(row.interval_borrowed):
+        text += " " + _say(
+            language,
+            f"Intervallet för {int(row.forecast_horizon)} år framåt är uppskattat från "
+            "kortare prognoser, eftersom historiken inte räcker längre.",
+            f"The interval {int(row.forecast_horizon)} years ahead is scaled up from shorter "
+            "forecasts, as the history does not reach further.",
+        )
+    by_sex = [(sex, r.chance) for sex, r in _sex_rows(ctx, goal.id) if sex != "total" and r.chance]
+    if by_sex:
+        shown = _listing(
+            [f"{labels.CHANCE[language][c]} {_sex_phrase(sex, language)}" for sex, c in by_sex],
+            language,
+        )
+        text += " " + _say(language, f"Att nå målet är {shown}.", f"Reaching it is {shown}.")
+    return text
+
+
+def _forecast_part(ctx: ReportContext, goal: SharedGoal, row: Any) -> Html:
+    text = _forecast_text(ctx, goal, row)
+    if not text:
+        return Html()
+    return _join(
+        _el("h4", _say(ctx.language, "Prognos", "Forecast")), _el("p", text, cls="forecast")
+    )

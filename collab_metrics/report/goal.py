@@ -1,0 +1,368 @@
+"""One section per shared goal: definition, status, progress, direction and the parts below."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from collab_metrics.analysis import breaks
+from collab_metrics.analysis.assess import (
+    PEAK_YEARS,
+    SHORT_TERM,
+)
+from collab_metrics.charts import figures as charts
+from collab_metrics.model.framework import (
+    ActorGoal,
+    SharedGoal,
+)
+from collab_metrics.report.actions import _actions_part
+from collab_metrics.report.actor_goals import (
+    _actor_goals_part,
+    _consistency_part,
+    _judgements_part,
+)
+from collab_metrics.report.comparison import (
+    _context_part,
+    _forecast_part,
+    _noise_part,
+    _sex_part,
+)
+from collab_metrics.report.context import (
+    ReportContext,
+    _actor_goals,
+    _decreasing,
+    _row,
+    _sex_rows,
+    _unit,
+)
+from collab_metrics.report.markup import (
+    Content,
+    Html,
+    _chart,
+    _direction,
+    _el,
+    _join,
+    _status,
+)
+from collab_metrics.report.wording import (
+    _area,
+    _listing,
+    _lower_first,
+    _missing,
+    _period,
+    _quote,
+    _rate,
+    _say,
+    _sex_phrase,
+    _share,
+    _value,
+    _value_at,
+    _who,
+)
+from collab_metrics.text import labels
+
+
+def goals_heading(ctx: ReportContext) -> Html:
+    """The h2 that opens the goal sections (each goal is an h3 below it)."""
+    language = ctx.language
+    return _el(
+        "section",
+        _el("h2", _say(language, "Målen ett och ett", "The goals one by one"), id="goals"),
+        _el(
+            "p",
+            _say(
+                language,
+                "För varje gemensamt mål: kurvan och status, jämförelsen med riket, kvinnor och "
+                "män, prognosen, aktörernas egna mål och om de räcker, aktörernas egna "
+                "bedömningar och handlingsplanen.",
+                "For each shared goal: the curve and status, the comparison with Sweden, women "
+                "and men, the forecast, the actors' own goals and whether they add up, the "
+                "actors' own assessments and the action plan.",
+            ),
+        ),
+        cls="goals-intro",
+    )
+
+
+def goal_section(ctx: ReportContext, goal_id: str) -> Html:
+    """One shared goal: status, chart, context, women and men, noise, forecast, the actors'
+    goals and whether they add up, the actors' own assessments (apart) and actions."""
+    fw, language = ctx.fw, ctx.language
+    goal = fw.shared_goal(goal_id)
+    row = _row(ctx, goal.id)
+    chart = charts.goal_chart(fw, ctx.observations, goal.id, ctx.result, language, ctx.as_of)
+    heading_id = f"goal-{goal.id}"
+    return _el(
+        "section",
+        _el("h3", goal.title, id=heading_id),
+        _el("p", _goal_definition(ctx, goal), cls="goal-definition"),
+        _status_paragraphs(ctx, goal, row),
+        _possible_breaks_part(ctx, goal),
+        _chart(chart),
+        _context_part(ctx, goal),
+        _sex_part(ctx, goal),
+        _noise_part(ctx, goal),
+        _forecast_part(ctx, goal, row),
+        _actor_goals_part(ctx, goal),
+        _consistency_part(ctx, goal),
+        _judgements_part(ctx, [goal, *_actor_goals(fw, goal.id)], heading_id),
+        _actions_part(ctx, [goal.id, *(g.id for g in _actor_goals(fw, goal.id))]),
+        cls="goal",
+        aria_labelledby=heading_id,
+    )
+
+
+def _possible_breaks_part(ctx: ReportContext, goal: SharedGoal) -> Html:
+    """Series breaks found, not declared: in the goal's own series (with the evidence the
+    status gives) and in the source's description of the indicator."""
+    # Defined in the other half of sections.py until that moves too; a late import, as
+    # sections imports this module.
+    from collab_metrics.report import sections
+
+    language = ctx.language
+    indicator = ctx.fw.indicator(goal.indicator)
+    declared = {b.year for b in indicator.series_breaks}
+    notes = []
+    for sex, row in _sex_rows(ctx, goal.id):
+        if _missing(row.break_candidate_year) or row.reason_code == "possible_series_break":
+            continue  # none, or already the status's reason
+        found = int(row.break_candidate_year)
+        notes.append(
+            _say(
+                language,
+                f"Möjligt tidsseriebrott {found}{_who([sex], language)} (före utgångsåret eller "
+                "efter målåret, så statusen påverkas inte).",
+                f"Possible series break in {found}{_who([sex], language)} (before the baseline "
+                "or after the target year, so the status is unaffected).",
+            )
+        )
+    metadata = sections._kpi_metadata(ctx, indicator)
+    if metadata is not None:
+        for change in breaks.definition_changes(sections._definition(metadata)):
+            if change.year in declared:
+                continue
+            quoted = _quote(str(change.evidence["text"]), language)
+            notes.append(
+                _say(
+                    language,
+                    f"Möjligt tidsseriebrott {change.year}: källans beskrivning säger {quoted} "
+                    "Värden före och efter kan vara ojämförbara; ramverket kan ange brottet.",
+                    f"Possible series break in {change.year}: the source's description says "
+                    f"{quoted} Values before and after may not be comparable; the framework "
+                    "can declare the break.",
+                )
+            )
+    if not notes:
+        return Html()
+    return _join(*[_el("p", n, cls="possible-break") for n in notes])
+
+
+def _target_text(ctx: ReportContext, goal: SharedGoal | ActorGoal) -> str:
+    """What the goal asks, in words: "minska med 50 % från 2013 till 2017"."""
+    language = ctx.language
+    target, baseline = goal.target, goal.baseline
+    if target is None or baseline is None:
+        return _say(language, "följs med riktning, utan målvärde", "followed by direction only")
+    if target.change_percent is not None:
+        size = labels.percent(abs(target.change_percent) / 100, language, 0)
+        if target.change_percent < 0:
+            return _say(
+                language,
+                f"minska med {size} från {baseline.year} till {target.year}",
+                f"decrease by {size} from {baseline.year} to {target.year}",
+            )
+        return _say(
+            language,
+            f"öka med {size} från {baseline.year} till {target.year}",
+            f"increase by {size} from {baseline.year} to {target.year}",
+        )
+    value = _value(target.value, _unit(ctx.fw, goal), language)
+    return _say(
+        language,
+        f"nå {value} till {target.year} (utgångsår {baseline.year})",
+        f"reach {value} by {target.year} (baseline year {baseline.year})",
+    )
+
+
+def _goal_definition(ctx: ReportContext, goal: SharedGoal) -> str:
+    fw, language = ctx.fw, ctx.language
+    indicator = fw.indicator(goal.indicator)
+    area = _area(goal.area, language)
+    text = _say(
+        language,
+        f"Målet är att {_target_text(ctx, goal)} för {area}, mätt som "
+        f"{_lower_first(indicator.title)} ({indicator.unit}).",
+        f"The goal is to {_target_text(ctx, goal)} for {area}, measured as "
+        f"{indicator.title} ({indicator.unit}).",
+    )
+    targets = [(sex, row.target_value) for sex, row in _sex_rows(ctx, goal.id) if sex != "total"]
+    targets = [(sex, value) for sex, value in targets if not _missing(value)]
+    if targets:
+        shown = _listing(
+            [
+                f"{_value(value, indicator.unit, language)} {_sex_phrase(sex, language)}"
+                for sex, value in targets
+            ],
+            language,
+        )
+        text += " " + _say(language, f"Målvärdet är {shown}.", f"The target value is {shown}.")
+    return text
+
+
+def _status_paragraphs(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any) -> Html:
+    """Status in icon and words, how far the value has come, and its direction."""
+    language = ctx.language
+    if row is None:
+        return _el("p", _status("cannot_assess", language), cls="goal-status")
+    return _join(
+        _el(
+            "p",
+            _el("strong", "Status: "),
+            _status(row.status, language),
+            ". ",
+            _progress(ctx, goal, row),
+            cls="goal-status",
+        ),
+        _el("p", _direction_text(ctx, row), cls="goal-direction"),
+        _baseline_extreme(ctx, goal, row),
+    )
+
+
+def _baseline_extreme(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any) -> Content:
+    """Point out a baseline at the series' peak or trough, which flatters or hides progress."""
+    language, extreme = ctx.language, row.baseline_extreme
+    if extreme not in ("peak", "trough"):
+        return None
+    start = _value_at(row.baseline_value, row.baseline_period, _unit(ctx.fw, goal), language)
+    obs = ctx.observations
+    own = obs[
+        (obs["indicator"] == ctx.fw.series_id(goal.indicator))
+        & (obs["area"] == row.area)
+        & (obs["sex"] == row.sex)
+        & obs["value"].notna()
+        & (obs["period"] >= str(int(row.baseline_year) - PEAK_YEARS))
+    ]
+    first = min(own["period"], default=row.baseline_period)
+    span = f"{_period(first, language)}–{_period(row.latest_period, language)}"
+    flatters = (extreme == "peak") == _decreasing(ctx.fw, goal.indicator)
+    word = (
+        _say(language, "högsta", "highest")
+        if extreme == "peak"
+        else _say(language, "lägsta", "lowest")
+    )
+    effect = (
+        _say(
+            language,
+            "framstegen räknas från ett ovanligt dåligt läge och ser därför större ut",
+            "progress is counted from an unusually bad point and so looks larger",
+        )
+        if flatters
+        else _say(
+            language,
+            "framstegen räknas från ett ovanligt bra läge och ser därför mindre ut",
+            "progress is counted from an unusually good point and so looks smaller",
+        )
+    )
+    return _el(
+        "p",
+        _say(
+            language,
+            f"Obs: utgångsvärdet {start} är det {word} i serien {span}: {effect}.",
+            f"Note: the baseline {start} is the {word} in the series {span}: {effect}.",
+        ),
+        cls="baseline-extreme",
+    )
+
+
+def _progress(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any) -> str:
+    """The way from baseline to latest and the pace against the pace the target needs."""
+    language = ctx.language
+    unit = _unit(ctx.fw, goal)
+    if row.status == "cannot_assess" or _missing(row.cagr_actual):
+        reason = (row.reason or labels.reason("no_data", language)).rstrip(".")
+        return _say(language, f"Skäl: {reason}.", f"Reason: {reason}.")
+    start = _value_at(row.baseline_value, row.baseline_period, unit, language)
+    end = _value_at(row.latest_value, row.latest_period, unit, language)
+    if bool(row.target_passed):
+        return _final_progress(ctx, goal, row, start, end)
+    text = _say(
+        language,
+        f"Värdet har gått från {start} till {end}, i genomsnitt {_rate(row.cagr_actual, language)}"
+        " av värdet per år.",
+        f"The value went from {start} to {end}, on average {_rate(row.cagr_actual, language)} "
+        "of the value a year.",
+    )
+    if row.status not in ("", "achieved", "met_within_noise") and not _missing(row.ratio):
+        required = _rate(row.cagr_required, language)
+        if row.ratio < 0:
+            text += " " + _say(
+                language,
+                f"Målet kräver {required} av värdet per år, men värdet rör sig bort från målet.",
+                f"The target needs {required} of the value a year, but the value moves away "
+                "from it.",
+            )
+        elif math.isfinite(row.ratio):  # infinite when the target only asks to hold the line
+            pace = _share(row.ratio, language)
+            text += " " + _say(
+                language,
+                f"Målet kräver {required} av värdet per år, så takten är {pace} av den som behövs.",
+                f"The target needs {required} of the value a year, so the pace is {pace} of "
+                "what is needed.",
+            )
+    if row.reason:
+        note = row.reason.rstrip(".")
+        text += " " + _say(language, f"Anmärkning: {note}.", f"Note: {note}.")
+    return text
+
+
+def _final_progress(
+    ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any, start: str, end: str
+) -> str:
+    """The verdict at the target year: the value then, the pace then against the pace
+    needed (R at the target year), and the latest value."""
+    language = ctx.language
+    unit = _unit(ctx.fw, goal)
+    year = int(row.target_year)
+    at_target = _value_at(row.target_year_value, str(year), unit, language)
+    text = _say(
+        language,
+        f"Värdet gick från {start} till {at_target}, i genomsnitt "
+        f"{_rate(row.cagr_actual, language)} av värdet per år.",
+        f"The value went from {start} to {at_target}, on average "
+        f"{_rate(row.cagr_actual, language)} of the value a year.",
+    )
+    if not _missing(row.ratio) and math.isfinite(row.ratio):
+        required = _rate(row.cagr_required, language)
+        pace = _share(row.ratio, language)
+        text += " " + _say(
+            language,
+            f"Målet krävde {required} av värdet per år, så fram till målåret {year} var "
+            f"takten {pace} av den som behövdes.",
+            f"The target needed {required} of the value a year, so up to the target year "
+            f"{year} the pace was {pace} of what was needed.",
+        )
+    if row.latest_period != str(year):
+        text += " " + _say(language, f"Senaste värdet: {end}.", f"Latest value: {end}.")
+    if row.reason:
+        note = row.reason.rstrip(".")
+        text += " " + _say(language, f"Anmärkning: {note}.", f"Note: {note}.")
+    return text
+
+
+def _direction_text(ctx: ReportContext, row: Any) -> Content:
+    language = ctx.language
+    span = ""
+    if not _missing(row.baseline_period) and not _missing(row.latest_period):
+        span = f" ({_period(row.baseline_period, language)}–{_period(row.latest_period, language)})"
+    return [
+        _el("strong", _say(language, "Riktning: ", "Direction: ")),
+        _say(language, f"lång sikt{span} ", f"long term{span} "),
+        _direction(row.direction_long, language),
+        _say(
+            language,
+            f"; kort sikt (de senaste {SHORT_TERM} åren) ",
+            f"; short term (the last {SHORT_TERM} years) ",
+        ),
+        _direction(row.direction_short, language),
+        ".",
+    ]
