@@ -22,8 +22,8 @@ from collab_metrics.report.markup import (
 from collab_metrics.report.wording import (
     _date,
     _listing,
-    _say,
 )
+from collab_metrics.text.catalog import message
 from collab_metrics.text.labels import (
     ACTION_STATUS,
     Language,
@@ -39,7 +39,7 @@ def _action_rows(ctx: ReportContext, actions: Sequence[Action]) -> list[Html]:
                 fw.actor(action.actor).name,
                 fw.goal(action.goal).title
                 if action.goal
-                else _say(language, "Hela samverkan", "The whole collaboration"),
+                else message("report.the_whole_collaboration", language),
                 action.responsible or "–",
                 _date(action.due, language) if action.due else "–",
                 _action_status(action.status, language),
@@ -51,36 +51,28 @@ def _action_rows(ctx: ReportContext, actions: Sequence[Action]) -> list[Html]:
 
 def _action_headers(language: Language) -> list[str]:
     return [
-        _say(language, "Åtgärd", "Action"),
-        _say(language, "Aktör", "Actor"),
-        _say(language, "Mål", "Goal"),
-        _say(language, "Ansvarig", "Responsible"),
-        _say(language, "Klart senast", "Due"),
-        _say(language, "Status", "Status"),
+        message("report.action", language),
+        message("report.actor", language),
+        message("report.goal", language),
+        message("report.responsible", language),
+        message("report.due", language),
+        message("report.status", language),
     ]
 
 
 def _actions_part(ctx: ReportContext, goal_ids: Sequence[str]) -> Html:
     language = ctx.language
     actions = [a for a in ctx.fw.actions if a.goal in goal_ids]
-    heading = _el("h4", _say(language, "Handlingsplan", "Action plan"))
+    heading = _el("h4", message("report.action_plan", language))
     if not actions:
         return _join(
             heading,
             _el(
                 "p",
-                _say(
-                    language,
-                    "Inga åtgärder i handlingsplanen är kopplade till det här målet.",
-                    "No action in the action plan is linked to this goal.",
-                ),
+                message("report.actions_part_no_action_in_the", language),
             ),
         )
-    caption = _say(
-        language,
-        "Åtgärder för målet och aktörernas mål",
-        "Actions for the goal and the actors' goals",
-    )
+    caption = message("report.actions_part_actions_for_the_goal", language)
     return _join(
         heading, _table(caption, _action_headers(language), _action_rows(ctx, actions), "actions")
     )
@@ -90,12 +82,12 @@ def action_plan(ctx: ReportContext) -> Html:
     """The whole action plan: every action, with or without a goal, and counts per status."""
     language = ctx.language
     actions = ctx.fw.actions
-    heading = _el("h2", _say(language, "Handlingsplan", "Action plan"), id="action-plan")
+    heading = _el("h2", message("report.action_plan", language), id="action-plan")
     if not actions:
         return _el(
             "section",
             heading,
-            _el("p", _say(language, "Handlingsplanen är tom.", "The action plan is empty.")),
+            _el("p", message("report.action_plan_the_action_plan_is", language)),
             cls="action-plan",
         )
     counts = Counter(a.status for a in actions)
@@ -107,12 +99,10 @@ def action_plan(ctx: ReportContext) -> Html:
         ],
         language,
     )
-    lead = _say(
-        language,
-        f"Handlingsplanen har {len(actions)} åtgärder: {shown}.",
-        f"The action plan has {len(actions)} actions: {shown}.",
+    lead = message(
+        "report.action_plan_the_action_plan_has", language, count=len(actions), shown=shown
     )
-    caption = _say(language, "Alla åtgärder i handlingsplanen", "Every action in the action plan")
+    caption = message("report.action_plan_every_action_in_the", language)
     return _el(
         "section",
         heading,

@@ -42,39 +42,35 @@ from collab_metrics.report.wording import (
     _missing,
     _points,
     _rate,
-    _say,
     _share,
 )
 from collab_metrics.text import labels
+from collab_metrics.text.catalog import message
 
 
 def _actor_goals_part(ctx: ReportContext, goal: SharedGoal) -> Html:
     """The actors' own goals for this shared goal: small multiples and a table."""
     fw, language = ctx.fw, ctx.language
     goals = _actor_goals(fw, goal.id)
-    heading = _el("h4", _say(language, "Aktörernas egna mål", "The actors' own goals"))
+    heading = _el("h4", message("report.the_actors_own_goals", language))
     if not goals:
         return _join(
             heading,
             _el(
                 "p",
-                _say(
-                    language,
-                    "Ingen aktör har ett eget mål som bidrar till det här målet.",
-                    "No actor has a goal of its own that contributes to this goal.",
-                ),
+                message("report.actor_goals_part_no_actor_has_a", language),
             ),
         )
     chart = charts.actor_small_multiples(
         fw, ctx.observations, goal.id, ctx.result, language, ctx.as_of
     )
     headers = [
-        _say(language, "Aktör och mål", "Actor and goal"),
-        _say(language, "Utgångsvärde", "Baseline"),
-        _say(language, "Senaste värde", "Latest value"),
-        _say(language, "Målvärde", "Target"),
-        _say(language, "Status", "Status"),
-        _say(language, "Riktning, lång sikt", "Direction, long term"),
+        message("report.actor_and_goal", language),
+        message("report.baseline", language),
+        message("report.latest_value", language),
+        message("report.target", language),
+        message("report.status", language),
+        message("report.direction_long_term", language),
     ]
     body = []
     for actor_goal in goals:
@@ -93,30 +89,20 @@ def _actor_goals_part(ctx: ReportContext, goal: SharedGoal) -> Html:
         )
         header = _labelled(fw.actor(actor_goal.actor).name, actor_goal.title)
         body.append(_tr(header, cells, numeric=(0, 1, 2)))
-    caption = _say(
-        language,
-        f"Aktörernas mål som bidrar till ”{goal.title}” (totalt)",
-        f"The actors' goals contributing to “{goal.title}” (total)",
+    caption = message(
+        "report.actor_goals_part_the_actors_goals_contributing", language, title=goal.title
     )
     return _join(heading, _chart(chart), _table(caption, headers, body, cls="actor-goals-table"))
 
 
-ROLE_WORDS: Final = {
-    "sv": {
-        "covers_whole_area": "gäller hela {area}",
-        "other_indicator": "mäts med en annan indikator ({indicator})",
-        "not_a_municipality": "gäller ett område som inte är en kommun",
-        "no_target": "har inget målvärde",
-        "duplicate_area": "är ett andra mål för samma kommun",
-    },
-    "en": {
-        "covers_whole_area": "covers the whole of {area}",
-        "other_indicator": "is measured with another indicator ({indicator})",
-        "not_a_municipality": "covers an area that is not a municipality",
-        "no_target": "has no target value",
-        "duplicate_area": "is a second goal for the same municipality",
-    },
-}
+# Why an actor goal is shown beside a shared goal but not added up (message "report.role_<role>").
+ROLES: Final = (
+    "covers_whole_area",
+    "other_indicator",
+    "not_a_municipality",
+    "no_target",
+    "duplicate_area",
+)
 
 
 def _consistency_sentences(ctx: ReportContext, goal: SharedGoal) -> list[str]:
@@ -125,34 +111,25 @@ def _consistency_sentences(ctx: ReportContext, goal: SharedGoal) -> list[str]:
     check = ctx.consistency.get(goal.id)
     area = _area(goal.area, language)
     if check is None:
-        return [
-            _say(
-                language,
-                f"Indikatorn har ingen befolkningsbas (population_base) att väga kommunerna i "
-                f"{area} med.",
-                f"The indicator has no population base (population_base) to weigh the "
-                f"municipalities of {area} with.",
-            )
-        ]
+        return [message("report.consistency_sentences_the_indicator_has_no", language, area=area)]
     if check.verdict == "cannot_assess":
-        return [_say(language, f"Skäl: {check.reason}.", f"Reason: {check.reason}.")]
+        return [message("report.progress_reason", language, reason=check.reason)]
     implied = _rate(check.implied_change_percent / 100, language)
     required = _rate(check.required_change_percent / 100, language)
     years = f"{check.baseline_year}–{check.target_year}"
     sentences = [
-        _say(
+        message(
+            "report.consistency_sentences_if_every_municipality_with",
             language,
-            f"Om varje kommun med eget mål når det, och övriga kommuner ligger kvar på sin "
-            f"senaste nivå, blir förändringen för {area} {implied} {years}. Det gemensamma målet "
-            f"kräver {required}.",
-            f"If every municipality with a goal of its own reaches it, and the others stay at "
-            f"their latest level, {area} changes by {implied} in {years}. The shared target "
-            f"needs {required}.",
+            area=area,
+            implied=implied,
+            years=years,
+            required=required,
         )
     ]
     if check.verdict == "insufficient":
         gap = _points(check.gap_percentage_points, language)
-        sentences.append(_say(language, f"Det fattas {gap}.", f"That is {gap} short."))
+        sentences.append(message("report.consistency_sentences_that_is_short", language, gap=gap))
     coverage = _share(check.coverage, language)
     if check.uncovered:
         # A municipality with a goal for this shared goal that is not added up (another
@@ -162,36 +139,31 @@ def _consistency_sentences(ctx: ReportContext, goal: SharedGoal) -> list[str]:
             [areas.get(code).name for code in check.uncovered if code not in with_goal], language
         )
         sentences.append(
-            _say(
+            message(
+                "report.consistency_sentences_the_municipalities_whose_goals",
                 language,
-                f"Kommunerna vars mål räknas in har {coverage} av befolkningen.",
-                f"The municipalities whose goals are added up have {coverage} of the population.",
+                coverage=coverage,
             )
         )
         if names:
             sentences.append(
-                _say(
+                message(
+                    "report.consistency_sentences_municipalities_without_a_goal",
                     language,
-                    f"Kommuner utan eget mål för detta gemensamma mål: {names}.",
-                    f"Municipalities without a goal of their own for this shared goal: {names}.",
+                    names=names,
                 )
             )
     else:
         sentences.append(
-            _say(
-                language,
-                f"Alla kommuner i {area} har egna mål.",
-                f"Every municipality in {area} has a goal of its own.",
-            )
+            message("report.consistency_sentences_every_municipality_in_has", language, area=area)
         )
     if check.weight_year is not None and check.weight_year != check.baseline_year:
         sentences.append(
-            _say(
+            message(
+                "report.consistency_sentences_the_municipalities_are_weighed",
                 language,
-                f"Kommunerna vägs med befolkningen {check.weight_year}, eftersom den för "
-                f"{check.baseline_year} saknas.",
-                f"The municipalities are weighed by the population of {check.weight_year}, as "
-                f"{check.baseline_year} is missing.",
+                weight_year=check.weight_year,
+                baseline_year=check.baseline_year,
             )
         )
     late = [
@@ -201,12 +173,11 @@ def _consistency_sentences(ctx: ReportContext, goal: SharedGoal) -> list[str]:
     ]
     if late:
         sentences.append(
-            _say(
+            message(
+                "report.consistency_sentences_goals_with_another_target",
                 language,
-                f"Mål med ett annat målår räknas med sitt målvärde {check.target_year}: "
-                f"{_listing(late, language)}.",
-                f"Goals with another target year count with their target value in "
-                f"{check.target_year}: {_listing(late, language)}.",
+                target_year=check.target_year,
+                late=_listing(late, language),
             )
         )
     return sentences
@@ -221,19 +192,18 @@ def _consistency_part(ctx: ReportContext, goal: SharedGoal) -> Html:
         for r in check.actors.itertuples(index=False):
             if r.role == "aggregated":
                 continue
-            role = ROLE_WORDS[language][r.role].format(
-                area=_area(goal.area, language), indicator=fw.indicator(r.indicator).title
+            role = message(
+                f"report.role_{r.role}",
+                language,
+                area=_area(goal.area, language),
+                indicator=fw.indicator(r.indicator).title,
             )
             aside.append(_el("li", f"{fw.goal(r.goal).title} ({fw.actor(r.actor).name}): {role}"))
     listed = (
         _join(
             _el(
                 "p",
-                _say(
-                    language,
-                    "Visas bredvid men räknas inte in när kommunernas mål läggs samman:",
-                    "Shown beside the shared goal but not added up with the municipalities' goals:",
-                ),
+                message("report.consistency_part_shown_beside_the_shared", language),
             ),
             _el("ul", aside, cls="not-aggregated"),
         )
@@ -241,7 +211,7 @@ def _consistency_part(ctx: ReportContext, goal: SharedGoal) -> Html:
         else None
     )
     return _join(
-        _el("h4", _say(language, "Räcker aktörernas mål?", "Do the actors' goals add up?")),
+        _el("h4", message("report.consistency_part_do_the_actors_goals", language)),
         _el(
             "p",
             _verdict(verdict, language),
@@ -281,15 +251,12 @@ def _weighting_note(ctx: ReportContext, goal: SharedGoal) -> Content:
     title = _lower_first(fw.indicator(base).title)
     return _el(
         "p",
-        _say(
+        message(
+            "report.weighting_note_municipalities_are_weighted_by",
             language,
-            f"Kommunerna vägs med {title}, inte med indikatorns egen nämnare: en "
-            f"approximation. Kontroll mot {_area(goal.area, language)}s publicerade värde: det "
-            f"vägda medelvärdet av kommunerna avviker med {errors}.",
-            f"Municipalities are weighted by {title}, not by the indicator's own "
-            f"denominator: an approximation. Checked against the published value of "
-            f"{_area(goal.area, language)}: the weighted mean of the municipalities differs by "
-            f"{errors}.",
+            title=title,
+            area=_area(goal.area, language),
+            errors=errors,
         ),
         cls="note weighting",
     )
@@ -321,11 +288,11 @@ def _judgements_part(
     year = ctx.year
     heading_id = f"{section_id}-assessments"
     headers = [
-        _say(language, "Aktör och mål", "Actor and goal"),
-        _say(language, "Statistiken", "Statistics"),
-        _say(language, "Egen bedömning", "Own assessment"),
-        _say(language, "Motivering", "Justification"),
-        _say(language, "Ansvarig", "Owner"),
+        message("report.actor_and_goal", language),
+        message("report.statistics", language),
+        message("report.own_assessment", language),
+        message("report.justification", language),
+        message("report.owner", language),
     ]
     body = []
     for goal in goals:
@@ -359,35 +326,21 @@ def _judgements_part(
                     cls="missing-assessment",
                 )
             )
-    note = _say(
-        language,
-        "Bedömningarna är aktörernas egna och står bredvid statistiken. De ändrar inte "
-        "statusen, som bara bygger på statistiken.",
-        "The assessments are the actors' own and stand beside the statistics. They do not "
-        "change the status, which rests on the statistics alone.",
-    )
+    note = message("report.judgements_part_the_assessments_are_the", language)
     content: Content
     if body:
-        caption = _say(
-            language,
-            f"Aktörernas egna bedömningar {year}, bredvid statistikens status",
-            f"The actors' own assessments for {year}, beside the statistical status",
-        )
+        caption = message("report.judgements_part_the_actors_own_assessments", language, year=year)
         content = _table(caption, headers, body, cls="assessments-table")
     else:
         content = _el(
             "p",
-            _say(
-                language,
-                f"Inga egna bedömningar har lämnats för {year}.",
-                f"No assessments have been submitted for {year}.",
-            ),
+            message("report.judgements_part_no_assessments_have_been", language, year=year),
         )
     return _el(
         "aside",
         _el(
             "h4",
-            _say(language, "Aktörernas egna bedömningar", "The actors' own assessments"),
+            message("report.the_actors_own_assessments", language),
             id=heading_id,
         ),
         _el("p", note, cls="note"),
@@ -405,11 +358,7 @@ def _missing_assessment(ctx: ReportContext, goal: ActorGoal) -> str:
         for a in ctx.fw.assessments
         if a.goal == goal.id and a.actor == goal.actor and ctx.year and a.period[:4] < str(ctx.year)
     )
-    text = _say(
-        language,
-        f"Ingen bedömning lämnad för {ctx.year}",
-        f"No assessment submitted for {ctx.year}",
-    )
+    text = message("report.missing_assessment_no_assessment_submitted_for", language, year=ctx.year)
     if earlier:
-        text += _say(language, f" (senaste: {earlier[-1]})", f" (latest: {earlier[-1]})")
+        text += message("report.missing_assessment_latest", language, period=earlier[-1])
     return text

@@ -42,7 +42,6 @@ from collab_metrics.report.wording import (
     _points,
     _range,
     _rate,
-    _say,
     _sentence,
     _sex_phrase,
     _share,
@@ -50,6 +49,7 @@ from collab_metrics.report.wording import (
     _value_at,
 )
 from collab_metrics.text import labels
+from collab_metrics.text.catalog import message
 from collab_metrics.text.labels import (
     SEX,
     Language,
@@ -74,11 +74,11 @@ def _context_part(ctx: ReportContext, goal: SharedGoal) -> Html:
     span = f"{_period(first['from_period'], language)}–{_period(first['to_period'], language)}"
     own = _area(goal.area, language, start=True)
     headers = [
-        _say(language, "Jämförelse", "Comparison"),
-        _say(language, "Kön", "Sex"),
+        message("report.comparison", language),
+        message("report.sex", language),
         own,
-        _say(language, "Jämförelseområdet", "Comparison area"),
-        _say(language, "Skillnad", "Difference"),
+        message("report.comparison_area", language),
+        message("report.difference", language),
     ]
     body = [
         _tr(
@@ -108,21 +108,11 @@ def _context_part(ctx: ReportContext, goal: SharedGoal) -> Html:
         )
         for r in rows.itertuples(index=False)
     ]
-    caption = _say(
-        language,
-        f"Förändring {span} i procent av utgångsvärdet för {own} och jämförelseområdet (med "
-        "dess värden); skillnaden i procentenheter",
-        f"Change {span} in percent of the baseline value for {own} and the comparison area "
-        "(with its values); the difference in percentage points",
-    )
+    caption = message("report.context_part_change_in_percent_of", language, span=span, own=own)
     return _join(
         _el(
             "h4",
-            _say(
-                language,
-                "Jämfört med riket och andra områden",
-                "Compared with Sweden and other areas",
-            ),
+            message("report.context_part_compared_with_sweden_and", language),
         ),
         [_el("p", s, cls="callout context-sentence") for s in sentences],
         _table(caption, headers, body, cls="context-table"),
@@ -152,22 +142,20 @@ def _missing_comparison_notes(
         period = first_row["from_period"] if gap_at_start else first_row["to_period"]
         if have.empty:
             notes.append(
-                _say(
-                    language,
-                    f"{name} har inga värden {who} i källan, så jämförelsen görs bara för totalen.",
-                    f"{name} has no values {who} in the source, so the comparison is made for "
-                    "the total only.",
+                message(
+                    "report.missing_comparison_notes_has_no_values_in", language, name=name, who=who
                 )
             )
         else:
             first = _period(min(have), language)
             notes.append(
-                _say(
+                message(
+                    "report.missing_comparison_notes_has_no_value_for",
                     language,
-                    f"{name} {who} saknar värde för {_period(period, language)}: källan "
-                    f"publicerar det först från {first}, därför ”–”.",
-                    f"{name} {who} has no value for {_period(period, language)}: the source "
-                    f"publishes it only from {first}, hence “–”.",
+                    name=name,
+                    who=who,
+                    period=_period(period, language),
+                    first=first,
                 )
             )
     return notes
@@ -182,11 +170,12 @@ def _context_sentence(ctx: ReportContext, goal: SharedGoal, record: Any) -> str:
     other = _area(record.comparison_area, language)
     first, last = _period(record.from_period, language), _period(record.to_period, language)
     if _missing(record.comparison_change_relative):
-        return _say(
+        return message(
+            "report.context_sentence_no_comparison",
             language,
-            f"För {other} saknas värden för {first} eller {last}, så ingen jämförelse går att "
-            "göra.",
-            f"{_sentence(other)} has no value for {first} or {last}, so no comparison is possible.",
+            other=other,
+            first=first,
+            last=last,
         )
     own, theirs = record.area_change_relative, record.comparison_change_relative
     # The difference of the two percentages as the reader sees them (rounded to 0.1).
@@ -194,50 +183,44 @@ def _context_sentence(ctx: ReportContext, goal: SharedGoal, record: Any) -> str:
     unit = _unit(ctx.fw, goal)
     own_moved = _moved(own, language, record.area_change, unit)
     their_moved = _moved(theirs, language, record.comparison_change, unit)
-    text = _say(
+    text = message(
+        "report.context_sentence_in_over_the_same",
         language,
-        f"{_sentence(own_name)} {own_moved} {first}–{last}; {other} "
-        f"{their_moved} under samma år: skillnaden i procent av utgångsvärdet är "
-        f"{_points(100 * difference, language)}",
-        f"{_sentence(own_name)} {own_moved} in {first}–{last}; {other} "
-        f"{their_moved} over the same years: the difference in percent of the baseline is "
-        f"{_points(100 * difference, language)}",
+        own_name=_sentence(own_name),
+        own_moved=own_moved,
+        first=first,
+        last=last,
+        other=other,
+        their_moved=their_moved,
+        difference=_points(100 * difference, language),
     )
     if round(abs(100 * difference), 1) > 0:
         sign = -1 if _decreasing(ctx.fw, goal.indicator) else 1
         favoured = own_name if sign * difference > 0 else other
-        text += _say(language, f" till fördel för {favoured}", f" in favour of {favoured}")
+        text += message("report.context_sentence_in_favour_of", language, favoured=favoured)
     trend = (
-        _say(language, "den nationella utvecklingen", "the national trend")
+        message("report.the_national_trend", language)
         if record.comparison_area == areas.RIKET
-        else _say(language, f"utvecklingen i {other}", f"the trend in {other}")
+        else message("report.context_sentence_the_trend_in", language, other=other)
     )
     if own * theirs > 0:
         if abs(theirs) >= abs(own):
-            text += _say(
-                language,
-                f", så förändringen i {own_name} var mindre än i {other}",
-                f", so the change in {own_name} was smaller than in {other}",
+            text += message(
+                "report.context_sentence_so_the_change_in", language, own_name=own_name, other=other
             )
         elif abs(theirs) >= abs(own) / 2:
-            text += _say(
+            text += message(
+                "report.context_sentence_so_most_of_it",
                 language,
-                f", så det mesta följer {trend} ({other}s förändring i procent är minst hälften "
-                f"av {own_name}s)",
-                f", so most of it follows {trend} ({other}'s change in percent is at least half "
-                f"of {own_name}'s)",
+                trend=trend,
+                other=other,
+                own_name=own_name,
             )
         else:
-            text += _say(
-                language,
-                f", så det mesta av förändringen går utöver {trend}",
-                f", so most of the change goes beyond {trend}",
-            )
+            text += message("report.context_sentence_so_most_of_the", language, trend=trend)
     elif own * theirs < 0:
-        text += _say(
-            language,
-            f", så {own_name} och {other} rörde sig åt olika håll",
-            f", so {own_name} and {other} moved in opposite directions",
+        text += message(
+            "report.context_sentence_so_and_moved_in", language, own_name=own_name, other=other
         )
     return text + "."
 
@@ -253,7 +236,7 @@ def _moved(change: float, language: Language, absolute: Any = None, unit: str = 
     points are both named, never mixed."""
     size = labels.percent(abs(change), language)
     if round(abs(change) * 100, 1) == 0:
-        return _say(language, "låg kvar på samma nivå", "stayed at the same level")
+        return message("report.moved_stayed_at_the_same", language)
     if absolute is not None and not _missing(absolute):
         amount = (
             _points(absolute, language)
@@ -262,8 +245,8 @@ def _moved(change: float, language: Language, absolute: Any = None, unit: str = 
         )
         size = f"{size} ({amount})"
     if change < 0:
-        return _say(language, f"minskade med {size}", f"fell by {size}")
-    return _say(language, f"ökade med {size}", f"rose by {size}")
+        return message("report.moved_fell_by", language, size=size)
+    return message("report.moved_rose_by", language, size=size)
 
 
 def _sex_gap(ctx: ReportContext, goal_id: str) -> tuple[Any, Any, float] | None:
@@ -302,13 +285,13 @@ def _sex_part(ctx: ReportContext, goal: SharedGoal) -> Html:
         return Html()
     unit = _unit(ctx.fw, goal)
     headers = [
-        _say(language, "Kön", "Sex"),
-        _say(language, "Utgångsvärde", "Baseline"),
-        _say(language, "Senaste värde", "Latest value"),
-        _say(language, "Målvärde", "Target"),
-        _say(language, "Status", "Status"),
-        _say(language, "Riktning, lång sikt", "Direction, long term"),
-        _say(language, "Chans att nå målet", "Chance of reaching the target"),
+        message("report.sex", language),
+        message("report.baseline", language),
+        message("report.latest_value", language),
+        message("report.target", language),
+        message("report.status", language),
+        message("report.direction_long_term", language),
+        message("report.sex_part_chance_of_reaching_the", language),
     ]
     body = [
         _tr(
@@ -325,10 +308,10 @@ def _sex_part(ctx: ReportContext, goal: SharedGoal) -> Html:
         )
         for sex, row in rows
     ]
-    caption = _say(language, f"{goal.title}: kvinnor och män", f"{goal.title}: women and men")
+    caption = message("report.sex_part_women_and_men", language, title=goal.title)
     sentence = _gap_sentence(ctx, goal)
     return _join(
-        _el("h4", _say(language, "Kvinnor och män", "Women and men")),
+        _el("h4", message("report.women_and_men", language)),
         _el("p", sentence) if sentence else None,
         _table(caption, headers, body, cls="sex-table"),
     )
@@ -346,16 +329,13 @@ def _noise_sentences(ctx: ReportContext, goal: SharedGoal | ActorGoal) -> list[s
         end = _value_at(row.latest_value, row.latest_period, unit, language)
         limit = _points(Z_95 * row.noise_se, language)
         sentences.append(
-            _say(
+            message(
+                "report.noise_sentences_the_change_from_to",
                 language,
-                f"{_sentence(_sex_phrase(sex, language))} ryms förändringen från {start} till "
-                f"{end} inom slumpvariationen: med så få invånare kan värdet av en slump skilja "
-                f"sig med upp till {limit} mellan två år. Förändringen går därför inte att "
-                "skilja från slumpen.",
-                f"{_sentence(_sex_phrase(sex, language))} the change from {start} to {end} is "
-                f"within random variation: with so few residents the value can differ by up to "
-                f"{limit} between two years by chance alone. The change cannot be told apart "
-                "from chance.",
+                sex=_sentence(_sex_phrase(sex, language)),
+                start=start,
+                end=end,
+                limit=limit,
             )
         )
     return sentences
@@ -366,7 +346,7 @@ def _noise_part(ctx: ReportContext, goal: SharedGoal) -> Html:
     if not sentences:
         return Html()
     return _join(
-        _el("h4", _say(ctx.language, "Slumpvariation", "Random variation")),
+        _el("h4", message("report.random_variation", ctx.language)),
         [_el("p", s, cls="noise") for s in sentences],
     )
 
@@ -378,41 +358,36 @@ def _forecast_text(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any) -
     if row is None or goal.target is None:
         return ""
     if bool(row.target_passed):
-        return _say(
-            language,
-            f"Målåret {goal.target.year} har passerat, så ingen prognos görs.",
-            f"The target year {goal.target.year} has passed, so there is no forecast.",
+        return message(
+            "report.forecast_text_the_target_year_has", language, target_year=goal.target.year
         )
     if _missing(row.forecast_value):
         note = (
             labels.reason(row.forecast_note, language)
             if row.forecast_note
-            else _say(language, "status kan inte bedömas", "the status cannot be assessed")
+            else message("report.forecast_text_the_status_cannot_be", language)
         )
-        return _say(language, f"Ingen prognos: {note}.", f"No forecast: {note}.")
+        return message("report.forecast_text_no_forecast", language, note=note)
     points = int(row.forecast_points)
     interval = _share(INTERVAL, language)
     spread = _range(row.forecast_low, row.forecast_high, unit, language)
     chance = labels.CHANCE[language][row.chance]
-    text = _say(
+    text = message(
+        "report.forecast_text_if_the_trend_of",
         language,
-        f"Om utvecklingen fortsätter som de senaste {points} åren blir värdet "
-        f"{goal.target.year} omkring {_value(row.forecast_value, unit, language)} "
-        f"({interval} prognosintervall {spread}, satt efter hur fel samma slags prognos har "
-        f"slagit tidigare). Att nå målvärdet {_value(row.target_value, unit, language)} är "
-        f"{chance}.",
-        f"If the trend of the last {points} years continues, the value in {goal.target.year} "
-        f"will be about {_value(row.forecast_value, unit, language)} ({interval} prediction "
-        f"interval {spread}, set by how wrong the same kind of forecast has been before). "
-        f"Reaching the target {_value(row.target_value, unit, language)} is {chance}.",
+        points=points,
+        target_year=goal.target.year,
+        forecast_value=_value(row.forecast_value, unit, language),
+        interval=interval,
+        spread=spread,
+        target_value=_value(row.target_value, unit, language),
+        chance=chance,
     )
     if bool(row.interval_borrowed):
-        text += " " + _say(
+        text += " " + message(
+            "report.forecast_text_the_interval_years_ahead",
             language,
-            f"Intervallet för {int(row.forecast_horizon)} år framåt är uppskattat från "
-            "kortare prognoser, eftersom historiken inte räcker längre.",
-            f"The interval {int(row.forecast_horizon)} years ahead is scaled up from shorter "
-            "forecasts, as the history does not reach further.",
+            forecast_horizon=int(row.forecast_horizon),
         )
     by_sex = [(sex, r.chance) for sex, r in _sex_rows(ctx, goal.id) if sex != "total" and r.chance]
     if by_sex:
@@ -420,7 +395,7 @@ def _forecast_text(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any) -
             [f"{labels.CHANCE[language][c]} {_sex_phrase(sex, language)}" for sex, c in by_sex],
             language,
         )
-        text += " " + _say(language, f"Att nå målet är {shown}.", f"Reaching it is {shown}.")
+        text += " " + message("report.forecast_text_reaching_it_is", language, shown=shown)
     return text
 
 
@@ -429,5 +404,5 @@ def _forecast_part(ctx: ReportContext, goal: SharedGoal, row: Any) -> Html:
     if not text:
         return Html()
     return _join(
-        _el("h4", _say(ctx.language, "Prognos", "Forecast")), _el("p", text, cls="forecast")
+        _el("h4", message("report.forecast", ctx.language)), _el("p", text, cls="forecast")
     )

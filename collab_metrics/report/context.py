@@ -24,11 +24,11 @@ from collab_metrics.model.framework import (
 )
 from collab_metrics.report.wording import (
     _missing,
-    _say,
 )
 from collab_metrics.sources import ddf
 from collab_metrics.store.database import Store
 from collab_metrics.text import labels
+from collab_metrics.text.catalog import message
 from collab_metrics.text.labels import (
     Language,
 )
@@ -163,7 +163,7 @@ def _chance(row: Any, language: Language) -> str:
     if row.chance:
         return labels.CHANCE[language][row.chance]
     if bool(row.target_passed):
-        return _say(language, "målåret har passerat", "target year passed")
+        return message("report.target_year_passed", language)
     return "–"
 
 

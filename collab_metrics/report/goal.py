@@ -47,19 +47,19 @@ from collab_metrics.report.markup import (
 from collab_metrics.report.wording import (
     _area,
     _listing,
-    _lower_first,
     _missing,
     _period,
     _quote,
     _rate,
-    _say,
     _sex_phrase,
     _share,
+    _title_in_sentence,
     _value,
     _value_at,
     _who,
 )
 from collab_metrics.text import labels
+from collab_metrics.text.catalog import message
 
 
 def goals_heading(ctx: ReportContext) -> Html:
@@ -67,18 +67,10 @@ def goals_heading(ctx: ReportContext) -> Html:
     language = ctx.language
     return _el(
         "section",
-        _el("h2", _say(language, "Målen ett och ett", "The goals one by one"), id="goals"),
+        _el("h2", message("report.the_goals_one_by_one", language), id="goals"),
         _el(
             "p",
-            _say(
-                language,
-                "För varje gemensamt mål: kurvan och status, jämförelsen med riket, kvinnor och "
-                "män, prognosen, aktörernas egna mål och om de räcker, aktörernas egna "
-                "bedömningar och handlingsplanen.",
-                "For each shared goal: the curve and status, the comparison with Sweden, women "
-                "and men, the forecast, the actors' own goals and whether they add up, the "
-                "actors' own assessments and the action plan.",
-            ),
+            message("report.goals_heading_intro", language),
         ),
         cls="goals-intro",
     )
@@ -128,12 +120,11 @@ def _possible_breaks_part(ctx: ReportContext, goal: SharedGoal) -> Html:
             continue  # none, or already the status's reason
         found = int(row.break_candidate_year)
         notes.append(
-            _say(
+            message(
+                "report.possible_breaks_part_possible_series_break_in",
                 language,
-                f"Möjligt tidsseriebrott {found}{_who([sex], language)} (före utgångsåret eller "
-                "efter målåret, så statusen påverkas inte).",
-                f"Possible series break in {found}{_who([sex], language)} (before the baseline "
-                "or after the target year, so the status is unaffected).",
+                year=found,
+                who=_who([sex], language),
             )
         )
     metadata = sections._kpi_metadata(ctx, indicator)
@@ -143,13 +134,11 @@ def _possible_breaks_part(ctx: ReportContext, goal: SharedGoal) -> Html:
                 continue
             quoted = _quote(str(change.evidence["text"]), language)
             notes.append(
-                _say(
+                message(
+                    "report.possible_breaks_part_possible_series_break_in_2",
                     language,
-                    f"Möjligt tidsseriebrott {change.year}: källans beskrivning säger {quoted} "
-                    "Värden före och efter kan vara ojämförbara; ramverket kan ange brottet.",
-                    f"Possible series break in {change.year}: the source's description says "
-                    f"{quoted} Values before and after may not be comparable; the framework "
-                    "can declare the break.",
+                    year=change.year,
+                    quoted=quoted,
                 )
             )
     if not notes:
@@ -162,25 +151,31 @@ def _target_text(ctx: ReportContext, goal: SharedGoal | ActorGoal) -> str:
     language = ctx.language
     target, baseline = goal.target, goal.baseline
     if target is None or baseline is None:
-        return _say(language, "följs med riktning, utan målvärde", "followed by direction only")
+        return message("report.followed_by_direction_only", language)
     if target.change_percent is not None:
         size = labels.percent(abs(target.change_percent) / 100, language, 0)
         if target.change_percent < 0:
-            return _say(
+            return message(
+                "report.target_text_decrease_by_from_to",
                 language,
-                f"minska med {size} från {baseline.year} till {target.year}",
-                f"decrease by {size} from {baseline.year} to {target.year}",
+                size=size,
+                baseline_year=baseline.year,
+                target_year=target.year,
             )
-        return _say(
+        return message(
+            "report.target_text_increase_by_from_to",
             language,
-            f"öka med {size} från {baseline.year} till {target.year}",
-            f"increase by {size} from {baseline.year} to {target.year}",
+            size=size,
+            baseline_year=baseline.year,
+            target_year=target.year,
         )
     value = _value(target.value, _unit(ctx.fw, goal), language)
-    return _say(
+    return message(
+        "report.target_text_reach_by_baseline_year",
         language,
-        f"nå {value} till {target.year} (utgångsår {baseline.year})",
-        f"reach {value} by {target.year} (baseline year {baseline.year})",
+        value=value,
+        target_year=target.year,
+        baseline_year=baseline.year,
     )
 
 
@@ -188,12 +183,13 @@ def _goal_definition(ctx: ReportContext, goal: SharedGoal) -> str:
     fw, language = ctx.fw, ctx.language
     indicator = fw.indicator(goal.indicator)
     area = _area(goal.area, language)
-    text = _say(
+    text = message(
+        "report.goal_definition",
         language,
-        f"Målet är att {_target_text(ctx, goal)} för {area}, mätt som "
-        f"{_lower_first(indicator.title)} ({indicator.unit}).",
-        f"The goal is to {_target_text(ctx, goal)} for {area}, measured as "
-        f"{indicator.title} ({indicator.unit}).",
+        target=_target_text(ctx, goal),
+        area=area,
+        indicator=_title_in_sentence(indicator.title, language),
+        unit=indicator.unit,
     )
     targets = [(sex, row.target_value) for sex, row in _sex_rows(ctx, goal.id) if sex != "total"]
     targets = [(sex, value) for sex, value in targets if not _missing(value)]
@@ -205,7 +201,7 @@ def _goal_definition(ctx: ReportContext, goal: SharedGoal) -> str:
             ],
             language,
         )
-        text += " " + _say(language, f"Målvärdet är {shown}.", f"The target value is {shown}.")
+        text += " " + message("report.goal_definition_the_target_value_is", language, shown=shown)
     return text
 
 
@@ -246,29 +242,24 @@ def _baseline_extreme(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any
     span = f"{_period(first, language)}–{_period(row.latest_period, language)}"
     flatters = (extreme == "peak") == _decreasing(ctx.fw, goal.indicator)
     word = (
-        _say(language, "högsta", "highest")
+        message("report.highest", language)
         if extreme == "peak"
-        else _say(language, "lägsta", "lowest")
+        else message("report.lowest", language)
     )
     effect = (
-        _say(
-            language,
-            "framstegen räknas från ett ovanligt dåligt läge och ser därför större ut",
-            "progress is counted from an unusually bad point and so looks larger",
-        )
+        message("report.baseline_extreme_progress_is_counted_from", language)
         if flatters
-        else _say(
-            language,
-            "framstegen räknas från ett ovanligt bra läge och ser därför mindre ut",
-            "progress is counted from an unusually good point and so looks smaller",
-        )
+        else message("report.baseline_extreme_progress_is_counted_from_2", language)
     )
     return _el(
         "p",
-        _say(
+        message(
+            "report.baseline_extreme_note_the_baseline_is",
             language,
-            f"Obs: utgångsvärdet {start} är det {word} i serien {span}: {effect}.",
-            f"Note: the baseline {start} is the {word} in the series {span}: {effect}.",
+            start=start,
+            word=word,
+            span=span,
+            effect=effect,
         ),
         cls="baseline-extreme",
     )
@@ -280,38 +271,32 @@ def _progress(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any) -> str
     unit = _unit(ctx.fw, goal)
     if row.status == "cannot_assess" or _missing(row.cagr_actual):
         reason = (row.reason or labels.reason("no_data", language)).rstrip(".")
-        return _say(language, f"Skäl: {reason}.", f"Reason: {reason}.")
+        return message("report.progress_reason", language, reason=reason)
     start = _value_at(row.baseline_value, row.baseline_period, unit, language)
     end = _value_at(row.latest_value, row.latest_period, unit, language)
     if bool(row.target_passed):
         return _final_progress(ctx, goal, row, start, end)
-    text = _say(
+    text = message(
+        "report.progress_the_value_went_from",
         language,
-        f"Värdet har gått från {start} till {end}, i genomsnitt {_rate(row.cagr_actual, language)}"
-        " av värdet per år.",
-        f"The value went from {start} to {end}, on average {_rate(row.cagr_actual, language)} "
-        "of the value a year.",
+        start=start,
+        end=end,
+        cagr_actual=_rate(row.cagr_actual, language),
     )
     if row.status not in ("", "achieved", "met_within_noise") and not _missing(row.ratio):
         required = _rate(row.cagr_required, language)
         if row.ratio < 0:
-            text += " " + _say(
-                language,
-                f"Målet kräver {required} av värdet per år, men värdet rör sig bort från målet.",
-                f"The target needs {required} of the value a year, but the value moves away "
-                "from it.",
+            text += " " + message(
+                "report.progress_the_target_needs_of", language, required=required
             )
         elif math.isfinite(row.ratio):  # infinite when the target only asks to hold the line
             pace = _share(row.ratio, language)
-            text += " " + _say(
-                language,
-                f"Målet kräver {required} av värdet per år, så takten är {pace} av den som behövs.",
-                f"The target needs {required} of the value a year, so the pace is {pace} of "
-                "what is needed.",
+            text += " " + message(
+                "report.progress_the_target_needs_of_2", language, required=required, pace=pace
             )
     if row.reason:
         note = row.reason.rstrip(".")
-        text += " " + _say(language, f"Anmärkning: {note}.", f"Note: {note}.")
+        text += " " + message("report.progress_note", language, note=note)
     return text
 
 
@@ -324,28 +309,28 @@ def _final_progress(
     unit = _unit(ctx.fw, goal)
     year = int(row.target_year)
     at_target = _value_at(row.target_year_value, str(year), unit, language)
-    text = _say(
+    text = message(
+        "report.final_progress_the_value_went_from",
         language,
-        f"Värdet gick från {start} till {at_target}, i genomsnitt "
-        f"{_rate(row.cagr_actual, language)} av värdet per år.",
-        f"The value went from {start} to {at_target}, on average "
-        f"{_rate(row.cagr_actual, language)} of the value a year.",
+        start=start,
+        at_target=at_target,
+        cagr_actual=_rate(row.cagr_actual, language),
     )
     if not _missing(row.ratio) and math.isfinite(row.ratio):
         required = _rate(row.cagr_required, language)
         pace = _share(row.ratio, language)
-        text += " " + _say(
+        text += " " + message(
+            "report.final_progress_the_target_needed_of",
             language,
-            f"Målet krävde {required} av värdet per år, så fram till målåret {year} var "
-            f"takten {pace} av den som behövdes.",
-            f"The target needed {required} of the value a year, so up to the target year "
-            f"{year} the pace was {pace} of what was needed.",
+            required=required,
+            year=year,
+            pace=pace,
         )
     if row.latest_period != str(year):
-        text += " " + _say(language, f"Senaste värdet: {end}.", f"Latest value: {end}.")
+        text += " " + message("report.final_progress_latest_value", language, end=end)
     if row.reason:
         note = row.reason.rstrip(".")
-        text += " " + _say(language, f"Anmärkning: {note}.", f"Note: {note}.")
+        text += " " + message("report.progress_note", language, note=note)
     return text
 
 
@@ -355,14 +340,10 @@ def _direction_text(ctx: ReportContext, row: Any) -> Content:
     if not _missing(row.baseline_period) and not _missing(row.latest_period):
         span = f" ({_period(row.baseline_period, language)}–{_period(row.latest_period, language)})"
     return [
-        _el("strong", _say(language, "Riktning: ", "Direction: ")),
-        _say(language, f"lång sikt{span} ", f"long term{span} "),
+        _el("strong", message("report.direction_label", language)),
+        message("report.direction_text_long_term", language, span=span),
         _direction(row.direction_long, language),
-        _say(
-            language,
-            f"; kort sikt (de senaste {SHORT_TERM} åren) ",
-            f"; short term (the last {SHORT_TERM} years) ",
-        ),
+        message("report.direction_text_short_term_the_last", language, years=SHORT_TERM),
         _direction(row.direction_short, language),
         ".",
     ]

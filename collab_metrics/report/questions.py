@@ -33,12 +33,12 @@ from collab_metrics.report.wording import (
     _period,
     _quote,
     _rate,
-    _say,
     _share,
     _value,
     _value_at,
     _who,
 )
+from collab_metrics.text.catalog import message
 from collab_metrics.text.labels import (
     SEX,
     Language,
@@ -52,18 +52,8 @@ LARGE_GAP: Final = 0.20
 def _large_gap_rule(language: Language, large: bool = False) -> str:
     threshold = _share(LARGE_GAP, language)
     if large:
-        return _say(
-            language,
-            f"Det är en stor skillnad: det högre värdet är mer än {threshold} högre än det lägre.",
-            f"That is a large gap: the higher value exceeds the lower by more than {threshold}.",
-        )
-    return _say(
-        language,
-        f"En skillnad mellan kvinnor och män räknas här som stor när det högre värdet är mer än "
-        f"{threshold} högre än det lägre det senaste året.",
-        f"A gap between women and men counts as large here when the higher value exceeds the "
-        f"lower by more than {threshold} in the latest year.",
-    )
+        return message("report.large_gap_rule_that_is_a_large", language, threshold=threshold)
+    return message("report.large_gap_rule_a_gap_between_women", language, threshold=threshold)
 
 
 def discussion_questions(ctx: ReportContext) -> Html:
@@ -75,31 +65,12 @@ def discussion_questions(ctx: ReportContext) -> Html:
     for goal in fw.shared_goals:
         questions += _goal_questions(ctx, goal)
     questions += _assessment_questions(ctx)
-    heading = _el(
-        "h2", _say(language, "Frågor att diskutera", "Questions for discussion"), id="questions"
-    )
-    intro = _say(
-        language,
-        "Frågorna har tagits fram ur statistiken efter fasta regler: mål som inte nåddes till "
-        "målåret (först), mål som går åt fel håll, "
-        "låg chans att nå målet, aktörsmål som inte räcker, stora skillnader mellan kvinnor och "
-        "män, mål som inte kan bedömas, förändringar inom slumpvariationen och saknade "
-        "bedömningar.",
-        "The questions come from the statistics by fixed rules: goals not reached by the "
-        "target year (first), goals moving away, a low "
-        "chance of reaching the target, actor goals that fall short, large gaps between women "
-        "and men, goals that cannot be assessed, changes within random variation and missing "
-        "assessments.",
-    )
+    heading = _el("h2", message("report.questions_for_discussion", language), id="questions")
+    intro = message("report.discussion_questions_intro", language)
     rules = " ".join(
         [
             _large_gap_rule(language),
-            _say(
-                language,
-                "Låg chans betyder att inget av prognosintervallet når målvärdet (osannolikt).",
-                "A low chance means that none of the forecast interval reaches the target "
-                "(unlikely).",
-            ),
+            message("report.discussion_questions_low_chance_rule", language),
         ]
     )
     listing: Html = (
@@ -107,13 +78,7 @@ def discussion_questions(ctx: ReportContext) -> Html:
         if questions
         else _el(
             "p",
-            _say(
-                language,
-                "Statistiken ger inga särskilda frågor den här gången: alla mål går åt rätt håll "
-                "och kan bedömas.",
-                "The statistics raise no particular questions this time: every goal moves the "
-                "right way and can be assessed.",
-            ),
+            message("report.discussion_questions_none", language),
         )
     )
     return _el(
@@ -134,13 +99,8 @@ def _missed_questions(ctx: ReportContext, goal: SharedGoal) -> list[str]:
     title, year = _quote(goal.title, language), goal.target.year
     who = _who([sex for sex, _ in rows], language)
     return [
-        _say(
-            language,
-            f"{title} nåddes inte till målåret {year}{who}. Vad lär vi oss av det: var målet "
-            "rätt satt, räckte insatserna, och vilket mål ska gälla nu?",
-            f"{title} was not reached by the target year {year}{who}. What do we learn from "
-            "that: was the target right, were the efforts enough, and which target applies "
-            "now?",
+        message(
+            "report.missed_questions_was_not_reached_by", language, title=title, year=year, who=who
         )
     ]
 
@@ -159,24 +119,25 @@ def _goal_questions(ctx: ReportContext, goal: SharedGoal) -> list[str]:
         end = _value_at(row.latest_value, row.latest_period, unit, language)
         who = _who([sex for sex, _ in away], language)
         questions.append(
-            _say(
+            message(
+                "report.goal_questions_is_moving_away_from",
                 language,
-                f"{title} går åt fel håll{who}: från {start} till {end}. Vad behöver vi göra "
-                "annorlunda, och vem tar ansvar för det?",
-                f"{title} is moving away from the target{who}: from {start} to {end}. What do "
-                "we need to do differently, and who takes that on?",
+                title=title,
+                who=who,
+                start=start,
+                end=end,
             )
         )
     unclear = [(sex, r) for sex, r in rows if r.status == "cannot_assess"]
     if unclear:
         who, reason = _who([sex for sex, _ in unclear], language), unclear[0][1].reason
         questions.append(
-            _say(
+            message(
+                "report.goal_questions_cannot_be_assessed_how",
                 language,
-                f"{title} kan inte bedömas{who} ({reason}). Hur får vi underlag för att följa "
-                "upp målet?",
-                f"{title} cannot be assessed{who} ({reason}). How do we get what we need to "
-                "follow it up?",
+                title=title,
+                who=who,
+                reason=reason,
             )
         )
     # Only while the target year is ahead: at or after it, speeding up is no advice.
@@ -188,25 +149,19 @@ def _goal_questions(ctx: ReportContext, goal: SharedGoal) -> list[str]:
     if low:
         who = _who(low, language)
         questions.append(
-            _say(
+            message(
+                "report.goal_questions_at_the_current_pace",
                 language,
-                f"Med nuvarande takt är det osannolikt att {title} nås till {goal.target.year}"
-                f"{who}. Vad skulle öka takten?",
-                f"At the current pace {title} is unlikely to be reached by {goal.target.year}"
-                f"{who}. What would speed it up?",
+                title=title,
+                target_year=goal.target.year,
+                who=who,
             )
         )
     noise = [sex for sex, r in rows if _is_false(r.significant)]
     if noise:
         who = _who(noise, language)
         questions.append(
-            _say(
-                language,
-                f"Förändringen för {title} ryms inom slumpvariationen{who}. Ska vi vänta med "
-                "slutsatser, eller följa utvecklingen med fler mått?",
-                f"The change for {title} is within random variation{who}. Should we wait before "
-                "drawing conclusions, or follow it with more measures?",
-            )
+            message("report.goal_questions_the_change_for_is", language, title=title, who=who)
         )
     questions += _consistency_questions(ctx, goal)
     gap = _sex_gap(ctx, goal.id)
@@ -214,20 +169,15 @@ def _goal_questions(ctx: ReportContext, goal: SharedGoal) -> list[str]:
         women, men, relative = gap
         higher = SEX[language]["women" if women.latest_value > men.latest_value else "men"].lower()
         questions.append(
-            _say(
+            message(
+                "report.goal_questions_a_large_gap_between",
                 language,
-                f"Stor skillnad mellan kvinnor och män för {title}: "
-                f"{_value(women.latest_value, unit, language)} för kvinnor och "
-                f"{_value(men.latest_value, unit, language)} för män "
-                f"{_period(women.latest_period, language)} ({higher} "
-                f"{_share(relative, language)} högre). Vad förklarar skillnaden, och behöver "
-                "insatserna riktas olika?",
-                f"A large gap between women and men for {title}: "
-                f"{_value(women.latest_value, unit, language)} for women and "
-                f"{_value(men.latest_value, unit, language)} for men in "
-                f"{_period(women.latest_period, language)} ({higher} "
-                f"{_share(relative, language)} higher). What explains it, and should the work "
-                "be aimed differently?",
+                title=title,
+                women=_value(women.latest_value, unit, language),
+                men=_value(men.latest_value, unit, language),
+                period=_period(women.latest_period, language),
+                higher=higher,
+                relative=_share(relative, language),
             )
         )
     questions += _national_trend_question(ctx, goal)
@@ -249,23 +199,11 @@ def _goal_questions(ctx: ReportContext, goal: SharedGoal) -> list[str]:
     }
     if named["away"]:
         questions.append(
-            _say(
-                language,
-                f"Aktörsmål som går åt fel håll: {named['away']}. Vilket stöd behövs från "
-                "samverkan?",
-                f"Actor goals moving away from their targets: {named['away']}. What support do "
-                "they need from the collaboration?",
-            )
+            message("report.goal_questions_actor_goals_moving_away", language, away=named["away"])
         )
     if named["noise"]:
         questions.append(
-            _say(
-                language,
-                f"Förändringen ryms inom slumpvariationen för {named['noise']}. Finns det andra "
-                "mått som visar om arbetet ger effekt?",
-                f"The change is within random variation for {named['noise']}. Are there other "
-                "measures that show whether the work has an effect?",
-            )
+            message("report.goal_questions_the_change_is_within", language, noise=named["noise"])
         )
     return questions
 
@@ -282,33 +220,26 @@ def _consistency_questions(ctx: ReportContext, goal: SharedGoal) -> list[str]:
         with_goal = set(check.actors["area"])
         uncovered = [areas.get(c).name for c in check.uncovered if c not in with_goal]
         extra = (
-            _say(
+            message(
+                "report.consistency_questions_or_do_need_goals",
                 language,
-                f", eller behöver {_listing(uncovered, language)} egna mål",
-                f", or do {_listing(uncovered, language)} need goals of their own",
+                uncovered=_listing(uncovered, language),
             )
             if uncovered
             else ""
         )
         return [
-            _say(
+            message(
+                "report.consistency_questions_the_actors_own_targets",
                 language,
-                f"Aktörernas egna mål räcker inte till {title}: tillsammans {implied} mot målets "
-                f"{required}. Behöver någon aktör höja sitt mål{extra}?",
-                f"The actors' own targets fall short of {title}: together {implied} against the "
-                f"target's {required}. Should an actor raise its target{extra}?",
+                title=title,
+                implied=implied,
+                required=required,
+                extra=extra,
             )
         ]
     if check.verdict == "cannot_assess" and check.actors.empty:
-        return [
-            _say(
-                language,
-                f"Ingen aktör har ett eget mål för {title}. Vem bidrar, och hur följer vi upp "
-                "bidragen?",
-                f"No actor has a goal of its own for {title}. Who contributes, and how do we "
-                "follow up the contributions?",
-            )
-        ]
+        return [message("report.consistency_questions_no_actor_has_a", language, title=title)]
     return []
 
 
@@ -329,13 +260,10 @@ def _national_trend_question(ctx: ReportContext, goal: SharedGoal) -> list[str]:
             continue
         if abs(own) / 2 <= abs(theirs) < abs(own):
             return [
-                _say(
+                message(
+                    "report.national_trend_question",
                     ctx.language,
-                    f"Det mesta av förbättringen för {_quote(goal.title, 'sv')} följer den "
-                    "nationella utvecklingen. Vad har samverkan tillfört utöver den, och hur kan "
-                    "vi visa det?",
-                    f"Most of the improvement for {_quote(goal.title, 'en')} follows the national "
-                    "trend. What has the collaboration added beyond it, and how can we show it?",
+                    title=_quote(goal.title, ctx.language),
                 )
             ]
     return []
@@ -356,14 +284,13 @@ def _assessment_questions(ctx: ReportContext) -> list[str]:
         return []
     names = sorted({fw.actor(g.actor).name for g in missing})
     return [
-        _say(
+        message(
+            "report.assessment_questions_of_actor_goals_have",
             language,
-            f"{len(missing)} av {len(fw.actor_goals)} aktörsmål saknar egen bedömning för "
-            f"{ctx.year} ({_listing(names, language)}). Hur säkrar vi att alla bedömer sina mål "
-            "till nästa uppföljning?",
-            f"{len(missing)} of {len(fw.actor_goals)} actor goals have no assessment for "
-            f"{ctx.year} ({_listing(names, language)}). How do we make sure every goal is "
-            "assessed for the next follow-up?",
+            missing=len(missing),
+            total=len(fw.actor_goals),
+            year=ctx.year,
+            names=_listing(names, language),
         )
     ]
 

@@ -49,7 +49,7 @@ from collab_metrics.pipeline import coverage
 from collab_metrics.report.actions import _action_headers as _action_headers  # tests use it
 from collab_metrics.report.actions import action_plan
 from collab_metrics.report.actor_goals import (
-    ROLE_WORDS,
+    ROLES,
     _assessment_period_matches,
     _missing_assessment,
 )
@@ -88,7 +88,6 @@ from collab_metrics.report.wording import (
     _period,
     _quote,
     _rate,
-    _say,
     _share,
     _value,
     _value_at,
@@ -96,6 +95,7 @@ from collab_metrics.report.wording import (
 from collab_metrics.sources import ddf
 from collab_metrics.sources.pxweb import SCB_URL
 from collab_metrics.text import labels
+from collab_metrics.text.catalog import LANGUAGES, message
 from collab_metrics.text.labels import (
     CONSISTENCY,
     SEX,
@@ -122,6 +122,18 @@ __all__ = [
 
 # What changed lists at most this many revised values; the rest are counted.
 MAX_REVISIONS: Final = 20
+
+# The words of actor goals not added up, for the actor extract below (it formats them itself).
+ROLE_WORDS: Final = {
+    language: {role: message(f"report.role_{role}", language) for role in ROLES}
+    for language in LANGUAGES
+}
+
+
+def _say(language: Language, sv: str, en: str) -> str:
+    """The parts below still pair their words inline; the parts above use the catalog."""
+    return sv if language == "sv" else en
+
 
 # Where a Kolada description names its source ("Källa: ...", sometimes without the colon).
 _SOURCE_MARK: Final = re.compile(r"\s*\bKälla\b:?\s*")

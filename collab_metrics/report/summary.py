@@ -30,9 +30,9 @@ from collab_metrics.report.markup import (
 from collab_metrics.report.wording import (
     _missing,
     _quote,
-    _say,
     _share,
 )
+from collab_metrics.text.catalog import message
 from collab_metrics.text.labels import (
     SEX,
     Language,
@@ -48,24 +48,23 @@ def summary(ctx: ReportContext) -> Html:
         for row in (_row(ctx, g.id) for g in goals)
     )
     count_items = [
-        _el("li", _status(code, language), f": {count} " + _goals_word(count, language))
+        _el("li", _status(code, language), ": " + _goal_count(count, language))
         for code in (*STATUSES, "")
         if (count := counts.get(code, 0))
     ]
-    lead = _say(
+    lead = message(
+        "report.summary_lead_one" if len(goals) == 1 else "report.summary_lead_many",
         language,
-        f"Samverkan har {len(goals)} {'gemensamt' if len(goals) == 1 else 'gemensamma'} mål. "
-        f"Så här ligger de till {ctx.year}, för kvinnor och män tillsammans:",
-        f"The collaboration has {len(goals)} shared {_goals_word(len(goals), 'en')}. "
-        f"This is where they stand in {ctx.year}, for women and men together:",
+        count=len(goals),
+        year=ctx.year,
     )
     headers = [
-        _say(language, "Mål", "Goal"),
-        _say(language, "Status", "Status"),
-        _say(language, "Senaste värde", "Latest value"),
-        _say(language, "Målvärde", "Target"),
-        _say(language, "Riktning", "Direction"),
-        _say(language, "Chans", "Chance"),
+        message("report.goal", language),
+        message("report.status", language),
+        message("report.latest_value", language),
+        message("report.target", language),
+        message("report.direction", language),
+        message("report.chance", language),
     ]
     groups = []
     for goal in goals:
@@ -95,28 +94,12 @@ def summary(ctx: ReportContext) -> Html:
             else:
                 rows.append(_tr(SEX[language][sex], cells, cls="sex-row", numeric=(1, 2)))
         groups.append(_el("tbody", rows))
-    caption = _say(
-        language,
-        f"De gemensamma målen {ctx.year}: totalt och för kvinnor och män",
-        f"The shared goals in {ctx.year}: total and for women and men",
-    )
-    note = _say(
-        language,
-        "Status jämför takten hittills med den takt målet kräver. Riktningen säger om "
-        "värdet blir bättre eller sämre: överst på lång sikt, sedan utgångsåret, och under på "
-        f"kort sikt, de senaste {SHORT_TERM} åren. Chansen att nå målet enligt "
-        "prognosen anges i ord (troligt, oklart, osannolikt); ”–” betyder att det inte finns "
-        "någon prognos. Metoderna förklaras i metodbilagan.",
-        "Status compares the pace so far with the pace the target needs. Direction says "
-        "whether the value gets better or worse: on top long term, since the baseline year, "
-        f"and below short term, over the last {SHORT_TERM} years. The chance of "
-        "reaching the target by the forecast is given in words (likely, unclear, unlikely); "
-        "“–” means there is no forecast. The method appendix explains the methods.",
-    )
+    caption = message("report.summary_caption", language, year=ctx.year)
+    note = message("report.summary_note", language, years=SHORT_TERM)
     verdicts = [_el("p", line, cls="verdict") for line in _verdict_lines(ctx)]
     return _el(
         "section",
-        _el("h2", _say(language, "Sammanfattning", "Summary"), id="summary"),
+        _el("h2", message("report.summary", language), id="summary"),
         _el("p", lead),
         _el("ul", count_items, cls="counts"),
         verdicts,
@@ -135,57 +118,50 @@ def _verdict_lines(ctx: ReportContext) -> list[str]:
             continue
         title, year = _quote(goal.title, language), int(row.target_year)
         pace = (
-            _say(
+            message(
+                "report.verdict_lines_the_pace_until_then",
                 language,
-                f" (takten fram till dess var {_share(row.ratio, language)} av den som behövdes)",
-                f" (the pace until then was {_share(row.ratio, language)} of what was needed)",
+                ratio=_share(row.ratio, language),
             )
             if not _missing(row.ratio) and math.isfinite(row.ratio)
             else ""
         )
         if row.status == "achieved":
             lines.append(
-                _say(
-                    language,
-                    f"{title} nåddes till målåret {year}.",
-                    f"{title} was reached by the target year {year}.",
-                )
+                message("report.verdict_lines_was_reached_by_the", language, title=title, year=year)
             )
         elif row.status == "achieved_late":
             late = int(row.achieved_year)
             lines.append(
-                _say(
+                message(
+                    "report.verdict_lines_was_not_reached_by",
                     language,
-                    f"{title} nåddes inte till målåret {year}{pace}; målvärdet nåddes först "
-                    f"{late}.",
-                    f"{title} was not reached by the target year {year}{pace}; the target "
-                    f"value was first reached in {late}.",
+                    title=title,
+                    year=year,
+                    pace=pace,
+                    late=late,
                 )
             )
         elif row.status == "met_within_noise":
             lines.append(
-                _say(
-                    language,
-                    f"{title}: målvärdet nåddes {year}, men marginalen ryms inom "
-                    "slumpvariationen, så det går inte att säga att målet nåddes.",
-                    f"{title}: the target value was reached in {year}, but by a margin within "
-                    "random variation, so one cannot say the target was reached.",
+                message(
+                    "report.verdict_lines_the_target_value_was", language, title=title, year=year
                 )
             )
         else:
             lines.append(
-                _say(
+                message(
+                    "report.verdict_lines_was_not_reached_by_2",
                     language,
-                    f"{title} nåddes inte till målåret {year}{pace} och har inte nåtts senare.",
-                    f"{title} was not reached by the target year {year}{pace} and has not been "
-                    "reached since.",
+                    title=title,
+                    year=year,
+                    pace=pace,
                 )
             )
     return lines
 
 
-def _goals_word(count: int, language: Language) -> str:
-    return "mål" if language == "sv" else ("goal" if count == 1 else "goals")
-
-
-# --- one section per shared goal -----------------------------------------------------
+def _goal_count(count: int, language: Language) -> str:
+    """3 mål / 3 goals / 1 goal."""
+    key = "report.goal_count_one" if count == 1 else "report.goal_count_many"
+    return message(key, language, count=count)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Final
 
 from collab_metrics.report.context import (
     ReportContext,
@@ -15,22 +14,9 @@ from collab_metrics.report.markup import (
 from collab_metrics.report.wording import (
     _area,
     _date,
-    _say,
 )
 from collab_metrics.sources.pxweb import SCB_URL
-
-SOURCE_NAMES: Final = {
-    "sv": {
-        "kolada": "Kolada (RKA)",
-        "ddf": "Kolada (RKA), offlineutdrag",
-        "file": "aktörernas egna filer",
-    },
-    "en": {
-        "kolada": "Kolada (RKA)",
-        "ddf": "Kolada (RKA), offline snapshot",
-        "file": "the actors' own files",
-    },
-}
+from collab_metrics.text.catalog import MessageKeyError, message
 
 
 def title_page(ctx: ReportContext) -> Html:
@@ -44,27 +30,23 @@ def title_page(ctx: ReportContext) -> Html:
     year = ctx.year
     named = sections._follow_up_period(ctx.period, language) if ctx.period else year
     period = (
-        _say(
-            language,
-            f"Uppföljning {named}, med statistik till och med {year}",
-            f"Follow-up {named}, with statistics up to {year}",
-        )
+        message("report.follow_up_with_statistics", language, named=named, year=year)
         if year
-        else _say(language, "Uppföljning, ännu utan statistik", "Follow-up, no statistics yet")
+        else message("report.follow_up_no_statistics", language)
     )
     facts = [
-        (_say(language, "Ansvarig för uppföljningen", "Follow-up owner"), collaboration.owner),
-        (_say(language, "Område", "Area"), _area(collaboration.area, language, start=True)),
+        (message("report.follow_up_owner", language), collaboration.owner),
+        (message("report.area", language), _area(collaboration.area, language, start=True)),
         (
-            _say(language, "Aktörer", "Actors"),
+            message("report.actors", language),
             _el("ul", [_el("li", a.name) for a in fw.actors], cls="actors"),
         ),
-        (_say(language, "Data", "Data"), _vintage_text(ctx)),
-        (_say(language, "Målramverk", "Goal framework"), _framework_text(ctx)),
+        (message("report.data", language), _vintage_text(ctx)),
+        (message("report.goal_framework", language), _framework_text(ctx)),
     ]
     return _el(
         "section",
-        _el("p", _say(language, "Gemensam uppföljning", "Joint follow-up"), cls="kicker"),
+        _el("p", message("report.joint_follow_up", language), cls="kicker"),
         _el("h1", collaboration.name),
         _el("p", period, cls="report-period"),
         _el("p", _date(ctx.report_date, language), cls="report-date"),
@@ -79,7 +61,10 @@ def title_page(ctx: ReportContext) -> Html:
 def _source_name(ctx: ReportContext, source: str) -> str:
     if source == "pxweb":
         return "SCB" if ctx.fw.pxweb_url == SCB_URL else f"PxWeb ({ctx.fw.pxweb_url})"
-    return SOURCE_NAMES[ctx.language].get(source, source)
+    try:
+        return message(f"report.source_{source}", ctx.language)
+    except MessageKeyError:
+        return source  # a source the catalog does not name: its id
 
 
 def _vintage_text(ctx: ReportContext) -> str:
@@ -91,12 +76,13 @@ def _vintage_text(ctx: ReportContext) -> str:
             continue
         when = _date(datetime.fromisoformat(info["last_fetch_at"]).date(), language)
         name = _source_name(ctx, source)
-        parts.append(_say(language, f"{name}, hämtat {when}", f"{name}, retrieved {when}"))
+        parts.append(message("report.source_retrieved", language, name=name, when=when))
     if not parts:
-        return _say(language, "inga data hämtade ännu", "no data retrieved yet")
+        return message("report.no_data_retrieved_yet", language)
     return "; ".join(parts)
 
 
 def _framework_text(ctx: ReportContext) -> str:
+    """The framework file and the start of its hash: which version of the goals was used."""
     name = ctx.fw.path.name if ctx.fw.path else ctx.fw.collaboration.id
-    return f"{name}, version {ctx.fw.sha256[:12]}"
+    return message("report.framework_version", ctx.language, name=name, hash=ctx.fw.sha256[:12])

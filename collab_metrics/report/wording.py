@@ -10,13 +10,10 @@ import pandas as pd
 
 from collab_metrics.model import areas
 from collab_metrics.text import labels
+from collab_metrics.text.catalog import message
 from collab_metrics.text.labels import (
     Language,
 )
-
-
-def _say(language: Language, sv: str, en: str) -> str:
-    return sv if language == "sv" else en
 
 
 def _missing(value: Any) -> bool:
@@ -73,7 +70,7 @@ def _share(fraction: Any, language: Language) -> str:
 def _points(value: float, language: Language) -> str:
     """2,8 procentenheter (unsigned: the sentence says which way)."""
     number = labels.number(abs(value), language)
-    return _say(language, f"{number} procentenheter", f"{number} percentage points")
+    return message("report.percentage_points", language, number=number)
 
 
 def _quote(text: str, language: Language) -> str:
@@ -82,7 +79,7 @@ def _quote(text: str, language: Language) -> str:
 
 def _area(code: str, language: Language, start: bool = False) -> str:
     """An area's name; riket in lower case inside a Swedish sentence."""
-    name = _say(language, "riket", "Sweden") if code == areas.RIKET else areas.get(code).name
+    name = message("report.sweden", language) if code == areas.RIKET else areas.get(code).name
     return name[:1].upper() + name[1:] if start else name
 
 
@@ -90,14 +87,14 @@ def _listing(items: Sequence[str], language: Language) -> str:
     """a, b och c / a, b and c."""
     if len(items) <= 1:
         return "".join(items)
-    return f"{', '.join(items[:-1])} {_say(language, 'och', 'and')} {items[-1]}"
+    return f"{', '.join(items[:-1])} {message('report.and', language)} {items[-1]}"
 
 
 def _sex_phrase(sex: str, language: Language) -> str:
     return {
-        "total": _say(language, "för kvinnor och män tillsammans", "for women and men together"),
-        "women": _say(language, "för kvinnor", "for women"),
-        "men": _say(language, "för män", "for men"),
+        "total": message("report.for_women_and_men_together", language),
+        "women": message("report.for_women", language),
+        "men": message("report.for_men", language),
     }[sex]
 
 
@@ -114,11 +111,16 @@ def _who(sexes: Sequence[str], language: Language, bare: bool = False) -> str:
     """Whom a statement concerns: nothing for the total alone, else "för kvinnor", or
     "(totalt och för män)". `bare` names the total too ("totalt"), for lists of figures."""
     words = {
-        "total": _say(language, "totalt", "in total"),
-        "women": _say(language, "för kvinnor", "for women"),
-        "men": _say(language, "för män", "for men"),
+        "total": message("report.in_total", language),
+        "women": message("report.for_women", language),
+        "men": message("report.for_men", language),
     }
     if list(sexes) == ["total"] and not bare:
         return ""
     named = _listing([words[sex] for sex in sexes], language)
     return f" ({named})" if "total" in sexes and not bare else f" {named}"
+
+
+def _title_in_sentence(title: str, language: Language) -> str:
+    """A title inside a running sentence: Swedish writes it in lower case, English keeps it."""
+    return _lower_first(title) if language == "sv" else title
