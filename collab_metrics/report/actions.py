@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from collab_metrics.model.framework import (
     Action,
@@ -11,14 +12,9 @@ from collab_metrics.model.framework import (
 from collab_metrics.report.context import (
     ReportContext,
 )
-from collab_metrics.report.markup import (
-    Html,
-    _action_status,
-    _el,
-    _join,
-    _table,
-    _tr,
-)
+from collab_metrics.report.markup import Html
+from collab_metrics.report.templating import render
+from collab_metrics.report.views import Row, Table, action_status_label
 from collab_metrics.report.wording import (
     _date,
     _listing,
@@ -30,23 +26,32 @@ from collab_metrics.text.labels import (
 )
 
 
-def _action_rows(ctx: ReportContext, actions: Sequence[Action]) -> list[Html]:
+@dataclass(frozen=True)
+class ActionList:
+    """A list of actions: a heading, a sentence (counts, or why there is no table), a table."""
+
+    heading: str
+    text: str | None
+    table: Table | None
+
+
+def _action_rows(ctx: ReportContext, actions: Sequence[Action]) -> tuple[Row, ...]:
     fw, language = ctx.fw, ctx.language
-    return [
-        _tr(
+    return tuple(
+        Row(
             action.description,
-            [
+            (
                 fw.actor(action.actor).name,
                 fw.goal(action.goal).title
                 if action.goal
                 else message("report.the_whole_collaboration", language),
                 action.responsible or "–",
                 _date(action.due, language) if action.due else "–",
-                _action_status(action.status, language),
-            ],
+                action_status_label(action.status, language),
+            ),
         )
         for action in actions
-    ]
+    )
 
 
 def _action_headers(language: Language) -> list[str]:
@@ -61,35 +66,32 @@ def _action_headers(language: Language) -> list[str]:
 
 
 def _actions_part(ctx: ReportContext, goal_ids: Sequence[str]) -> Html:
+    """The actions of a shared goal and of the actors' goals for it, in its goal section."""
+    return render("parts/goal_actions.html.j2", goal_actions_view(ctx, goal_ids), ctx.templates)
+
+
+def goal_actions_view(ctx: ReportContext, goal_ids: Sequence[str]) -> ActionList:
     language = ctx.language
     actions = [a for a in ctx.fw.actions if a.goal in goal_ids]
-    heading = _el("h4", message("report.action_plan", language))
+    heading = message("report.action_plan", language)
     if not actions:
-        return _join(
-            heading,
-            _el(
-                "p",
-                message("report.actions_part_no_action_in_the", language),
-            ),
-        )
+        return ActionList(heading, message("report.actions_part_no_action_in_the", language), None)
     caption = message("report.actions_part_actions_for_the_goal", language)
-    return _join(
-        heading, _table(caption, _action_headers(language), _action_rows(ctx, actions), "actions")
-    )
+    table = Table(caption, _action_headers(language), (_action_rows(ctx, actions),), "actions")
+    return ActionList(heading, None, table)
 
 
 def action_plan(ctx: ReportContext) -> Html:
     """The whole action plan: every action, with or without a goal, and counts per status."""
+    return render("parts/action_plan.html.j2", action_plan_view(ctx), ctx.templates)
+
+
+def action_plan_view(ctx: ReportContext) -> ActionList:
     language = ctx.language
     actions = ctx.fw.actions
-    heading = _el("h2", message("report.action_plan", language), id="action-plan")
+    heading = message("report.action_plan", language)
     if not actions:
-        return _el(
-            "section",
-            heading,
-            _el("p", message("report.action_plan_the_action_plan_is", language)),
-            cls="action-plan",
-        )
+        return ActionList(heading, message("report.action_plan_the_action_plan_is", language), None)
     counts = Counter(a.status for a in actions)
     shown = _listing(
         [
@@ -103,13 +105,8 @@ def action_plan(ctx: ReportContext) -> Html:
         "report.action_plan_the_action_plan_has", language, count=len(actions), shown=shown
     )
     caption = message("report.action_plan_every_action_in_the", language)
-    return _el(
-        "section",
-        heading,
-        _el("p", lead),
-        _table(caption, _action_headers(language), _action_rows(ctx, actions), "actions"),
-        cls="action-plan",
-    )
+    table = Table(caption, _action_headers(language), (_action_rows(ctx, actions),), "actions")
+    return ActionList(heading, lead, table)
 
 
 # --- discussion questions ------------------------------------------------------------

@@ -55,6 +55,15 @@ class ReportContext:
     previous_date: date | None = None  # when the previous report was made
 
     @property
+    def templates(self) -> tuple[Path, ...]:
+        """The collaboration's own template folder (`templates/` beside its framework file),
+        read before the package's: a template there replaces a part's markup."""
+        if self.fw.path is None:
+            return ()
+        folder = self.fw.path.parent / "templates"
+        return (folder,) if folder.is_dir() else ()
+
+    @property
     def year(self) -> int | None:
         """The follow-up year: the period's, else `as_of`, else the latest year with data."""
         if self.period is not None:

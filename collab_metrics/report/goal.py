@@ -44,6 +44,7 @@ from collab_metrics.report.markup import (
     _join,
     _status,
 )
+from collab_metrics.report.templating import render
 from collab_metrics.report.wording import (
     _area,
     _listing,
@@ -64,16 +65,11 @@ from collab_metrics.text.catalog import message
 
 def goals_heading(ctx: ReportContext) -> Html:
     """The h2 that opens the goal sections (each goal is an h3 below it)."""
-    language = ctx.language
-    return _el(
-        "section",
-        _el("h2", message("report.the_goals_one_by_one", language), id="goals"),
-        _el(
-            "p",
-            message("report.goals_heading_intro", language),
-        ),
-        cls="goals-intro",
-    )
+    view = {
+        "heading": message("report.the_goals_one_by_one", ctx.language),
+        "intro": message("report.goals_heading_intro", ctx.language),
+    }
+    return render("parts/goals_heading.html.j2", view, ctx.templates)
 
 
 def goal_section(ctx: ReportContext, goal_id: str) -> Html:

@@ -65,6 +65,10 @@ class Html:
     def _repr_html_(self) -> str:
         return self.markup
 
+    def __html__(self) -> str:
+        """Jinja's autoescape inserts `Html` as is (the markupsafe protocol)."""
+        return self.markup
+
 
 Content: TypeAlias = "Html | str | Sequence[Content] | None"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Final
 
 from collab_metrics.model import areas
@@ -23,10 +24,8 @@ from collab_metrics.report.context import (
     _sex_rows,
     _unit,
 )
-from collab_metrics.report.markup import (
-    Html,
-    _el,
-)
+from collab_metrics.report.markup import Html
+from collab_metrics.report.templating import render
 from collab_metrics.report.wording import (
     _listing,
     _missing,
@@ -56,8 +55,24 @@ def _large_gap_rule(language: Language, large: bool = False) -> str:
     return message("report.large_gap_rule_a_gap_between_women", language, threshold=threshold)
 
 
+@dataclass(frozen=True)
+class Questions:
+    """The discussion questions' view model: the questions and the rules that drew them."""
+
+    heading: str
+    intro: str
+    questions: tuple[str, ...]
+    none: str  # shown when the data raise no question
+    rules: str
+
+
 def discussion_questions(ctx: ReportContext) -> Html:
     """Questions for the steering group, each generated from the data by a stated rule."""
+    return render("parts/questions.html.j2", questions_view(ctx), ctx.templates)
+
+
+def questions_view(ctx: ReportContext) -> Questions:
+    """The questions the data raise: missed targets first, then per goal, then assessments."""
     fw, language = ctx.fw, ctx.language
     questions: list[str] = []
     for goal in fw.shared_goals:  # missed targets first
@@ -65,24 +80,18 @@ def discussion_questions(ctx: ReportContext) -> Html:
     for goal in fw.shared_goals:
         questions += _goal_questions(ctx, goal)
     questions += _assessment_questions(ctx)
-    heading = _el("h2", message("report.questions_for_discussion", language), id="questions")
-    intro = message("report.discussion_questions_intro", language)
     rules = " ".join(
         [
             _large_gap_rule(language),
             message("report.discussion_questions_low_chance_rule", language),
         ]
     )
-    listing: Html = (
-        _el("ol", [_el("li", q) for q in questions], cls="questions")
-        if questions
-        else _el(
-            "p",
-            message("report.discussion_questions_none", language),
-        )
-    )
-    return _el(
-        "section", heading, _el("p", intro), listing, _el("p", rules, cls="note"), cls="questions"
+    return Questions(
+        heading=message("report.questions_for_discussion", language),
+        intro=message("report.discussion_questions_intro", language),
+        questions=tuple(questions),
+        none=message("report.discussion_questions_none", language),
+        rules=rules,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from dataclasses import dataclass
 
 from collab_metrics.analysis.assess import (
     SHORT_TERM,
@@ -20,12 +21,17 @@ from collab_metrics.report.context import (
 from collab_metrics.report.markup import (
     Html,
     _chart,
-    _direction,
-    _el,
-    _status,
-    _table,
-    _tr,
-    _value_cell,
+)
+from collab_metrics.report.templating import render
+from collab_metrics.report.views import (
+    GoalLink,
+    Lines,
+    Mark,
+    Row,
+    Table,
+    direction_label,
+    figure,
+    status_mark,
 )
 from collab_metrics.report.wording import (
     _missing,
@@ -39,73 +45,84 @@ from collab_metrics.text.labels import (
 )
 
 
+@dataclass(frozen=True)
+class Summary:
+    """The summary's view model: counts per status, verdicts, the goals table and its note."""
+
+    heading: str
+    lead: str
+    counts: tuple[tuple[Mark, str], ...]  # a status and ": 2 mål"
+    verdicts: tuple[str, ...]
+    table: Table
+    note: str
+
+
 def summary(ctx: ReportContext) -> Html:
     """One page: how many goals per status, and one table of every shared goal."""
+    return render("parts/summary.html.j2", summary_view(ctx), ctx.templates)
+
+
+def summary_view(ctx: ReportContext) -> Summary:
+    """The summary's words, values and sparklines."""
     fw, language = ctx.fw, ctx.language
     goals = fw.shared_goals
     counts = Counter(
         row.status if row is not None else "cannot_assess"
         for row in (_row(ctx, g.id) for g in goals)
     )
-    count_items = [
-        _el("li", _status(code, language), ": " + _goal_count(count, language))
+    count_items = tuple(
+        (status_mark(code, language), ": " + _goal_count(count, language))
         for code in (*STATUSES, "")
         if (count := counts.get(code, 0))
-    ]
+    )
     lead = message(
         "report.summary_lead_one" if len(goals) == 1 else "report.summary_lead_many",
         language,
         count=len(goals),
         year=ctx.year,
     )
-    headers = [
+    headers = (
         message("report.goal", language),
         message("report.status", language),
         message("report.latest_value", language),
         message("report.target", language),
         message("report.direction", language),
         message("report.chance", language),
-    ]
+    )
     groups = []
     for goal in goals:
         unit = _unit(fw, goal)
         rows = []
         for sex, row in _sex_rows(ctx, goal.id):
-            cells = [
-                _status(row.status, language),
-                _value_cell(row.latest_value, row.latest_period, unit, language),
-                _value_cell(row.target_value, row.target_year, unit, language),
-                [
-                    _direction(row.direction_long, language),
-                    _el("br"),
-                    _direction(row.direction_short, language),
-                ],
+            cells = (
+                status_mark(row.status, language),
+                figure(row.latest_value, row.latest_period, unit, language),
+                figure(row.target_value, row.target_year, unit, language),
+                Lines(
+                    (
+                        direction_label(row.direction_long, language),
+                        direction_label(row.direction_short, language),
+                    )
+                ),
                 _chance(row, language),
-            ]
+            )
             if sex == "total":
                 # The goal's header names the whole group (total, women, men) for a screen
                 # reader; the sparkline sits under the title to spare a column.
                 spark = charts.sparkline(fw, ctx.observations, goal.id, ctx.result, language)
-                header = [
-                    _el("a", goal.title, href=f"#goal-{goal.id}"),
-                    _el("div", _chart(spark), cls="sparkline"),
-                ]
-                rows.append(_tr(header, cells, cls="goal-row", numeric=(1, 2), scope="rowgroup"))
+                header = GoalLink(goal.title, f"goal-{goal.id}", _chart(spark))
+                rows.append(Row(header, cells, "goal-row", frozenset({1, 2}), "rowgroup"))
             else:
-                rows.append(_tr(SEX[language][sex], cells, cls="sex-row", numeric=(1, 2)))
-        groups.append(_el("tbody", rows))
+                rows.append(Row(SEX[language][sex], cells, "sex-row", frozenset({1, 2})))
+        groups.append(tuple(rows))
     caption = message("report.summary_caption", language, year=ctx.year)
-    note = message("report.summary_note", language, years=SHORT_TERM)
-    verdicts = [_el("p", line, cls="verdict") for line in _verdict_lines(ctx)]
-    return _el(
-        "section",
-        _el("h2", message("report.summary", language), id="summary"),
-        _el("p", lead),
-        _el("ul", count_items, cls="counts"),
-        verdicts,
-        _table(caption, headers, groups, cls="summary-table", grouped=True),
-        _el("p", note, cls="note"),
-        cls="summary",
+    return Summary(
+        heading=message("report.summary", language),
+        lead=lead,
+        counts=count_items,
+        verdicts=tuple(_verdict_lines(ctx)),
+        table=Table(caption, headers, tuple(groups), "summary-table"),
+        note=message("report.summary_note", language, years=SHORT_TERM),
     )
 
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from collab_metrics.report.context import (
     ReportContext,
 )
-from collab_metrics.report.markup import (
-    Html,
-    _el,
-)
+from collab_metrics.report.markup import Html
+from collab_metrics.report.templating import render
 from collab_metrics.report.wording import (
     _area,
     _date,
@@ -19,8 +18,34 @@ from collab_metrics.sources.pxweb import SCB_URL
 from collab_metrics.text.catalog import MessageKeyError, message
 
 
+@dataclass(frozen=True)
+class Fact:
+    """One line of the title page's facts: a term and its text, or a list of items."""
+
+    term: str
+    text: str = ""
+    items: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class TitlePage:
+    """The title page's view model: every value formatted for the report's language."""
+
+    kicker: str
+    name: str
+    period: str
+    date: str
+    description: str | None
+    facts: tuple[Fact, ...]
+
+
 def title_page(ctx: ReportContext) -> Html:
     """Collaboration, kind of report, follow-up year, date, owner, actors and data used."""
+    return render("parts/title_page.html.j2", title_page_view(ctx), ctx.templates)
+
+
+def title_page_view(ctx: ReportContext) -> TitlePage:
+    """The title page's words and values."""
     # Defined in the other half of sections.py until that moves too; a late import, as
     # sections imports this module.
     from collab_metrics.report import sections
@@ -34,27 +59,20 @@ def title_page(ctx: ReportContext) -> Html:
         if year
         else message("report.follow_up_no_statistics", language)
     )
-    facts = [
-        (message("report.follow_up_owner", language), collaboration.owner),
-        (message("report.area", language), _area(collaboration.area, language, start=True)),
-        (
-            message("report.actors", language),
-            _el("ul", [_el("li", a.name) for a in fw.actors], cls="actors"),
-        ),
-        (message("report.data", language), _vintage_text(ctx)),
-        (message("report.goal_framework", language), _framework_text(ctx)),
-    ]
-    return _el(
-        "section",
-        _el("p", message("report.joint_follow_up", language), cls="kicker"),
-        _el("h1", collaboration.name),
-        _el("p", period, cls="report-period"),
-        _el("p", _date(ctx.report_date, language), cls="report-date"),
-        _el("p", collaboration.description, cls="description")
-        if collaboration.description
-        else None,
-        _el("dl", [(_el("dt", term), _el("dd", value)) for term, value in facts], cls="facts"),
-        cls="title-page",
+    facts = (
+        Fact(message("report.follow_up_owner", language), collaboration.owner),
+        Fact(message("report.area", language), _area(collaboration.area, language, start=True)),
+        Fact(message("report.actors", language), items=tuple(a.name for a in fw.actors)),
+        Fact(message("report.data", language), _vintage_text(ctx)),
+        Fact(message("report.goal_framework", language), _framework_text(ctx)),
+    )
+    return TitlePage(
+        kicker=message("report.joint_follow_up", language),
+        name=collaboration.name,
+        period=period,
+        date=_date(ctx.report_date, language),
+        description=collaboration.description or None,
+        facts=facts,
     )
 
 
