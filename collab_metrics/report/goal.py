@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 from collab_metrics.analysis import breaks
@@ -41,10 +42,9 @@ from collab_metrics.report.markup import (
     _chart,
     _direction,
     _el,
-    _join,
-    _status,
 )
 from collab_metrics.report.templating import render
+from collab_metrics.report.views import Label, Mark, direction_label, status_mark
 from collab_metrics.report.wording import (
     _area,
     _listing,
@@ -72,35 +72,73 @@ def goals_heading(ctx: ReportContext) -> Html:
     return render("parts/goals_heading.html.j2", view, ctx.templates)
 
 
+@dataclass(frozen=True)
+class Direction:
+    """The direction sentence: long term over the goal's span, short term, in words."""
+
+    label: str
+    long_term: str
+    long: Label
+    short_term: str
+    short: Label
+
+
+@dataclass(frozen=True)
+class GoalSection:
+    """One shared goal's view model; the parts below the chart are rendered on their own."""
+
+    anchor: str
+    title: str
+    definition: str
+    status_label: str
+    status: Mark
+    progress: str | None  # None when the goal could not be assessed at all
+    direction: Direction | None
+    baseline_note: str | None
+    breaks: tuple[str, ...]
+    chart: Html
+    parts: tuple[Html, ...]
+
+
 def goal_section(ctx: ReportContext, goal_id: str) -> Html:
     """One shared goal: status, chart, context, women and men, noise, forecast, the actors'
     goals and whether they add up, the actors' own assessments (apart) and actions."""
+    return render("parts/goal.html.j2", goal_view(ctx, goal_id), ctx.templates)
+
+
+def goal_view(ctx: ReportContext, goal_id: str) -> GoalSection:
+    """The goal section's words and values, and its parts below the chart."""
     fw, language = ctx.fw, ctx.language
     goal = fw.shared_goal(goal_id)
     row = _row(ctx, goal.id)
     chart = charts.goal_chart(fw, ctx.observations, goal.id, ctx.result, language, ctx.as_of)
     heading_id = f"goal-{goal.id}"
-    return _el(
-        "section",
-        _el("h3", goal.title, id=heading_id),
-        _el("p", _goal_definition(ctx, goal), cls="goal-definition"),
-        _status_paragraphs(ctx, goal, row),
-        _possible_breaks_part(ctx, goal),
-        _chart(chart),
-        _context_part(ctx, goal),
-        _sex_part(ctx, goal),
-        _noise_part(ctx, goal),
-        _forecast_part(ctx, goal, row),
-        _actor_goals_part(ctx, goal),
-        _consistency_part(ctx, goal),
-        _judgements_part(ctx, [goal, *_actor_goals(fw, goal.id)], heading_id),
-        _actions_part(ctx, [goal.id, *(g.id for g in _actor_goals(fw, goal.id))]),
-        cls="goal",
-        aria_labelledby=heading_id,
+    assessed = row is not None
+    return GoalSection(
+        anchor=heading_id,
+        title=goal.title,
+        definition=_goal_definition(ctx, goal),
+        status_label=message("report.status_label", language),
+        status=status_mark(row.status if assessed else "cannot_assess", language),
+        progress=_progress(ctx, goal, row) if assessed else None,
+        direction=_direction_view(ctx, row) if assessed else None,
+        baseline_note=_baseline_extreme(ctx, goal, row) if assessed else None,
+        breaks=_possible_breaks(ctx, goal),
+        chart=_chart(chart),
+        parts=(
+            _context_part(ctx, goal),
+            _sex_part(ctx, goal),
+            _noise_part(ctx, goal),
+            _forecast_part(ctx, goal, row),
+            _actor_goals_part(ctx, goal),
+            _consistency_part(ctx, goal),
+            _judgements_part(ctx, [goal, *_actor_goals(fw, goal.id)], heading_id),
+            _actions_part(ctx, [goal.id, *(g.id for g in _actor_goals(fw, goal.id))]),
+        ),
     )
 
 
-def _possible_breaks_part(ctx: ReportContext, goal: SharedGoal) -> Html:
+def _possible_breaks(ctx: ReportContext, goal: SharedGoal) -> tuple[str, ...]:
     """Series breaks found, not declared: in the goal's own series (with the evidence the
     status gives) and in the source's description of the indicator."""
     # Defined in the other half of sections.py until that moves too; a late import, as
@@ -137,9 +175,7 @@ def _possible_breaks_part(ctx: ReportContext, goal: SharedGoal) -> Html:
                     quoted=quoted,
                 )
             )
-    if not notes:
-        return Html()
-    return _join(*[_el("p", n, cls="possible-break") for n in notes])
+    return tuple(notes)
 
 
 def _target_text(ctx: ReportContext, goal: SharedGoal | ActorGoal) -> str:
@@ -201,26 +237,7 @@ def _goal_definition(ctx: ReportContext, goal: SharedGoal) -> str:
     return text
 
 
-def _status_paragraphs(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any) -> Html:
-    """Status in icon and words, how far the value has come, and its direction."""
-    language = ctx.language
-    if row is None:
-        return _el("p", _status("cannot_assess", language), cls="goal-status")
-    return _join(
-        _el(
-            "p",
-            _el("strong", "Status: "),
-            _status(row.status, language),
-            ". ",
-            _progress(ctx, goal, row),
-            cls="goal-status",
-        ),
-        _el("p", _direction_text(ctx, row), cls="goal-direction"),
-        _baseline_extreme(ctx, goal, row),
-    )
-
-
-def _baseline_extreme(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any) -> Content:
+def _baseline_extreme(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any) -> str | None:
     """Point out a baseline at the series' peak or trough, which flatters or hides progress."""
     language, extreme = ctx.language, row.baseline_extreme
     if extreme not in ("peak", "trough"):
@@ -247,17 +264,13 @@ def _baseline_extreme(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any
         if flatters
         else message("report.baseline_extreme_progress_is_counted_from_2", language)
     )
-    return _el(
-        "p",
-        message(
-            "report.baseline_extreme_note_the_baseline_is",
-            language,
-            start=start,
-            word=word,
-            span=span,
-            effect=effect,
-        ),
-        cls="baseline-extreme",
+    return message(
+        "report.baseline_extreme_note_the_baseline_is",
+        language,
+        start=start,
+        word=word,
+        span=span,
+        effect=effect,
     )
 
 
@@ -330,16 +343,29 @@ def _final_progress(
     return text
 
 
-def _direction_text(ctx: ReportContext, row: Any) -> Content:
+def _direction_view(ctx: ReportContext, row: Any) -> Direction:
+    """Long and short term direction, with the span the long term covers."""
     language = ctx.language
     span = ""
     if not _missing(row.baseline_period) and not _missing(row.latest_period):
         span = f" ({_period(row.baseline_period, language)}–{_period(row.latest_period, language)})"
+    return Direction(
+        label=message("report.direction_label", language),
+        long_term=message("report.direction_text_long_term", language, span=span),
+        long=direction_label(row.direction_long, language),
+        short_term=message("report.direction_text_short_term_the_last", language, years=SHORT_TERM),
+        short=direction_label(row.direction_short, language),
+    )
+
+
+def _direction_text(ctx: ReportContext, row: Any) -> Content:
+    """The direction sentence as markup, for the actor extract (still built in sections.py)."""
+    view = _direction_view(ctx, row)
     return [
-        _el("strong", message("report.direction_label", language)),
-        message("report.direction_text_long_term", language, span=span),
-        _direction(row.direction_long, language),
-        message("report.direction_text_short_term_the_last", language, years=SHORT_TERM),
-        _direction(row.direction_short, language),
+        _el("strong", view.label),
+        view.long_term,
+        _direction(row.direction_long, ctx.language),
+        view.short_term,
+        _direction(row.direction_short, ctx.language),
         ".",
     ]
