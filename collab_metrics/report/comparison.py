@@ -26,13 +26,15 @@ from collab_metrics.report.context import (
 )
 from collab_metrics.report.markup import (
     Html,
-    _direction,
-    _el,
-    _join,
-    _status,
-    _table,
-    _tr,
-    _value_cell,
+)
+from collab_metrics.report.templating import render
+from collab_metrics.report.views import (
+    Labelled,
+    Row,
+    Table,
+    direction_label,
+    figure,
+    status_mark,
 )
 from collab_metrics.report.wording import (
     _area,
@@ -58,13 +60,18 @@ from collab_metrics.text.labels import (
 
 def _context_part(ctx: ReportContext, goal: SharedGoal) -> Html:
     """The goal's change against riket and comparison areas: sentences and a table."""
+    view = _context_view(ctx, goal)
+    return render("parts/context.html.j2", view, ctx.templates) if view else Html()
+
+
+def _context_view(ctx: ReportContext, goal: SharedGoal) -> dict[str, Any] | None:
     language = ctx.language
     table = ctx.context
     if table.empty:
-        return Html()
+        return None
     rows = table[table["goal"] == goal.id]
     if rows.empty:
-        return Html()
+        return None
     unit = _unit(ctx.fw, goal)
     sentences = [
         _context_sentence(ctx, goal, record)
@@ -80,22 +87,17 @@ def _context_part(ctx: ReportContext, goal: SharedGoal) -> Html:
         message("report.comparison_area", language),
         message("report.difference", language),
     ]
-    body = [
-        _tr(
+    body = tuple(
+        Row(
             _area(r.comparison_area, language, start=True),
-            [
+            (
                 SEX[language][r.sex],
                 _rate(r.area_change_relative, language),
-                [
+                Labelled(
                     _rate(r.comparison_change_relative, language),
-                    _el("br"),
-                    _el(
-                        "span",
-                        f"({_value(r.comparison_from, unit, language)} → "
-                        f"{_value(r.comparison_to, unit, language)})",
-                        cls="detail",
-                    ),
-                ],
+                    f"({_value(r.comparison_from, unit, language)} → "
+                    f"{_value(r.comparison_to, unit, language)})",
+                ),
                 labels.number(
                     None
                     if _missing(r.difference_relative)
@@ -103,21 +105,18 @@ def _context_part(ctx: ReportContext, goal: SharedGoal) -> Html:
                     * _shown_difference(r.area_change_relative, r.comparison_change_relative),
                     language,
                 ),
-            ],
-            numeric=(1, 2, 3),
+            ),
+            numeric=frozenset({1, 2, 3}),
         )
         for r in rows.itertuples(index=False)
-    ]
-    caption = message("report.context_part_change_in_percent_of", language, span=span, own=own)
-    return _join(
-        _el(
-            "h4",
-            message("report.context_part_compared_with_sweden_and", language),
-        ),
-        [_el("p", s, cls="callout context-sentence") for s in sentences],
-        _table(caption, headers, body, cls="context-table"),
-        [_el("p", n, cls="note") for n in _missing_comparison_notes(ctx, goal, rows)],
     )
+    caption = message("report.context_part_change_in_percent_of", language, span=span, own=own)
+    return {
+        "heading": message("report.context_part_compared_with_sweden_and", language),
+        "sentences": sentences,
+        "table": Table(caption, headers, (body,), "context-table"),
+        "notes": _missing_comparison_notes(ctx, goal, rows),
+    }
 
 
 def _missing_comparison_notes(
@@ -293,28 +292,28 @@ def _sex_part(ctx: ReportContext, goal: SharedGoal) -> Html:
         message("report.direction_long_term", language),
         message("report.sex_part_chance_of_reaching_the", language),
     ]
-    body = [
-        _tr(
+    body = tuple(
+        Row(
             SEX[language][sex],
-            [
-                _value_cell(row.baseline_value, row.baseline_period, unit, language),
-                _value_cell(row.latest_value, row.latest_period, unit, language),
-                _value_cell(row.target_value, row.target_year, unit, language),
-                _status(row.status, language),
-                _direction(row.direction_long, language),
+            (
+                figure(row.baseline_value, row.baseline_period, unit, language),
+                figure(row.latest_value, row.latest_period, unit, language),
+                figure(row.target_value, row.target_year, unit, language),
+                status_mark(row.status, language),
+                direction_label(row.direction_long, language),
                 _chance(row, language),
-            ],
-            numeric=(0, 1, 2, 5),
+            ),
+            numeric=frozenset({0, 1, 2, 5}),
         )
         for sex, row in rows
-    ]
-    caption = message("report.sex_part_women_and_men", language, title=goal.title)
-    sentence = _gap_sentence(ctx, goal)
-    return _join(
-        _el("h4", message("report.women_and_men", language)),
-        _el("p", sentence) if sentence else None,
-        _table(caption, headers, body, cls="sex-table"),
     )
+    caption = message("report.sex_part_women_and_men", language, title=goal.title)
+    view = {
+        "heading": message("report.women_and_men", language),
+        "sentence": _gap_sentence(ctx, goal),
+        "table": Table(caption, headers, (body,), "sex-table"),
+    }
+    return render("parts/women_and_men.html.j2", view, ctx.templates)
 
 
 def _noise_sentences(ctx: ReportContext, goal: SharedGoal | ActorGoal) -> list[str]:
@@ -342,13 +341,12 @@ def _noise_sentences(ctx: ReportContext, goal: SharedGoal | ActorGoal) -> list[s
 
 
 def _noise_part(ctx: ReportContext, goal: SharedGoal) -> Html:
+    """Changes within random variation, one sentence per sex."""
     sentences = _noise_sentences(ctx, goal)
     if not sentences:
         return Html()
-    return _join(
-        _el("h4", message("report.random_variation", ctx.language)),
-        [_el("p", s, cls="noise") for s in sentences],
-    )
+    view = {"heading": message("report.random_variation", ctx.language), "sentences": sentences}
+    return render("parts/noise.html.j2", view, ctx.templates)
 
 
 def _forecast_text(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any) -> str:
@@ -400,9 +398,9 @@ def _forecast_text(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any) -
 
 
 def _forecast_part(ctx: ReportContext, goal: SharedGoal, row: Any) -> Html:
+    """The forecast to the target year in words, or nothing without a target."""
     text = _forecast_text(ctx, goal, row)
     if not text:
         return Html()
-    return _join(
-        _el("h4", message("report.forecast", ctx.language)), _el("p", text, cls="forecast")
-    )
+    view = {"heading": message("report.forecast", ctx.language), "text": text}
+    return render("parts/forecast.html.j2", view, ctx.templates)
