@@ -4,7 +4,7 @@ own assessments beside the statistics."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Final
+from typing import Any, Final
 
 from collab_metrics.analysis import contributions
 from collab_metrics.charts import figures as charts
@@ -21,19 +21,22 @@ from collab_metrics.report.context import (
     _unit,
 )
 from collab_metrics.report.markup import (
-    Content,
     Html,
     _chart,
-    _direction,
-    _el,
-    _join,
-    _judgement,
-    _labelled,
-    _status,
-    _table,
-    _tr,
-    _value_cell,
-    _verdict,
+)
+from collab_metrics.report.templating import render
+from collab_metrics.report.views import (
+    Cell,
+    Label,
+    Labelled,
+    Lines,
+    Row,
+    Table,
+    direction_label,
+    figure,
+    judgement_label,
+    status_mark,
+    verdict_mark,
 )
 from collab_metrics.report.wording import (
     _area,
@@ -52,18 +55,22 @@ def _actor_goals_part(ctx: ReportContext, goal: SharedGoal) -> Html:
     """The actors' own goals for this shared goal: small multiples and a table."""
     fw, language = ctx.fw, ctx.language
     goals = _actor_goals(fw, goal.id)
-    heading = _el("h4", message("report.the_actors_own_goals", language))
-    if not goals:
-        return _join(
-            heading,
-            _el(
-                "p",
-                message("report.actor_goals_part_no_actor_has_a", language),
-            ),
+    view: dict[str, Any] = {
+        "heading": message("report.the_actors_own_goals", language),
+        "none": message("report.actor_goals_part_no_actor_has_a", language),
+        "chart": None,
+        "table": None,
+    }
+    if goals:
+        chart = charts.actor_small_multiples(
+            fw, ctx.observations, goal.id, ctx.result, language, ctx.as_of
         )
-    chart = charts.actor_small_multiples(
-        fw, ctx.observations, goal.id, ctx.result, language, ctx.as_of
-    )
+        view["chart"], view["table"] = _chart(chart), _actor_goals_table(ctx, goal, goals)
+    return render("parts/actor_goals.html.j2", view, ctx.templates)
+
+
+def _actor_goals_table(ctx: ReportContext, goal: SharedGoal, goals: Sequence[ActorGoal]) -> Table:
+    fw, language = ctx.fw, ctx.language
     headers = [
         message("report.actor_and_goal", language),
         message("report.baseline", language),
@@ -76,23 +83,23 @@ def _actor_goals_part(ctx: ReportContext, goal: SharedGoal) -> Html:
     for actor_goal in goals:
         row = _row(ctx, actor_goal.id)
         unit = _unit(fw, actor_goal)
-        cells: list[Content] = (
-            ["–", "–", "–", _status("cannot_assess", language), ""]
+        cells: tuple[Cell, ...] = (
+            ("–", "–", "–", status_mark("cannot_assess", language), "")
             if row is None
-            else [
-                _value_cell(row.baseline_value, row.baseline_period, unit, language),
-                _value_cell(row.latest_value, row.latest_period, unit, language),
-                _value_cell(row.target_value, row.target_year, unit, language),
-                _status(row.status, language),
-                _direction(row.direction_long, language),
-            ]
+            else (
+                figure(row.baseline_value, row.baseline_period, unit, language),
+                figure(row.latest_value, row.latest_period, unit, language),
+                figure(row.target_value, row.target_year, unit, language),
+                status_mark(row.status, language),
+                direction_label(row.direction_long, language),
+            )
         )
-        header = _labelled(fw.actor(actor_goal.actor).name, actor_goal.title)
-        body.append(_tr(header, cells, numeric=(0, 1, 2)))
+        header = Labelled(fw.actor(actor_goal.actor).name, actor_goal.title)
+        body.append(Row(header, cells, numeric=frozenset({0, 1, 2})))
     caption = message(
         "report.actor_goals_part_the_actors_goals_contributing", language, title=goal.title
     )
-    return _join(heading, _chart(chart), _table(caption, headers, body, cls="actor-goals-table"))
+    return Table(caption, headers, (tuple(body),), "actor-goals-table")
 
 
 # Why an actor goal is shown beside a shared goal but not added up (message "report.role_<role>").
@@ -184,6 +191,7 @@ def _consistency_sentences(ctx: ReportContext, goal: SharedGoal) -> list[str]:
 
 
 def _consistency_part(ctx: ReportContext, goal: SharedGoal) -> Html:
+    """Whether the actors' targets add up to the shared one, and the goals left out."""
     fw, language = ctx.fw, ctx.language
     check = ctx.consistency.get(goal.id)
     verdict = check.verdict if check is not None else "cannot_assess"
@@ -198,33 +206,19 @@ def _consistency_part(ctx: ReportContext, goal: SharedGoal) -> Html:
                 area=_area(goal.area, language),
                 indicator=fw.indicator(r.indicator).title,
             )
-            aside.append(_el("li", f"{fw.goal(r.goal).title} ({fw.actor(r.actor).name}): {role}"))
-    listed = (
-        _join(
-            _el(
-                "p",
-                message("report.consistency_part_shown_beside_the_shared", language),
-            ),
-            _el("ul", aside, cls="not-aggregated"),
-        )
-        if aside
-        else None
-    )
-    return _join(
-        _el("h4", message("report.consistency_part_do_the_actors_goals", language)),
-        _el(
-            "p",
-            _verdict(verdict, language),
-            ". ",
-            " ".join(_consistency_sentences(ctx, goal)),
-            cls="verdict",
-        ),
-        listed,
-        _weighting_note(ctx, goal),
-    )
+            aside.append(f"{fw.goal(r.goal).title} ({fw.actor(r.actor).name}): {role}")
+    view = {
+        "heading": message("report.consistency_part_do_the_actors_goals", language),
+        "verdict": verdict_mark(verdict, language),
+        "sentences": " ".join(_consistency_sentences(ctx, goal)),
+        "aside_intro": message("report.consistency_part_shown_beside_the_shared", language),
+        "aside": aside,
+        "weighting": _weighting_note(ctx, goal),
+    }
+    return render("parts/consistency.html.j2", view, ctx.templates)
 
 
-def _weighting_note(ctx: ReportContext, goal: SharedGoal) -> Content:
+def _weighting_note(ctx: ReportContext, goal: SharedGoal) -> str | None:
     """How municipalities are weighed, and how far that weighting is from the published
     value of the goal's region in the baseline and latest years (the measured error of
     weighing by a population that is not the indicator's own denominator)."""
@@ -249,16 +243,12 @@ def _weighting_note(ctx: ReportContext, goal: SharedGoal) -> Content:
         language,
     )
     title = _lower_first(fw.indicator(base).title)
-    return _el(
-        "p",
-        message(
-            "report.weighting_note_municipalities_are_weighted_by",
-            language,
-            title=title,
-            area=_area(goal.area, language),
-            errors=errors,
-        ),
-        cls="note weighting",
+    return message(
+        "report.weighting_note_municipalities_are_weighted_by",
+        language,
+        title=title,
+        area=_area(goal.area, language),
+        errors=errors,
     )
 
 
@@ -266,17 +256,18 @@ def _assessment_period_matches(assessment: Assessment, year: int | None) -> bool
     return year is not None and assessment.period[:4] == str(year)
 
 
-def _statistics_cell(ctx: ReportContext, goal: SharedGoal | ActorGoal) -> Content:
+def _statistics_cell(ctx: ReportContext, goal: SharedGoal | ActorGoal) -> Cell:
     """The statistical status of a goal, shown beside (never merged with) a judgement."""
     row = _row(ctx, goal.id)
     if row is None:
-        return _status("cannot_assess", ctx.language)
+        return status_mark("cannot_assess", ctx.language)
     unit = _unit(ctx.fw, goal)
-    return [
-        _status(row.status, ctx.language),
-        _el("br"),
-        _value_cell(row.latest_value, row.latest_period, unit, ctx.language),
-    ]
+    return Lines(
+        (
+            status_mark(row.status, ctx.language),
+            figure(row.latest_value, row.latest_period, unit, ctx.language),
+        )
+    )
 
 
 def _judgements_part(
@@ -286,7 +277,6 @@ def _judgements_part(
     own beside the statistics; an actor goal without an assessment is named."""
     fw, language = ctx.fw, ctx.language
     year = ctx.year
-    heading_id = f"{section_id}-assessments"
     headers = [
         message("report.actor_and_goal", language),
         message("report.statistics", language),
@@ -301,53 +291,38 @@ def _judgements_part(
         ]
         for a in found:
             body.append(
-                _tr(
-                    _labelled(fw.actor(a.actor).name, goal.title),
-                    [
+                Row(
+                    Labelled(fw.actor(a.actor).name, goal.title),
+                    (
                         _statistics_cell(ctx, goal),
-                        _judgement(a.judgement, language),
+                        judgement_label(a.judgement, language),
                         a.justification or "–",
                         a.owner or "–",
-                    ],
+                    ),
                 )
             )
         if not found and isinstance(goal, ActorGoal):
             body.append(
-                _tr(
-                    _labelled(fw.actor(goal.actor).name, goal.title),
-                    [
+                Row(
+                    Labelled(fw.actor(goal.actor).name, goal.title),
+                    (
                         _statistics_cell(ctx, goal),
-                        _el(
-                            "span", _missing_assessment(ctx, goal), cls="assessment assessment-none"
-                        ),
+                        Label("assessment assessment-none", _missing_assessment(ctx, goal)),
                         "–",
                         "–",
-                    ],
+                    ),
                     cls="missing-assessment",
                 )
             )
-    note = message("report.judgements_part_the_assessments_are_the", language)
-    content: Content
-    if body:
-        caption = message("report.judgements_part_the_actors_own_assessments", language, year=year)
-        content = _table(caption, headers, body, cls="assessments-table")
-    else:
-        content = _el(
-            "p",
-            message("report.judgements_part_no_assessments_have_been", language, year=year),
-        )
-    return _el(
-        "aside",
-        _el(
-            "h4",
-            message("report.the_actors_own_assessments", language),
-            id=heading_id,
-        ),
-        _el("p", note, cls="note"),
-        content,
-        cls="assessments",
-        aria_labelledby=heading_id,
-    )
+    caption = message("report.judgements_part_the_actors_own_assessments", language, year=year)
+    view = {
+        "anchor": f"{section_id}-assessments",
+        "heading": message("report.the_actors_own_assessments", language),
+        "note": message("report.judgements_part_the_assessments_are_the", language),
+        "table": Table(caption, headers, (tuple(body),), "assessments-table") if body else None,
+        "none": message("report.judgements_part_no_assessments_have_been", language, year=year),
+    }
+    return render("parts/assessments.html.j2", view, ctx.templates)
 
 
 def _missing_assessment(ctx: ReportContext, goal: ActorGoal) -> str:

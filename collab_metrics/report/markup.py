@@ -1,26 +1,22 @@
-"""HTML fragments of the report: the `Html` type, the element builder and the status marks.
+"""HTML fragments of the report: the `Html` type, the status icons and the element builder.
 
-Safety: `_el` escapes every plain string (titles, names, justifications and notes come from
-users' files) and inserts only `Html` as markup. Accessibility: a status is always an icon AND
-words, and whatever a style sheet may colour carries a semantic class
-(`status status-on_track`), never a colour.
+`Html` is markup that is safe to insert as is, in a notebook (`_repr_html_`) and in a Jinja
+template (`__html__`). The parts in their own modules render templates (report/templating.py);
+the element builder `_el` serves the parts still written in sections.py. Safety: `_el`
+escapes every plain string (titles, names, justifications and notes come from users' files)
+and inserts only `Html` as markup. Accessibility: a status is always an icon AND words, and
+whatever a style sheet may colour carries a semantic class (`status status-on_track`).
 """
 
 from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Sequence
-from typing import Any, Final, TypeAlias
+from typing import Final, TypeAlias
 
 from collab_metrics.charts import figures as charts
-from collab_metrics.report.wording import (
-    _missing,
-    _period,
-    _value,
-)
 from collab_metrics.text.labels import (
     ACTION_STATUS,
-    CONSISTENCY,
     DIRECTION,
     JUDGEMENT,
     STATUS,
@@ -134,11 +130,6 @@ def _table_or_note(
     return _table(caption, headers, body, cls=cls) if body else _el("p", empty)
 
 
-def _labelled(name: str, detail: str) -> Content:
-    """A row header of two lines: a name and, smaller, what it is about."""
-    return [name, _el("br"), _el("span", detail, cls="detail")]
-
-
 def _chart(chart: charts.Chart) -> Html:
     """A chart's figure: charts.Chart.html() escapes its alt text and caption itself."""
     return Html(chart.html())
@@ -164,25 +155,9 @@ def _direction(code: str, language: Language) -> Html:
     return _el("span", DIRECTION[language][code], cls=f"direction direction-{code}")
 
 
-def _verdict(verdict: str, language: Language) -> Html:
-    return _iconed(
-        CONSISTENCY_ICONS[verdict], CONSISTENCY[language][verdict], "consistency", verdict
-    )
-
-
 def _judgement(code: str, language: Language) -> Html:
     return _el("span", JUDGEMENT[language][code], cls=f"assessment assessment-{code}")
 
 
 def _action_status(code: str, language: Language) -> Html:
     return _el("span", ACTION_STATUS[language][code], cls=f"action-status action-status-{code}")
-
-
-def _value_cell(value: Any, period: Any, unit: str, language: Language) -> Content:
-    """A value with its period on a line of its own, to keep table columns narrow."""
-    if _missing(value):
-        return "–"
-    if _missing(period):
-        return _value(value, unit, language)
-    shown = f"({_period(str(period), language)})"
-    return [_value(value, unit, language), _el("br"), _el("span", shown, cls="period")]
