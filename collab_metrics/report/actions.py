@@ -75,8 +75,8 @@ def goal_actions_view(ctx: ReportContext, goal_ids: Sequence[str]) -> ActionList
     actions = [a for a in ctx.fw.actions if a.goal in goal_ids]
     heading = message("report.action_plan", language)
     if not actions:
-        return ActionList(heading, message("report.actions_part_no_action_in_the", language), None)
-    caption = message("report.actions_part_actions_for_the_goal", language)
+        return ActionList(heading, message("report.goal_actions_none", language), None)
+    caption = message("report.goal_actions_caption", language)
     table = Table(caption, _action_headers(language), (_action_rows(ctx, actions),), "actions")
     return ActionList(heading, None, table)
 
@@ -91,7 +91,7 @@ def action_plan_view(ctx: ReportContext) -> ActionList:
     actions = ctx.fw.actions
     heading = message("report.action_plan", language)
     if not actions:
-        return ActionList(heading, message("report.action_plan_the_action_plan_is", language), None)
+        return ActionList(heading, message("report.action_plan_empty", language), None)
     counts = Counter(a.status for a in actions)
     shown = _listing(
         [
@@ -101,10 +101,8 @@ def action_plan_view(ctx: ReportContext) -> ActionList:
         ],
         language,
     )
-    lead = message(
-        "report.action_plan_the_action_plan_has", language, count=len(actions), shown=shown
-    )
-    caption = message("report.action_plan_every_action_in_the", language)
+    lead = message("report.action_plan_lead", language, count=len(actions), shown=shown)
+    caption = message("report.action_plan_caption", language)
     table = Table(caption, _action_headers(language), (_action_rows(ctx, actions),), "actions")
     return ActionList(heading, lead, table)
 

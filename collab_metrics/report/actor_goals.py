@@ -57,7 +57,7 @@ def _actor_goals_part(ctx: ReportContext, goal: SharedGoal) -> Html:
     goals = _actor_goals(fw, goal.id)
     view: dict[str, Any] = {
         "heading": message("report.the_actors_own_goals", language),
-        "none": message("report.actor_goals_part_no_actor_has_a", language),
+        "none": message("report.actor_goals_none", language),
         "chart": None,
         "table": None,
     }
@@ -96,9 +96,7 @@ def _actor_goals_table(ctx: ReportContext, goal: SharedGoal, goals: Sequence[Act
         )
         header = Labelled(fw.actor(actor_goal.actor).name, actor_goal.title)
         body.append(Row(header, cells, numeric=frozenset({0, 1, 2})))
-    caption = message(
-        "report.actor_goals_part_the_actors_goals_contributing", language, title=goal.title
-    )
+    caption = message("report.actor_goals_caption", language, title=goal.title)
     return Table(caption, headers, (tuple(body),), "actor-goals-table")
 
 
@@ -118,15 +116,15 @@ def _consistency_sentences(ctx: ReportContext, goal: SharedGoal) -> list[str]:
     check = ctx.consistency.get(goal.id)
     area = _area(goal.area, language)
     if check is None:
-        return [message("report.consistency_sentences_the_indicator_has_no", language, area=area)]
+        return [message("report.consistency_no_population_base", language, area=area)]
     if check.verdict == "cannot_assess":
-        return [message("report.progress_reason", language, reason=check.reason)]
+        return [message("report.reason", language, reason=check.reason)]
     implied = _rate(check.implied_change_percent / 100, language)
     required = _rate(check.required_change_percent / 100, language)
     years = f"{check.baseline_year}–{check.target_year}"
     sentences = [
         message(
-            "report.consistency_sentences_if_every_municipality_with",
+            "report.consistency_implied_change",
             language,
             area=area,
             implied=implied,
@@ -136,7 +134,7 @@ def _consistency_sentences(ctx: ReportContext, goal: SharedGoal) -> list[str]:
     ]
     if check.verdict == "insufficient":
         gap = _points(check.gap_percentage_points, language)
-        sentences.append(message("report.consistency_sentences_that_is_short", language, gap=gap))
+        sentences.append(message("report.consistency_short_by", language, gap=gap))
     coverage = _share(check.coverage, language)
     if check.uncovered:
         # A municipality with a goal for this shared goal that is not added up (another
@@ -147,7 +145,7 @@ def _consistency_sentences(ctx: ReportContext, goal: SharedGoal) -> list[str]:
         )
         sentences.append(
             message(
-                "report.consistency_sentences_the_municipalities_whose_goals",
+                "report.consistency_coverage",
                 language,
                 coverage=coverage,
             )
@@ -155,19 +153,17 @@ def _consistency_sentences(ctx: ReportContext, goal: SharedGoal) -> list[str]:
         if names:
             sentences.append(
                 message(
-                    "report.consistency_sentences_municipalities_without_a_goal",
+                    "report.consistency_without_goal",
                     language,
                     names=names,
                 )
             )
     else:
-        sentences.append(
-            message("report.consistency_sentences_every_municipality_in_has", language, area=area)
-        )
+        sentences.append(message("report.consistency_all_covered", language, area=area))
     if check.weight_year is not None and check.weight_year != check.baseline_year:
         sentences.append(
             message(
-                "report.consistency_sentences_the_municipalities_are_weighed",
+                "report.consistency_weight_year",
                 language,
                 weight_year=check.weight_year,
                 baseline_year=check.baseline_year,
@@ -181,7 +177,7 @@ def _consistency_sentences(ctx: ReportContext, goal: SharedGoal) -> list[str]:
     if late:
         sentences.append(
             message(
-                "report.consistency_sentences_goals_with_another_target",
+                "report.consistency_other_target_year",
                 language,
                 target_year=check.target_year,
                 late=_listing(late, language),
@@ -208,10 +204,10 @@ def _consistency_part(ctx: ReportContext, goal: SharedGoal) -> Html:
             )
             aside.append(f"{fw.goal(r.goal).title} ({fw.actor(r.actor).name}): {role}")
     view = {
-        "heading": message("report.consistency_part_do_the_actors_goals", language),
+        "heading": message("report.consistency_heading", language),
         "verdict": verdict_mark(verdict, language),
         "sentences": " ".join(_consistency_sentences(ctx, goal)),
-        "aside_intro": message("report.consistency_part_shown_beside_the_shared", language),
+        "aside_intro": message("report.consistency_not_added_up", language),
         "aside": aside,
         "weighting": _weighting_note(ctx, goal),
     }
@@ -244,7 +240,7 @@ def _weighting_note(ctx: ReportContext, goal: SharedGoal) -> str | None:
     )
     title = _lower_first(fw.indicator(base).title)
     return message(
-        "report.weighting_note_municipalities_are_weighted_by",
+        "report.weighting_note",
         language,
         title=title,
         area=_area(goal.area, language),
@@ -314,13 +310,13 @@ def _judgements_part(
                     cls="missing-assessment",
                 )
             )
-    caption = message("report.judgements_part_the_actors_own_assessments", language, year=year)
+    caption = message("report.assessments_caption", language, year=year)
     view = {
         "anchor": f"{section_id}-assessments",
         "heading": message("report.the_actors_own_assessments", language),
-        "note": message("report.judgements_part_the_assessments_are_the", language),
+        "note": message("report.assessments_note", language),
         "table": Table(caption, headers, (tuple(body),), "assessments-table") if body else None,
-        "none": message("report.judgements_part_no_assessments_have_been", language, year=year),
+        "none": message("report.assessments_none", language, year=year),
     }
     return render("parts/assessments.html.j2", view, ctx.templates)
 
@@ -333,7 +329,7 @@ def _missing_assessment(ctx: ReportContext, goal: ActorGoal) -> str:
         for a in ctx.fw.assessments
         if a.goal == goal.id and a.actor == goal.actor and ctx.year and a.period[:4] < str(ctx.year)
     )
-    text = message("report.missing_assessment_no_assessment_submitted_for", language, year=ctx.year)
+    text = message("report.assessment_missing", language, year=ctx.year)
     if earlier:
-        text += message("report.missing_assessment_latest", language, period=earlier[-1])
+        text += message("report.assessment_missing_latest", language, period=earlier[-1])
     return text

@@ -110,9 +110,9 @@ def _context_view(ctx: ReportContext, goal: SharedGoal) -> dict[str, Any] | None
         )
         for r in rows.itertuples(index=False)
     )
-    caption = message("report.context_part_change_in_percent_of", language, span=span, own=own)
+    caption = message("report.context_caption", language, span=span, own=own)
     return {
-        "heading": message("report.context_part_compared_with_sweden_and", language),
+        "heading": message("report.context_heading", language),
         "sentences": sentences,
         "table": Table(caption, headers, (body,), "context-table"),
         "notes": _missing_comparison_notes(ctx, goal, rows),
@@ -140,16 +140,12 @@ def _missing_comparison_notes(
         gap_at_start = _missing(first_row["comparison_from"])
         period = first_row["from_period"] if gap_at_start else first_row["to_period"]
         if have.empty:
-            notes.append(
-                message(
-                    "report.missing_comparison_notes_has_no_values_in", language, name=name, who=who
-                )
-            )
+            notes.append(message("report.comparison_no_values", language, name=name, who=who))
         else:
             first = _period(min(have), language)
             notes.append(
                 message(
-                    "report.missing_comparison_notes_has_no_value_for",
+                    "report.comparison_published_later",
                     language,
                     name=name,
                     who=who,
@@ -183,7 +179,7 @@ def _context_sentence(ctx: ReportContext, goal: SharedGoal, record: Any) -> str:
     own_moved = _moved(own, language, record.area_change, unit)
     their_moved = _moved(theirs, language, record.comparison_change, unit)
     text = message(
-        "report.context_sentence_in_over_the_same",
+        "report.context_sentence",
         language,
         own_name=_sentence(own_name),
         own_moved=own_moved,
@@ -196,30 +192,30 @@ def _context_sentence(ctx: ReportContext, goal: SharedGoal, record: Any) -> str:
     if round(abs(100 * difference), 1) > 0:
         sign = -1 if _decreasing(ctx.fw, goal.indicator) else 1
         favoured = own_name if sign * difference > 0 else other
-        text += message("report.context_sentence_in_favour_of", language, favoured=favoured)
+        text += message("report.context_in_favour_of", language, favoured=favoured)
     trend = (
         message("report.the_national_trend", language)
         if record.comparison_area == areas.RIKET
-        else message("report.context_sentence_the_trend_in", language, other=other)
+        else message("report.the_trend_in", language, other=other)
     )
     if own * theirs > 0:
         if abs(theirs) >= abs(own):
             text += message(
-                "report.context_sentence_so_the_change_in", language, own_name=own_name, other=other
+                "report.context_smaller_change", language, own_name=own_name, other=other
             )
         elif abs(theirs) >= abs(own) / 2:
             text += message(
-                "report.context_sentence_so_most_of_it",
+                "report.context_mostly_follows",
                 language,
                 trend=trend,
                 other=other,
                 own_name=own_name,
             )
         else:
-            text += message("report.context_sentence_so_most_of_the", language, trend=trend)
+            text += message("report.context_mostly_beyond", language, trend=trend)
     elif own * theirs < 0:
         text += message(
-            "report.context_sentence_so_and_moved_in", language, own_name=own_name, other=other
+            "report.context_opposite_directions", language, own_name=own_name, other=other
         )
     return text + "."
 
@@ -235,7 +231,7 @@ def _moved(change: float, language: Language, absolute: Any = None, unit: str = 
     points are both named, never mixed."""
     size = labels.percent(abs(change), language)
     if round(abs(change) * 100, 1) == 0:
-        return message("report.moved_stayed_at_the_same", language)
+        return message("report.moved_stayed", language)
     if absolute is not None and not _missing(absolute):
         amount = (
             _points(absolute, language)
@@ -244,8 +240,8 @@ def _moved(change: float, language: Language, absolute: Any = None, unit: str = 
         )
         size = f"{size} ({amount})"
     if change < 0:
-        return message("report.moved_fell_by", language, size=size)
-    return message("report.moved_rose_by", language, size=size)
+        return message("report.moved_fell", language, size=size)
+    return message("report.moved_rose", language, size=size)
 
 
 def _sex_gap(ctx: ReportContext, goal_id: str) -> tuple[Any, Any, float] | None:
@@ -290,7 +286,7 @@ def _sex_part(ctx: ReportContext, goal: SharedGoal) -> Html:
         message("report.target", language),
         message("report.status", language),
         message("report.direction_long_term", language),
-        message("report.sex_part_chance_of_reaching_the", language),
+        message("report.chance_of_reaching_target", language),
     ]
     body = tuple(
         Row(
@@ -307,7 +303,7 @@ def _sex_part(ctx: ReportContext, goal: SharedGoal) -> Html:
         )
         for sex, row in rows
     )
-    caption = message("report.sex_part_women_and_men", language, title=goal.title)
+    caption = message("report.sex_caption", language, title=goal.title)
     view = {
         "heading": message("report.women_and_men", language),
         "sentence": _gap_sentence(ctx, goal),
@@ -329,7 +325,7 @@ def _noise_sentences(ctx: ReportContext, goal: SharedGoal | ActorGoal) -> list[s
         limit = _points(Z_95 * row.noise_se, language)
         sentences.append(
             message(
-                "report.noise_sentences_the_change_from_to",
+                "report.noise_sentence",
                 language,
                 sex=_sentence(_sex_phrase(sex, language)),
                 start=start,
@@ -356,22 +352,20 @@ def _forecast_text(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any) -
     if row is None or goal.target is None:
         return ""
     if bool(row.target_passed):
-        return message(
-            "report.forecast_text_the_target_year_has", language, target_year=goal.target.year
-        )
+        return message("report.forecast_target_year_passed", language, target_year=goal.target.year)
     if _missing(row.forecast_value):
         note = (
             labels.reason(row.forecast_note, language)
             if row.forecast_note
-            else message("report.forecast_text_the_status_cannot_be", language)
+            else message("report.forecast_cannot_assess", language)
         )
-        return message("report.forecast_text_no_forecast", language, note=note)
+        return message("report.forecast_none", language, note=note)
     points = int(row.forecast_points)
     interval = _share(INTERVAL, language)
     spread = _range(row.forecast_low, row.forecast_high, unit, language)
     chance = labels.CHANCE[language][row.chance]
     text = message(
-        "report.forecast_text_if_the_trend_of",
+        "report.forecast_sentence",
         language,
         points=points,
         target_year=goal.target.year,
@@ -383,7 +377,7 @@ def _forecast_text(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any) -
     )
     if bool(row.interval_borrowed):
         text += " " + message(
-            "report.forecast_text_the_interval_years_ahead",
+            "report.forecast_interval_borrowed",
             language,
             forecast_horizon=int(row.forecast_horizon),
         )
@@ -393,7 +387,7 @@ def _forecast_text(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any) -
             [f"{labels.CHANCE[language][c]} {_sex_phrase(sex, language)}" for sex, c in by_sex],
             language,
         )
-        text += " " + message("report.forecast_text_reaching_it_is", language, shown=shown)
+        text += " " + message("report.forecast_chance_by_sex", language, shown=shown)
     return text
 
 

@@ -155,7 +155,7 @@ def _possible_breaks(ctx: ReportContext, goal: SharedGoal) -> tuple[str, ...]:
         found = int(row.break_candidate_year)
         notes.append(
             message(
-                "report.possible_breaks_part_possible_series_break_in",
+                "report.possible_break_in_series",
                 language,
                 year=found,
                 who=_who([sex], language),
@@ -169,7 +169,7 @@ def _possible_breaks(ctx: ReportContext, goal: SharedGoal) -> tuple[str, ...]:
             quoted = _quote(str(change.evidence["text"]), language)
             notes.append(
                 message(
-                    "report.possible_breaks_part_possible_series_break_in_2",
+                    "report.possible_break_in_definition",
                     language,
                     year=change.year,
                     quoted=quoted,
@@ -188,14 +188,14 @@ def _target_text(ctx: ReportContext, goal: SharedGoal | ActorGoal) -> str:
         size = labels.percent(abs(target.change_percent) / 100, language, 0)
         if target.change_percent < 0:
             return message(
-                "report.target_text_decrease_by_from_to",
+                "report.target_decrease_by",
                 language,
                 size=size,
                 baseline_year=baseline.year,
                 target_year=target.year,
             )
         return message(
-            "report.target_text_increase_by_from_to",
+            "report.target_increase_by",
             language,
             size=size,
             baseline_year=baseline.year,
@@ -203,7 +203,7 @@ def _target_text(ctx: ReportContext, goal: SharedGoal | ActorGoal) -> str:
         )
     value = _value(target.value, _unit(ctx.fw, goal), language)
     return message(
-        "report.target_text_reach_by_baseline_year",
+        "report.target_reach_value",
         language,
         value=value,
         target_year=target.year,
@@ -233,7 +233,7 @@ def _goal_definition(ctx: ReportContext, goal: SharedGoal) -> str:
             ],
             language,
         )
-        text += " " + message("report.goal_definition_the_target_value_is", language, shown=shown)
+        text += " " + message("report.goal_definition_target_values", language, shown=shown)
     return text
 
 
@@ -260,12 +260,12 @@ def _baseline_extreme(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any
         else message("report.lowest", language)
     )
     effect = (
-        message("report.baseline_extreme_progress_is_counted_from", language)
+        message("report.baseline_extreme_flatters", language)
         if flatters
-        else message("report.baseline_extreme_progress_is_counted_from_2", language)
+        else message("report.baseline_extreme_hides", language)
     )
     return message(
-        "report.baseline_extreme_note_the_baseline_is",
+        "report.baseline_extreme_note",
         language,
         start=start,
         word=word,
@@ -280,13 +280,13 @@ def _progress(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any) -> str
     unit = _unit(ctx.fw, goal)
     if row.status == "cannot_assess" or _missing(row.cagr_actual):
         reason = (row.reason or labels.reason("no_data", language)).rstrip(".")
-        return message("report.progress_reason", language, reason=reason)
+        return message("report.reason", language, reason=reason)
     start = _value_at(row.baseline_value, row.baseline_period, unit, language)
     end = _value_at(row.latest_value, row.latest_period, unit, language)
     if bool(row.target_passed):
         return _final_progress(ctx, goal, row, start, end)
     text = message(
-        "report.progress_the_value_went_from",
+        "report.progress_so_far",
         language,
         start=start,
         end=end,
@@ -295,17 +295,13 @@ def _progress(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any) -> str
     if row.status not in ("", "achieved", "met_within_noise") and not _missing(row.ratio):
         required = _rate(row.cagr_required, language)
         if row.ratio < 0:
-            text += " " + message(
-                "report.progress_the_target_needs_of", language, required=required
-            )
+            text += " " + message("report.progress_moving_away", language, required=required)
         elif math.isfinite(row.ratio):  # infinite when the target only asks to hold the line
             pace = _share(row.ratio, language)
-            text += " " + message(
-                "report.progress_the_target_needs_of_2", language, required=required, pace=pace
-            )
+            text += " " + message("report.progress_pace", language, required=required, pace=pace)
     if row.reason:
         note = row.reason.rstrip(".")
-        text += " " + message("report.progress_note", language, note=note)
+        text += " " + message("report.note", language, note=note)
     return text
 
 
@@ -319,7 +315,7 @@ def _final_progress(
     year = int(row.target_year)
     at_target = _value_at(row.target_year_value, str(year), unit, language)
     text = message(
-        "report.final_progress_the_value_went_from",
+        "report.progress_to_target_year",
         language,
         start=start,
         at_target=at_target,
@@ -329,17 +325,17 @@ def _final_progress(
         required = _rate(row.cagr_required, language)
         pace = _share(row.ratio, language)
         text += " " + message(
-            "report.final_progress_the_target_needed_of",
+            "report.progress_pace_to_target_year",
             language,
             required=required,
             year=year,
             pace=pace,
         )
     if row.latest_period != str(year):
-        text += " " + message("report.final_progress_latest_value", language, end=end)
+        text += " " + message("report.progress_latest_value", language, end=end)
     if row.reason:
         note = row.reason.rstrip(".")
-        text += " " + message("report.progress_note", language, note=note)
+        text += " " + message("report.note", language, note=note)
     return text
 
 
@@ -351,9 +347,9 @@ def _direction_view(ctx: ReportContext, row: Any) -> Direction:
         span = f" ({_period(row.baseline_period, language)}–{_period(row.latest_period, language)})"
     return Direction(
         label=message("report.direction_label", language),
-        long_term=message("report.direction_text_long_term", language, span=span),
+        long_term=message("report.direction_long_term_span", language, span=span),
         long=direction_label(row.direction_long, language),
-        short_term=message("report.direction_text_short_term_the_last", language, years=SHORT_TERM),
+        short_term=message("report.direction_short_term_span", language, years=SHORT_TERM),
         short=direction_label(row.direction_short, language),
     )
 

@@ -51,8 +51,8 @@ LARGE_GAP: Final = 0.20
 def _large_gap_rule(language: Language, large: bool = False) -> str:
     threshold = _share(LARGE_GAP, language)
     if large:
-        return message("report.large_gap_rule_that_is_a_large", language, threshold=threshold)
-    return message("report.large_gap_rule_a_gap_between_women", language, threshold=threshold)
+        return message("report.large_gap", language, threshold=threshold)
+    return message("report.large_gap_rule", language, threshold=threshold)
 
 
 @dataclass(frozen=True)
@@ -83,14 +83,14 @@ def questions_view(ctx: ReportContext) -> Questions:
     rules = " ".join(
         [
             _large_gap_rule(language),
-            message("report.discussion_questions_low_chance_rule", language),
+            message("report.questions_low_chance_rule", language),
         ]
     )
     return Questions(
         heading=message("report.questions_for_discussion", language),
-        intro=message("report.discussion_questions_intro", language),
+        intro=message("report.questions_intro", language),
         questions=tuple(questions),
-        none=message("report.discussion_questions_none", language),
+        none=message("report.questions_none", language),
         rules=rules,
     )
 
@@ -107,11 +107,7 @@ def _missed_questions(ctx: ReportContext, goal: SharedGoal) -> list[str]:
         return []
     title, year = _quote(goal.title, language), goal.target.year
     who = _who([sex for sex, _ in rows], language)
-    return [
-        message(
-            "report.missed_questions_was_not_reached_by", language, title=title, year=year, who=who
-        )
-    ]
+    return [message("report.question_target_missed", language, title=title, year=year, who=who)]
 
 
 def _goal_questions(ctx: ReportContext, goal: SharedGoal) -> list[str]:
@@ -129,7 +125,7 @@ def _goal_questions(ctx: ReportContext, goal: SharedGoal) -> list[str]:
         who = _who([sex for sex, _ in away], language)
         questions.append(
             message(
-                "report.goal_questions_is_moving_away_from",
+                "report.question_moving_away",
                 language,
                 title=title,
                 who=who,
@@ -142,7 +138,7 @@ def _goal_questions(ctx: ReportContext, goal: SharedGoal) -> list[str]:
         who, reason = _who([sex for sex, _ in unclear], language), unclear[0][1].reason
         questions.append(
             message(
-                "report.goal_questions_cannot_be_assessed_how",
+                "report.question_cannot_assess",
                 language,
                 title=title,
                 who=who,
@@ -159,7 +155,7 @@ def _goal_questions(ctx: ReportContext, goal: SharedGoal) -> list[str]:
         who = _who(low, language)
         questions.append(
             message(
-                "report.goal_questions_at_the_current_pace",
+                "report.question_unlikely",
                 language,
                 title=title,
                 target_year=goal.target.year,
@@ -169,9 +165,7 @@ def _goal_questions(ctx: ReportContext, goal: SharedGoal) -> list[str]:
     noise = [sex for sex, r in rows if _is_false(r.significant)]
     if noise:
         who = _who(noise, language)
-        questions.append(
-            message("report.goal_questions_the_change_for_is", language, title=title, who=who)
-        )
+        questions.append(message("report.question_within_noise", language, title=title, who=who))
     questions += _consistency_questions(ctx, goal)
     gap = _sex_gap(ctx, goal.id)
     if gap is not None and gap[2] > LARGE_GAP:
@@ -179,7 +173,7 @@ def _goal_questions(ctx: ReportContext, goal: SharedGoal) -> list[str]:
         higher = SEX[language]["women" if women.latest_value > men.latest_value else "men"].lower()
         questions.append(
             message(
-                "report.goal_questions_a_large_gap_between",
+                "report.question_large_gap",
                 language,
                 title=title,
                 women=_value(women.latest_value, unit, language),
@@ -208,11 +202,11 @@ def _goal_questions(ctx: ReportContext, goal: SharedGoal) -> list[str]:
     }
     if named["away"]:
         questions.append(
-            message("report.goal_questions_actor_goals_moving_away", language, away=named["away"])
+            message("report.question_actor_goals_moving_away", language, away=named["away"])
         )
     if named["noise"]:
         questions.append(
-            message("report.goal_questions_the_change_is_within", language, noise=named["noise"])
+            message("report.question_actor_goals_within_noise", language, noise=named["noise"])
         )
     return questions
 
@@ -230,7 +224,7 @@ def _consistency_questions(ctx: ReportContext, goal: SharedGoal) -> list[str]:
         uncovered = [areas.get(c).name for c in check.uncovered if c not in with_goal]
         extra = (
             message(
-                "report.consistency_questions_or_do_need_goals",
+                "report.question_uncovered_need_goals",
                 language,
                 uncovered=_listing(uncovered, language),
             )
@@ -239,7 +233,7 @@ def _consistency_questions(ctx: ReportContext, goal: SharedGoal) -> list[str]:
         )
         return [
             message(
-                "report.consistency_questions_the_actors_own_targets",
+                "report.question_actor_targets_short",
                 language,
                 title=title,
                 implied=implied,
@@ -248,7 +242,7 @@ def _consistency_questions(ctx: ReportContext, goal: SharedGoal) -> list[str]:
             )
         ]
     if check.verdict == "cannot_assess" and check.actors.empty:
-        return [message("report.consistency_questions_no_actor_has_a", language, title=title)]
+        return [message("report.question_no_actor_goals", language, title=title)]
     return []
 
 
@@ -270,7 +264,7 @@ def _national_trend_question(ctx: ReportContext, goal: SharedGoal) -> list[str]:
         if abs(own) / 2 <= abs(theirs) < abs(own):
             return [
                 message(
-                    "report.national_trend_question",
+                    "report.question_national_trend",
                     ctx.language,
                     title=_quote(goal.title, ctx.language),
                 )
@@ -294,7 +288,7 @@ def _assessment_questions(ctx: ReportContext) -> list[str]:
     names = sorted({fw.actor(g.actor).name for g in missing})
     return [
         message(
-            "report.assessment_questions_of_actor_goals_have",
+            "report.question_assessments_missing",
             language,
             missing=len(missing),
             total=len(fw.actor_goals),

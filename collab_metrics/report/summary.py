@@ -136,7 +136,7 @@ def _verdict_lines(ctx: ReportContext) -> list[str]:
         title, year = _quote(goal.title, language), int(row.target_year)
         pace = (
             message(
-                "report.verdict_lines_the_pace_until_then",
+                "report.verdict_pace_until_then",
                 language,
                 ratio=_share(row.ratio, language),
             )
@@ -144,14 +144,12 @@ def _verdict_lines(ctx: ReportContext) -> list[str]:
             else ""
         )
         if row.status == "achieved":
-            lines.append(
-                message("report.verdict_lines_was_reached_by_the", language, title=title, year=year)
-            )
+            lines.append(message("report.verdict_achieved", language, title=title, year=year))
         elif row.status == "achieved_late":
             late = int(row.achieved_year)
             lines.append(
                 message(
-                    "report.verdict_lines_was_not_reached_by",
+                    "report.verdict_achieved_late",
                     language,
                     title=title,
                     year=year,
@@ -161,14 +159,12 @@ def _verdict_lines(ctx: ReportContext) -> list[str]:
             )
         elif row.status == "met_within_noise":
             lines.append(
-                message(
-                    "report.verdict_lines_the_target_value_was", language, title=title, year=year
-                )
+                message("report.verdict_met_within_noise", language, title=title, year=year)
             )
         else:
             lines.append(
                 message(
-                    "report.verdict_lines_was_not_reached_by_2",
+                    "report.verdict_not_achieved",
                     language,
                     title=title,
                     year=year,
