@@ -14,11 +14,13 @@ markup without touching the package.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
 from collab_metrics.report.markup import Html
 
@@ -38,7 +40,17 @@ def _environment(overrides: tuple[str, ...]) -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_escape,
     )
+
+
+def _escape(value: object) -> object:
+    """Escape a plain value as the rest of the report does (`html.escape`: `&quot;`,
+    `&#x27;`), so text reads the same whether a template or the element builder made it;
+    markup (`Html`, a macro's output) passes as is."""
+    if hasattr(value, "__html__"):
+        return value
+    return Markup(html.escape(str(value)))
 
 
 def render(name: str, view: object, overrides: Sequence[str | Path] = ()) -> Html:
