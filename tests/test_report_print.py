@@ -14,7 +14,7 @@ from helpers import run_cli
 from pypdf import PdfReader
 from weasyprint import HTML
 
-from collab_metrics.report import sections
+from collab_metrics.report import actions, sections
 
 REPO = Path(__file__).resolve().parent.parent
 BLEKINGE = REPO / "params" / "blekinge-unga-lyfter.yaml"
@@ -83,7 +83,7 @@ def test_a_long_word_action_plan_shows_every_column(store: Path, tmp_path: Path)
     pdf = _pdf(str(sections.action_plan(ctx)), tmp_path / "plan.pdf")
     visible = " ".join(" ".join(_visible(pdf)).split())
     contained = " ".join(" ".join(p.extract_text() for p in PdfReader(pdf).pages).split())
-    for header in sections._action_headers("sv"):
+    for header in actions._action_headers("sv"):
         assert header in contained
         assert header in visible, f"column {header!r} is cut off the page"
     # The last column's cells are whole too (the bug cut "Påbörjad" to "På").

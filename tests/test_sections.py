@@ -9,13 +9,16 @@ from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
+import jinja2
 import pandas as pd
 import pytest
 from helpers import run_cli
 
 from collab_metrics.model.framework import load_framework
-from collab_metrics.report import sections
+from collab_metrics.report import actor_goals, comparison, sections, templating
+from collab_metrics.report.markup import Html
 from collab_metrics.report.status_table import load_status, to_json
+from collab_metrics.text.catalog import catalog
 
 REPO = Path(__file__).resolve().parent.parent
 BLEKINGE = REPO / "params" / "blekinge-unga-lyfter.yaml"
@@ -487,7 +490,7 @@ def test_html_displays_in_a_notebook(blekinge_2017: sections.ReportContext) -> N
 def test_differences_are_those_of_the_rounded_figures_shown() -> None:
     # SYNTHETIC: -64.44 % and -54.66 % are printed as 64,4 and 54,7; the difference printed
     # is 9,7, what a reader gets by subtracting them (not 9,78 rounded to 9,8).
-    assert sections._shown_difference(-0.6444, -0.5466) == pytest.approx(-0.097)
+    assert comparison._shown_difference(-0.6444, -0.5466) == pytest.approx(-0.097)
 
 
 def test_only_municipalities_without_a_goal_for_the_shared_goal_are_named_so(
@@ -547,3 +550,47 @@ def test_an_actors_own_measure_has_its_definition(varmland: sections.ReportConte
     assert (
         "the column “Ohälsotalet” of the file" in shown and "reported by Region Värmland" in shown
     )
+
+
+def test_a_collaborations_own_template_replaces_a_part(store: Path, tmp_path: Path) -> None:
+    """Synthetic: a copy of the Blekinge framework with its own templates/ folder. The
+    summary's template there replaces the package's; every other part keeps the package's."""
+    (tmp_path / "framework.yaml").write_text(BLEKINGE.read_text(encoding="utf-8"), "utf-8")
+    own = tmp_path / "templates" / "parts"
+    own.mkdir(parents=True)
+    (own / "summary.html.j2").write_text(
+        '<section class="summary own">{{ view.heading }}: {{ view.table.caption }}</section>',
+        encoding="utf-8",
+    )
+    ctx = sections.load_context(tmp_path / "framework.yaml", store, as_of=2017)
+    assert ctx.templates == (tmp_path / "templates",)
+    assert str(sections.summary(ctx)) == (
+        '<section class="summary own">Sammanfattning: De gemensamma målen 2017: totalt och för '
+        "kvinnor och män</section>"
+    )
+    assert str(sections.action_plan(ctx)).startswith('<section class="action-plan">')
+
+
+def test_templates_escape_and_refuse_unknown_fields(tmp_path: Path) -> None:
+    """Synthetic templates: a plain string is escaped, Html is not, a misspelt field fails."""
+    (tmp_path / "probe.html.j2").write_text("<p>{{ view.text }}{{ view.markup }}</p>", "utf-8")
+    (tmp_path / "typo.html.j2").write_text("<p>{{ view.txet }}</p>", "utf-8")
+    view = {"text": HOSTILE, "markup": Html("<br>")}
+    shown = str(templating.render("probe.html.j2", view, [tmp_path]))
+    assert shown == "<p>&lt;script&gt;alert(1)&lt;/script&gt;<br></p>"
+    with pytest.raises(jinja2.UndefinedError, match="txet"):
+        templating.render("typo.html.j2", view, [tmp_path])
+
+
+def test_every_report_message_the_parts_use_is_in_the_catalog() -> None:
+    """The keys named in the parts' code exist in both languages, rare branches included."""
+    used: set[str] = set()
+    for module in (REPO / "collab_metrics" / "report").glob("*.py"):
+        used |= set(re.findall(r"\"(report\.[a-z0-9_]+)\"", module.read_text(encoding="utf-8")))
+    used |= {f"report.role_{role}" for role in actor_goals.ROLES}
+    used |= {f"report.source_{source}" for source in ("kolada", "ddf", "file")}
+    used.discard("report.css")  # the style sheet's file name, not a message
+    missing = [
+        key for key in sorted(used) for lang in ("sv", "en") if lang not in catalog().get(key, {})
+    ]
+    assert not missing

@@ -15,7 +15,7 @@ from collab_metrics.model import areas
 from collab_metrics.model.framework import load_framework
 from collab_metrics.model.tidy import FetchResult, from_records
 from collab_metrics.pipeline import fetch
-from collab_metrics.report import sections
+from collab_metrics.report import attribution
 from collab_metrics.sources.http import make_session
 from collab_metrics.sources.stitch import part_id, stitch
 
@@ -127,7 +127,7 @@ def test_the_report_states_the_stitch(tmp_path: Path) -> None:
     params.write_text(FRAMEWORK.format(url="https://example.org/api/v2"), encoding="utf-8")
     fw = load_framework(params)
     ctx = SimpleNamespace(fw=fw, language="sv")
-    line = sections._source_line(ctx, fw.indicator("population-20-29"))  # type: ignore[arg-type]
+    line = attribution._source_line(ctx, fw.indicator("population-20-29"))  # type: ignore[arg-type]
     assert line == (
         "Källa: https://example.org/api/v2, tabellerna OLD6471, TAB6471 sammanfogade efter "
         "period (den nyare tabellen gäller där båda har värden; möjligt tidsseriebrott i "

@@ -148,7 +148,7 @@ def _usable(observations: pd.DataFrame, as_of: int | None) -> pd.DataFrame:
 def _rows(fw: Framework) -> list[_Row]:
     """Every (goal, sex) the framework asks about, with the target that applies."""
     rows = []
-    for goal in [*fw.shared_goals, *fw.actor_goals]:
+    for goal in fw.goals:
         indicator = fw.indicator(goal.indicator)
         actor = goal.actor if isinstance(goal, ActorGoal) else ""
         area = fw.goal_area(goal)
@@ -301,7 +301,7 @@ def _with_candidates(spec: PanelSpec, candidates: list[breaks.CandidateBreak | N
     return dataclasses.replace(
         spec,
         break_time=np.where(later, year, spec.break_time),
-        break_from=np.where(later, False, spec.break_from),
+        break_from=np.where(later, False, False if spec.break_from is None else spec.break_from),
     )
 
 

@@ -60,7 +60,7 @@ def fit_trend(values: np.ndarray, times: np.ndarray, end: np.ndarray, start: np.
     window = (
         ~np.isnan(values) & (times[None, :] >= start[:, None]) & (times[None, :] <= end[:, None])
     )
-    positive = np.where(window, values > 0, True).all(axis=1)
+    positive = np.asarray(np.where(window, values > 0, True).all(axis=1))
     w = window.astype(float)
     n = w.sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):

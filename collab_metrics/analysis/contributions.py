@@ -201,7 +201,7 @@ def consistency(
     baseline_year, target_year = goal.baseline.year, goal.target.year
 
     shared_baseline = _baseline_value(goal, values, goal.area, sex)
-    shared_target = _target_value(goal.sex_targets.get(sex, goal.target), shared_baseline)
+    shared_target = _target_value(goal.target_for(sex), shared_baseline)
     required = shared_target / shared_baseline - 1 if shared_baseline else math.nan
 
     population, sex_used = _population_table(fw, obs, goal.indicator, sex, as_of)
@@ -451,7 +451,7 @@ def _actor_rows(fw: Framework, goal: SharedGoal, values: pd.DataFrame, sex: str)
             role = "aggregated"
             aggregated_areas.add(area)
         baseline = _baseline_value(ag, values, area, sex) if same else math.nan
-        level = ag.sex_targets.get(sex, ag.target) if ag.target else None
+        level = ag.target_for(sex) if ag.target else None
         target = _target_value(level, baseline) if same else math.nan
         target_year = ag.target.year if ag.target else None
         note = ""

@@ -291,6 +291,14 @@ class GoalBase(Block):
             raise ValueError("'sex_targets' need a 'target' giving the year")
         return self
 
+    def target_for(self, sex: str) -> TargetLevel | None:
+        """The target for one sex ("total", "women", "men"): its own, else the goal's."""
+        if sex == "women":
+            return self.sex_targets.get("women", self.target)
+        if sex == "men":
+            return self.sex_targets.get("men", self.target)
+        return self.target
+
 
 class SharedGoal(GoalBase):
     """A goal the whole collaboration shares."""

@@ -22,16 +22,11 @@ from collab_metrics.analysis.assess import (
     SHORT_TERM,
     Z_95,
 )
+from collab_metrics.report.context import ReportContext
+from collab_metrics.report.markup import Html, _status, _table, _tr
 from collab_metrics.report.parts import prose_sections, render_part
-from collab_metrics.report.sections import (
-    Html,
-    ReportContext,
-    _large_gap_rule,
-    _share,
-    _status,
-    _table,
-    _tr,
-)
+from collab_metrics.report.questions import _large_gap_rule
+from collab_metrics.report.wording import _share
 from collab_metrics.text import labels
 from collab_metrics.text.catalog import Language, message
 

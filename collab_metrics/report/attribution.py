@@ -12,21 +12,12 @@ from collab_metrics.model.framework import (
     KoladaIndicator,
     PxWebIndicator,
 )
+from collab_metrics.report.context import ReportContext
+from collab_metrics.report.markup import Html
 from collab_metrics.report.parts import render_part
-from collab_metrics.report.sections import (
-    Html,
-    ReportContext,
-    _area,
-    _date,
-    _definition,
-    _framework_text,
-    _kpi_metadata,
-    _listing,
-    _period,
-    _quote,
-    _source_name,
-    _vintage_text,
-)
+from collab_metrics.report.shared import _definition, _kpi_metadata
+from collab_metrics.report.title import _framework_text, _source_name, _vintage_text
+from collab_metrics.report.wording import _area, _date, _listing, _period, _quote
 from collab_metrics.sources import coverage
 from collab_metrics.sources.pxweb import SCB_URL
 from collab_metrics.text.catalog import message

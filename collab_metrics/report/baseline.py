@@ -21,19 +21,12 @@ from collab_metrics.model.framework import (
 )
 from collab_metrics.report.attribution import _indicator_definition, _source_line
 from collab_metrics.report.changes import _municipalities
+from collab_metrics.report.context import ReportContext
+from collab_metrics.report.markup import Html, _chart
 from collab_metrics.report.parts import Row, Table, markup, prose, render_part
-from collab_metrics.report.sections import (
-    Html,
-    ReportContext,
-    _area,
-    _chart,
-    _date,
-    _gap_text,
-    _large_gap_rule,
-    _listing,
-    _quote,
-    _value,
-)
+from collab_metrics.report.questions import _large_gap_rule
+from collab_metrics.report.shared import _gap_text
+from collab_metrics.report.wording import _area, _date, _listing, _quote, _value
 from collab_metrics.sources import ddf
 from collab_metrics.text.catalog import message
 from collab_metrics.text.labels import (

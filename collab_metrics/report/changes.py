@@ -15,19 +15,11 @@ from markupsafe import Markup
 
 from collab_metrics.model import areas, periods
 from collab_metrics.model.framework import ActorGoal, Framework
+from collab_metrics.report.context import ReportContext
+from collab_metrics.report.markup import STATUS_ICONS, Html, _status
 from collab_metrics.report.parts import Row, Table, markup, prose, render_part
-from collab_metrics.report.sections import (
-    MAX_REVISIONS,
-    STATUS_ICONS,
-    Html,
-    ReportContext,
-    _area,
-    _date,
-    _follow_up_period,
-    _period,
-    _status,
-    _value,
-)
+from collab_metrics.report.shared import MAX_REVISIONS, _follow_up_period
+from collab_metrics.report.wording import _area, _date, _period, _value
 from collab_metrics.text.catalog import message
 from collab_metrics.text.labels import SEX, Language
 

@@ -19,36 +19,30 @@ from collab_metrics.model.framework import (
     Assessment,
     SharedGoal,
 )
-from collab_metrics.report.parts import markup, prose, render_part
-from collab_metrics.report.sections import (
-    ROLE_WORDS,
+from collab_metrics.report.actor_goals import _assessment_period_matches, _missing_assessment
+from collab_metrics.report.comparison import _forecast_text, _gap_sentence, _noise_sentences
+from collab_metrics.report.context import ReportContext, _decreasing, _row, _unit
+from collab_metrics.report.goal import _direction_text, _progress, _target_text
+from collab_metrics.report.markup import (
     Content,
     Html,
-    ReportContext,
     _action_status,
-    _area,
-    _assessment_period_matches,
     _chart,
-    _date,
-    _decreasing,
-    _direction_text,
     _el,
-    _forecast_text,
-    _gap_sentence,
     _join,
     _judgement,
+    _status,
+)
+from collab_metrics.report.parts import markup, prose, render_part
+from collab_metrics.report.shared import ROLE_WORDS
+from collab_metrics.report.wording import (
+    _area,
+    _date,
     _lower_first,
     _missing,
-    _missing_assessment,
-    _noise_sentences,
-    _progress,
     _quote,
     _rate,
-    _row,
     _share,
-    _status,
-    _target_text,
-    _unit,
     _value_at,
 )
 from collab_metrics.text.catalog import Language, message

@@ -1,0 +1,192 @@
+"""The context every report part reads: framework, data, assessment and what came before."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from collab_metrics.analysis.assess import (
+    assess,
+    context_table,
+)
+from collab_metrics.analysis.contributions import Consistency, consistency
+from collab_metrics.model import periods
+from collab_metrics.model.framework import (
+    ActorGoal,
+    Framework,
+    SharedGoal,
+    load_framework,
+)
+from collab_metrics.report.wording import (
+    _missing,
+)
+from collab_metrics.sources import ddf
+from collab_metrics.store import Store
+from collab_metrics.text import labels, reasons
+from collab_metrics.text.catalog import message
+from collab_metrics.text.labels import (
+    Language,
+)
+from collab_metrics.workbooks.answers import imported, merge
+
+
+@dataclass(eq=False)  # eq=False: DataFrame fields have no truth value
+class ReportContext:
+    """Everything the sections need: framework, data, assessment and what came before."""
+
+    fw: Framework
+    observations: pd.DataFrame  # Store.current() for the framework's series
+    result: pd.DataFrame  # assess() rows
+    consistency: dict[str, Consistency]  # shared goal id -> the total's consistency
+    context: pd.DataFrame  # context_table()
+    vintage: dict[str, Any]  # Store.vintage()
+    as_of: int | None
+    language: Language
+    previous: dict[str, Any] | None  # the previous report's status.json, or None
+    snapshot_dir: Path  # the offline Kolada snapshot, for KPI metadata
+    revisions: pd.DataFrame  # Store.revisions() for the framework's series
+    report_date: date = field(default_factory=date.today)
+    period: str | None = None  # the follow-up period (collab_metrics.model.periods)
+    previous_date: date | None = None  # when the previous report was made
+
+    @property
+    def templates(self) -> tuple[Path, ...]:
+        """The collaboration's own template folder (`templates/` beside its framework file),
+        read before the package's: a template there replaces a part's markup."""
+        if self.fw.path is None:
+            return ()
+        folder = self.fw.path.parent / "templates"
+        return (folder,) if folder.is_dir() else ()
+
+    @property
+    def year(self) -> int | None:
+        """The follow-up year: the period's, else `as_of`, else the latest year with data."""
+        if self.period is not None:
+            return periods.year(self.period)
+        if self.as_of is not None:
+            return self.as_of
+        latest = self.result["latest_year"].dropna()
+        return int(latest.max()) if len(latest) else None
+
+
+def load_context(
+    params: str | Path,
+    store: str | Path,
+    as_of: int | None = None,
+    language: Language | None = None,
+    previous: str | Path | None = None,
+    snapshot_dir: str | Path | None = None,
+    period: str | None = None,
+    known_before: str | None = None,
+) -> ReportContext:
+    """Read the framework and the store, assess every goal, and read the previous report.
+
+    `previous` is the previous report's status.json (as `collab_metrics.report.status_table.to_json`
+    writes it), best as an absolute path: notebooks run in their own folder. It is ignored
+    when the file does not exist. `period` is the follow-up period (default: the latest the
+    shared goals have data for, up to `as_of`); data beyond it does not enter the
+    assessment. `language` defaults to the framework's, `snapshot_dir` to the offline
+    Kolada snapshot's usual place. `known_before` (a day, YYYY-MM-DD) reads the data as the
+    store held it before that day (`collab report --vintage`).
+    The actors' answers imported from their workbooks (collab collect) are merged with the
+    framework file's own: an imported assessment overrides the file's for the same goal,
+    actor and period, an imported action the file's with the same id.
+    """
+    fw = load_framework(Path(params))
+    fw = merge(fw, *imported(Path(store), fw))
+    language = language or fw.collaboration.language
+    series = sorted({fw.series_id(i.id) for i in fw.indicators})
+    with Store.open(Path(store), read_only=True) as opened:
+        observations = (
+            opened.current(indicators=series)
+            if known_before is None
+            else opened.as_of(datetime.fromisoformat(known_before), indicators=series)
+        )
+        vintage = opened.vintage(series)
+        revisions = opened.revisions()
+    revisions = revisions[revisions["indicator"].isin(series)].reset_index(drop=True)
+    period = period or periods.default(fw, observations, as_of)
+    if period is not None:
+        as_of = min(periods.year(period), as_of or periods.year(period))
+    checks = {}
+    for goal in fw.shared_goals:
+        try:
+            checks[goal.id] = reasons.consistency_in_words(
+                consistency(fw, observations, goal.id, as_of=as_of), language
+            )
+        except ValueError:
+            continue  # no population base to weigh with: the goal section says so
+    previous_path = Path(previous) if previous else None
+    document, previous_date = None, None
+    if previous_path is not None and previous_path.is_file():
+        document = json.loads(previous_path.read_text(encoding="utf-8"))
+        previous_date = _report_date(previous_path.with_name("manifest.json"))
+    return ReportContext(
+        fw=fw,
+        observations=observations,
+        result=reasons.in_words(assess(fw, observations, as_of), language),
+        consistency=checks,
+        context=context_table(fw, observations, as_of),
+        vintage=vintage,
+        as_of=as_of,
+        language=language,
+        previous=document,
+        snapshot_dir=Path(snapshot_dir) if snapshot_dir else ddf.default_snapshot_dir(),
+        revisions=revisions,
+        period=period,
+        previous_date=previous_date,
+    )
+
+
+def _report_date(manifest: Path) -> date | None:
+    """The day a report was made, from its manifest (None without one)."""
+    if not manifest.is_file():
+        return None
+    created = json.loads(manifest.read_text(encoding="utf-8")).get("created_at")
+    return datetime.fromisoformat(created).date() if created else None
+
+
+def _row(ctx: ReportContext, goal_id: str, sex: str = "total") -> Any | None:
+    """The assessed row of a goal and sex (a goal has one area), or None."""
+    rows = ctx.result[(ctx.result["goal"] == goal_id) & (ctx.result["sex"] == sex)]
+    return next(rows.itertuples(index=False), None)
+
+
+def _sex_rows(ctx: ReportContext, goal_id: str) -> list[tuple[str, Any]]:
+    """(sex, row) for the total, women and men that the goal was assessed for."""
+    found = [(sex, _row(ctx, goal_id, sex)) for sex in ("total", "women", "men")]
+    return [(sex, row) for sex, row in found if row is not None]
+
+
+def _actor_goals(fw: Framework, shared_id: str) -> list[ActorGoal]:
+    return [g for g in fw.actor_goals if g.contributes_to == shared_id]
+
+
+def _unit(fw: Framework, goal: SharedGoal | ActorGoal) -> str:
+    return fw.indicator(goal.indicator).unit
+
+
+def _decreasing(fw: Framework, indicator_id: str) -> bool:
+    return fw.indicator(indicator_id).direction == "decrease"
+
+
+def _chance(row: Any, language: Language) -> str:
+    """The probability of reaching the target, or why there is none."""
+    if row.chance:
+        return labels.CHANCE[language][row.chance]
+    if bool(row.target_passed):
+        return message("report.target_year_passed", language)
+    return "–"
+
+
+def _is_false(flag: Any) -> bool:
+    """A noise verdict that is False, not missing (numpy booleans are not `False`)."""
+    return not _missing(flag) and not bool(flag)
+
+
+# --- title page and summary ----------------------------------------------------------
