@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from collab_metrics.analysis.answers import imported, merge
 from collab_metrics.analysis.assess import (
     assess,
     context_table,
@@ -32,7 +33,6 @@ from collab_metrics.text.catalog import message
 from collab_metrics.text.labels import (
     Language,
 )
-from collab_metrics.workbooks.answers import imported, merge
 
 
 @dataclass(eq=False)  # eq=False: DataFrame fields have no truth value

@@ -7,7 +7,7 @@ returned ones cell by cell and stores what they bring (`collect`, reading the sh
 comes from the message catalog (`text/messages/workbooks.yaml`).
 """
 
-from collab_metrics.workbooks.answers import imported, merge
+from collab_metrics.analysis.answers import imported, merge
 from collab_metrics.workbooks.collect import ImportOutcome, import_workbook, import_workbooks
 from collab_metrics.workbooks.layout import (
     TEMPLATE_VERSION,

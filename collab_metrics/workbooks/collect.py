@@ -14,16 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from collab_metrics.analysis.answers import answers_of, merge
 from collab_metrics.model import limits
 from collab_metrics.model.framework import Framework
 from collab_metrics.model.tidy import FetchResult
 from collab_metrics.store import ImportBatch, Store
 from collab_metrics.workbooks import signing
 from collab_metrics.workbooks.answers import (
-    answers_of,
     changed_actions,
     changed_assessments,
-    merge,
     read_actions,
     read_goals,
 )

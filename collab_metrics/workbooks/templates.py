@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from collab_metrics.analysis.answers import imported, merge
 from collab_metrics.analysis.followup import assess_store
 from collab_metrics.model import areas, limits
 from collab_metrics.model.framework import Action, Actor, FileIndicator, Framework
@@ -26,7 +27,6 @@ from collab_metrics.text.labels import (
     percent,
 )
 from collab_metrics.workbooks import signing
-from collab_metrics.workbooks.answers import imported, merge
 from collab_metrics.workbooks.layout import (
     ACTIONS,
     FIRST_ROW,
