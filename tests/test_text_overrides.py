@@ -105,3 +105,27 @@ def test_template_dirs(tmp_path: Path) -> None:
 
 def test_doctest() -> None:
     assert doctest.testmod(overrides).failed == 0
+
+
+def test_the_report_parts_use_the_collaborations_words_and_templates(
+    tmp_path: Path, store: str
+) -> None:
+    from collab_metrics.report import sections
+
+    framework = _collaboration(
+        tmp_path,
+        {
+            "text/report.yaml": "status_label:\n  sv: 'Läge: '\n",
+            "text/reasons.yaml": "target_not_met:\n  sv: 'vi nådde inte målet {year}'\n",
+            "templates/parts/title_page.html.j2": "<section>Vår egen titelsida</section>\n",
+        },
+    )
+    ctx = sections.load_context(framework, store, as_of=2017)
+    goal = str(sections.goal_section(ctx, ctx.fw.shared_goals[0].id))
+    assert "Läge: " in goal and "Status: " not in goal
+    assert "vi nådde inte målet 2017" in " ".join(ctx.result["reason"].dropna())
+    assert str(sections.title_page(ctx)) == "<section>Vår egen titelsida</section>"
+    # The package's own framework keeps the package's words and templates.
+    plain = sections.load_context(BLEKINGE, store, as_of=2017)
+    assert "Status: " in str(sections.goal_section(plain, plain.fw.shared_goals[0].id))
+    assert "titelsida" not in str(sections.title_page(plain))

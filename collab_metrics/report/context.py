@@ -28,7 +28,7 @@ from collab_metrics.report.wording import (
 )
 from collab_metrics.sources import ddf
 from collab_metrics.store import Store
-from collab_metrics.text import labels, reasons
+from collab_metrics.text import labels, overrides, reasons
 from collab_metrics.text.catalog import message
 from collab_metrics.text.labels import (
     Language,
@@ -58,10 +58,7 @@ class ReportContext:
     def templates(self) -> tuple[Path, ...]:
         """The collaboration's own template folder (`templates/` beside its framework file),
         read before the package's: a template there replaces a part's markup."""
-        if self.fw.path is None:
-            return ()
-        folder = self.fw.path.parent / "templates"
-        return (folder,) if folder.is_dir() else ()
+        return () if self.fw.path is None else tuple(overrides.template_dirs(self.fw.path))
 
     @property
     def year(self) -> int | None:
@@ -113,14 +110,15 @@ def load_context(
     period = period or periods.default(fw, observations, as_of)
     if period is not None:
         as_of = min(periods.year(period), as_of or periods.year(period))
-    checks = {}
+    found = {}
     for goal in fw.shared_goals:
         try:
-            checks[goal.id] = reasons.consistency_in_words(
-                consistency(fw, observations, goal.id, as_of=as_of), language
-            )
+            found[goal.id] = consistency(fw, observations, goal.id, as_of=as_of)
         except ValueError:
             continue  # no population base to weigh with: the goal section says so
+    with overrides.using(fw.path):  # the collaboration's own words, if it has any
+        checks = {key: reasons.consistency_in_words(c, language) for key, c in found.items()}
+        result = reasons.in_words(assess(fw, observations, as_of), language)
     previous_path = Path(previous) if previous else None
     document, previous_date = None, None
     if previous_path is not None and previous_path.is_file():
@@ -129,7 +127,7 @@ def load_context(
     return ReportContext(
         fw=fw,
         observations=observations,
-        result=reasons.in_words(assess(fw, observations, as_of), language),
+        result=result,
         consistency=checks,
         context=context_table(fw, observations, as_of),
         vintage=vintage,

@@ -11,18 +11,55 @@ it. Each part lives in a module of its own, built from a view model and a Jinja 
 
 from __future__ import annotations
 
-from collab_metrics.report.actions import action_plan
-from collab_metrics.report.appendix import method_appendix
-from collab_metrics.report.attribution import sources
-from collab_metrics.report.baseline import baseline_analysis
-from collab_metrics.report.changes import newer_data, what_changed
+import functools
+from collections.abc import Callable
+from typing import Concatenate, ParamSpec
+
+from collab_metrics.report import (
+    actions,
+    appendix,
+    attribution,
+    baseline,
+    changes,
+    extract,
+    goal,
+    questions,
+    title,
+)
+from collab_metrics.report import summary as summary_part
 from collab_metrics.report.context import ReportContext, load_context
-from collab_metrics.report.extract import actor_extract
-from collab_metrics.report.goal import goal_section, goals_heading
 from collab_metrics.report.markup import Html
-from collab_metrics.report.questions import discussion_questions
-from collab_metrics.report.summary import summary
-from collab_metrics.report.title import title_page
+from collab_metrics.text import overrides
+
+_P = ParamSpec("_P")
+
+
+def _in_collaboration_words(
+    part: Callable[Concatenate[ReportContext, _P], Html],
+) -> Callable[Concatenate[ReportContext, _P], Html]:
+    """The part made with the collaboration's own messages (`text/` beside its framework
+    file), where it has any; its own templates come through `ReportContext.templates`."""
+
+    @functools.wraps(part)
+    def in_its_words(ctx: ReportContext, /, *args: _P.args, **kwargs: _P.kwargs) -> Html:
+        with overrides.using(ctx.fw.path):
+            return part(ctx, *args, **kwargs)
+
+    return in_its_words
+
+
+title_page = _in_collaboration_words(title.title_page)
+summary = _in_collaboration_words(summary_part.summary)
+goals_heading = _in_collaboration_words(goal.goals_heading)
+goal_section = _in_collaboration_words(goal.goal_section)
+discussion_questions = _in_collaboration_words(questions.discussion_questions)
+what_changed = _in_collaboration_words(changes.what_changed)
+newer_data = _in_collaboration_words(changes.newer_data)
+action_plan = _in_collaboration_words(actions.action_plan)
+sources = _in_collaboration_words(attribution.sources)
+method_appendix = _in_collaboration_words(appendix.method_appendix)
+actor_extract = _in_collaboration_words(extract.actor_extract)
+baseline_analysis = _in_collaboration_words(baseline.baseline_analysis)
 
 __all__ = [
     "Html",
