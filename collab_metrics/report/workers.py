@@ -26,10 +26,7 @@ from pathlib import Path
 from typing import Any, Final, TypeVar
 
 from jupyter_core.utils import run_sync
-from papermill.clientwrap import PapermillNotebookClient
-from papermill.engines import NBClientEngine, papermill_engines
 
-ENGINE: Final = "collab-warm"
 START_SECONDS: Final = 120  # a kernel start on a busy machine; papermill's default is 60
 RESET_SECONDS: Final = 60
 _START: Final = "import collab_metrics.report.warm\ncollab_metrics.report.warm.start()"
@@ -55,6 +52,8 @@ class Kernel:
         import papermill
         from papermill.exceptions import PapermillExecutionError
 
+        from collab_metrics.report.engine import ENGINE  # papermill only when rendering
+
         self.documents += 1
         try:
             papermill.execute_notebook(
@@ -73,35 +72,6 @@ class Kernel:
     def peak_megabytes(self) -> float | None:
         """The kernel's peak resident memory so far (Linux), else None."""
         return _peak_megabytes(getattr(self.manager.provisioner, "pid", None))
-
-
-class WarmEngine(NBClientEngine):
-    """papermill's nbclient engine, executing in a kernel that was started before and that
-    stays alive afterwards (papermill leaves a kernel it did not start running)."""
-
-    @classmethod
-    def execute_managed_notebook(  # type: ignore[override]
-        cls,
-        nb_man: Any,
-        kernel_name: str,
-        *,
-        kernel: Kernel,
-        execution_timeout: int | None = None,
-        log_output: bool = False,
-        **_ignored: Any,
-    ) -> Any:
-        client = PapermillNotebookClient(
-            nb_man,
-            km=kernel.manager,
-            kernel_name=kernel_name,
-            timeout=execution_timeout,
-            log_output=log_output,
-        )
-        client.kc = kernel.client  # one client per kernel: no sockets left open per document
-        return client.execute()
-
-
-papermill_engines.register(ENGINE, WarmEngine)
 
 
 def start_kernel(kernel_name: str, cwd: Path, manager: Callable[[str], Any | None]) -> Kernel:
