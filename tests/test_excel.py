@@ -13,8 +13,7 @@ import pytest
 from helpers import run_cli
 
 from collab_metrics.model.framework import load_framework
-from collab_metrics.report import render as reporting
-from collab_metrics.report import status_table
+from collab_metrics.report import excel, status_table
 
 REPO = Path(__file__).resolve().parent.parent
 BLEKINGE = REPO / "params" / "blekinge-unga-lyfter.yaml"
@@ -30,7 +29,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _workbook(store: Path, tmp_path: Path, params: Path = BLEKINGE) -> openpyxl.Workbook:
     fw = load_framework(params)
     path = tmp_path / "status.xlsx"
-    reporting.write_workbook(fw, status_table.load_status(fw, store, 2017), path)
+    excel.write_workbook(fw, status_table.load_status(fw, store, 2017), path)
     return openpyxl.load_workbook(path)
 
 

@@ -31,8 +31,8 @@ from openpyxl import Workbook, load_workbook
 from collab_metrics import charts
 from collab_metrics.model import limits
 from collab_metrics.model.framework import load_framework
+from collab_metrics.report import excel, status_table
 from collab_metrics.report import render as reporting
-from collab_metrics.report import status_table
 from collab_metrics.store import Store
 from collab_metrics.text.labels import JUDGEMENT
 
@@ -173,7 +173,7 @@ def test_3_status_xlsx_writes_a_formula_like_title_as_text(fetched: Path, tmp_pa
     )
     fw = load_framework(params)
     path = tmp_path / "status.xlsx"
-    reporting.write_workbook(fw, status_table.load_status(fw, fetched, None), path)
+    excel.write_workbook(fw, status_table.load_status(fw, fetched, None), path)
     cells = [c for row in load_workbook(path)["Status"].iter_rows() for c in row]
     written = [c for c in cells if c.value == title]
     assert written and all(c.data_type == "s" for c in written)

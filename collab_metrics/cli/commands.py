@@ -34,6 +34,7 @@ from collab_metrics.pipeline import fetch as fetching
 from collab_metrics.pipeline import update as updating
 from collab_metrics.pipeline.actorcheck import actor_file_problems
 from collab_metrics.report import excel, status_table
+from collab_metrics.report import progress as report_progress
 from collab_metrics.report import render as reporting
 from collab_metrics.sources.ddf import default_snapshot_dir
 from collab_metrics.sources.http import CollabSession, make_session
@@ -283,16 +284,19 @@ def report(
     store_path = store_path or default_store_path()
     if not store_path.exists():
         raise UserError(f"no data in {store_path} yet; run: collab fetch {params}")
-    result = reporting.render(
-        params,
-        store=store_path,
-        out_dir=out_dir,
-        as_of=as_of,
-        formats=chosen,
-        jobs=jobs,
-        period=period,
-        known_before=vintage.date() if vintage else None,
-    )
+    with report_progress.bar("rendering") as shown:
+        result = reporting.render(
+            params,
+            store=store_path,
+            out_dir=out_dir,
+            as_of=as_of,
+            formats=chosen,
+            jobs=jobs,
+            period=period,
+            known_before=vintage.date() if vintage else None,
+            progress=shown,
+        )
+    click.echo(report_progress.summary(len(result.timings), result.seconds, result.workers))
     data_used = status_table.data_statement(
         result.manifest["data"], "en", vintage.date() if vintage else None
     )

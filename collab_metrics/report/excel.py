@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
@@ -19,6 +20,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from collab_metrics import xlsxsafe
+from collab_metrics.model import areas
 from collab_metrics.model.framework import Framework
 from collab_metrics.report.status_table import StatusReport, data_statement, stable
 from collab_metrics.text import format as fmt
@@ -212,3 +214,35 @@ def _defused(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(xlsxsafe.FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def write_workbook(fw: Framework, report: StatusReport, path: Path) -> None:
+    """An Excel workbook of the status table, the consistency checks and the data used,
+    in the report's language with number formats."""
+    language: Language = fw.collaboration.language
+    checks = pd.DataFrame(
+        [
+            {
+                "goal": c.goal,
+                "verdict": c.verdict,
+                "required_change_percent": c.required_change_percent,
+                "implied_change_percent": c.implied_change_percent,
+                "gap_percentage_points": c.gap_percentage_points,
+                "coverage": c.coverage,
+                "uncovered": ", ".join(areas.get(a).name for a in c.uncovered),
+                "reason": c.reason,
+            }
+            for c in report.consistency
+        ]
+    )
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        write_sheet_table(writer.book.create_sheet("Status"), human_rows(fw, report), language)
+        name = message("excel.sheet_consistency", language)
+        checks.to_excel(writer, sheet_name=name, index=False, freeze_panes=(1, 0))
+        sheet = writer.sheets[name]
+        xlsxsafe.as_text(sheet)  # a goal title "=..." stays text
+        for column in sheet.columns:
+            width = max(len(str(c.value or "")) for c in column[:200])
+            sheet.column_dimensions[column[0].column_letter].width = min(max(10, width + 2), 60)
+        about = message("excel.sheet_about", language)
+        write_about(writer.book.create_sheet(about), report, language)

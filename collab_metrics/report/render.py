@@ -13,29 +13,26 @@ import contextlib
 import hashlib
 import importlib.metadata
 import json
-import multiprocessing
 import os
 import shutil
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, Final, Literal, cast
 
-import pandas as pd
 from filelock import FileLock, Timeout
 
 import collab_metrics
-from collab_metrics import xlsxsafe
 from collab_metrics.errors import RunError
-from collab_metrics.model import areas, limits, periods
+from collab_metrics.model import limits, periods
 from collab_metrics.model.framework import Framework, load_framework
-from collab_metrics.report import cells, excel, history, status_table
+from collab_metrics.report import cells, excel, history, status_table, workers
 from collab_metrics.report import vintage as vintages
 from collab_metrics.store import Store
 from collab_metrics.text.labels import Language
@@ -46,6 +43,7 @@ TEMPLATES: Final = Path(__file__).resolve().parent / "templates"
 CELL_TIMEOUT: Final = 300  # seconds per notebook cell; a slow PDF chart is far below this
 LOCK_TIMEOUT: Final = 1800.0  # seconds to wait for another report into the same folder
 Format = Literal["html", "pdf", "xlsx"]
+Progress = Callable[[int, int], None]  # (documents done, documents in all)
 FORMATS: Final = ("html", "pdf", "xlsx")
 PACKAGES: Final = (
     "collab-metrics",
@@ -85,6 +83,8 @@ class Report:
     main_html: Path | None
     manifest: dict[str, Any]
     timings: list[dict[str, Any]] = field(default_factory=list)
+    seconds: float = 0.0  # wall time of executing and exporting the documents
+    workers: int = 1  # warm kernels that rendered them
 
 
 def default_notebooks_dir() -> Path:
@@ -205,6 +205,7 @@ def render(
     today: date | None = None,
     period: str | None = None,
     known_before: date | None = None,
+    progress: Progress | None = None,
 ) -> Report:
     """Execute and export every notebook of the report, then move it into place.
 
@@ -214,6 +215,7 @@ def render(
     `out_dir/<collaboration>/latest` names the new folder. `period` is the follow-up
     period (default: the latest the shared goals have data for, up to `as_of`).
     `known_before` renders the data as the store held it before that day (`--vintage`).
+    `progress(done, total)` is told as documents finish, first with done = 0.
     """
     fw = load_framework(params)
     if known_before is not None:
@@ -237,9 +239,20 @@ def render(
     try:
         _clean_up(home)
         return _render_locked(
-            fw, params, store, home, label, started, as_of, period, formats, jobs, notebooks_dir,
+            fw,
+            params,
+            store,
+            home,
+            label,
+            started,
+            as_of,
+            period,
+            formats,
+            jobs,
+            notebooks_dir,
             known_before,
-        )  # fmt: skip
+            progress,
+        )
     finally:
         lock.release()
 
@@ -257,6 +270,7 @@ def _render_locked(
     jobs: int | None,
     notebooks_dir: Path,
     known_before: date | None = None,
+    progress: Progress | None = None,
 ) -> Report:
     period = period or default_period(fw, store, as_of, known_before)
     effective = periods.year(period) if period is not None else as_of
@@ -270,11 +284,13 @@ def _render_locked(
     building = Path(tempfile.mkdtemp(prefix=".building-", dir=home))
     os.chmod(building, 0o777 & ~_umask())  # mkdtemp makes it 0700; reports are shared
     try:
-        timings = _execute(work_plan, building, notebooks_dir, formats, home, jobs)
+        clock = time.perf_counter()
+        timings, used = _execute(work_plan, building, notebooks_dir, formats, home, jobs, progress)
+        seconds = time.perf_counter() - clock
         report = status_table.load_status(fw, store, effective, period, known_before=known_before)
         (building / "status.json").write_text(status_table.to_json(report), encoding="utf-8")
         if "xlsx" in formats:
-            write_workbook(fw, report, building / "status.xlsx")
+            excel.write_workbook(fw, report, building / "status.xlsx")
         manifest = _manifest(fw, params, report.vintage, as_of, timings, building, before)
         manifest["period"] = {"kind": cadence, "label": period}
         manifest["known_before"] = known_before.isoformat() if known_before else None
@@ -290,7 +306,9 @@ def _render_locked(
     if known_before is None:  # a view of the past (--vintage) is not the latest report
         history.point_latest(home, target.name)
     main_html = target / "joint_followup.html"
-    return Report(target, main_html if main_html.exists() else None, manifest, timings)
+    return Report(
+        target, main_html if main_html.exists() else None, manifest, timings, seconds, used
+    )
 
 
 def _umask() -> int:
@@ -345,22 +363,31 @@ def _execute(
     formats: Sequence[Format],
     home: Path,
     jobs: int | None,
-) -> list[dict[str, Any]]:
-    """Run every job, in parallel processes when there is more than one core to use."""
-    workers = min(jobs or os.cpu_count() or 1, len(work_plan))
-    arguments = [(job, building, notebooks_dir, tuple(formats)) for job in work_plan]
-    if workers <= 1:
-        outcomes = [_run_job(*a) for a in arguments]
-    else:
-        # spawn: workers must not inherit the parent's open DuckDB or HTTP state.
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=context,
-            initializer=_die_with_parent,
-            initargs=(os.getpid(),),
-        ) as pool:
-            outcomes = list(pool.map(_run_job_safely, arguments))
+    progress: Progress | None = None,
+) -> tuple[list[dict[str, Any]], int]:
+    """Run every job on warm kernels, in parallel processes when there is more than one
+    core to use (see `collab_metrics.report.workers`); the timings and the workers used."""
+    used = min(jobs or os.cpu_count() or 1, len(work_plan))
+    total, finished = len(work_plan), 0
+
+    def done(index: int, outcome: dict[str, Any]) -> None:
+        nonlocal finished
+        finished += 1
+        if progress is not None:
+            progress(finished, total)
+
+    if progress is not None:
+        progress(0, total)
+    outcomes = workers.render_all(
+        work_plan,
+        partial(_run_job, building=building, notebooks_dir=notebooks_dir, formats=tuple(formats)),
+        workers.starter(KERNEL, notebooks_dir, kernel_manager),
+        workers=used,
+        setup=partial(_die_with_parent, os.getpid()),
+        done=done,
+    )
+    for job, outcome in zip(work_plan, outcomes, strict=True):
+        outcome.setdefault("name", job.name)
     failures = [o for o in outcomes if "error" in o]
     if failures:
         failed_dir = home / "failed"
@@ -374,7 +401,7 @@ def _execute(
             f"notebook {first['name']} failed: {first['error']} (kept in {failed_dir}); "
             "the previous report is untouched"
         )
-    return outcomes
+    return outcomes, used
 
 
 def _die_with_parent(parent: int) -> None:
@@ -408,25 +435,25 @@ def kernel_manager(sockets: str) -> Any:
     )
 
 
-def _run_job_safely(arguments: tuple[Job, Path, Path, tuple[str, ...]]) -> dict[str, Any]:
-    return _run_job(*arguments)
-
-
 def _run_job(
-    job: Job, building: Path, notebooks_dir: Path, formats: tuple[str, ...]
+    job: Job,
+    kernel: workers.Kernel,
+    *,
+    building: Path,
+    notebooks_dir: Path,
+    formats: tuple[str, ...],
 ) -> dict[str, Any]:
-    """Execute one notebook with papermill and export it; failures are returned, not raised."""
-    import papermill
+    """Execute one notebook with papermill in a warm kernel and export it; failures are
+    returned, not raised."""
     from papermill.exceptions import PapermillExecutionError
 
     executed = building / "notebooks" / f"{job.name}.ipynb"
     executed.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    sockets = tempfile.mkdtemp(prefix="collab-kernel-")
     try:
-        papermill.execute_notebook(
-            str(notebooks_dir / job.notebook),
-            str(executed),
+        kernel.execute(
+            notebooks_dir / job.notebook,
+            executed,
             parameters=job.parameters,
             kernel_name=KERNEL,
             language="python",
@@ -434,7 +461,6 @@ def _run_job(
             progress_bar=False,
             log_output=False,
             cwd=str(notebooks_dir),
-            km=kernel_manager(sockets),
         )
     except PapermillExecutionError as exc:
         return {"name": job.name, "notebook": str(executed), "error": f"{exc.ename}: {exc.evalue}"}
@@ -444,8 +470,6 @@ def _run_job(
             "notebook": str(executed),
             "error": f"{type(exc).__name__}: {exc}",
         }
-    finally:
-        shutil.rmtree(sockets, ignore_errors=True)
     executed_at = time.perf_counter()
     try:
         outputs = export(executed, building / job.name, job.title, job.language, formats)
@@ -499,40 +523,6 @@ def export(
             HTML(string=html, base_url=str(stem.parent)).write_pdf(pdf_path)
         written.append(pdf_path)
     return written
-
-
-def write_workbook(fw: Framework, report: status_table.StatusReport, path: Path) -> None:
-    """An Excel workbook of the status table, the consistency checks and the data used,
-    in the report's language with number formats (see `collab_metrics.report.excel`)."""
-    language: Language = fw.collaboration.language
-    checks = pd.DataFrame(
-        [
-            {
-                "goal": c.goal,
-                "verdict": c.verdict,
-                "required_change_percent": c.required_change_percent,
-                "implied_change_percent": c.implied_change_percent,
-                "gap_percentage_points": c.gap_percentage_points,
-                "coverage": c.coverage,
-                "uncovered": ", ".join(areas.get(a).name for a in c.uncovered),
-                "reason": c.reason,
-            }
-            for c in report.consistency
-        ]
-    )
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        excel.write_sheet_table(
-            writer.book.create_sheet("Status"), excel.human_rows(fw, report), language
-        )
-        name = "Samstämmighet" if language == "sv" else "Consistency"
-        checks.to_excel(writer, sheet_name=name, index=False, freeze_panes=(1, 0))
-        sheet = writer.sheets[name]
-        xlsxsafe.as_text(sheet)  # a goal title "=..." stays text
-        for column in sheet.columns:
-            width = max(len(str(c.value or "")) for c in column[:200])
-            sheet.column_dimensions[column[0].column_letter].width = min(max(10, width + 2), 60)
-        about = "Om tabellen" if language == "sv" else "About the table"
-        excel.write_about(writer.book.create_sheet(about), report, language)
 
 
 def _manifest(
