@@ -20,11 +20,11 @@ import pandas as pd
 
 from collab_metrics.analysis import breaks
 from collab_metrics.analysis.calibration import Calibration
+from collab_metrics.analysis.codes import DIRECTIONS, STATUSES
 from collab_metrics.analysis.panel import (
     ACCELERATION,
     BASELINE_SLACK,
     DIRECTION_BAND,
-    DIRECTIONS,
     FORECAST_WINDOW,
     INTERVAL,
     LIMIT_EXPONENT,
@@ -32,7 +32,6 @@ from collab_metrics.analysis.panel import (
     ON_TRACK,
     PEAK_YEARS,
     SHORT_TERM,
-    STATUSES,
     PanelSpec,
     assess_panel,
     period_time,

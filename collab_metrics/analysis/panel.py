@@ -32,19 +32,6 @@ import pandas as pd
 from collab_metrics.analysis.calibration import LEVEL, Calibration, chance, fit_trend
 from collab_metrics.analysis.verdict import Z_95, final_verdict
 
-STATUSES: Final = (
-    "achieved",
-    "achieved_late",
-    "not_achieved",
-    "met_within_noise",
-    "on_track",
-    "acceleration_needed",
-    "limited_progress",
-    "moving_away",
-    "cannot_assess",
-)
-DIRECTIONS: Final = ("improving", "stable", "worsening", "cannot_assess")
-
 # The stable columns of `collab status` (CSV/JSON). Rates are fractions: -0.122 = -12.2 %.
 ON_TRACK: Final = 0.95
 ACCELERATION: Final = 0.6

@@ -22,6 +22,7 @@ from collab_metrics.analysis.assess import (
     SHORT_TERM,
     Z_95,
 )
+from collab_metrics.analysis.codes import STATUSES
 from collab_metrics.report.context import ReportContext
 from collab_metrics.report.markup import Html, _status, _table, _tr
 from collab_metrics.report.parts import prose_sections, render_part
@@ -31,18 +32,7 @@ from collab_metrics.text import labels
 from collab_metrics.text.catalog import Language, message
 
 # Status codes in the order the table lists their rules ("" is a goal without a target).
-_RULES: tuple[str, ...] = (
-    "achieved",
-    "achieved_late",
-    "not_achieved",
-    "met_within_noise",
-    "on_track",
-    "acceleration_needed",
-    "limited_progress",
-    "moving_away",
-    "cannot_assess",
-    "",
-)
+_RULES: tuple[str, ...] = (*STATUSES, "")
 
 
 def _status_table(language: Language, figures: dict[str, str]) -> Html:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Final
 
+from collab_metrics.analysis.codes import DIRECTIONS, STATUSES
 from collab_metrics.text.catalog import LANGUAGES, Language, message
 from collab_metrics.text.format import THIN_SPACE, number, percent
 
@@ -52,22 +53,8 @@ class Words(Mapping[str, dict[str, str]]):
         return len(LANGUAGES)
 
 
-STATUS: Final = Words(
-    "status",
-    (
-        "achieved",
-        "achieved_late",
-        "not_achieved",
-        "met_within_noise",
-        "on_track",
-        "acceleration_needed",
-        "limited_progress",
-        "moving_away",
-        "cannot_assess",
-        "",
-    ),
-)
-DIRECTION: Final = Words("direction", ("improving", "stable", "worsening", "cannot_assess"))
+STATUS: Final = Words("status", (*STATUSES, ""))  # "": a goal without a target
+DIRECTION: Final = Words("direction", DIRECTIONS)
 CONSISTENCY: Final = Words("consistency", ("sufficient", "insufficient", "cannot_assess"))
 # The chance of reaching a target, in words calibrated by the forecast backtest.
 CHANCE: Final = Words("chance", ("likely", "unclear", "unlikely", ""))
