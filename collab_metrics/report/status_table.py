@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -15,7 +15,6 @@ from rich.table import Table
 
 from collab_metrics.analysis import followup
 from collab_metrics.analysis.assess import COLUMNS
-from collab_metrics.analysis.contributions import Consistency
 from collab_metrics.analysis.followup import NoDataBefore as NoDataBefore
 from collab_metrics.model.framework import Framework
 from collab_metrics.text import format as fmt
@@ -44,17 +43,9 @@ def headers(language: Language) -> list[str]:
     return [message(f"statustable.header_{key}", language) for key in HEADER_KEYS]
 
 
-@dataclass(frozen=True, eq=False)
-class StatusReport:
-    """Everything `collab status` shows: goal rows with `reason` in words, consistency per
-    shared goal (its `reason` in words too), the data used."""
-
-    rows: pd.DataFrame
-    consistency: list[Consistency]
-    vintage: dict
-    as_of: int | None
-    period: str | None = None  # the follow-up period (collab_metrics.model.periods)
-    known_before: date | None = None  # the store's data as retrieved before this day
+# Everything `collab status` shows: the assessed follow-up with its reasons (goal rows and
+# consistency checks) in words.
+StatusReport = followup.FollowUpResult
 
 
 def load_status(
@@ -70,13 +61,10 @@ def load_status(
     found = followup.assess_store(fw, store_path, as_of, period, known_before=known_before)
     language: Language = fw.collaboration.language
     with overrides.using(fw.path):  # the collaboration's own words, if it has any
-        return StatusReport(
-            reasons.in_words(found.rows, language),
-            [reasons.consistency_in_words(c, language) for c in found.consistency],
-            found.vintage,
-            found.as_of,
-            found.period,
-            found.known_before,
+        return dataclasses.replace(
+            found,
+            rows=reasons.in_words(found.rows, language),
+            consistency=[reasons.consistency_in_words(c, language) for c in found.consistency],
         )
 
 
