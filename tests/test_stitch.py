@@ -11,13 +11,19 @@ import pandas as pd
 from pxweb_replay import PxWebReplay, dice
 from pytest_httpserver import HTTPServer
 
+from collab_metrics.analysis.assess import assess
 from collab_metrics.model import areas
-from collab_metrics.model.framework import load_framework
-from collab_metrics.model.tidy import FetchResult, from_records
+from collab_metrics.model.framework import SeriesBreak, load_framework
+from collab_metrics.model.tidy import FetchResult, Seam, from_records
 from collab_metrics.pipeline import fetch
 from collab_metrics.report import attribution
+from collab_metrics.sources.ddf import SnapshotRequest, read_snapshot
 from collab_metrics.sources.http import make_session
 from collab_metrics.sources.stitch import part_id, stitch
+from collab_metrics.store import Store
+from collab_metrics.text.reasons import in_words
+
+REPO = Path(__file__).resolve().parents[1]
 
 COUNTIES = frozenset(area.code for area in areas.regions())
 
@@ -77,6 +83,7 @@ def test_two_tables_give_one_series_with_the_stitch_stated(
     assert by_table == {"OLD6471", "TAB6471"}
     assert sorted(set(frame["period"])) == ["2026-01", "2026-02", "2026-03", "2026-04"]
     assert len(frame) == 21 * 3 * 4  # one row per county, sex and month: no duplicate
+    assert result.seams == [Seam(series, "2026-02", "OLD6471", "TAB6471")]
     (seam,) = stitches
     assert str(seam) == (
         f"{series}: stitched from OLD6471 (2026-01 to 2026-01) + TAB6471 (2026-02 to "
@@ -133,3 +140,73 @@ def test_the_report_states_the_stitch(tmp_path: Path) -> None:
         "period (den nyare tabellen gäller där båda har värden; möjligt tidsseriebrott i "
         "skarven)"
     )
+
+
+def test_the_store_keeps_each_series_seams_from_its_latest_stitching(tmp_path: Path) -> None:
+    """SYNTHETIC rows; the seams a fetch recorded are what the analysis reads later."""
+    row = {
+        "indicator": "s",
+        "area": "0010",
+        "period": "2024",
+        "sex": "total",
+        "value": 1.0,
+        "status": "",
+        "source": "pxweb",
+        "retrieved_at": pd.Timestamp("2026-06-01", tz="UTC"),
+    }
+    first = FetchResult(from_records([row]), seams=[Seam("s", "2025", "A", "B")])
+    later = FetchResult(
+        from_records([{**row, "value": 2.0}]),
+        seams=[Seam("s", "2025", "A", "B"), Seam("s", "2027", "B", "C")],
+    )
+    with Store.open(tmp_path / "store.duckdb") as store:
+        store.write([first], label="first")
+        assert store.seams() == [Seam("s", "2025", "A", "B")]
+        store.write([later], label="later")
+        assert store.seams("s") == [Seam("s", "2025", "A", "B"), Seam("s", "2027", "B", "C")]
+        assert store.seams("other") == []
+
+
+def test_a_seam_inside_the_goal_years_is_a_possible_break(ddf_dir: Path) -> None:
+    """Real Kolada N03921 for Blekinge with a SYNTHETIC seam at 2015: the status stops there
+    as at a break found in the data, until the framework declares what the seam is."""
+    fw = load_framework(REPO / "params" / "blekinge-unga-lyfter.yaml")
+    kpis = ("N03921", "N02797", "U31804", "N01951")
+    obs = read_snapshot([SnapshotRequest(f"kolada:{k}", k) for k in kpis], root=ddf_dir).frame
+    series = fw.series_id("youth-unemployment")
+    seam = Seam(series, "2015", "OLDTAB", "NEWTAB")
+
+    def shared(framework: object) -> pd.Series:
+        result = in_words(assess(fw if framework is None else framework, obs, 2017, [seam]), "sv")  # type: ignore[arg-type]
+        chosen = result[(result.goal == "halve-youth-unemployment") & (result.sex == "total")]
+        return chosen.iloc[0]
+
+    plain = in_words(assess(fw, obs, 2017), "sv")
+    before = plain[(plain.goal == "halve-youth-unemployment") & (plain.sex == "total")].iloc[0]
+    assert before.status == "not_achieved"
+    row = shared(None)
+    assert row.status == "cannot_assess" and row.reason_code == "possible_series_break"
+    assert row.break_kind == "table_seam" and row.break_candidate_year == 2015
+    assert row.reasons[0].as_dict() == {
+        "code": "possible_break_table",
+        "year": 2015,
+        "earlier": "OLDTAB",
+        "table": "NEWTAB",
+    }
+    assert row.reason.startswith(
+        "möjligt tidsseriebrott 2015: serien är sammanfogad av två tabeller, och från 2015 "
+        "kommer värdena ur NEWTAB i stället för OLDTAB"
+    )
+    # A seam before the area's first value or after its last is no break in its series.
+    outside = Seam(series, "2030", "OLDTAB", "NEWTAB")
+    late = in_words(assess(fw, obs, 2017, [outside]), "sv")
+    assert (
+        late[(late.goal == "halve-youth-unemployment") & (late.sex == "total")].iloc[0].status
+        == before.status
+    )
+    # Checked and declared not a break: the status is as without the seam.
+    checked = fw.model_copy(deep=True)
+    checked.indicator("youth-unemployment").series_breaks.append(
+        SeriesBreak(year=2015, note="same definition in both tables", handling="no_break")
+    )
+    assert shared(checked).status == before.status

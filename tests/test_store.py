@@ -28,6 +28,7 @@ from collab_metrics.store import (
     StoreLocked,
     default_store_path,
 )
+from collab_metrics.store.schema import MIGRATIONS
 
 JAN = datetime(2024, 1, 10, 8, 0, tzinfo=UTC)
 FEB = datetime(2024, 2, 10, 8, 0, tzinfo=UTC)
@@ -471,8 +472,8 @@ def test_a_reader_upgrades_a_store_from_an_earlier_version_once(tmp_path: Path) 
     path = tmp_path / "store.duckdb"
     Store.open(path).close()
     con = duckdb.connect(str(path))
-    for table in ("imports", "imported_assessments", "imported_actions"):
-        con.execute(f"DROP TABLE {table}")
+    for statement in (s for migration in MIGRATIONS[1:] for s in migration):
+        con.execute(f"DROP TABLE {statement.split()[2]}")  # "CREATE TABLE name (...)"
     con.execute("DELETE FROM schema_version WHERE version > 1")
     con.close()
     with Store.open(path, read_only=True) as store:

@@ -46,6 +46,7 @@ from collab_metrics.model.framework import (
     SharedGoal,
     TargetLevel,
 )
+from collab_metrics.model.tidy import Seam
 
 # The numerical core's names, used by the report's method appendix and the charts.
 __all__ = [
@@ -118,20 +119,26 @@ def assess(
     fw: Framework,
     observations: pd.DataFrame,
     as_of: int | None = None,
+    seams: Iterable[Seam] = (),
 ) -> pd.DataFrame:
     """Status, direction, noise, forecast and context for every goal, area and sex.
 
     `observations` is the store's tidy frame (indicator = series id). With `as_of`, only
-    periods up to that year are used, as a steering group had them then. Each row says why
+    periods up to that year are used, as a steering group had them then. `seams` (the
+    store's `seams()`) are where a series stitched from several tables changes table: each
+    is a possible series break, as a break found in the data is. Each row says why
     in codes: `reason_code` (the one code behind the status) and `reasons` (every reason, a
     tuple of `Reason`); the text layer (`collab_metrics.text.reasons.in_words`) adds the
     words as `reason`.
     """
     obs = _usable(observations, as_of)
     rows = _rows(fw)
+    seam_years: dict[str, list[Seam]] = {}
+    for seam in seams:
+        seam_years.setdefault(seam.series, []).append(seam)
     frames = []
     for frequency, part in _by_frequency(fw, rows, obs):
-        frames.append(_assess_rows(fw, part, obs, frequency))
+        frames.append(_assess_rows(fw, part, obs, frequency, seam_years))
     columns = [c for c in COLUMNS if c != "reason"] + ["reasons"]
     result = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
     return result
@@ -180,7 +187,11 @@ def _by_frequency(
 
 
 def _assess_rows(
-    fw: Framework, rows: list[_Row], obs: pd.DataFrame, frequency: str
+    fw: Framework,
+    rows: list[_Row],
+    obs: pd.DataFrame,
+    frequency: str,
+    seams: dict[str, list[Seam]],
 ) -> pd.DataFrame:
     keys = pd.DataFrame(
         {
@@ -197,7 +208,7 @@ def _assess_rows(
     spec = _spec(fw, rows)
     candidates: list[breaks.CandidateBreak | None] = [None] * len(rows)
     if not monthly:
-        candidates = _candidate_breaks(fw, rows, relevant, periods, values)
+        candidates = _candidate_breaks(fw, rows, relevant, periods, values, seams)
         spec = _with_candidates(spec, candidates)
     calibrations = _calibrations(keys["indicator"], relevant, periods)
     panel = assess_panel(
@@ -263,9 +274,11 @@ def _candidate_breaks(
     obs: pd.DataFrame,
     periods: list[str],
     values: np.ndarray,
+    seams: dict[str, list[Seam]],
 ) -> list[breaks.CandidateBreak | None]:
-    """The latest possible break per row found in its own series against its comparison
-    area (riket unless declared), where no declared break of that year covers it."""
+    """The latest possible break per row: found in its own series against its comparison
+    area (riket unless declared), or where its series changes table, unless a declared
+    break of that year covers it."""
     comparison = pd.DataFrame(
         {
             "indicator": [fw.series_id(r.goal.indicator) for r in rows],
@@ -277,18 +290,16 @@ def _candidate_breaks(
     years = [int(p) for p in periods]
     found: list[breaks.CandidateBreak | None] = []
     for i, row in enumerate(rows):
-        if comparison["area"][i] == row.area:
-            found.append(None)
-            continue
-        reference = {y: v for y, v in zip(years, other[i], strict=True) if not np.isnan(v)}
         declared = {
             b.year
             for b in fw.indicator(row.goal.indicator).series_breaks
             if b.areas is None or row.area in b.areas
         }
-        candidates = [
-            c for c in breaks.detect(years, values[i], reference) if c.year not in declared
-        ]
+        candidates = breaks.table_seams(years, values[i], seams.get(comparison["indicator"][i], []))
+        if comparison["area"][i] != row.area:
+            reference = {y: v for y, v in zip(years, other[i], strict=True) if not np.isnan(v)}
+            candidates += breaks.detect(years, values[i], reference)
+        candidates = [c for c in candidates if c.year not in declared]
         found.append(max(candidates, key=lambda c: c.year) if candidates else None)
     return found
 

@@ -12,6 +12,8 @@ reader should know about before trusting a change, each with its evidence:
   level.
 - `definition`: the source's description says something changes from a year on ("Från och
   med år 2021 exkluderas IB elever").
+- `table_seam`: the series is stitched from two tables (SCB continued its population tables
+  from 2025 in new ones) and the newer table supplies the values from this year on.
 
 Numbers, codes and the quoted text only; the report words them.
 """
@@ -26,6 +28,8 @@ from typing import Final
 
 import numpy as np
 from scipy.special import stdtrit
+
+from collab_metrics.model.tidy import Seam
 
 FALSE_ALARM: Final = 0.001  # two-sided, per area and year tested
 MIN_SHIFT: Final = 0.05  # of the previous value: smaller shifts are not called breaks
@@ -127,6 +131,21 @@ def definition_changes(description: str) -> list[CandidateBreak]:
         CandidateBreak(int(match.group(1)), "definition", {"text": match.group(0).strip()})
         for match in _FROM_YEAR.finditer(description or "")
     ]
+
+
+def table_seams(
+    years: Sequence[int], own: Sequence[float], seams: Sequence[Seam]
+) -> list[CandidateBreak]:
+    """The seams of a stitched series that fall inside this area's values: a value before
+    the seam's year and one from it on (annual periods; the seam's year is its first)."""
+    present = [y for y, v in zip(years, own, strict=True) if not np.isnan(v)]
+    found = []
+    for seam in seams:
+        year = int(seam.period[:4])
+        if any(y < year for y in present) and any(y >= year for y in present):
+            evidence = {"earlier_table": seam.earlier_table, "table": seam.table}
+            found.append(CandidateBreak(year, "table_seam", dict(evidence)))
+    return found
 
 
 def detect(

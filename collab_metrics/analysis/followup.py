@@ -63,6 +63,7 @@ def assess_store(
                     f"the store {store_path} holds no data retrieved before {known_before}"
                 )
         vintage = store.vintage(sorted(series))
+        seams = store.seams(sorted(series))
     period = period or periods.default(fw, observations, as_of)
     if period is not None:
         as_of = min(periods.year(period), as_of or periods.year(period))
@@ -72,5 +73,5 @@ def assess_store(
         for g in fw.shared_goals
         if fw.indicator(g.indicator).population_base
     ]
-    result = assess(fw, observations, as_of)
+    result = assess(fw, observations, as_of, seams)
     return FollowUpResult(result, checks, vintage, as_of, period, known_before)

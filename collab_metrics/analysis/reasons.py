@@ -26,6 +26,7 @@ CODES: Final[dict[str, tuple[str, ...]]] = {
     "series_break": ("year",),
     "possible_break_precision": ("year", "before", "now"),
     "possible_break_level": ("year", "start", "change", "other", "typical"),
+    "possible_break_table": ("year", "earlier", "table"),
     "target_year_missing": ("year",),
     # how the status was reached or qualified
     "assessed_from_break": ("year",),
@@ -156,6 +157,11 @@ _VERDICT_CODES: Final = frozenset(
 def _possible_break(panel: Any) -> Reason:
     """A break found in the data, with its evidence."""
     evidence, year = panel.break_evidence, int(panel.break_candidate_year)
+    if panel.break_kind == "table_seam":
+        return Reason(
+            "possible_break_table",
+            {"year": year, "earlier": evidence["earlier_table"], "table": evidence["table"]},
+        )
     if panel.break_kind == "precision":
         return Reason(
             "possible_break_precision",

@@ -91,14 +91,30 @@ class RawResponse:
     status_code: int = 200
 
 
+@dataclass(frozen=True)
+class Seam:
+    """Where a series joined from several tables passes from one table to the next.
+
+    `period` is the first period the newer `table` supplies; values before it come from
+    `earlier_table`. The analysis treats the seam as a possible series break.
+    """
+
+    series: str
+    period: str
+    earlier_table: str
+    table: str
+
+
 @dataclass
 class FetchResult:
     """What a source adapter returns: tidy rows, rows the source withdrew, raw bodies.
 
     `deletions` has the tidy columns too; its rows were flagged deleted by the source and
-    are recorded by the store before they disappear from the current data.
+    are recorded by the store before they disappear from the current data. `seams` says
+    where a stitched series changes table (the store records them with the fetch).
     """
 
     frame: pd.DataFrame
     raw: list[RawResponse] = field(default_factory=list)
     deletions: pd.DataFrame = field(default_factory=empty_frame)
+    seams: list[Seam] = field(default_factory=list)

@@ -105,6 +105,7 @@ def load_context(
             else opened.as_of(datetime.fromisoformat(known_before), indicators=series)
         )
         vintage = opened.vintage(series)
+        seams = opened.seams(series)
         revisions = opened.revisions()
     revisions = revisions[revisions["indicator"].isin(series)].reset_index(drop=True)
     period = period or periods.default(fw, observations, as_of)
@@ -118,7 +119,7 @@ def load_context(
             continue  # no population base to weigh with: the goal section says so
     with overrides.using(fw.path):  # the collaboration's own words, if it has any
         checks = {key: reasons.consistency_in_words(c, language) for key, c in found.items()}
-        result = reasons.in_words(assess(fw, observations, as_of), language)
+        result = reasons.in_words(assess(fw, observations, as_of, seams), language)
     previous_path = Path(previous) if previous else None
     document, previous_date = None, None
     if previous_path is not None and previous_path.is_file():

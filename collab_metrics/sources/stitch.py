@@ -10,11 +10,12 @@ the newer one wins. The seam is a possible series break: `Stitch` says where it 
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import pandas as pd
 
-from collab_metrics.model.tidy import FetchResult, from_records
+from collab_metrics.model.tidy import FetchResult, Seam, from_records
 
 _SEPARATOR = "@"  # request id of one table's part: "<series>@<table>"
 
@@ -26,6 +27,14 @@ class Stitch:
     series: str
     spans: tuple[tuple[str, str | None, str | None], ...]  # (table, first, last) oldest first
     overlap: tuple[str, ...]  # periods several tables had: the newest table's value kept
+
+    def seams(self) -> list[Seam]:
+        """Each passage from a table with values of its own to the next such table."""
+        supplying = [(table, first) for table, first, _ in self.spans if first]
+        return [
+            Seam(self.series, first, earlier, table)
+            for (earlier, _), (table, first) in itertools.pairwise(supplying)
+        ]
 
     def __str__(self) -> str:
         parts = [
@@ -75,7 +84,13 @@ def stitch(result: FetchResult, series: str, tables: list[str]) -> tuple[FetchRe
     joined = kept.drop(columns="_rank").assign(indicator=series)
     rest = frame[~frame["indicator"].isin(ids)]
     combined = from_records(pd.concat([rest, joined]).to_dict("records"))
+    joined_as = Stitch(series, tuple(spans), tuple(overlap))
     return (
-        FetchResult(frame=combined, raw=result.raw, deletions=result.deletions),
-        Stitch(series, tuple(spans), tuple(overlap)),
+        FetchResult(
+            frame=combined,
+            raw=result.raw,
+            deletions=result.deletions,
+            seams=[*result.seams, *joined_as.seams()],
+        ),
+        joined_as,
     )

@@ -23,6 +23,11 @@ Tables added in schema version 2, for the actors' answers collected with Excel w
                         replaced_at, replaced_by (the import that replaced it)
   imported_actions      the same for action-plan items: action_id, period, goal,
                         description, responsible, due, status
+
+Table added in schema version 3:
+  seams           fetch_id, series, period, earlier_table, table_id: where a series stitched
+                  from several PxWeb tables passes to the next table (the first period the
+                  newer table supplies), recorded with each fetch that stitched it
 """
 
 from __future__ import annotations
@@ -85,6 +90,11 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
             description VARCHAR NOT NULL, responsible VARCHAR NOT NULL, due DATE,
             status VARCHAR NOT NULL, file_name VARCHAR NOT NULL, file_sha256 VARCHAR NOT NULL,
             imported_at TIMESTAMP NOT NULL, replaced_at TIMESTAMP, replaced_by INTEGER)""",
+    ),
+    (
+        """CREATE TABLE seams (
+            fetch_id INTEGER NOT NULL, series VARCHAR NOT NULL, period VARCHAR NOT NULL,
+            earlier_table VARCHAR NOT NULL, table_id VARCHAR NOT NULL)""",
     ),
 )
 SCHEMA_VERSION: Final = len(MIGRATIONS)

@@ -10,7 +10,7 @@ from typing import Any, Final
 
 import pandas as pd
 
-from collab_metrics.model.tidy import FetchResult, conform
+from collab_metrics.model.tidy import FetchResult, Seam, conform
 from collab_metrics.store.connection import StoreError
 from collab_metrics.store.raw import RawArchive
 from collab_metrics.store.schema import SCHEMA_VERSION
@@ -117,7 +117,9 @@ class Vintages(RawArchive):
             con.execute(f"CREATE OR REPLACE TEMP TABLE {table} {_STAGE_COLUMNS}")
         responses: list[tuple[str, str, datetime, int, str]] = []
         bodies: dict[str, bytes] = {}
+        seams: list[Seam] = []
         for result in results:
+            seams += result.seams
             self._stage(result.frame, "_incoming")
             self._stage(result.deletions, "_withdrawn")
             for raw in result.raw:
@@ -129,6 +131,11 @@ class Vintages(RawArchive):
         self._check_staged()
         counts = self._merge(fetch_id)
         raw_stored = self._archive(fetch_id, responses, bodies)
+        for seam in seams:
+            con.execute(
+                "INSERT INTO seams VALUES (?, ?, ?, ?, ?)",
+                [fetch_id, seam.series, seam.period, seam.earlier_table, seam.table],
+            )
 
         finished = utc_now()
         if started_at is None:
@@ -355,6 +362,22 @@ class Vintages(RawArchive):
         )
         frame = self._con.execute(f"SELECT {TIDY} FROM ({sql}) ORDER BY {KEY}", all_params).df()
         return conform(frame)
+
+    def seams(self, indicators: Iterable[str] | str | None = None) -> list[Seam]:
+        """Where each stitched series changes table, as its latest stitching fetch found.
+
+        A series stitched again later (a third table added) is described by that fetch
+        alone; series never stitched have none.
+        """
+        where, params = list_filter("series", indicators)
+        rows = self._con.execute(
+            f"""SELECT series, period, earlier_table, table_id FROM seams s
+                WHERE {where} AND fetch_id = (
+                    SELECT max(fetch_id) FROM seams t WHERE t.series = s.series)
+                ORDER BY series, period""",
+            params,
+        ).fetchall()
+        return [Seam(*row) for row in rows]
 
     def last_requested(self, source: str, indicator: str, areas: Iterable[str]) -> datetime | None:
         """When a fetch last asked `source` for `indicator` on all of `areas` (or None).
