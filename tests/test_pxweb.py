@@ -745,3 +745,44 @@ def test_live_scb_all_290_municipalities_in_one_month() -> None:
     total = result.frame.query("sex == 'total'")
     assert set(total["area"]) == set(kommuner)
     assert (total["value"] > 0).all()
+
+
+def test_sum_over_adds_up_age_groups_into_one_population(
+    replay: PxWebReplay, session: CollabSession, shared_data: Path
+) -> None:
+    """Residents 10-29 from SCB's recorded TAB6471: the two 10-year groups added up, as a
+    population base for an indicator about young people is declared (`sum_over`)."""
+    dataset = load(shared_data, "TAB6471_data.json")
+    hole = {"Region": "10", "Alder": "20-29", "Kon": "2", "ContentsCode": "000007SF"}
+    dataset["value"][cube_index(dataset, {**hole, "Tid": "2026M01"})] = None
+    dataset["status"] = {str(cube_index(dataset, {**hole, "Tid": "2026M01"})): ".."}
+    replay.add("TAB6471", dataset, "TAB6471_metadata.json")
+    query = PxWebQuery(
+        table="TAB6471",
+        selection={"Alder": ["10-19", "20-29"]},
+        sum_over=["Alder"],
+        sex_dimension="Kon",
+        sex_codes=SEX_6471,
+    )
+    request = PxWebRequest("population_10_29", query, COUNTIES, MONTHS)
+
+    frame = fetch_pxweb([request], base_url=replay.base_url, session=session).frame
+
+    pristine = load(shared_data, "TAB6471_data.json")
+    younger, older = recorded_6471(pristine, "10-19"), recorded_6471(pristine, "20-29")
+    got = values_by_key(frame)
+    assert len(frame) == 21 * 3 * 4  # one row per county, sex and month, not per age group
+    gap = ("0010", "2026-01", "women")
+    assert math.isnan(got.pop(gap))  # a missing part leaves the sum missing, never short
+    assert frame.set_index(["area", "period", "sex"]).loc[gap, "status"] == "missing"
+    assert got == {key: younger[key] + older[key] for key in got}
+    assert replay.requests[0]["valueCodes[Alder]"] == "10-19,20-29"
+
+
+def test_sum_over_must_name_a_selected_dimension() -> None:
+    with pytest.raises(ValueError, match="sum_over names 'Alder'"):
+        PxWebQuery(table="TAB6471", sum_over=["Alder"])
+    with pytest.raises(ValueError, match="cannot add up 'Kon'"):
+        PxWebQuery(
+            table="TAB6471", selection={"Kon": ["1", "2"]}, sum_over=["Kon"], sex_dimension="Kon"
+        )

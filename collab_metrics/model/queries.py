@@ -76,6 +76,13 @@ class PxWebQuery(BaseModel):
         description="Value codes per dimension other than area and period, e.g. "
         "{ContentsCode: [BE0101N1], Alder: [tot]}. '*' selects all values.",
     )
+    sum_over: list[str] = Field(
+        default_factory=list,
+        description="Dimensions whose selected values are added up into one number, for "
+        "counts only: residents 16-24 from a table by single year of age is "
+        "{selection: {Alder: ['16', ..., '24']}, sum_over: [Alder]}. A cell missing in any "
+        "part makes the sum missing.",
+    )
     area_dimension: str = Field("Region", description="Dimension holding the area codes.")
     period_dimension: str = Field("Tid", description="Dimension holding the periods.")
     sex_dimension: str | None = Field(
@@ -85,6 +92,16 @@ class PxWebQuery(BaseModel):
         default_factory=_scb_sex_codes,
         description="The table's codes for total/women/men in the sex dimension.",
     )
+
+    @model_validator(mode="after")
+    def _sums_over_selected_dimensions(self) -> PxWebQuery:
+        roles = {self.area_dimension, self.period_dimension, self.sex_dimension}
+        for dim in self.sum_over:
+            if dim in roles:
+                raise ValueError(f"sum_over cannot add up {dim!r}: it is the area, period or sex")
+            if dim not in self.selection:
+                raise ValueError(f"sum_over names {dim!r}, which the selection does not select")
+        return self
 
 
 class ColumnMap(BaseModel):

@@ -185,7 +185,8 @@ def answer_rows(
 ) -> Iterator[dict[str, Any]]:
     """The tidy rows of one json-stat2 data answer (API v1 or v2), once for every framework
     indicator that shares the request."""
-    for area, period, sex, value, status in _read(data, part, query, body.url):
+    cells = _read(data, part, query, body.url)
+    for area, period, sex, value, status in _summed(cells) if query.sum_over else cells:
         for member in members:
             yield {
                 "indicator": member.indicator,
@@ -390,8 +391,11 @@ def _plan(
                 unnamed = [c for c in chosen if c not in query.sex_codes.values()]
                 if unnamed:
                     raise fail(f"has {dim} codes {unnamed} that the query's sex_codes do not name")
-            elif len(chosen) != 1:
-                raise fail(f"needs exactly one {dim} value per indicator; selected {chosen}")
+            elif len(chosen) != 1 and dim not in query.sum_over:
+                raise fail(
+                    f"needs exactly one {dim} value per indicator (or {dim} in sum_over); "
+                    f"selected {chosen}"
+                )
             codes[dim] = chosen
         elif dim == query.sex_dimension:
             codes[dim] = [c for c in known if c in query.sex_codes.values()]
@@ -513,6 +517,23 @@ def _read(
                 f"{NAME} sent a cell this adapter cannot read ({cell}, {value!r}) in {url}"
             ) from exc
         yield area, period, sex, number, _status(symbol, math.isnan(number))
+
+
+def _summed(
+    cells: Iterable[tuple[str, str, str, float, str]],
+) -> Iterator[tuple[str, str, str, float, str]]:
+    """One cell per area, period and sex: the parts added up (the query's `sum_over`).
+
+    A missing part makes the sum missing (NaN adds up to NaN) with the first part's status,
+    so a total is never silently short of a group.
+    """
+    totals: dict[tuple[str, str, str], tuple[float, str]] = {}
+    for area, period, sex, value, status in cells:
+        key = (area, period, sex)
+        before, reason = totals.get(key, (0.0, ""))
+        totals[key] = (before + value, reason or status)
+    for (area, period, sex), (value, status) in totals.items():
+        yield area, period, sex, value, status
 
 
 def _statuses(status: Any, size: int) -> list[str | None]:

@@ -212,8 +212,11 @@ def _plan(request: PxWebRequest, meta: dict[str, Any], url: str) -> dict[str, li
             codes[dim] = [c for c in known if periods is None or {c, _period(c)} & periods]
         elif dim in query.selection:
             chosen = _expand(dim, query.selection[dim], known, fail)
-            if dim != query.sex_dimension and len(chosen) != 1:
-                raise fail(f"needs exactly one {dim} value per indicator; selected {chosen}")
+            if dim != query.sex_dimension and len(chosen) != 1 and dim not in query.sum_over:
+                raise fail(
+                    f"needs exactly one {dim} value per indicator (or {dim} in sum_over); "
+                    f"selected {chosen}"
+                )
             codes[dim] = chosen
         elif dim == query.sex_dimension:
             codes[dim] = [c for c in known if c in query.sex_codes.values()]
