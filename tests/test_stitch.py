@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from datetime import date
 from pathlib import Path
@@ -210,3 +212,26 @@ def test_a_seam_inside_the_goal_years_is_a_possible_break(ddf_dir: Path) -> None
         SeriesBreak(year=2015, note="same definition in both tables", handling="no_break")
     )
     assert shared(checked).status == before.status
+
+
+def test_stored_pxweb_data_keeps_its_series_id_when_query_keys_are_added(
+    tmp_path: Path,
+) -> None:
+    """The id hashes the query as first defined; keys added since count only when set."""
+    params = tmp_path / "stitch.yaml"
+    params.write_text(FRAMEWORK.format(url="https://example.org/api/v2"), encoding="utf-8")
+    fw = load_framework(params)
+    query = fw.indicator("population-20-29").query.model_copy(
+        update={"url": None, "earlier_tables": None}
+    )
+    fw.indicators[0].query = query  # type: ignore[union-attr]
+    original = {
+        "table": "TAB6471",
+        "selection": {"Alder": ["20-29"]},
+        "area_dimension": "Region",
+        "period_dimension": "Tid",
+        "sex_dimension": "Kon",
+        "sex_codes": {"total": "TotSa", "men": "1", "women": "2"},
+    }
+    digest = hashlib.sha256(json.dumps(original, sort_keys=True).encode()).hexdigest()[:12]
+    assert fw.series_id("population-20-29") == f"pxweb:TAB6471:{digest}"

@@ -107,11 +107,11 @@ class Framework(Block):
         if isinstance(indicator, KoladaIndicator):
             return f"kolada:{indicator.query.kpi}"
         if isinstance(indicator, PxWebIndicator):
-            # Keys added later (url, api, earlier_tables) count only when set, so the ids of
-            # data stored before them stay the same.
+            # Keys added later (url, api, earlier_tables, sum_over) count only when set, so
+            # the ids of data stored before them stay the same.
             dump = indicator.query.model_dump()
-            added = ("url", "api", "earlier_tables")
-            dump = {k: v for k, v in dump.items() if k not in added or v is not None}
+            added = ("url", "api", "earlier_tables", "sum_over")
+            dump = {k: v for k, v in dump.items() if k not in added or v not in (None, [])}
             query = json.dumps(dump, sort_keys=True)
             digest = hashlib.sha256(query.encode()).hexdigest()[:12]
             return f"pxweb:{indicator.query.table}:{digest}"
