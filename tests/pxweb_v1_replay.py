@@ -95,6 +95,11 @@ class PxWebV1Replay:
         self.tables[path.strip("/")] = (meta, dataset, body)
         return dataset
 
+    def serve(self, path: str, metadata: dict[str, Any], dataset: dict[str, Any]) -> None:
+        """Serve a table a test builds itself (SYNTHETIC values in a real host's shape)."""
+        body = json.dumps(dataset, ensure_ascii=False).encode()
+        self.tables[path.strip("/")] = (metadata, dataset, body)
+
     def handle(self, request: Request) -> Response:
         path = request.path.removeprefix(PREFIX).strip("/")
         self.paths.append(

@@ -17,6 +17,7 @@ from typing import Any, Final
 
 import numpy as np
 import pandas as pd
+from scipy.special import ndtri
 
 from collab_metrics.analysis import breaks
 from collab_metrics.analysis.calibration import Calibration
@@ -35,6 +36,7 @@ from collab_metrics.analysis.panel import (
     PanelSpec,
     assess_panel,
     period_time,
+    window_years,
 )
 from collab_metrics.analysis.reasons import POSSIBLE_BREAK, main_code, status_reasons
 from collab_metrics.analysis.verdict import Z_95
@@ -42,11 +44,13 @@ from collab_metrics.model import areas
 from collab_metrics.model.framework import (
     ActorGoal,
     Framework,
+    PxWebIndicator,
     SeriesBreak,
     SharedGoal,
     TargetLevel,
 )
-from collab_metrics.model.tidy import Seam
+from collab_metrics.model.periods import POOLED
+from collab_metrics.model.tidy import BOUNDS, Seam, bound_id
 
 # The numerical core's names, used by the report's method appendix and the charts.
 __all__ = [
@@ -144,10 +148,16 @@ def assess(
     return result
 
 
+_MONTH: Final = r"\d{4}-\d{2}"
+_POOLED: Final = POOLED.pattern  # a survey's pooled years, "2019-2022"
+
+
 def _usable(observations: pd.DataFrame, as_of: int | None) -> pd.DataFrame:
     obs = observations[~observations["value"].isna()]
     if as_of is not None:
-        obs = obs[obs["period"].str[:4].astype(int) <= as_of]
+        pooled = obs["period"].str.fullmatch(_POOLED)
+        last_year = obs["period"].str[:4].where(~pooled, obs["period"].str[5:9])
+        obs = obs[last_year.astype(int) <= as_of]
     return obs
 
 
@@ -176,14 +186,21 @@ def _rows(fw: Framework) -> list[_Row]:
 def _by_frequency(
     fw: Framework, rows: list[_Row], obs: pd.DataFrame
 ) -> Iterable[tuple[str, list[_Row]]]:
-    """Annual and monthly series are assessed on separate time axes."""
-    monthly_series = set(obs.loc[obs["period"].str.len() > 4, "indicator"])
-    annual = [r for r in rows if fw.series_id(r.goal.indicator) not in monthly_series]
-    monthly = [r for r in rows if fw.series_id(r.goal.indicator) in monthly_series]
-    if annual:
-        yield "annual", annual
-    if monthly:
-        yield "monthly", monthly
+    """Annual, monthly and pooled-survey-year series are assessed on separate time axes."""
+    monthly_series = set(obs.loc[obs["period"].str.fullmatch(_MONTH), "indicator"])
+    pooled_series = set(obs.loc[obs["period"].str.fullmatch(_POOLED), "indicator"])
+    groups: dict[str, list[_Row]] = {"annual": [], "monthly": [], "pooled": []}
+    for row in rows:
+        series = fw.series_id(row.goal.indicator)
+        kind = (
+            "monthly"
+            if series in monthly_series
+            else "pooled"
+            if series in pooled_series
+            else "annual"
+        )
+        groups[kind].append(row)
+    yield from ((kind, part) for kind, part in groups.items() if part)
 
 
 def _assess_rows(
@@ -201,11 +218,15 @@ def _assess_rows(
         }
     )
     monthly = frequency == "monthly"
-    relevant = obs[obs["period"].str.len() > 4] if monthly else obs[obs["period"].str.len() == 4]
-    periods = sorted(set(relevant["period"]))
+    pattern = {"annual": r"\d{4}", "monthly": _MONTH, "pooled": _POOLED}[frequency]
+    relevant = obs[obs["period"].str.fullmatch(pattern)]
+    periods = sorted(set(relevant["period"]), key=lambda p: (period_time([p])[0], p))
     values = _matrix(keys, relevant, periods)
     population = _population(fw, rows, obs, periods)
     spec = _spec(fw, rows)
+    if frequency == "pooled":
+        spec = dataclasses.replace(spec, window=_windows(keys, relevant))
+    spec = dataclasses.replace(spec, published_se=_published_se(fw, rows, keys, relevant, periods))
     candidates: list[breaks.CandidateBreak | None] = [None] * len(rows)
     if not monthly:
         candidates = _candidate_breaks(fw, rows, relevant, periods, values, seams)
@@ -287,7 +308,7 @@ def _candidate_breaks(
         }
     )
     other = _matrix(comparison, obs, periods)
-    years = [int(p) for p in periods]
+    years = [int(t) for t in period_time(periods)]
     found: list[breaks.CandidateBreak | None] = []
     for i, row in enumerate(rows):
         declared = {
@@ -328,6 +349,35 @@ def _calibrations(
         ).reindex(columns=periods)
         out[name] = Calibration.from_panel(wide.to_numpy(dtype=float), times, np.inf)
     return out
+
+
+def _published_se(
+    fw: Framework, rows: list[_Row], keys: pd.DataFrame, obs: pd.DataFrame, periods: list[str]
+) -> np.ndarray | None:
+    """Each value's standard error from the interval its source published with it: the
+    half-width over the normal quantile of the interval's level. None without intervals."""
+    levels = []
+    for row in rows:
+        indicator = fw.indicator(row.goal.indicator)
+        interval = indicator.query.interval if isinstance(indicator, PxWebIndicator) else None
+        levels.append(np.nan if interval is None else interval.level)
+    level = np.array(levels, dtype=float)
+    if np.isnan(level).all():
+        return None
+    lower, upper = (
+        _matrix(
+            keys.assign(indicator=[bound_id(k, bound) for k in keys["indicator"]]), obs, periods
+        )
+        for bound in BOUNDS
+    )
+    with np.errstate(invalid="ignore"):
+        return (upper - lower) / (2 * ndtri((1 + level) / 2))[:, None]
+
+
+def _windows(keys: pd.DataFrame, obs: pd.DataFrame) -> np.ndarray:
+    """Per row, how many survey years its series pools (the longest of its periods)."""
+    lengths = obs.groupby("indicator")["period"].agg(lambda ps: max(map(window_years, ps)))
+    return keys["indicator"].map(lengths).fillna(1).to_numpy(dtype=float)
 
 
 def _matrix(keys: pd.DataFrame, obs: pd.DataFrame, periods: list[str]) -> np.ndarray:

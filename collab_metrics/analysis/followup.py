@@ -55,6 +55,7 @@ def assess_store(
     with Store.open(store_path, read_only=True) as store:
         if known_before is None:
             observations = store.current(indicators=sorted(series))
+            bounds = store.current(indicators=fw.bound_series())
         else:
             moment = datetime.combine(known_before, time.min)
             observations = store.as_of(moment, indicators=sorted(series))
@@ -62,6 +63,7 @@ def assess_store(
                 raise NoDataBefore(
                     f"the store {store_path} holds no data retrieved before {known_before}"
                 )
+            bounds = store.as_of(moment, indicators=fw.bound_series())
         vintage = store.vintage(sorted(series))
         seams = store.seams(sorted(series))
     period = period or periods.default(fw, observations, as_of)
@@ -73,5 +75,11 @@ def assess_store(
         for g in fw.shared_goals
         if fw.indicator(g.indicator).population_base
     ]
-    result = assess(fw, observations, as_of, seams)
+    # The published interval bounds enter the assessment only (its noise check).
+    result = assess(fw, with_bounds(observations, bounds), as_of, seams)
     return FollowUpResult(result, checks, vintage, as_of, period, known_before)
+
+
+def with_bounds(observations: pd.DataFrame, bounds: pd.DataFrame) -> pd.DataFrame:
+    """The observations with the published interval bounds, for `assess` only."""
+    return observations if bounds.empty else pd.concat([observations, bounds], ignore_index=True)

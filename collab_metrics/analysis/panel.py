@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from collab_metrics.analysis.calibration import LEVEL, Calibration, chance, fit_trend
-from collab_metrics.analysis.verdict import Z_95, final_verdict
+from collab_metrics.analysis.verdict import Z_95, final_verdict, value_se
 
 # The stable columns of `collab status` (CSV/JSON). Rates are fractions: -0.122 = -12.2 %.
 ON_TRACK: Final = 0.95
@@ -62,6 +62,8 @@ class PanelSpec:
     break_time: np.ndarray  # latest declared series break, NaN when none
     share: np.ndarray  # True where the value is a share (%) of `population`
     break_from: np.ndarray | None = None  # True: assess from the latest break on (rebase)
+    window: np.ndarray | None = None  # years each value pools (survey windows), 1 when single
+    published_se: np.ndarray | None = None  # [s, j] standard error the source published
 
 
 def assess_panel(
@@ -122,6 +124,10 @@ def assess_panel(
     cannot(~has_any, "no_data")
     cannot(~has_base, "baseline_missing")
     cannot(has_base & ~(t > t0), "too_few_points")
+    # Pooled survey years ("2016-2019" and "2018-2021") that overlap share respondents:
+    # their difference is not a change over time.
+    window = np.zeros(n_series) if spec.window is None else spec.window
+    cannot(has_base & (t - t0 < window), "overlapping_windows")
     cannot(has_base & (y0 == 0), "zero_baseline")
     in_period = valid & (times[None, :] >= t0[:, None]) & (times[None, :] <= t[:, None])
     # A share falling to its natural limit of 0 has reached it, not changed sign.
@@ -143,7 +149,8 @@ def assess_panel(
             spec.target_time
         )
         required = (target / y0) ** (1 / (spec.target_time - t0)) - 1
-    verdict = final_verdict(values, times, spec, target, d, t0, y0, t, has_target & ok, population)
+    se = value_se(values, population, spec.share, spec.published_se)
+    verdict = final_verdict(values, times, spec, target, d, t0, y0, t, has_target & ok, se)
     final = verdict["final"]
     # Once the target year's data exists, the pace is judged at the target year.
     cagr = np.where(final, verdict["cagr_at_target"], cagr_latest)
@@ -210,8 +217,17 @@ def assess_panel(
         [ok & earlier & (y0 >= top), ok & earlier & (y0 <= bottom)], ["peak", "trough"], ""
     ).astype(object)
 
-    # Is the change more than random variation? (binomial, shares of a population)
-    noise_se, significant = _noise(values, population, spec.share, rows, base, latest, ok)
+    # Is the change more than random variation? (published intervals, else binomial)
+    noise_se, significant = _noise(values, se, rows, base, latest, ok)
+    published = spec.published_se
+    from_survey = (
+        np.zeros(n_series, dtype=bool)
+        if published is None
+        else np.isfinite(published[rows, base]) & np.isfinite(published[rows, latest])
+    )
+    noise_source = np.select(
+        [np.isnan(noise_se), from_survey], ["", "published"], "binomial"
+    ).astype(object)
     # a typed-in baseline has no population
     significant = np.where(given, np.array(None, dtype=object), significant)
 
@@ -234,6 +250,7 @@ def assess_panel(
             "baseline_extreme": baseline_extreme,
             "significant": significant,
             "noise_se": noise_se,
+            "noise_source": noise_source,  # "published" interval, "binomial", or "" (none)
             "target_passed": has_target & (spec.target_time <= t),
             "target_year_value": verdict["value_at_target"],
             "met_in_target_year": verdict["met_in_target_year"],
@@ -274,8 +291,7 @@ def _direction(progress: np.ndarray, coeff: np.ndarray, ok: np.ndarray) -> np.nd
 
 def _noise(
     values: np.ndarray,
-    population: np.ndarray | None,
-    share: np.ndarray,
+    se: np.ndarray,
     rows: np.ndarray,
     base: np.ndarray,
     latest: np.ndarray,
@@ -283,25 +299,18 @@ def _noise(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Standard error of the change baseline -> latest and whether the change exceeds it.
 
-    A share p of n residents varies by sqrt(p(1-p)/n) from year to year by chance alone
-    (the binomial approximation used in small-area statistics); two independent years
-    add their variances. NaN / None where there is no population or the value is no share.
+    `se` is each value's standard error (`verdict.value_se`): published by a survey, or
+    for a share p of n residents sqrt(p(1-p)/n), the binomial approximation used in
+    small-area statistics. Two independent years add their variances. NaN / None where a
+    value has no noise estimate.
     """
-    n = len(rows)
-    if population is None:
-        return np.full(n, np.nan), np.full(n, None, dtype=object)
-    p0 = values[rows, base] / 100
-    pt = values[rows, latest] / 100
-    n0 = population[rows, base]
-    nt = population[rows, latest]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        variance = p0 * (1 - p0) / n0 + pt * (1 - pt) / nt
-        se = np.sqrt(variance) * 100
-    usable = ok & share & ~np.isnan(se) & (n0 > 0) & (nt > 0)
-    se = np.where(usable, se, np.nan)
+    with np.errstate(invalid="ignore"):
+        change_se = np.sqrt(se[rows, base] ** 2 + se[rows, latest] ** 2)
+    usable = ok & np.isfinite(change_se)
+    change_se = np.where(usable, change_se, np.nan)
     change = np.abs(values[rows, latest] - values[rows, base])
-    significant = np.where(usable, change > Z_95 * se, np.array(None, dtype=object))
-    return se, significant
+    significant = np.where(usable, change > Z_95 * change_se, np.array(None, dtype=object))
+    return change_se, significant
 
 
 def _forecast(
@@ -381,9 +390,19 @@ def _forecast(
 
 
 def period_time(periods: Iterable[str]) -> np.ndarray:
-    """Periods as times in years: "2017" -> 2017.0, "2024-09" -> 2024.667."""
+    """Periods as times in years: "2017" -> 2017.0, "2024-09" -> 2024.667, and a survey's
+    pooled years "2019-2022" -> 2022.0 (their last year, as the survey dates them)."""
     out = []
     for period in periods:
-        year, _, month = str(period).partition("-")
-        out.append(int(year) + ((int(month) - 1) / 12 if month else 0.0))
+        year, _, rest = str(period).partition("-")
+        if len(rest) == 4:
+            out.append(float(rest))
+        else:
+            out.append(int(year) + ((int(rest) - 1) / 12 if rest else 0.0))
     return np.array(out, dtype=float)
+
+
+def window_years(period: str) -> int:
+    """How many years a period pools: "2019-2022" -> 4; a year or a month -> 1."""
+    first, _, last = str(period).partition("-")
+    return int(last) - int(first) + 1 if len(last) == 4 else 1

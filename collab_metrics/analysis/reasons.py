@@ -21,6 +21,7 @@ CODES: Final[dict[str, tuple[str, ...]]] = {
     "no_data": (),
     "baseline_missing": (),
     "too_few_points": (),
+    "overlapping_windows": (),
     "zero_baseline": (),
     "sign_change": (),
     "series_break": ("year",),

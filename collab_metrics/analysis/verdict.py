@@ -10,8 +10,9 @@ target year's data exists, the verdict is final and judged at the target year:
   variation (and no later value is beyond it), so "met" cannot be claimed.
 
 "Meets" counts only where the margin beyond the target exceeds 1.96 standard errors of the
-value, where a noise estimate exists (a share of a known population: binomial variation);
-without one, reaching the target value counts. Numbers and codes only, never words.
+value, where a noise estimate exists (a survey's published confidence interval, or a share
+of a known population: binomial variation); without one, reaching the target value
+counts. Numbers and codes only, never words.
 """
 
 from __future__ import annotations
@@ -23,16 +24,25 @@ import numpy as np
 Z_95: Final = 1.959963984540054
 
 
-def value_se(values: np.ndarray, population: np.ndarray | None, share: np.ndarray) -> np.ndarray:
-    """Standard error (in points) of each value, sqrt(p(1-p)/n), for shares of a known
-    population; NaN where there is no noise estimate."""
-    if population is None:
-        return np.full(values.shape, np.nan)
-    p = values / 100
-    with np.errstate(divide="ignore", invalid="ignore"):
-        se = np.sqrt(p * (1 - p) / population) * 100
-    usable = share[:, None] & (population > 0) & np.isfinite(se)
-    return np.where(usable, se, np.nan)
+def value_se(
+    values: np.ndarray,
+    population: np.ndarray | None,
+    share: np.ndarray,
+    published: np.ndarray | None = None,
+) -> np.ndarray:
+    """Standard error (in the value's units) of each value: the one the source published
+    with it (a survey's confidence interval) where there is one, else sqrt(p(1-p)/n) for
+    shares of a known population; NaN where there is no noise estimate."""
+    se = np.full(values.shape, np.nan)
+    if population is not None:
+        p = values / 100
+        with np.errstate(divide="ignore", invalid="ignore"):
+            binomial = np.sqrt(p * (1 - p) / population) * 100
+        usable = share[:, None] & (population > 0) & np.isfinite(binomial)
+        se = np.where(usable, binomial, np.nan)
+    if published is not None:
+        se = np.where(np.isfinite(published) & ~np.isnan(values), published, se)
+    return se
 
 
 def met_matrix(
@@ -61,19 +71,19 @@ def final_verdict(
     y0: np.ndarray,
     t: np.ndarray,
     assessable: np.ndarray,
-    population: np.ndarray | None,
+    se: np.ndarray,
 ) -> dict[str, np.ndarray]:
     """The verdict per series (rows of `values`), with the numbers it rests on.
 
-    `spec` is the panel's `PanelSpec` (target_time, share); `assessable` marks series with a
-    target and a usable baseline. Returns `final` (the target year has data), `status`,
-    `reason_code`, the target year's value and pace, when the target was met and how.
+    `spec` is the panel's `PanelSpec` (target_time); `assessable` marks series with a
+    target and a usable baseline; `se` is each value's standard error (`value_se`).
+    Returns `final` (the target year has data), `status`, `reason_code`, the target year's
+    value and pace, when the target was met and how.
     """
     n = len(t)
     rows = np.arange(n)
     target_time = spec.target_time
     valid = ~np.isnan(values)
-    se = value_se(values, population, spec.share)
     beyond, within = met_matrix(values, target, d, se)
     after_base = times[None, :] > t0[:, None]
     up_to_latest = times[None, :] <= t[:, None]

@@ -30,7 +30,9 @@ def series_of(data: pd.DataFrame, area: str, sex: str, start_year: int | None = 
 
 
 def is_monthly(data: pd.DataFrame) -> bool:
-    return bool((data["period"].str.len() > 4).any())
+    """Whether the series is monthly ("2024-09"); pooled survey years ("2019-2022") are
+    drawn at their last year, as annual values."""
+    return bool(data["period"].str.fullmatch(r"\d{4}-\d{2}").any())
 
 
 def times_of(series: Iterable[pd.Series]) -> list[float]:

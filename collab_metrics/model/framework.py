@@ -45,6 +45,7 @@ from collab_metrics.model.blocks import (
 from collab_metrics.model.crosscheck import INCLUDABLE_SECTIONS, cross_check
 from collab_metrics.model.problems import FrameworkError, Problem, SourceMap, problem_at, translate
 from collab_metrics.model.queries import KOLADA_URL
+from collab_metrics.model.tidy import BOUNDS, bound_id
 
 
 class Framework(Block):
@@ -96,6 +97,16 @@ class Framework(Block):
         """The indicator with this id (`UnknownId` naming the closest one if none)."""
         return _find("indicator", self.indicators, indicator_id)
 
+    def bound_series(self) -> list[str]:
+        """The store ids of the published interval bounds the framework's indicators read
+        (PxWeb survey tables with an `interval`), beside their series."""
+        return sorted(
+            bound_id(self.series_id(i.id), bound)
+            for i in self.indicators
+            if isinstance(i, PxWebIndicator) and i.query.interval is not None
+            for bound in BOUNDS
+        )
+
     def series_id(self, indicator_id: str) -> str:
         """The store's id for an indicator's data, shared by every framework using it.
 
@@ -107,10 +118,10 @@ class Framework(Block):
         if isinstance(indicator, KoladaIndicator):
             return f"kolada:{indicator.query.kpi}"
         if isinstance(indicator, PxWebIndicator):
-            # Keys added later (url, api, earlier_tables, sum_over) count only when set, so
-            # the ids of data stored before them stay the same.
+            # Keys added later (url, api, earlier_tables, sum_over, interval) count only when
+            # set, so the ids of data stored before them stay the same.
             dump = indicator.query.model_dump()
-            added = ("url", "api", "earlier_tables", "sum_over")
+            added = ("url", "api", "earlier_tables", "sum_over", "interval")
             dump = {k: v for k, v in dump.items() if k not in added or v not in (None, [])}
             query = json.dumps(dump, sort_keys=True)
             digest = hashlib.sha256(query.encode()).hexdigest()[:12]

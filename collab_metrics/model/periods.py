@@ -22,6 +22,7 @@ KINDS: Final = {
     "quarterly": re.compile(r"\d{4}-q[1-4]"),
     "monthly": re.compile(r"\d{4}-(0[1-9]|1[0-2])"),
 }
+POOLED: Final = re.compile(r"\d{4}-\d{4}")  # a survey's pooled years, "2019-2022"
 EXAMPLES: Final = {
     "yearly": "2024",
     "half-yearly": "2024-h1",
@@ -45,16 +46,20 @@ def check(period: str, cadence: str) -> str:
 
 
 def year(period: str) -> int:
-    """The calendar year a period falls in."""
-    return int(period[:4])
+    """The calendar year a period falls in; for a survey's pooled years ("2019-2022"),
+    the last of them, as the survey dates the value."""
+    text = str(period)
+    return int(text[5:9]) if POOLED.fullmatch(text) else int(text[:4])
 
 
 def of(data_period: str, cadence: str) -> str:
     """The follow-up period of the cadence that a data period ("2024", "2024-09") falls in.
 
     A yearly value stands for the whole year, so in a shorter cadence it falls in the
-    year's last half, quarter or month.
+    year's last half, quarter or month; pooled survey years count as their last year.
     """
+    if POOLED.fullmatch(str(data_period)):
+        data_period = str(year(data_period))
     year_text, _, month_text = str(data_period).partition("-")
     month = int(month_text) if month_text.isdigit() else 12
     if cadence == "half-yearly":
@@ -80,7 +85,7 @@ def default(fw: Framework, observations: pd.DataFrame, as_of: int | None = None)
             & (has_value["area"] == goal.area)
         ]
         if as_of is not None:
-            rows = rows[rows["period"].str[:4].astype(int) <= as_of]
+            rows = rows[rows["period"].map(year) <= as_of]
         found += [of(p, fw.collaboration.cadence) for p in rows["period"]]
     return max(found, key=_order) if found else None
 

@@ -46,6 +46,22 @@ def _scb_sex_codes() -> dict[Literal["total", "women", "men"], str]:
     return {"men": "1", "women": "2", "total": "1+2"}
 
 
+class PublishedInterval(BaseModel):
+    """Where a survey table publishes its confidence interval beside the estimate."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    dimension: str = Field(
+        description="The dimension holding estimate and bounds, e.g. Folkhälsomyndigheten's "
+        "'Andel och konfidensintervall'; the selection names the estimate's code in it."
+    )
+    lower: str = Field(description="Code of the interval's lower bound in that dimension.")
+    upper: str = Field(description="Code of the interval's upper bound in that dimension.")
+    level: float = Field(
+        0.95, gt=0.5, lt=1, description="Confidence level of the published interval."
+    )
+
+
 class PxWebQuery(BaseModel):
     """Which table and cells an indicator reads, and which dimensions mean area/period/sex."""
 
@@ -83,6 +99,12 @@ class PxWebQuery(BaseModel):
         "{selection: {Alder: ['16', ..., '24']}, sum_over: [Alder]}. A cell missing in any "
         "part makes the sum missing.",
     )
+    interval: PublishedInterval | None = Field(
+        None,
+        description="A confidence interval the table publishes with each value (survey "
+        "tables): its bounds are fetched too and replace the binomial approximation in the "
+        "check whether a change is more than random variation.",
+    )
     area_dimension: str = Field("Region", description="Dimension holding the area codes.")
     period_dimension: str = Field("Tid", description="Dimension holding the periods.")
     sex_dimension: str | None = Field(
@@ -101,6 +123,13 @@ class PxWebQuery(BaseModel):
                 raise ValueError(f"sum_over cannot add up {dim!r}: it is the area, period or sex")
             if dim not in self.selection:
                 raise ValueError(f"sum_over names {dim!r}, which the selection does not select")
+        if self.interval is not None:
+            dim = self.interval.dimension
+            if len(self.selection.get(dim, [])) != 1 or dim in self.sum_over:
+                raise ValueError(
+                    f"the interval's dimension {dim!r} needs the estimate's code, and only "
+                    "that, in the selection"
+                )
         return self
 
 

@@ -91,6 +91,14 @@ class RawResponse:
     status_code: int = 200
 
 
+BOUNDS: Final = ("lower", "upper")
+
+
+def bound_id(series: str, bound: str) -> str:
+    """The store's id of a series' published interval bound ("lower" or "upper")."""
+    return f"{series}#{bound}"
+
+
 @dataclass(frozen=True)
 class Seam:
     """Where a series joined from several tables passes from one table to the next.

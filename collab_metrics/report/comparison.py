@@ -50,6 +50,7 @@ from collab_metrics.report.wording import (
     _value,
     _value_at,
 )
+from collab_metrics.text import format as fmt
 from collab_metrics.text import labels
 from collab_metrics.text.catalog import message
 from collab_metrics.text.labels import (
@@ -78,7 +79,7 @@ def _context_view(ctx: ReportContext, goal: SharedGoal) -> dict[str, Any] | None
         for record in rows[rows["sex"] == "total"].itertuples(index=False)
     ]
     first = rows.iloc[0]
-    span = f"{_period(first['from_period'], language)}–{_period(first['to_period'], language)}"
+    span = fmt.span(first["from_period"], first["to_period"], language)
     own = _area(goal.area, language, start=True)
     headers = [
         message("report.comparison", language),
@@ -183,8 +184,7 @@ def _context_sentence(ctx: ReportContext, goal: SharedGoal, record: Any) -> str:
         language,
         own_name=_sentence(own_name),
         own_moved=own_moved,
-        first=first,
-        last=last,
+        span=fmt.span(record.from_period, record.to_period, language),
         other=other,
         their_moved=their_moved,
         difference=_points(100 * difference, language),
@@ -324,7 +324,9 @@ def _noise_sentences(ctx: ReportContext, goal: SharedGoal | ActorGoal) -> list[s
         limit = _points(Z_95 * row.noise_se, language)
         sentences.append(
             message(
-                "report.noise_sentence",
+                "report.noise_sentence_published"
+                if row.noise_source == "published"
+                else "report.noise_sentence",
                 language,
                 sex=_sentence(_sex_phrase(sex, language)),
                 start=start,

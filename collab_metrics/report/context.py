@@ -16,6 +16,7 @@ from collab_metrics.analysis.assess import (
     context_table,
 )
 from collab_metrics.analysis.contributions import Consistency, consistency
+from collab_metrics.analysis.followup import with_bounds
 from collab_metrics.model import periods
 from collab_metrics.model.framework import (
     ActorGoal,
@@ -104,6 +105,11 @@ def load_context(
             if known_before is None
             else opened.as_of(datetime.fromisoformat(known_before), indicators=series)
         )
+        bounds = (
+            opened.current(indicators=fw.bound_series())
+            if known_before is None
+            else opened.as_of(datetime.fromisoformat(known_before), indicators=fw.bound_series())
+        )
         vintage = opened.vintage(series)
         seams = opened.seams(series)
         revisions = opened.revisions()
@@ -119,7 +125,9 @@ def load_context(
             continue  # no population base to weigh with: the goal section says so
     with overrides.using(fw.path):  # the collaboration's own words, if it has any
         checks = {key: reasons.consistency_in_words(c, language) for key, c in found.items()}
-        result = reasons.in_words(assess(fw, observations, as_of, seams), language)
+        result = reasons.in_words(
+            assess(fw, with_bounds(observations, bounds), as_of, seams), language
+        )
     previous_path = Path(previous) if previous else None
     document, previous_date = None, None
     if previous_path is not None and previous_path.is_file():

@@ -50,7 +50,6 @@ from collab_metrics.report.wording import (
     _area,
     _listing,
     _missing,
-    _period,
     _quote,
     _rate,
     _sex_phrase,
@@ -60,6 +59,7 @@ from collab_metrics.report.wording import (
     _value_at,
     _who,
 )
+from collab_metrics.text import format as fmt
 from collab_metrics.text import labels
 from collab_metrics.text.catalog import message
 
@@ -249,7 +249,7 @@ def _baseline_extreme(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any
         & (obs["period"] >= str(int(row.baseline_year) - PEAK_YEARS))
     ]
     first = min(own["period"], default=row.baseline_period)
-    span = f"{_period(first, language)}–{_period(row.latest_period, language)}"
+    span = fmt.span(first, row.latest_period, language)
     flatters = (extreme == "peak") == _decreasing(ctx.fw, goal.indicator)
     word = (
         message("report.highest", language)
@@ -341,7 +341,7 @@ def _direction_view(ctx: ReportContext, row: Any) -> Direction:
     language = ctx.language
     span = ""
     if not _missing(row.baseline_period) and not _missing(row.latest_period):
-        span = f" ({_period(row.baseline_period, language)}–{_period(row.latest_period, language)})"
+        span = f" ({fmt.span(row.baseline_period, row.latest_period, language)})"
     return Direction(
         label=message("report.direction_label", language),
         long_term=message("report.direction_long_term_span", language, span=span),

@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from collab_metrics.model import areas
+from collab_metrics.text import format as fmt
 from collab_metrics.text import labels
 from collab_metrics.text.catalog import message
 from collab_metrics.text.labels import (
@@ -28,9 +29,8 @@ def _date(value: date, language: Language) -> str:
 
 
 def _period(period: str, language: Language) -> str:
-    """ "2017" as is, "2024-09" as "september 2024"."""
-    year, _, month = str(period).partition("-")
-    return f"{labels.MONTHS[language][int(month) - 1]} {year}" if month else year
+    """ "2017" as is, "2024-09" as "september 2024", pooled years "2019-2022" as "2019–2022"."""
+    return fmt.period(period, language)
 
 
 def _value(value: Any, unit: str, language: Language) -> str:

@@ -52,7 +52,13 @@ from pxweb._internal.functions import expand_wildcards, split_value_codes
 
 from collab_metrics.model import areas
 from collab_metrics.model.queries import SCB_URL, PxWebQuery
-from collab_metrics.model.tidy import FetchResult, RawResponse, empty_frame, from_records
+from collab_metrics.model.tidy import (
+    FetchResult,
+    RawResponse,
+    bound_id,
+    empty_frame,
+    from_records,
+)
 from collab_metrics.sources.http import CollabSession, FetchError, RateLimit, get_json, throttled
 
 SOURCE: Final = "pxweb"
@@ -156,12 +162,14 @@ def fetch_pxweb(
         if codes is None:
             continue
         url = f"{_table_url(base, query.table)}/data"
+        answered: list[dict[str, Any]] = []
         for part in _parts(codes, metadata[query.table], limits.max_cells, url):
             data, body = get_json(
                 session, url, _params(part, metadata[query.table]), source=NAME, timeout=timeout
             )
             raw.append(body)
-            rows.extend(answer_rows(data, part, query, body, members))
+            answered.extend(answer_rows(data, part, query, body, members))
+        rows.extend(summed(answered) if query.sum_over else answered)
     return FetchResult(frame=from_records(rows), raw=raw)
 
 
@@ -184,12 +192,12 @@ def answer_rows(
     members: Sequence[PxWebRequest],
 ) -> Iterator[dict[str, Any]]:
     """The tidy rows of one json-stat2 data answer (API v1 or v2), once for every framework
-    indicator that shares the request."""
-    cells = _read(data, part, query, body.url)
-    for area, period, sex, value, status in _summed(cells) if query.sum_over else cells:
+    indicator that shares the request. A published interval's bounds (the query's
+    `interval`) are rows of the indicator's `bound_id` series."""
+    for area, period, sex, value, status, bound in _read(data, part, query, body.url):
         for member in members:
             yield {
-                "indicator": member.indicator,
+                "indicator": bound_id(member.indicator, bound) if bound else member.indicator,
                 "area": area,
                 "period": period,
                 "sex": sex,
@@ -396,7 +404,7 @@ def _plan(
                     f"needs exactly one {dim} value per indicator (or {dim} in sum_over); "
                     f"selected {chosen}"
                 )
-            codes[dim] = chosen
+            codes[dim] = chosen + interval_codes(query, dim, known, fail)
         elif dim == query.sex_dimension:
             codes[dim] = [c for c in known if c in query.sex_codes.values()]
             if not codes[dim]:
@@ -414,6 +422,20 @@ def _plan(
         _log.info("%s table %s has none of the periods %s", NAME, query.table, request.periods)
         return None
     return codes
+
+
+def interval_codes(
+    query: PxWebQuery, dim: str, known: list[str], fail: Callable[[str], FetchError]
+) -> list[str]:
+    """The codes of the published interval's bounds, when `dim` is the query's interval
+    dimension: asked for beside the estimate the selection names."""
+    interval = query.interval
+    if interval is None or dim != interval.dimension:
+        return []
+    absent = [code for code in (interval.lower, interval.upper) if code not in known]
+    if absent:
+        raise fail(f"has no {dim} codes {absent} for the interval; it has {known[:10]}")
+    return [interval.lower, interval.upper]
 
 
 def _area_codes(
@@ -477,8 +499,9 @@ def _params(part: dict[str, list[str]], meta: dict[str, Any]) -> dict[str, str]:
 
 def _read(
     data: Any, part: dict[str, list[str]], query: PxWebQuery, url: str
-) -> Iterator[tuple[str, str, str, float, str]]:
-    """(area, period, sex, value, status) of every cell of one json-stat2 answer.
+) -> Iterator[tuple[str, str, str, float, str, str]]:
+    """(area, period, sex, value, status, bound) of every cell of one json-stat2 answer;
+    bound is "lower" or "upper" for a cell of the query's published interval, else "".
 
     Checks first that the answer holds every code that was asked for, so a host that
     quietly answers less cannot pass for a complete one.
@@ -501,8 +524,11 @@ def _read(
         if lacking:
             raise FetchError(f"{NAME} answered without the {dim} codes {lacking} for {url}")
     sexes = {code: sex for sex, code in query.sex_codes.items()}
+    interval = query.interval
+    bounds = {interval.lower: "lower", interval.upper: "upper"} if interval else {}
     for combo, value, symbol in zip(itertools.product(*axes), values, statuses, strict=True):
         cell = dict(zip(ids, combo, strict=True))
+        bound = bounds.get(cell.get(interval.dimension, "")) if interval else None
         try:
             area = (
                 areas.from_scb(cell[query.area_dimension])
@@ -516,24 +542,26 @@ def _read(
             raise FetchError(
                 f"{NAME} sent a cell this adapter cannot read ({cell}, {value!r}) in {url}"
             ) from exc
-        yield area, period, sex, number, _status(symbol, math.isnan(number))
+        yield area, period, sex, number, _status(symbol, math.isnan(number)), bound or ""
 
 
-def _summed(
-    cells: Iterable[tuple[str, str, str, float, str]],
-) -> Iterator[tuple[str, str, str, float, str]]:
-    """One cell per area, period and sex: the parts added up (the query's `sum_over`).
+def summed(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per series, area, period and sex: the parts added up (the query's `sum_over`).
 
-    A missing part makes the sum missing (NaN adds up to NaN) with the first part's status,
-    so a total is never silently short of a group.
+    Over all the parts a request was split into. A missing part makes the sum missing
+    (NaN adds up to NaN) with the first part's status, so a total is never silently short.
     """
-    totals: dict[tuple[str, str, str], tuple[float, str]] = {}
-    for area, period, sex, value, status in cells:
-        key = (area, period, sex)
-        before, reason = totals.get(key, (0.0, ""))
-        totals[key] = (before + value, reason or status)
-    for (area, period, sex), (value, status) in totals.items():
-        yield area, period, sex, value, status
+    totals: dict[tuple[str, str, str, str], dict[str, Any]] = {}
+    for row in rows:
+        key = (row["indicator"], row["area"], row["period"], row["sex"])
+        if key not in totals:
+            totals[key] = dict(row)
+            continue
+        total = totals[key]
+        total["value"] += row["value"]
+        total["status"] = total["status"] or row["status"]
+        total["retrieved_at"] = max(total["retrieved_at"], row["retrieved_at"])
+    return list(totals.values())
 
 
 def _statuses(status: Any, size: int) -> list[str | None]:

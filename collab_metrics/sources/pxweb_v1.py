@@ -59,6 +59,8 @@ from collab_metrics.sources.pxweb import (
     _period,
     answer_rows,
     group_requests,
+    interval_codes,
+    summed,
 )
 
 _log = logging.getLogger(__name__)
@@ -118,6 +120,7 @@ def fetch_pxweb_v1(
         codes = _plan(first, metadata[query.table], url)
         if codes is None:
             continue
+        answered: list[dict[str, Any]] = []
         for part in split_value_codes(codes, max_cells):
             body_json = {
                 "query": [
@@ -128,7 +131,8 @@ def fetch_pxweb_v1(
             }
             data, body = get_json(session, url, None, source=NAME, timeout=timeout, post=body_json)
             raw.append(body)
-            rows.extend(answer_rows(data, part, query, body, members))
+            answered.extend(answer_rows(data, part, query, body, members))
+        rows.extend(summed(answered) if query.sum_over else answered)
     return FetchResult(frame=from_records(rows), raw=raw)
 
 
@@ -217,7 +221,7 @@ def _plan(request: PxWebRequest, meta: dict[str, Any], url: str) -> dict[str, li
                     f"needs exactly one {dim} value per indicator (or {dim} in sum_over); "
                     f"selected {chosen}"
                 )
-            codes[dim] = chosen
+            codes[dim] = chosen + interval_codes(query, dim, known, fail)
         elif dim == query.sex_dimension:
             codes[dim] = [c for c in known if c in query.sex_codes.values()]
             if not codes[dim]:

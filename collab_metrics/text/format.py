@@ -27,6 +27,7 @@ from typing import Any, Final
 from urllib.parse import urlparse
 
 from collab_metrics.model import areas
+from collab_metrics.model.periods import POOLED
 from collab_metrics.text.catalog import Language, message
 
 THIN_SPACE: Final = "\u2009"
@@ -103,13 +104,31 @@ def month_name(month: int, language: Language) -> str:
 
 
 def period(text: str, language: Language) -> str:
-    """A period: "2017" as is, "2024-09" as "september 2024"."""
+    """A period: "2017" as is, "2024-09" as "september 2024", a survey's pooled years
+    "2019-2022" as "2019–2022"."""
     year, _, month = str(text).partition("-")
     if not month:
         return year
+    if len(month) == 4:
+        return f"{year}–{month}"
     return message(
         "format.month_period", language, month=month_name(int(month), language), year=year
     )
+
+
+def span(first: str, last: str, language: Language) -> str:
+    """From one period to another: "2013–2017", "2015–2018 till 2019–2022" (pooled survey
+    years, where a dash alone would run the four years together), or one period alone."""
+    if first == last:
+        return period(first, language)
+    if POOLED.fullmatch(str(first)) or POOLED.fullmatch(str(last)):
+        return message(
+            "format.pooled_span",
+            language,
+            first=period(first, language),
+            last=period(last, language),
+        )
+    return f"{period(first, language)}–{period(last, language)}"
 
 
 def date(value: Date, language: Language) -> str:
