@@ -77,7 +77,7 @@ def shift(period: str, months: int) -> str:
 def window_periods(latest: str) -> list[str]:
     """The periods of the chart, oldest first: 13 months, or the 5 quarters they span."""
     step = 1 if frequency(latest) == "monthly" else 3
-    return [shift(latest, back) for back in range(WINDOW_MONTHS - step, -1, -step)]
+    return [shift(latest, back) for back in range(WINDOW_MONTHS - 1, -1, -step)]
 
 
 def sub_yearly(fw: Framework, observations: pd.DataFrame) -> dict[str, str]:

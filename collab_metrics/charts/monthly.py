@@ -82,7 +82,13 @@ def situation_chart(
             "riket_is", value=f"{fmt.value(riket.iloc[-1])} ({fmt.time(riket.index[-1])})"
         )
     caption = sentences(
-        message("situation.chart_caption", words, title=title, area=fmt.area(area), span=span),
+        message(
+            "situation.chart_caption" if year_ago in own.index else "situation.chart_caption_plain",
+            words,
+            title=title,
+            area=fmt.area(area),
+            span=span,
+        ),
         attribution(fw, indicator, fmt),
     )
     return render_chart(fig, alt, caption)

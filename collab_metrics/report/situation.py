@@ -245,7 +245,7 @@ def _sentences(fw: Framework, r: Any, language: Language) -> list[str]:
     now, before = when(r.latest_period, language), when(r.year_ago_period, language)
     value = fmt.value_with_unit(r.latest_value, unit, language)
     if r.noise == "no_comparison":
-        return [
+        lines = [
             message(
                 "situation.sentence_no_year_ago",
                 language,
@@ -256,6 +256,7 @@ def _sentences(fw: Framework, r: Any, language: Language) -> list[str]:
                 when_before=before,
             )
         ]
+        return lines + _riket(r, unit, now, language)
     lines = [
         message(
             "situation.sentence_change",
@@ -276,20 +277,20 @@ def _sentences(fw: Framework, r: Any, language: Language) -> list[str]:
         lines.append(message("situation.verdict_within", language))
     else:
         lines.append(message("situation.verdict_cannot_tell", language))
+    return lines + _riket(r, unit, now, language)
+
+
+def _riket(r: Any, unit: str, now: str, language: Language) -> list[str]:
+    """Riket's value for the same period, and its change in a year where it has one."""
     if r.area == areas.RIKET:
-        return lines
+        return []
     if fmt.missing(r.riket_value):
-        lines.append(message("situation.sentence_no_riket", language, when=now))
-    elif fmt.missing(r.riket_change):
-        riket = fmt.value_with_unit(r.riket_value, unit, language)
-        lines.append(message("situation.sentence_riket_only", language, when=now, value=riket))
-    else:
-        riket = fmt.value_with_unit(r.riket_value, unit, language)
-        moved = _moved(r.riket_change, unit, language)
-        lines.append(
-            message("situation.sentence_riket", language, when=now, value=riket, change=moved)
-        )
-    return lines
+        return [message("situation.sentence_no_riket", language, when=now)]
+    riket = fmt.value_with_unit(r.riket_value, unit, language)
+    if fmt.missing(r.riket_change):
+        return [message("situation.sentence_riket_only", language, when=now, value=riket)]
+    moved = _moved(r.riket_change, unit, language)
+    return [message("situation.sentence_riket", language, when=now, value=riket, change=moved)]
 
 
 def _moved(change: float, unit: str, language: Language) -> str:
