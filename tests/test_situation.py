@@ -191,6 +191,10 @@ def test_the_noise_call_is_the_binomial_one(norrbotten, ddf_dir: Path) -> None:
     with Store.open(store, read_only=True) as opened:
         obs = opened.current()
     assert monthly.situation(plain, obs).iloc[0]["noise"] == "no_estimate"
+    # A neutral indicator (a weighting base) is not something the picture follows.
+    neutral = indicator.model_copy(update={"direction": "neutral"})
+    base = fw.model_copy(update={"indicators": [neutral, fw.indicator("population")]})
+    assert monthly.situation(base, obs).empty
 
 
 def test_words_in_both_languages(norrbotten) -> None:

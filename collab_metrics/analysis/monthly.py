@@ -107,10 +107,13 @@ def situation(fw: Framework, observations: pd.DataFrame, up_to: str | None = Non
     """One row per monthly (or quarterly) indicator, area and sex: `COLUMNS`.
 
     `up_to` (a month "2024-01" or quarter "2024K1") leaves later periods out, to reproduce
-    an earlier picture. Empty (with the columns) when no indicator has such data.
+    an earlier picture. Indicators with `direction: neutral` (weighting bases) are left
+    out. Empty (with the columns) when no other indicator has such data.
     """
     rows = []
     for indicator_id, kind in sub_yearly(fw, observations).items():
+        if fw.indicator(indicator_id).direction == "neutral":
+            continue  # a weighting base (population), not something the picture follows
         data = _series_data(fw, observations, indicator_id, kind, up_to)
         for area in indicator_areas(fw, indicator_id):
             for sex in ("total", "women", "men"):

@@ -18,8 +18,8 @@ from typing import Any, Final
 
 import pandas as pd
 
+from collab_metrics import charts
 from collab_metrics.analysis import monthly
-from collab_metrics.charts.monthly import situation_chart
 from collab_metrics.errors import InputError
 from collab_metrics.model import areas
 from collab_metrics.model.framework import Framework, load_framework
@@ -84,8 +84,9 @@ def load_situation(
     if rows.empty:
         raise NoMonthlyData(
             f"no indicator with monthly data in {params}; a situation picture needs an "
-            "indicator whose values come by month or quarter (an actor file with a month "
-            "column, a PxWeb monthly table), fetched into the store (collab fetch)"
+            "indicator (not a neutral weighting base) whose values come by month or quarter "
+            "(an actor file with a month column, a PxWeb monthly table), fetched into the "
+            "store (collab fetch)"
         )
     document, made = None, None
     path = Path(previous) if previous else None
@@ -190,7 +191,7 @@ def situation_view(ctx: SituationContext) -> SituationView:
                 frozenset({0, 1, 2, 4}),
             )
         )
-        chart = situation_chart(
+        chart = charts.situation_chart(
             fw, ctx.observations, r.indicator, r.area, r.latest_period, language, r.sex
         )
         items.append(IndicatorView(title, tuple(_sentences(fw, r, language)), Html(chart.html())))
@@ -233,7 +234,7 @@ def _difference(change: float, unit: str, language: Language) -> str:
         if unit.strip() == "%"
         else fmt.value_with_unit(change, unit, language)
     )
-    return text if change <= 0 else f"+{text}"
+    return text if round(change, 1) <= 0 else f"+{text}"
 
 
 def _sentences(fw: Framework, r: Any, language: Language) -> list[str]:
