@@ -307,3 +307,34 @@ def test_no_monthly_data_is_refused(
     assert f"no indicator with monthly data in {params}; a situation picture needs" in result.err
     assert "Traceback" not in result.err
     assert not (tmp_path / "outputs").exists(), "nothing written"
+
+
+def test_reports_and_situation_pictures_keep_apart(tmp_path: Path) -> None:
+    """Synthetic manifests of a monthly collaboration: a report and a later situation
+    picture of the same month. Each kind finds only its own predecessor and latest."""
+    from collab_metrics.report import lagesbild
+
+    def made(folder: str, created: str, kind: str | None) -> None:
+        (tmp_path / folder).mkdir()
+        manifest = {
+            "collaboration": "c",
+            "created_at": created,
+            "as_of": None,
+            "period": {"kind": "monthly", "label": "2024-01"},
+        }
+        if kind is not None:
+            manifest["kind"] = kind
+        (tmp_path / folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+    made("2024-02-01", "2024-02-01T10:00:00+00:00", None)  # written before kinds existed
+    made("lagesbild-2024-01", "2024-02-02T10:00:00+00:00", "lagesbild")
+    report = history.predecessor(tmp_path, "c", "monthly", "2024-02")
+    assert report is not None and report.directory.name == "2024-02-01"
+    latest = history.latest(tmp_path)
+    assert latest is not None and latest.directory.name == "2024-02-01"
+    picture = history.latest(tmp_path, history.LAGESBILD)
+    assert picture is not None and picture.directory.name == "lagesbild-2024-01"
+    before = lagesbild.predecessor(tmp_path, "c", "2024-02")
+    assert before is not None and before.directory.name == "lagesbild-2024-01"
+    assert lagesbild.predecessor(tmp_path, "c", "2023-12") is None  # a later picture is none
+    assert lagesbild.folder_label("2024K1") == "lagesbild-2024-q1"
