@@ -238,7 +238,18 @@ def test_lagesbild_end_to_end_then_what_changed(
     text = _text(html)
     assert "Lägesbild" in text and "november 2023" in text
     alts = re.findall(r'<img[^>]*\balt="([^"]*)"', html)
-    assert len(alts) == 1 and "nov 2022–nov 2023" in html_module.unescape(alts[0])
+    assert len(alts) == 1
+    alt = html_module.unescape(alts[0]).replace("\u00a0", " ")
+    own = full[full["regionkod"] == NORRBOTTEN].set_index("Period")["arbetslöshet"]
+    riket = full[full["regionkod"] == "0"].set_index("Period")["arbetslöshet"]
+
+    def sv(value: float) -> str:
+        return f"{value:.1f} %".replace(".", ",")
+
+    assert "nov 2022–nov 2023" in alt
+    assert f"Senaste värdet {sv(own['2023-11'])} (nov 2023)" in alt
+    assert f"ett år tidigare {sv(own['2022-11'])} (nov 2022" in alt
+    assert f"Riket: {sv(riket['2023-11'])} (nov 2023)" in alt
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["kind"] == "lagesbild" and manifest["period"]["label"] == "2023-11"
     # A situation picture never moves the full report's `latest`; it has its own pointer.
