@@ -250,6 +250,56 @@ class FollowUp:
         fields = ["id", "actor", "goal", "description", "responsible", "due", "status"]
         return pd.DataFrame([a.model_dump() for a in fw.actions], columns=fields)
 
+    def situation(self, up_to: str | None = None) -> pd.DataFrame:
+        """The monthly situation picture's figures (``collab report --kind lagesbild``).
+
+        For every indicator with monthly (or quarterly) data, on the areas of the goals that
+        use it (else the collaboration's area), and each sex: the latest period against the
+        same period a year earlier, whether the difference is more than random variation,
+        and riket for the same period. Statistics only, as numbers and codes.
+
+        Unlike the other methods it reads the newest data in the store, also beyond the
+        yearly follow-up period and `as_of`: a situation picture is about the latest month.
+
+        Parameters
+        ----------
+        up_to : str, optional
+            A month ("2024-01") or quarter ("2024K1"): leave later periods out, to
+            reproduce an earlier situation picture.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per indicator (the framework's id), area and sex. Columns ``indicator``,
+            ``area``, ``area_name``, ``sex``, ``frequency`` ("monthly", "quarterly"),
+            ``latest_period`` ("2024-01"), ``latest_value``, ``year_ago_period``,
+            ``year_ago_value``, ``change`` (latest minus a year earlier), ``change_se`` (its
+            standard error, for a share in % of a declared population; else NaN),
+            ``noise`` ("beyond_noise", "within_noise", "no_estimate": cannot tell,
+            "no_comparison": no value a year earlier), ``riket_value``,
+            ``riket_year_ago_value``, ``riket_change``, ``gap_to_riket``, ``window_start``
+            (the first period of the 13-month chart) and ``window_periods`` (how many of
+            its periods have a value). Empty when no indicator has monthly data.
+
+        Examples
+        --------
+        >>> fu = load(PARAMS, store=STORE)
+        >>> fu.situation().empty  # Blekinge's indicators are all yearly
+        True
+        >>> fu = load("params/varmland-nya-perspektiv.yaml")  # doctest: +SKIP
+        >>> fu.situation().query("sex == 'total'")[["indicator", "latest_period", "latest_value",
+        ...     "riket_value", "noise"]]  # doctest: +SKIP
+                   indicator latest_period  latest_value  riket_value          noise
+        0  ohalsotal-monthly       2024-09          27.9         22.3  no_comparison
+        """
+        from collab_metrics.analysis import monthly
+
+        ctx = self._context
+        frame = monthly.situation(ctx.fw, ctx.observations, up_to)
+        names = {code: _area_name(code) for code in frame["area"].unique()}
+        frame.insert(2, "area_name", frame["area"].map(names))
+        return frame.reset_index(drop=True)
+
     def goal(self, goal_id: str) -> SharedGoal | ActorGoal:
         """The shared or actor goal with this id; `UnknownId` names the closest one.
 

@@ -12,7 +12,7 @@ import logging
 import os
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,7 +33,7 @@ from collab_metrics.model.schema import framework_schema
 from collab_metrics.pipeline import fetch as fetching
 from collab_metrics.pipeline import update as updating
 from collab_metrics.pipeline.actorcheck import actor_file_problems
-from collab_metrics.report import excel, status_table
+from collab_metrics.report import excel, lagesbild, status_table
 from collab_metrics.report import progress as report_progress
 from collab_metrics.report import render as reporting
 from collab_metrics.sources.ddf import default_snapshot_dir
@@ -260,6 +260,14 @@ def status(
     help="Render the data as the store held it before this day (YYYY-MM-DD): what was "
     "known then; the report says so.",
 )
+@click.option(
+    "--kind",
+    type=click.Choice(["report", "lagesbild"]),
+    default="report",
+    show_default=True,
+    help="report: the full report set; lagesbild: the one-page monthly situation picture "
+    "of the indicators with monthly (or quarterly) data.",
+)
 def report(
     params: Path,
     as_of: int | None,
@@ -269,16 +277,22 @@ def report(
     period: str | None,
     store_path: Path | None,
     vintage: datetime | None,
+    kind: str,
 ) -> None:
-    """Render the joint report, the actor extracts and the baseline analysis for PARAMS.
+    """Render the joint report, the actor extracts and the baseline analysis for PARAMS,
+    or with --kind lagesbild the one-page monthly situation picture.
 
-    A report never replaces another: OUT/<collaboration>/latest names the newest.
+    A report never replaces another: OUT/<collaboration>/latest names the newest
+    (latest-lagesbild the newest situation picture).
     """
     named = [f.strip() for f in formats.split(",") if f.strip()]
     chosen = [f for f in reporting.FORMATS if f in named]
     unknown = sorted(set(named) - set(reporting.FORMATS))
     if unknown or not chosen:
         raise UserError(f"unknown format {', '.join(unknown) or '(none)'}; use html, pdf, xlsx")
+    if kind == "lagesbild":
+        _situation_picture(params, out_dir, chosen, period, store_path, as_of, vintage)
+        return
     framework = load_framework(params)  # bad input: exit 2 before anything runs
     period = _period(framework, period, as_of)
     store_path = store_path or default_store_path()
@@ -305,6 +319,57 @@ def report(
     compared = result.manifest["previous_report"]
     click.echo(f"compared with: {compared['folder'] if compared else 'no earlier report'}")
     click.echo(data_used)
+    if result.main_html is not None:
+        click.echo(f"open: {result.main_html}")
+
+
+def _situation_picture(
+    params: Path,
+    out_dir: Path,
+    formats: Sequence[str],
+    period: str | None,
+    store_path: Path | None,
+    as_of: int | None,
+    vintage: datetime | None,
+) -> None:
+    """`collab report --kind lagesbild`: the one-page situation picture (html, pdf)."""
+    if as_of is not None or vintage is not None:
+        raise UserError("--kind lagesbild takes no --as-of or --vintage; use --period YYYY-MM")
+    shown = [f for f in formats if f in lagesbild.FORMATS]
+    if not shown:
+        raise UserError("a situation picture is html and pdf; use --format html,pdf")
+    load_framework(params)  # bad input: exit 2 before anything runs
+    up_to = None
+    if period is not None:
+        try:
+            up_to = periods.check(period, "monthly")
+        except periods.PeriodError:
+            try:
+                up_to = periods.check(period, "quarterly").replace("-q", "K")
+            except periods.PeriodError:
+                raise UserError(
+                    f"--period {period!r}: a situation picture takes a month (2024-01) or a "
+                    "quarter (2024-q1)"
+                ) from None
+    store_path = store_path or default_store_path()
+    if not store_path.exists():
+        raise UserError(f"no data in {store_path} yet; run: collab fetch {params}")
+    with report_progress.bar("rendering") as shown_progress:
+        result = lagesbild.render_situation(
+            params,
+            store=store_path,
+            out_dir=out_dir,
+            formats=shown,
+            up_to=up_to,
+            progress=shown_progress,
+        )
+    compared = result.manifest["previous_report"]
+    click.echo(f"situation picture: {result.directory}")
+    click.echo(f"latest period: {result.manifest['period']['label']}")
+    click.echo(
+        "compared with: " + (compared["folder"] if compared else "no earlier situation picture")
+    )
+    click.echo(status_table.data_statement(result.manifest["data"], "en", None))
     if result.main_html is not None:
         click.echo(f"open: {result.main_html}")
 

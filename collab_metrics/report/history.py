@@ -5,6 +5,11 @@ the `--as-of` year) gets a time suffix. `outputs/<collaboration>/latest` is a on
 file naming the newest good report's folder (a plain file, so it works on Windows too).
 Every manifest names its predecessor, the report "what changed" compared with, so the
 manifests form a chain that can be followed back to the first report.
+
+Two kinds of document share a collaboration's folder: the full report (`report`) and the
+monthly situation picture (`lagesbild`, manifest key `kind`; a manifest without it is a
+report). Each kind has its own chain and its own pointer (`latest`, `latest-lagesbild`): a
+situation picture is never a report's predecessor nor its `latest`, nor the other way round.
 """
 
 from __future__ import annotations
@@ -19,6 +24,9 @@ from typing import Any, Final
 
 POINTER: Final = "latest"
 MANIFEST: Final = "manifest.json"
+REPORT: Final = "report"
+LAGESBILD: Final = "lagesbild"
+POINTERS: Final = {REPORT: POINTER, LAGESBILD: f"{POINTER}-{LAGESBILD}"}
 
 
 @dataclass(frozen=True)
@@ -34,13 +42,19 @@ class Entry:
         return str(self.manifest.get("created_at", ""))
 
     @property
+    def kind(self) -> str:
+        """`report` or `lagesbild` (manifests written before kinds existed are reports)."""
+        return str(self.manifest.get("kind") or REPORT)
+
+    @property
     def period(self) -> dict[str, Any]:
         """The follow-up period the report covers: kind (cadence) and label, if recorded."""
         return self.manifest.get("period") or {}
 
 
-def reports(home: Path) -> list[Entry]:
-    """Every successful report under `home`, oldest first (by creation time, then folder).
+def reports(home: Path, kind: str = REPORT) -> list[Entry]:
+    """Every successful document of `kind` under `home`, oldest first (by creation time,
+    then folder).
 
     Folders being built (`.building-*`), failed notebooks (`failed/`) and folders without a
     readable manifest are not reports.
@@ -54,18 +68,19 @@ def reports(home: Path) -> list[Entry]:
             continue
         with contextlib.suppress(OSError, ValueError):
             found.append(Entry(directory, json.loads(path.read_text(encoding="utf-8"))))
+    found = [entry for entry in found if entry.kind == kind]
     return sorted(found, key=lambda e: (e.created_at, e.directory.name))
 
 
-def latest(home: Path) -> Entry | None:
-    """The report the `latest` pointer names, else the newest report of the history."""
-    pointer = home / POINTER
+def latest(home: Path, kind: str = REPORT) -> Entry | None:
+    """The document of `kind` its pointer (`latest`) names, else the newest of its kind."""
+    pointer = home / POINTERS[kind]
     if pointer.is_file():
         name = pointer.read_text(encoding="utf-8").strip()
-        for entry in reports(home):
+        for entry in reports(home, kind):
             if entry.directory.name == name:
                 return entry
-    found = reports(home)
+    found = reports(home, kind)
     return found[-1] if found else None
 
 
@@ -104,8 +119,9 @@ def folder_name(home: Path, label: str, now: datetime) -> str:
     return name
 
 
-def point_latest(home: Path, name: str) -> None:
-    """Make `home/latest` name the folder `name`, replacing the old pointer atomically."""
-    partial = home / f".{POINTER}-{os.getpid()}"
+def point_latest(home: Path, name: str, kind: str = REPORT) -> None:
+    """Make `home/latest` (`latest-lagesbild` for situation pictures) name the folder
+    `name`, replacing the old pointer atomically."""
+    partial = home / f".{POINTERS[kind]}-{os.getpid()}"
     partial.write_text(name + "\n", encoding="utf-8")
-    os.replace(partial, home / POINTER)
+    os.replace(partial, home / POINTERS[kind])
