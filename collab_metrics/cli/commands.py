@@ -33,7 +33,8 @@ from collab_metrics.model.schema import framework_schema
 from collab_metrics.pipeline import fetch as fetching
 from collab_metrics.pipeline import update as updating
 from collab_metrics.pipeline.actorcheck import actor_file_problems
-from collab_metrics.report import excel, status_table
+from collab_metrics.report import excel, portfolio_out, status_table
+from collab_metrics.report import portfolio as portfolios
 from collab_metrics.report import progress as report_progress
 from collab_metrics.report import render as reporting
 from collab_metrics.sources.ddf import default_snapshot_dir
@@ -307,6 +308,67 @@ def report(
     click.echo(data_used)
     if result.main_html is not None:
         click.echo(f"open: {result.main_html}")
+
+
+@app.command()
+@click.argument("params", type=PARAMS, nargs=-1, required=True)
+@click.option("--actor", help="One actor's view: an actor id, org_id or area code.")
+@OUT
+@click.option(
+    "--format",
+    "formats",
+    default="html,pdf,xlsx",
+    show_default=True,
+    help="Comma-separated: html, pdf, xlsx.",
+)
+@click.option("--fresh", is_flag=True, help="Assess each collaboration afresh from the store.")
+@click.option("--language", type=click.Choice(["sv", "en"]), help="Default: sv, or en when "
+              "every framework is in English.")  # fmt: skip
+@STORE
+def portfolio(
+    params: tuple[Path, ...],
+    actor: str | None,
+    out_dir: Path,
+    formats: str,
+    fresh: bool,
+    language: str | None,
+    store_path: Path | None,
+) -> None:
+    """One overview across collaborations (PARAMS...), from their latest reports in OUT.
+
+    Writes OUT/portfolio.html, .pdf and .xlsx (OUT/portfolio-ACTOR.* with --actor).
+    """
+    named = [f.strip() for f in formats.split(",") if f.strip()]
+    chosen = [f for f in portfolio_out.FORMATS if f in named]
+    unknown = sorted(set(named) - set(portfolio_out.FORMATS))
+    if unknown or not chosen:
+        raise UserError(f"unknown format {', '.join(unknown) or '(none)'}; use html, pdf, xlsx")
+    paths = list(params)
+    frameworks = [load_framework(p) for p in paths]  # bad input: exit 2, nothing written
+    portfolios.check_identities(paths, frameworks)
+    store = store_path or default_store_path()
+    if fresh and not store.exists():
+        raise UserError(f"no data in {store} yet; run: collab fetch PARAMS")
+    sources = portfolios.read_sources(paths, frameworks, out_dir, fresh=fresh, store=store)
+    chosen_language = language or (
+        "en" if all(f.collaboration.language == "en" for f in frameworks) else "sv"
+    )
+    view = portfolios.portfolio_view(sources, chosen_language, actor=actor)  # type: ignore[arg-type]
+    stem = f"portfolio-{actor}" if actor else "portfolio"
+    stem = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in stem)
+    for path in portfolio_out.write(view, out_dir, chosen, stem):
+        click.echo(f"wrote {path}")
+    for collaboration in view.collaborations:
+        counts = ", ".join(f"{code} {n}" for code, n in collaboration.counts.items()) or "–"
+        warned = len(collaboration.warning.entries) if collaboration.warning else 0
+        click.echo(
+            f"{collaboration.id}: "
+            + (
+                "no report yet"
+                if collaboration.no_report
+                else f"period {collaboration.period}, {counts}; early warning {warned}"
+            )
+        )
 
 
 @app.command()
