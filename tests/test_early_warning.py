@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import collab_metrics as cm
 import pytest
 from cycle_setup import visible_text
 from helpers import run_cli
 
+import collab_metrics as cm
 from collab_metrics.analysis.warnings import previous_period
 from collab_metrics.model.blocks import luhn_valid
 
