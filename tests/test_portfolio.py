@@ -160,3 +160,19 @@ def test_org_id_check_digit(tmp_path: Path) -> None:
     bad.write_text(text, encoding="utf-8")
     result = run_cli("validate", str(bad))
     assert result.code == 2 and "check digit" in result.err
+
+
+def test_fresh_and_english(rendered: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--fresh assesses from the store (the latest period, 2022) and compares with the
+    2017 report; --language en writes the overview in English."""
+    monkeypatch.chdir(rendered)
+    result = run_cli(
+        "portfolio", str(BLEKINGE), "--fresh", "--store", "store.duckdb", "--out", "outputs",
+        "--format", "html", "--language", "en",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    assert "blekinge-unga-lyfter: period 2022" in result.out
+    text = visible_text((rendered / "outputs" / "portfolio.html").read_text(encoding="utf-8"))
+    assert "Overview of collaborations" in text and "assessed afresh" in text
+    assert "(follow-up 2017)" in text  # the early warning compares with the 2017 report
+    assert (rendered / "outputs" / "blekinge-unga-lyfter" / "latest").read_text().strip() == "2017"

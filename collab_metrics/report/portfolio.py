@@ -188,7 +188,8 @@ def find_actor(sources: list[Source], wanted: str) -> list[tuple[Source, Actor]]
     keys: set[tuple[str, str]] = set()
     for source in sources:
         for actor in source.fw.actors:
-            if wanted in (actor.id, actor.org_id, actor.area):
+            area = actor.area if actor.kind in ("municipality", "region") else None
+            if wanted in (actor.id, actor.org_id, area):
                 keys |= identities(actor) or {("id", f"{source.params}:{actor.id}")}
     found = []
     for source in sources:
@@ -284,7 +285,9 @@ def _collaboration(source: Source, language: Language) -> CollaborationView:
         if a.due is not None and a.due < reference and a.status not in ("done", "removed")
     )
     period = str(source.status.get("period") or "")
-    answered = {a.actor for a in fw.assessments if a.period == period}
+    answered = {
+        a.actor for a in fw.assessments if a.period == period and a.judgement != "not_assessed"
+    }
     silent = tuple(
         fw.actor(actor_id).name
         for actor_id in dict.fromkeys(g.actor for g in fw.actor_goals)
