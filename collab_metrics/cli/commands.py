@@ -67,6 +67,15 @@ PERIOD = click.option(
 )
 
 
+def _formats(formats: str) -> list[reporting.Format]:
+    """The --format list in the documented order; an unknown format is bad input."""
+    named = [f.strip() for f in formats.split(",") if f.strip()]
+    unknown = sorted(set(named) - set(reporting.FORMATS))
+    if unknown or not named:
+        raise UserError(f"unknown format {', '.join(unknown) or '(none)'}; use html, pdf, xlsx")
+    return [f for f in reporting.FORMATS if f in named]
+
+
 def _period(framework: Framework, period: str | None, as_of: int | None) -> str | None:
     """The --period as stored, checked against the cadence and --as-of (exit 2 if wrong)."""
     if period is None:
@@ -275,11 +284,7 @@ def report(
 
     A report never replaces another: OUT/<collaboration>/latest names the newest.
     """
-    named = [f.strip() for f in formats.split(",") if f.strip()]
-    chosen = [f for f in reporting.FORMATS if f in named]
-    unknown = sorted(set(named) - set(reporting.FORMATS))
-    if unknown or not chosen:
-        raise UserError(f"unknown format {', '.join(unknown) or '(none)'}; use html, pdf, xlsx")
+    chosen = _formats(formats)
     framework = load_framework(params)  # bad input: exit 2 before anything runs
     period = _period(framework, period, as_of)
     store_path = store_path or default_store_path()
@@ -338,11 +343,7 @@ def portfolio(
 
     Writes OUT/portfolio.html, .pdf and .xlsx (OUT/portfolio-ACTOR.* with --actor).
     """
-    named = [f.strip() for f in formats.split(",") if f.strip()]
-    chosen = [f for f in portfolio_out.FORMATS if f in named]
-    unknown = sorted(set(named) - set(portfolio_out.FORMATS))
-    if unknown or not chosen:
-        raise UserError(f"unknown format {', '.join(unknown) or '(none)'}; use html, pdf, xlsx")
+    chosen = _formats(formats)
     paths = list(params)
     frameworks = [load_framework(p) for p in paths]  # bad input: exit 2, nothing written
     portfolios.check_identities(paths, frameworks)
@@ -354,21 +355,10 @@ def portfolio(
         "en" if all(f.collaboration.language == "en" for f in frameworks) else "sv"
     )
     view = portfolios.portfolio_view(sources, chosen_language, actor=actor)  # type: ignore[arg-type]
-    stem = f"portfolio-{actor}" if actor else "portfolio"
-    stem = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in stem)
-    for path in portfolio_out.write(view, out_dir, chosen, stem):
+    for path in portfolio_out.write(view, out_dir, chosen, actor):
         click.echo(f"wrote {path}")
-    for collaboration in view.collaborations:
-        counts = ", ".join(f"{code} {n}" for code, n in collaboration.counts.items()) or "–"
-        warned = len(collaboration.warning.entries) if collaboration.warning else 0
-        click.echo(
-            f"{collaboration.id}: "
-            + (
-                "no report yet"
-                if collaboration.no_report
-                else f"period {collaboration.period}, {counts}; early warning {warned}"
-            )
-        )
+    for line in portfolios.console_lines(view):
+        click.echo(line)
 
 
 @app.command()

@@ -236,6 +236,17 @@ def portfolio_view(
     )
 
 
+def console_lines(view: PortfolioView) -> list[str]:
+    """One line per collaboration for the terminal: period, counts per status, warnings."""
+    lines = []
+    for c in view.collaborations:
+        counts = ", ".join(f"{code} {n}" for code, n in c.counts.items()) or "–"
+        warned = len(c.warning.entries) if c.warning else 0
+        state = f"period {c.period}, {counts}; early warning {warned}"
+        lines.append(f"{c.id}: " + ("no report yet" if c.no_report else state))
+    return lines
+
+
 def _rows(source: Source) -> list[dict[str, Any]]:
     return [] if source.status is None else list(source.status.get("rows", []))
 

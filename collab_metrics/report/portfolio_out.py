@@ -21,7 +21,6 @@ from collab_metrics.report.templating import environment
 from collab_metrics.text.catalog import message
 from collab_metrics.text.labels import STATUS, Language
 
-FORMATS = ("html", "pdf", "xlsx")
 _CSS = Path(__file__).resolve().parent / "templates" / "collab" / "report.css"
 _LABELS = (
     "owner",
@@ -56,8 +55,13 @@ def html(view: PortfolioView) -> str:
     return template.render(view=view, labels=labels, css=Markup(css))
 
 
-def write(view: PortfolioView, out: Path, formats: Sequence[str], stem: str) -> list[Path]:
-    """Write the overview as `out/<stem>.html`, `.pdf` and `.xlsx` (those asked for)."""
+def write(
+    view: PortfolioView, out: Path, formats: Sequence[str], actor: str | None = None
+) -> list[Path]:
+    """Write the overview as `out/portfolio.html`, `.pdf` and `.xlsx` (those asked for);
+    an actor's view as `out/portfolio-<actor>.*`."""
+    stem = f"portfolio-{actor}" if actor else "portfolio"
+    stem = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in stem)
     out.mkdir(parents=True, exist_ok=True)
     written = []
     page = html(view)
