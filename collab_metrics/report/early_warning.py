@@ -9,6 +9,7 @@ codes (`early_warning_json`).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from collab_metrics.analysis import warnings
+from collab_metrics.analysis.answers import imported, merge
 from collab_metrics.model.framework import ActorGoal, Framework
 from collab_metrics.report.context import ReportContext
 from collab_metrics.report.markup import STATUS_ICONS
@@ -169,9 +171,8 @@ def early_warning_json(
     """What status.json records under `early_warning`: codes and the numbers compared."""
     document = None
     if previous is not None and previous.is_file():
-        import json
-
         document = json.loads(previous.read_text(encoding="utf-8"))
+    fw = merge(fw, *imported(store, fw))  # the actors' answers from their workbooks too
     series = sorted({fw.series_id(i.id) for i in fw.indicators})
     with Store.open(store, read_only=True) as opened:
         observations = opened.current(indicators=series)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from collab_metrics.analysis import warnings
+from collab_metrics.analysis.answers import imported, merge
 from collab_metrics.analysis.codes import STATUSES
 from collab_metrics.errors import InputError
 from collab_metrics.model.framework import Actor, Framework
@@ -119,6 +120,8 @@ def read_sources(
     today = today or date.today()
     found = []
     for path, fw in zip(params, frameworks, strict=True):
+        if store is not None:  # the actors' answers imported from their workbooks
+            fw = merge(fw, *imported(store, fw))
         home = out_dir / fw.collaboration.id
         entry = history.latest(home)
         previous_made = _made(entry.manifest) if entry is not None else None
