@@ -131,3 +131,20 @@ def test_previous_period_and_org_id() -> None:
         "2016", "2023-h2", "2024-q2", "2023-12",
     ]  # fmt: skip
     assert luhn_valid("2021002114") and not luhn_valid("2021002115")
+
+
+def test_empty_box_says_since_when(synthetic: Path) -> None:
+    """Nothing flagged: the box says nothing got worse since which report."""
+    from datetime import date
+
+    from collab_metrics.analysis.warnings import EarlyWarning
+    from collab_metrics.model.framework import load_framework
+    from collab_metrics.report.early_warning import box
+
+    fw = load_framework(synthetic)
+    empty = EarlyWarning("2019", date(2020, 12, 31), "unclear", [])
+    shown = box(fw, empty, "sv", date(2026, 3, 12))
+    assert shown.lead == "Inget har försämrats sedan rapporten 12 mars 2026 (uppföljning 2019)."
+    assert shown.entries == ()
+    english = box(fw, empty, "en", None)
+    assert english.lead == "Nothing got worse since the previous report (follow-up 2019)."
