@@ -300,6 +300,66 @@ class FollowUp:
         frame.insert(2, "area_name", frame["area"].map(names))
         return frame.reset_index(drop=True)
 
+    def warnings(self, previous: FollowUp | str | Path | None = None) -> pd.DataFrame:
+        """The early warning: what got worse since `previous`, as codes and numbers.
+
+        The same checks as the box at the top of the report's summary: status downgrades
+        and chances falling below the framework's ``early_warning.chance_below`` (only when
+        the latest value moved by more than its random variation), targets missed at the
+        target year, actions past their due date, actors silent two periods running.
+
+        Parameters
+        ----------
+        previous : FollowUp, str or Path, optional
+            The earlier follow-up: another `load`, or a report folder or its
+            ``status.json``. None compares with nothing (missed targets, overdue actions
+            and silent actors only).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per entry: ``code`` (target_missed, status_downgrade, chance_below,
+            action_overdue, actor_silent), ``goal``, ``actor``, ``sex``, ``area``,
+            ``action``, ``before`` / ``now`` (status or chance codes), ``before_period`` /
+            ``now_period``, ``before_value`` / ``now_value``, ``change``, ``noise`` (1.96
+            standard errors of the change), ``distinguishable``, ``due``, ``target_year``.
+
+        Examples
+        --------
+        >>> before = load(PARAMS, store=STORE, as_of=2016)
+        >>> now = load(PARAMS, store=STORE, as_of=2017)
+        >>> found = now.warnings(previous=before)
+        >>> found.query("code == 'target_missed'")[["goal", "before", "now"]].head(2)
+                                    goal               before           now
+        0       halve-youth-unemployment  acceleration_needed  not_achieved
+        1  karlskrona-youth-unemployment  acceleration_needed  not_achieved
+        """
+        import json
+
+        from collab_metrics.analysis import warnings as early
+        from collab_metrics.report import status_table
+
+        ctx = self._context
+        document: dict[str, object] | None
+        if isinstance(previous, FollowUp):
+            rows = status_table.stable(previous._context.result)
+            document = {"period": previous.period, "rows": rows.to_dict(orient="records")}
+        elif previous is not None:
+            path = Path(previous)
+            path = path / "status.json" if path.is_dir() else path
+            document = json.loads(path.read_text(encoding="utf-8"))
+        else:
+            document = None
+        found = early.early_warning(
+            ctx.fw,
+            ctx.result,
+            document,
+            ctx.observations,
+            period=ctx.period,
+            reference=ctx.reference_date,
+        )
+        return found.frame()
+
     def goal(self, goal_id: str) -> SharedGoal | ActorGoal:
         """The shared or actor goal with this id; `UnknownId` names the closest one.
 

@@ -33,7 +33,8 @@ from collab_metrics.model.schema import framework_schema
 from collab_metrics.pipeline import fetch as fetching
 from collab_metrics.pipeline import update as updating
 from collab_metrics.pipeline.actorcheck import actor_file_problems
-from collab_metrics.report import excel, lagesbild, status_table
+from collab_metrics.report import excel, lagesbild, portfolio_out, status_table
+from collab_metrics.report import portfolio as portfolios
 from collab_metrics.report import progress as report_progress
 from collab_metrics.report import render as reporting
 from collab_metrics.sources.ddf import default_snapshot_dir
@@ -64,6 +65,15 @@ PERIOD = click.option(
     help="The follow-up period in the collaboration's cadence (2024, 2024-h1, 2024-q3, "
     "2024-09); default: the latest the shared goals have data for.",
 )
+
+
+def _formats(formats: str) -> list[reporting.Format]:
+    """The --format list in the documented order; an unknown format is bad input."""
+    named = [f.strip() for f in formats.split(",") if f.strip()]
+    unknown = sorted(set(named) - set(reporting.FORMATS))
+    if unknown or not named:
+        raise UserError(f"unknown format {', '.join(unknown) or '(none)'}; use html, pdf, xlsx")
+    return [f for f in reporting.FORMATS if f in named]
 
 
 def _period(framework: Framework, period: str | None, as_of: int | None) -> str | None:
@@ -285,11 +295,7 @@ def report(
     A report never replaces another: OUT/<collaboration>/latest names the newest
     (latest-lagesbild the newest situation picture).
     """
-    named = [f.strip() for f in formats.split(",") if f.strip()]
-    chosen = [f for f in reporting.FORMATS if f in named]
-    unknown = sorted(set(named) - set(reporting.FORMATS))
-    if unknown or not chosen:
-        raise UserError(f"unknown format {', '.join(unknown) or '(none)'}; use html, pdf, xlsx")
+    chosen = _formats(formats)
     if kind == "lagesbild":
         _situation_picture(params, out_dir, chosen, period, store_path, as_of, vintage)
         return
@@ -372,6 +378,52 @@ def _situation_picture(
     click.echo(status_table.data_statement(result.manifest["data"], "en", None))
     if result.main_html is not None:
         click.echo(f"open: {result.main_html}")
+
+
+@app.command()
+@click.argument("params", type=PARAMS, nargs=-1, required=True)
+@click.option("--actor", help="One actor's view: an actor id, org_id or area code.")
+@OUT
+@click.option(
+    "--format",
+    "formats",
+    default="html,pdf,xlsx",
+    show_default=True,
+    help="Comma-separated: html, pdf, xlsx.",
+)
+@click.option("--fresh", is_flag=True, help="Assess each collaboration afresh from the store.")
+@click.option("--language", type=click.Choice(["sv", "en"]), help="Default: sv, or en when "
+              "every framework is in English.")  # fmt: skip
+@STORE
+def portfolio(
+    params: tuple[Path, ...],
+    actor: str | None,
+    out_dir: Path,
+    formats: str,
+    fresh: bool,
+    language: str | None,
+    store_path: Path | None,
+) -> None:
+    """One overview across collaborations (PARAMS...), from their latest reports in OUT.
+
+    Writes OUT/portfolio.html, .pdf and .xlsx (OUT/portfolio-ACTOR.* with --actor).
+    """
+    chosen = _formats(formats)
+    paths = list(params)
+    frameworks = [load_framework(p) for p in paths]  # bad input: exit 2, nothing written
+    portfolios.check_identities(paths, frameworks)
+    store = store_path or default_store_path()
+    if fresh and not store.exists():
+        raise UserError(f"no data in {store} yet; run: collab fetch PARAMS")
+    sources = portfolios.read_sources(paths, frameworks, out_dir, fresh=fresh, store=store)
+    chosen_language = language or (
+        "en" if all(f.collaboration.language == "en" for f in frameworks) else "sv"
+    )
+    view = portfolios.portfolio_view(sources, chosen_language, actor=actor)  # type: ignore[arg-type]
+    for path in portfolio_out.write(view, out_dir, chosen, actor):
+        click.echo(f"wrote {path}")
+    for line in portfolios.console_lines(view):
+        click.echo(line)
 
 
 @app.command()

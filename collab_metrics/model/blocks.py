@@ -139,6 +139,18 @@ class Actor(Block):
     name: str = Field(min_length=1, max_length=limits.TITLE_TEXT)
     kind: Literal["municipality", "region", "agency", "company", "association"]
     area: AreaCode | None = Field(None, description="The geography the actor answers for.")
+    org_id: str | None = Field(
+        None,
+        pattern=r"^\d{6}-\d{4}$",
+        description="Organisationsnummer (NNNNNN-NNNN): the same actor across frameworks.",
+    )
+
+    @field_validator("org_id", mode="after")
+    @classmethod
+    def _org_id_check_digit(cls, value: str | None) -> str | None:
+        if value is not None and not luhn_valid(value.replace("-", "")):
+            raise ValueError(f"org_id {value} fails the check digit (Luhn): a typing error?")
+        return value
 
     @model_validator(mode="after")
     def _area_matches_kind(self) -> Actor:
@@ -340,6 +352,27 @@ class Assessment(Block):
             raise ValueError(f"period {value!r} must start with a year in the digits 0-9")
         check_year(int(year), "the period's year")
         return value
+
+
+class EarlyWarning(Block):
+    """When the early warning speaks up: the chance threshold (the other checks are fixed)."""
+
+    chance_below: Literal["likely", "unclear"] = Field(
+        "unclear",
+        description="Warn when the chance of reaching a target falls below this word: "
+        "'likely' warns on likely -> unclear, 'unclear' (default) only on -> unlikely.",
+    )
+
+
+def luhn_valid(digits: str) -> bool:
+    """The Luhn check digit of a Swedish organisationsnummer (10 digits) holds."""
+    if len(digits) != 10 or not (digits.isascii() and digits.isdigit()):
+        return False
+    total = 0
+    for index, char in enumerate(digits):
+        value = int(char) * (2 if index % 2 == 0 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
 
 
 class Action(Block):

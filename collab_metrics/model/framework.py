@@ -29,6 +29,7 @@ from collab_metrics.model.blocks import (
     Baseline,
     Block,
     Collaboration,
+    EarlyWarning,
     FileIndicator,
     Goal,
     Indicator,
@@ -62,6 +63,10 @@ class Framework(Block):
     )
     actions: list[Action] = Field(
         default_factory=list, description="Inline, or a file (or list of files) to read."
+    )
+    early_warning: EarlyWarning = Field(
+        default_factory=EarlyWarning,
+        description="When the report's early-warning box flags a falling chance.",
     )
 
     # Set by load_framework, not part of the YAML.

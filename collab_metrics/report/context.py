@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from collab_metrics.analysis import warnings
 from collab_metrics.analysis.answers import imported, merge
 from collab_metrics.analysis.assess import (
     assess,
@@ -54,6 +55,12 @@ class ReportContext:
     report_date: date = field(default_factory=date.today)
     period: str | None = None  # the follow-up period (collab_metrics.model.periods)
     previous_date: date | None = None  # when the previous report was made
+    asked_as_of: int | None = None  # `--as-of` as given: a reproduction of the past
+
+    @property
+    def reference_date(self) -> date:
+        """The day actions are due against: the report's, or the end of the `--as-of` year."""
+        return warnings.reference_date(self.asked_as_of, self.report_date)
 
     @property
     def templates(self) -> tuple[Path, ...]:
@@ -95,6 +102,7 @@ def load_context(
     framework file's own: an imported assessment overrides the file's for the same goal,
     actor and period, an imported action the file's with the same id.
     """
+    asked_as_of = as_of
     fw = load_framework(Path(params))
     fw = merge(fw, *imported(Path(store), fw))
     language = language or fw.collaboration.language
@@ -147,6 +155,7 @@ def load_context(
         revisions=revisions,
         period=period,
         previous_date=previous_date,
+        asked_as_of=asked_as_of,
     )
 
 

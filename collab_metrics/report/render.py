@@ -29,10 +29,11 @@ from typing import Any, Final, Literal, cast
 from filelock import FileLock, Timeout
 
 import collab_metrics
+from collab_metrics.analysis import warnings
 from collab_metrics.errors import RunError
 from collab_metrics.model import limits, periods
 from collab_metrics.model.framework import Framework, load_framework
-from collab_metrics.report import cells, excel, history, status_table, workers
+from collab_metrics.report import cells, early_warning, excel, history, status_table, workers
 from collab_metrics.report import vintage as vintages
 from collab_metrics.store import Store
 from collab_metrics.text.labels import Language
@@ -288,7 +289,13 @@ def _render_locked(
         timings, used = _execute(work_plan, building, notebooks_dir, formats, home, jobs, progress)
         seconds = time.perf_counter() - clock
         report = status_table.load_status(fw, store, effective, period, known_before=known_before)
-        (building / "status.json").write_text(status_table.to_json(report), encoding="utf-8")
+        reference = warnings.reference_date(as_of, date.today())
+        early = early_warning.early_warning_json(
+            fw, report.rows, store, previous, period, reference
+        )
+        (building / "status.json").write_text(
+            status_table.to_json(report, early_warning=early), encoding="utf-8"
+        )
         if "xlsx" in formats:
             excel.write_workbook(fw, report, building / "status.xlsx")
         manifest = _manifest(fw, params, report.vintage, as_of, timings, building, before)

@@ -73,8 +73,9 @@ def stable(result: pd.DataFrame) -> pd.DataFrame:
     return result.loc[:, list(COLUMNS)]
 
 
-def to_json(report: StatusReport) -> str:
-    """JSON with the data used, one object per row and the consistency checks (NaN: null).
+def to_json(report: StatusReport, early_warning: dict[str, Any] | None = None) -> str:
+    """JSON with the data used, one object per row and the consistency checks (NaN: null),
+    and, in a report's status.json, the early warning's codes and numbers.
 
     Each row and check has `reason_code` (the code behind its status), `reasons` (every
     reason: its code and parameters) and `reason` (the same in words)."""
@@ -109,6 +110,8 @@ def to_json(report: StatusReport) -> str:
         "rows": rows,
         "consistency": checks,
     }
+    if early_warning is not None:
+        document["early_warning"] = early_warning
     return json.dumps(document, ensure_ascii=False, indent=2)
 
 

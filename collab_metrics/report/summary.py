@@ -18,6 +18,7 @@ from collab_metrics.report.context import (
     _sex_rows,
     _unit,
 )
+from collab_metrics.report.early_warning import WarningBox, warning_box
 from collab_metrics.report.markup import (
     Html,
     _chart,
@@ -55,6 +56,7 @@ class Summary:
     verdicts: tuple[str, ...]
     table: Table
     note: str
+    warning: WarningBox  # the early-warning box at the top
 
 
 def summary(ctx: ReportContext) -> Html:
@@ -123,6 +125,7 @@ def summary_view(ctx: ReportContext) -> Summary:
         verdicts=tuple(_verdict_lines(ctx)),
         table=Table(caption, headers, tuple(groups), "summary-table"),
         note=message("report.summary_note", language, years=SHORT_TERM),
+        warning=warning_box(ctx),
     )
 
 
