@@ -19,6 +19,8 @@ from collab_metrics.analysis.contributions import Consistency, consistency
 from collab_metrics.model import periods
 from collab_metrics.model.framework import (
     ActorGoal,
+    Contribution,
+    Priority,
     Framework,
     SharedGoal,
     load_framework,
@@ -53,6 +55,9 @@ class ReportContext:
     report_date: date = field(default_factory=date.today)
     period: str | None = None  # the follow-up period (collab_metrics.model.periods)
     previous_date: date | None = None  # when the previous report was made
+    # Contributions and priority outcomes the actors' workbooks brought (collab collect).
+    contributions: tuple[Contribution, ...] = ()
+    priority_answers: tuple[Priority, ...] = ()
 
     @property
     def templates(self) -> tuple[Path, ...]:

@@ -1,0 +1,203 @@
+"""The section "Resurser och kostnadsfördelning": agreed split against actual, with the goals.
+
+Per year one table: each actor's agreed share and amount, the money, staff (FTE) and in-kind
+contribution it actually put in, the difference, and where each figure came from (the
+framework file or the actor's workbook), then the year's totals. Beside it, the shared
+goals with their statistical status, and last period's priorities with their outcome next
+to the linked goals' status: side by side, never merged, and never a cost per result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from collab_metrics.analysis.resources import (
+    FROM_WORKBOOK,
+    priority_table,
+    resource_table,
+    resource_totals,
+    unanswered,
+)
+from collab_metrics.report.context import ReportContext, _row
+from collab_metrics.report.markup import Html
+from collab_metrics.report.templating import render
+from collab_metrics.report.views import Cell, Label, Lines, Row, Table, status_mark
+from collab_metrics.report.wording import _missing, _period
+from collab_metrics.text import format as fmt
+from collab_metrics.text.catalog import message
+from collab_metrics.text.labels import Language
+
+
+@dataclass(frozen=True)
+class ResourcesView:
+    """The section's view model: tables per year, the goals beside them, the priorities."""
+
+    heading: str
+    lead: str
+    years: tuple[Table, ...]
+    goals: Table | None
+    priorities: Table | None
+    unanswered: str
+    note: str
+
+
+def say(key: str, language: Language, /, **params: object) -> str:
+    """The message `resources.<key>`."""
+    return message(f"resources.{key}", language, **params)
+
+
+def resources_section(ctx: ReportContext) -> Html:
+    """The section, with the contributions and priority outcomes workbooks brought; nothing
+    when the framework states neither resources nor priorities."""
+    if ctx.fw.resources is None and not ctx.fw.priorities:
+        return Html("")
+    return render("parts/resources.html.j2", resources_view(ctx), ctx.templates)
+
+
+def resources_view(ctx: ReportContext) -> ResourcesView:
+    """The section's words and figures (the figures from `analysis.resources`)."""
+    fw, language = ctx.fw, ctx.language
+    table = resource_table(fw, ctx.contributions)
+    totals = resource_totals(table)
+    names = {a.id: a.name for a in fw.actors}
+    years = tuple(
+        _year_table(year, group, totals[totals["year"] == year], names, language)
+        for year, group in table.groupby("year", sort=True)
+    )
+    priorities = priority_table(fw, ctx.priority_answers)
+    silent = set(unanswered(priorities))
+    missing = [f"{names[p.owner]}: {p.text}" for p in fw.priorities if p.id in silent]
+    return ResourcesView(
+        heading=say("heading", language),
+        lead=say("lead", language, currency=fw.resources.currency if fw.resources else "SEK"),
+        years=years,
+        goals=_goals_table(ctx) if years else None,
+        priorities=_priorities_table(ctx, priorities, names) if len(priorities) else None,
+        unanswered=say("unanswered", language, items="; ".join(missing)) if missing else "",
+        note=say("no_cost_per_result", language),
+    )
+
+
+def money(value: Any, language: Language) -> str:
+    """2 400 000 kr / SEK 2,400,000; an en dash when missing."""
+    if _missing(value):
+        return fmt.DASH
+    return say("amount", language, amount=fmt.number(float(value), language, 0))
+
+
+def _signed(value: Any, language: Language) -> str:
+    if _missing(value):
+        return fmt.DASH
+    text = money(abs(float(value)), language)
+    return ("+" if value > 0 else "−" if value < 0 else "") + text
+
+
+def _fte(value: Any, language: Language) -> str:
+    return fmt.DASH if _missing(value) else fmt.number(float(value), language, 2)
+
+
+def _share(value: Any, language: Language) -> str:
+    return fmt.DASH if _missing(value) else fmt.percent(float(value), language, 1)
+
+
+def _source(code: Any, language: Language) -> str:
+    if _missing(code):
+        return fmt.DASH
+    return say("from_workbook" if code == FROM_WORKBOOK else "from_framework", language)
+
+
+def _year_table(
+    year: Any, group: pd.DataFrame, total: pd.DataFrame, names: dict[str, str], language: Language
+) -> Table:
+    headers = [
+        say(key, language)
+        for key in (
+            "actor",
+            "agreed_share",
+            "agreed_amount",
+            "money",
+            "difference",
+            "actual_share",
+            "staff_fte",
+            "in_kind",
+            "source",
+        )
+    ]
+    numeric = frozenset(range(6))
+    rows = []
+    for r in group.itertuples(index=False):
+        in_kind = " – ".join(part for part in (r.in_kind, r.note) if part) or fmt.DASH
+        cells: list[Cell] = [
+            _share(r.agreed_share, language),
+            money(r.agreed_amount, language),
+            money(r.money, language),
+            _signed(r.difference, language),
+            _share(r.actual_share, language),
+            _fte(r.staff_fte, language),
+            in_kind,
+            _source(r.source, language),
+        ]
+        rows.append(Row(names.get(r.actor, r.actor), cells, None, numeric))
+    summed = next(total.itertuples(index=False))
+    total_cells: list[Cell] = [
+        _share(1.0 if not group["agreed_share"].isna().all() else None, language),
+        money(summed.agreed_total, language),
+        money(summed.money, language),
+        _signed(summed.difference, language),
+        _share(1.0 if not _missing(summed.money) and summed.money > 0 else None, language),
+        _fte(summed.staff_fte, language),
+        "",
+        "",
+    ]
+    total_row = Row(say("total", language), total_cells, "total-row", numeric)
+    caption = say("caption", language, year=int(year))
+    return Table(caption, headers, (tuple(rows), (total_row,)), "resources-table")
+
+
+def _goal_status(ctx: ReportContext, goal_id: str) -> Cell:
+    row = _row(ctx, goal_id)
+    code = row.status if row is not None else "cannot_assess"
+    return status_mark(code, ctx.language)
+
+
+def _goals_table(ctx: ReportContext) -> Table:
+    language = ctx.language
+    headers = [say("goal", language), say("status", language)]
+    rows = [Row(g.title, [_goal_status(ctx, g.id)]) for g in ctx.fw.shared_goals]
+    return Table(say("goals_caption", language), headers, (tuple(rows),), "resources-goals")
+
+
+def _priorities_table(ctx: ReportContext, table: pd.DataFrame, names: dict[str, str]) -> Table:
+    language = ctx.language
+    headers = [
+        say(key, language)
+        for key in ("priority", "owner", "period", "outcome", "comment", "goals_status")
+    ]
+    rows = []
+    for r in table.itertuples(index=False):
+        outcome: Cell = (
+            Label(f"outcome outcome-{r.outcome}", say(f"outcome_{r.outcome}", language))
+            if not _missing(r.outcome)
+            else say("no_answer", language)
+        )
+        if not _missing(r.source):
+            outcome = Lines((outcome, _source(r.source, language)))
+        linked: list[Cell] = []
+        for goal_id in r.goals:
+            linked += [ctx.fw.goal(goal_id).title, _goal_status(ctx, goal_id)]
+        rows.append(
+            Row(
+                r.text,
+                [
+                    names.get(r.owner, r.owner),
+                    _period(str(r.period), language),
+                    outcome,
+                    r.comment or fmt.DASH,
+                    Lines(tuple(linked)) if linked else fmt.DASH,
+                ],
+            )
+        )
+    return Table(say("priorities_caption", language), headers, (tuple(rows),), "priorities")
