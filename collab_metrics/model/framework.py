@@ -328,6 +328,7 @@ def _include_problem(base: Path, file: Path, included: int) -> str | None:
 
 
 __all__ = [
+    "INCLUDABLE_MAPPINGS",
     "INCLUDABLE_SECTIONS",
     "KOLADA_URL",
     "Action",

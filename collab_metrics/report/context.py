@@ -20,8 +20,8 @@ from collab_metrics.model import periods
 from collab_metrics.model.framework import (
     ActorGoal,
     Contribution,
-    Priority,
     Framework,
+    Priority,
     SharedGoal,
     load_framework,
 )

@@ -9,6 +9,7 @@ to the linked goals' status: side by side, never merged, and never a cost per re
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,7 @@ from collab_metrics.analysis.resources import (
     resource_totals,
     unanswered,
 )
+from collab_metrics.model.framework import Contribution, Framework
 from collab_metrics.report.context import ReportContext, _row
 from collab_metrics.report.markup import Html
 from collab_metrics.report.templating import render
@@ -155,6 +157,54 @@ def _year_table(
     total_row = Row(say("total", language), total_cells, "total-row", numeric)
     caption = say("caption", language, year=int(year))
     return Table(caption, headers, (tuple(rows), (total_row,)), "resources-table")
+
+
+def write_sheet(
+    sheet: Any, fw: Framework, language: Language, contributions: Sequence[Contribution] = ()
+) -> None:
+    """The section's figures on a sheet of `status.xlsx`: numbers as numbers, one row per
+    actor and year, then each year's total; shares as fractions formatted as percent."""
+    table = resource_table(fw, contributions)
+    names = {a.id: a.name for a in fw.actors}
+    columns = ("year", "actor", *_SHEET_NUMBERS, "in_kind", "note", "source")
+    sheet.append([say(f"sheet_{column}", language) for column in columns])
+    for r in table.to_dict("records"):
+        r["actor"] = names.get(r["actor"], r["actor"])
+        r["source"] = _source(r["source"], language) if not _missing(r["source"]) else None
+        sheet.append([_cell(r[column]) for column in columns])
+    for r in resource_totals(table).to_dict("records"):
+        r.update(actor=say("total", language), agreed_share=None, actual_share=None)
+        sheet.append([_cell(r.get(column)) for column in columns])
+    shares = [columns.index(c) + 1 for c in ("agreed_share", "actual_share")]
+    amounts = [columns.index(c) + 1 for c in ("agreed_amount", "money", "difference")]
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if cell.column in shares:
+                cell.number_format = "0.0%"
+            elif cell.column in amounts:
+                cell.number_format = "#,##0"
+    for letter, width in zip(
+        "ABCDEFGHIJKL", (8, 28, 12, 14, 14, 14, 12, 12, 30, 30, 18), strict=False
+    ):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+
+
+_SHEET_NUMBERS = (
+    "agreed_share",
+    "agreed_amount",
+    "money",
+    "difference",
+    "actual_share",
+    "staff_fte",
+)
+
+
+def _cell(value: Any) -> Any:
+    """A value for openpyxl: missing as an empty cell, numpy numbers as Python's."""
+    if _missing(value) or value == "":
+        return None
+    return value.item() if hasattr(value, "item") else value
 
 
 def _goal_status(ctx: ReportContext, goal_id: str) -> Cell:
