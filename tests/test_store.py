@@ -471,7 +471,13 @@ def test_a_reader_upgrades_a_store_from_an_earlier_version_once(tmp_path: Path) 
     path = tmp_path / "store.duckdb"
     Store.open(path).close()
     con = duckdb.connect(str(path))
-    for table in ("imports", "imported_assessments", "imported_actions"):
+    for table in (
+        "imports",
+        "imported_assessments",
+        "imported_actions",
+        "imported_contributions",
+        "imported_priorities",
+    ):
         con.execute(f"DROP TABLE {table}")
     con.execute("DELETE FROM schema_version WHERE version > 1")
     con.close()

@@ -12,12 +12,14 @@ never divided into each other.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Final
+from pathlib import Path
+from typing import Any, Final
 
 import pandas as pd
 
 from collab_metrics.model.framework import Framework
 from collab_metrics.model.resources import Contribution, Priority
+from collab_metrics.store import Store
 
 RESOURCE_COLUMNS: Final = (
     "year",
@@ -163,3 +165,43 @@ def priority_table(fw: Framework, imported: Sequence[Priority] = ()) -> pd.DataF
 def unanswered(table: pd.DataFrame) -> list[str]:
     """The ids of priorities without an outcome."""
     return [str(p) for p in table.loc[table["outcome"].isna(), "priority"]]
+
+
+def answers_of(
+    fw: Framework,
+    contribution_rows: Sequence[dict[str, Any]],
+    priority_rows: Sequence[dict[str, Any]],
+) -> tuple[list[Contribution], list[Priority]]:
+    """Stored workbook rows as the framework's models; answers about actors or priorities
+    the framework no longer has are left out."""
+    actors = {a.id for a in fw.actors}
+    contributions = [
+        Contribution(
+            actor=r["actor"],
+            year=r["year"],
+            money=r["money"],
+            staff_fte=r["staff_fte"],
+            in_kind=r["in_kind"],
+            note=r["note"],
+        )
+        for r in contribution_rows
+        if r["actor"] in actors
+    ]
+    known = {p.id: p for p in fw.priorities}
+    answers = [
+        known[r["priority_id"]].model_copy(
+            update={"outcome": r["outcome"], "comment": r["comment"]}
+        )
+        for r in priority_rows
+        if r["priority_id"] in known and known[r["priority_id"]].owner == r["actor"]
+    ]
+    return contributions, answers
+
+
+def imported(store_path: Path, fw: Framework) -> tuple[list[Contribution], list[Priority]]:
+    """The contributions and priority outcomes the actors' workbooks brought (none without
+    a store)."""
+    if not Path(store_path).exists():
+        return [], []
+    with Store.open(store_path, read_only=True) as store:
+        return answers_of(fw, *store.imported_resources(fw.collaboration.id))

@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from collab_metrics.analysis import resources
 from collab_metrics.analysis.answers import imported, merge
 from collab_metrics.analysis.assess import (
     assess,
@@ -101,6 +102,7 @@ def load_context(
     """
     fw = load_framework(Path(params))
     fw = merge(fw, *imported(Path(store), fw))
+    contributions, priority_answers = resources.imported(Path(store), fw)
     language = language or fw.collaboration.language
     series = sorted({fw.series_id(i.id) for i in fw.indicators})
     with Store.open(Path(store), read_only=True) as opened:
@@ -143,6 +145,8 @@ def load_context(
         revisions=revisions,
         period=period,
         previous_date=previous_date,
+        contributions=tuple(contributions),
+        priority_answers=tuple(priority_answers),
     )
 
 

@@ -23,6 +23,12 @@ Tables added in schema version 2, for the actors' answers collected with Excel w
                         replaced_at, replaced_by (the import that replaced it)
   imported_actions      the same for action-plan items: action_id, period, goal,
                         description, responsible, due, status
+
+Tables added in schema version 3, for the resources and priorities sheets of the workbooks:
+  imported_contributions  the same for an actor's actual contribution in a year: year,
+                          money, staff_fte, in_kind, note
+  imported_priorities     the same for the outcome of a priority the actor owns:
+                          priority_id, outcome, comment
 """
 
 from __future__ import annotations
@@ -84,6 +90,19 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
             action_id VARCHAR NOT NULL, period VARCHAR NOT NULL, goal VARCHAR,
             description VARCHAR NOT NULL, responsible VARCHAR NOT NULL, due DATE,
             status VARCHAR NOT NULL, file_name VARCHAR NOT NULL, file_sha256 VARCHAR NOT NULL,
+            imported_at TIMESTAMP NOT NULL, replaced_at TIMESTAMP, replaced_by INTEGER)""",
+    ),
+    (
+        """CREATE TABLE imported_contributions (
+            import_id INTEGER NOT NULL, collaboration VARCHAR NOT NULL, actor VARCHAR NOT NULL,
+            period VARCHAR NOT NULL, year INTEGER NOT NULL, money DOUBLE, staff_fte DOUBLE,
+            in_kind VARCHAR NOT NULL, note VARCHAR NOT NULL,
+            file_name VARCHAR NOT NULL, file_sha256 VARCHAR NOT NULL,
+            imported_at TIMESTAMP NOT NULL, replaced_at TIMESTAMP, replaced_by INTEGER)""",
+        """CREATE TABLE imported_priorities (
+            import_id INTEGER NOT NULL, collaboration VARCHAR NOT NULL, actor VARCHAR NOT NULL,
+            period VARCHAR NOT NULL, priority_id VARCHAR NOT NULL, outcome VARCHAR NOT NULL,
+            comment VARCHAR NOT NULL, file_name VARCHAR NOT NULL, file_sha256 VARCHAR NOT NULL,
             imported_at TIMESTAMP NOT NULL, replaced_at TIMESTAMP, replaced_by INTEGER)""",
     ),
 )
