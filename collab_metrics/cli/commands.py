@@ -490,8 +490,9 @@ def summary(fw: Framework) -> str:
         splits = fw.resources.agreed if fw.resources else []
         given = fw.resources.contributions if fw.resources else []
         lines.append(
-            f"  resources: {len(splits)} agreed splits ({', '.join(str(s.year) for s in splits)}),"
-            f" {len(given)} contributions; {len(fw.priorities)} priorities"
+            f"  resources: {len(splits)} agreed split{'' if len(splits) == 1 else 's'} "
+            f"({', '.join(str(s.year) for s in splits)}), {len(given)} contributions; "
+            f"{len(fw.priorities)} priorities"
         )
     for goal in fw.shared_goals:
         target = goal.target
