@@ -11,6 +11,7 @@ the workbook has it, checks every cell, and gives back rows for the store.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
@@ -25,7 +26,19 @@ from collab_metrics.workbooks.reading import Reader, choice, model_problem, show
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
-Put = Callable[..., Any]
+
+@dataclass(frozen=True)
+class Tools:
+    """The template writer's helpers (`templates`), handed in so this module needs no
+    import of it: start a sheet, put a value, unlock input rows, add a validation, the
+    dropdown lists and the wrapping alignment."""
+
+    start: Callable[..., None]
+    put: Callable[..., Any]
+    inputs: Callable[..., None]
+    validate: Callable[..., None]
+    lists: Any
+    wrap: Any
 
 
 def outcome_words() -> dict[str, dict[str, str]]:
@@ -57,7 +70,7 @@ def resources_sheet(
     actor: Actor,
     period: str,
     contributions: Sequence[Contribution],
-    tools: Any,
+    tools: Tools,
 ) -> None:
     """The resources sheet for the period's year, filled with what is already known."""
     language: Language = fw.collaboration.language
@@ -111,7 +124,7 @@ def priorities_sheet(
     sheet: Worksheet,
     actor: Actor,
     answers: Sequence[Priority],
-    tools: Any,
+    tools: Tools,
 ) -> None:
     """The priorities the actor owns, with the outcomes already known."""
     language: Language = fw.collaboration.language

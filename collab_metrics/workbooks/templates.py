@@ -7,7 +7,6 @@ import math
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -161,10 +160,7 @@ def _workbook(
     _actions_sheet(fw, actions_sheet, actor, period, goals, actions, lists)
     if measures_sheet is not None:
         _measures_sheet(fw, measures_sheet, actor, reported, lists)
-    tools = SimpleNamespace(
-        start=_start, put=_put, inputs=_inputs, validate=_validate, lists=lists,
-        wrap=styles()["wrap"],
-    )  # fmt: skip
+    tools = resources.Tools(_start, _put, _inputs, _validate, lists, styles()["wrap"])
     if resources_sheet is not None:
         resources.resources_sheet(fw, resources_sheet, actor, period, known[0], tools)
     if priorities_sheet is not None:
