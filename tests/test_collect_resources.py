@@ -122,11 +122,13 @@ def test_round_trip_into_the_report(templates: Path, store: Path, tmp_path: Path
 
     view = resources_view(load_context(NORRBOTTEN, store))
     [year] = view.years
-    rows = {r.header: r.cells for group in year.groups for r in group}
-    assert rows["Bodens kommun"][2] == "192\u2009000 kr" and rows["Bodens kommun"][3] == "0 kr"
-    assert rows["Bodens kommun"][7] == "aktörens arbetsbok"
-    assert rows["Luleå kommun"][7] == "ramverket"
-    assert rows["Totalt"][2] == "2\u2009160\u2009000 kr"  # 2 118 000 + 42 000
+    headers = {getattr(r.header, "name", r.header): r.header for g in year.groups for r in g}
+    rows = {getattr(r.header, "name", r.header): r.cells for g in year.groups for r in g}
+    assert rows["Bodens kommun"][1].parts[0] == "192\u2009000 kr"
+    assert rows["Bodens kommun"][2] == "0 kr"
+    assert headers["Bodens kommun"].detail == "aktörens arbetsbok"
+    assert headers["Luleå kommun"].detail == "ramverket"
+    assert rows["Totalt"][1].parts[0] == "2\u2009160\u2009000 kr"  # 2 118 000 + 42 000
     assert view.unanswered == ""  # the Region answered
 
     # the same file again changes nothing; a different answer needs --replace

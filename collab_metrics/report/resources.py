@@ -26,7 +26,7 @@ from collab_metrics.model.framework import Contribution, Framework
 from collab_metrics.report.context import ReportContext, _row
 from collab_metrics.report.markup import Html
 from collab_metrics.report.templating import render
-from collab_metrics.report.views import Cell, Label, Lines, Row, Table, status_mark
+from collab_metrics.report.views import Cell, Label, Labelled, Lines, Row, Table, status_mark
 from collab_metrics.report.wording import _missing, _period
 from collab_metrics.text import format as fmt
 from collab_metrics.text.catalog import message
@@ -114,44 +114,34 @@ def _source(code: Any, language: Language) -> str:
 def _year_table(
     year: Any, group: pd.DataFrame, total: pd.DataFrame, names: dict[str, str], language: Language
 ) -> Table:
-    headers = [
-        say(key, language)
-        for key in (
-            "actor",
-            "agreed_share",
-            "agreed_amount",
-            "money",
-            "difference",
-            "actual_share",
-            "staff_fte",
-            "in_kind",
-            "source",
-        )
-    ]
-    numeric = frozenset(range(6))
+    """One year: per actor (with where its figures come from) the agreed share and amount,
+    the money put in and its share, the difference, staff and in kind; then the totals.
+    Related figures share a column, one above the other, so the table fits a page."""
+    keys = ("actor", "agreed", "money", "difference", "staff_fte", "in_kind")
+    headers = [say(f"column_{key}", language) for key in keys]
+    numeric = frozenset(range(4))
     rows = []
     for r in group.itertuples(index=False):
         in_kind = " – ".join(part for part in (r.in_kind, r.note) if part) or fmt.DASH
         cells: list[Cell] = [
-            _share(r.agreed_share, language),
-            money(r.agreed_amount, language),
-            money(r.money, language),
+            Lines((_share(r.agreed_share, language), money(r.agreed_amount, language))),
+            Lines((money(r.money, language), _share(r.actual_share, language))),
             _signed(r.difference, language),
-            _share(r.actual_share, language),
             _fte(r.staff_fte, language),
             in_kind,
-            _source(r.source, language),
         ]
-        rows.append(Row(names.get(r.actor, r.actor), cells, None, numeric))
+        header = Labelled(names.get(r.actor, r.actor), _source(r.source, language))
+        rows.append(Row(header, cells, None, numeric))
     summed = next(total.itertuples(index=False))
+    agreed_known = not group["agreed_share"].isna().all()
+    money_known = not _missing(summed.money) and summed.money > 0
     total_cells: list[Cell] = [
-        _share(1.0 if not group["agreed_share"].isna().all() else None, language),
-        money(summed.agreed_total, language),
-        money(summed.money, language),
+        Lines(
+            (_share(1.0 if agreed_known else None, language), money(summed.agreed_total, language))
+        ),
+        Lines((money(summed.money, language), _share(1.0 if money_known else None, language))),
         _signed(summed.difference, language),
-        _share(1.0 if not _missing(summed.money) and summed.money > 0 else None, language),
         _fte(summed.staff_fte, language),
-        "",
         "",
     ]
     total_row = Row(say("total", language), total_cells, "total-row", numeric)
