@@ -34,11 +34,13 @@ $(DEMO_STAMP): $(BIN)/python pyproject.toml
 	$(PANGO)
 	touch $(DEMO_STAMP)
 
-# The Blekinge demo report: live APIs when reachable, else the offline snapshot (it says which).
+# The Blekinge and Norrbotten demo reports: live APIs when reachable, else the offline
+# snapshot (it says which).
+DEMOS := params/blekinge-unga-lyfter.yaml params/norrbotten-arbete-halsa.yaml
 demo: $(DEMO_STAMP)
-	$(BIN)/collab validate params/blekinge-unga-lyfter.yaml
-	$(BIN)/collab fetch params/blekinge-unga-lyfter.yaml
-	$(BIN)/collab report params/blekinge-unga-lyfter.yaml
+	for params in $(DEMOS); do $(BIN)/collab validate $$params || exit 2; done
+	for params in $(DEMOS); do $(BIN)/collab fetch $$params || exit 1; done
+	for params in $(DEMOS); do $(BIN)/collab report $$params || exit 1; done
 
 # JupyterLab on the notebooks, with the package's own kernel.
 lab: $(STAMP)

@@ -360,6 +360,49 @@ class FollowUp:
         )
         return found.frame()
 
+    def resources(self) -> pd.DataFrame:
+        """Agreed cost split against actual contributions, per actor and year (tidy).
+
+        Contributions the actors' workbooks brought replace the framework file's for the
+        same actor and year; ``source`` says which one a row's figures come from. No cost
+        per result is computed: put the goals' `status` beside it, never divide by it.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``year``, ``actor`` (id), ``agreed_share`` (0-1), ``agreed_amount``
+            (SEK; missing for shares without a total), ``money`` (SEK), ``staff_fte``,
+            ``in_kind``, ``note``, ``source`` ("framework" or "workbook"), ``difference``
+            (money minus the agreed amount) and ``actual_share`` (of the year's money).
+            Empty when the framework has no ``resources:`` block.
+
+        Examples
+        --------
+        >>> fu = load(PARAMS, store=STORE, as_of=2017)
+        >>> list(fu.resources().columns)[:5]
+        ['year', 'actor', 'agreed_share', 'agreed_amount', 'money']
+        """
+        from collab_metrics.analysis.resources import resource_table
+
+        return resource_table(self._context.fw, self._context.contributions)
+
+    def priorities(self) -> pd.DataFrame:
+        """Last period's agreed priorities with their outcome, beside (not in) the status.
+
+        Columns ``priority``, ``text``, ``owner``, ``period``, ``goals`` (linked goal ids),
+        ``outcome`` ("done", "partly", "not_done", "dropped"; missing when not answered),
+        ``comment`` and ``source`` ("framework" or "workbook").
+
+        Examples
+        --------
+        >>> fu = load(PARAMS, store=STORE, as_of=2017)
+        >>> len(fu.priorities())
+        0
+        """
+        from collab_metrics.analysis.resources import priority_table
+
+        return priority_table(self._context.fw, self._context.priority_answers)
+
     def goal(self, goal_id: str) -> SharedGoal | ActorGoal:
         """The shared or actor goal with this id; `UnknownId` names the closest one.
 

@@ -13,7 +13,7 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,6 +29,7 @@ from collab_metrics.model.framework import (
     check_framework,
     load_framework,
 )
+from collab_metrics.model.resources import governance_warnings
 from collab_metrics.model.schema import framework_schema
 from collab_metrics.pipeline import fetch as fetching
 from collab_metrics.pipeline import update as updating
@@ -115,6 +116,8 @@ def validate(params: Path) -> None:
     if problems or framework is None:
         raise FrameworkError(sorted(problems, key=lambda p: (str(p.file), p.line or 0)))
     click.echo(summary(framework))
+    for warning in governance_warnings(framework, date.today()):
+        click.echo(f"{params}: warning: {warning}", err=True)
 
 
 @app.command()
@@ -600,6 +603,14 @@ def summary(fw: Framework) -> str:
         f"  goals: {len(fw.shared_goals)} shared, {len(fw.actor_goals)} actor goals; "
         f"{len(fw.assessments)} assessments, {len(fw.actions)} actions",
     ]
+    if fw.resources is not None or fw.priorities:
+        splits = fw.resources.agreed if fw.resources else []
+        given = fw.resources.contributions if fw.resources else []
+        lines.append(
+            f"  resources: {len(splits)} agreed split{'' if len(splits) == 1 else 's'} "
+            f"({', '.join(str(s.year) for s in splits)}), {len(given)} contributions; "
+            f"{len(fw.priorities)} priorities"
+        )
     for goal in fw.shared_goals:
         target = goal.target
         level = (

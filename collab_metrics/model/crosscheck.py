@@ -13,11 +13,14 @@ from typing import TYPE_CHECKING, Any
 from collab_metrics.model import areas, partial
 from collab_metrics.model.blocks import ActorGoal, Goal, TargetLevel
 from collab_metrics.model.problems import Problem, SourceMap, key_name
+from collab_metrics.model.resources import check_resources
 
 if TYPE_CHECKING:
     from collab_metrics.model.framework import Framework
 
-INCLUDABLE_SECTIONS = ("assessments", "actions")
+INCLUDABLE_SECTIONS = ("assessments", "actions", "priorities")
+# Sections holding one block of keys that may be read from a file of its own.
+INCLUDABLE_MAPPINGS = ("resources",)
 
 
 def cross_check(fw: Framework, sources: SourceMap) -> Iterator[Problem]:
@@ -89,6 +92,7 @@ def cross_check(fw: Framework, sources: SourceMap) -> Iterator[Problem]:
         ):
             if problem:
                 yield problem
+    yield from check_resources(fw, at)
 
 
 def _merged(raw: dict[str, Any], fw: Framework) -> dict[str, Any]:
@@ -96,6 +100,8 @@ def _merged(raw: dict[str, Any], fw: Framework) -> dict[str, Any]:
     merged = dict(raw)
     for section in INCLUDABLE_SECTIONS:
         merged[section] = [m.model_dump() for m in getattr(fw, section)]
+    if fw.resources is not None:
+        merged["resources"] = fw.resources.model_dump()
     return merged
 
 

@@ -43,9 +43,16 @@ from collab_metrics.model.blocks import (
     Target,
     TargetLevel,
 )
-from collab_metrics.model.crosscheck import INCLUDABLE_SECTIONS, cross_check
+from collab_metrics.model.crosscheck import INCLUDABLE_MAPPINGS, INCLUDABLE_SECTIONS, cross_check
 from collab_metrics.model.problems import FrameworkError, Problem, SourceMap, problem_at, translate
 from collab_metrics.model.queries import KOLADA_URL
+from collab_metrics.model.resources import (
+    AgreedSplit,
+    Contribution,
+    Governance,
+    Priority,
+    Resources,
+)
 from collab_metrics.model.tidy import BOUNDS, bound_id
 
 
@@ -68,6 +75,13 @@ class Framework(Block):
         default_factory=EarlyWarning,
         description="When the report's early-warning box flags a falling chance.",
     )
+    resources: Resources | None = Field(
+        None, description="Agreed cost split and contributions; inline, or a file to read."
+    )
+    priorities: list[Priority] = Field(
+        default_factory=list, description="Last period's agreed priorities; inline or files."
+    )
+    governance: Governance | None = None
 
     # Set by load_framework, not part of the YAML.
     _path: Path | None = None
@@ -212,6 +226,7 @@ def check_framework(path: Path | str) -> tuple[Framework | None, list[Problem]]:
     data = dict(main.data)
     digest = hashlib.sha256(main.raw)
     problems += _resolve_includes(data, sources, digest)
+    problems += _resolve_mapping_includes(data, sources, digest)
 
     context: dict[str, Any] = {}
     try:
@@ -284,6 +299,41 @@ def _resolve_includes(data: dict[str, Any], sources: SourceMap, digest: Any) -> 
     return problems
 
 
+def _resolve_mapping_includes(
+    data: dict[str, Any], sources: SourceMap, digest: Any
+) -> list[Problem]:
+    """Replace `resources: file.yaml` by the file's mapping (or its `resources:` block)."""
+    problems: list[Problem] = []
+    base = sources.main.file.parent
+    for section in INCLUDABLE_MAPPINGS:
+        name = data.get(section)
+        if not isinstance(name, str):
+            continue
+        file, line = base / name, sources.main.line_of((section,))
+        reason = _include_problem(base, file, 0)
+        if reason:
+            problems.append(Problem(sources.main.file, line, section, f"'{name}' {reason}"))
+            continue
+        try:
+            loaded = safeyaml.load(file)
+        except safeyaml.YamlProblem as exc:
+            message = f"cannot read '{name}': {exc.message}"
+            problems.append(Problem(sources.main.file, line, section, message))
+            continue
+        digest.update(loaded.raw)
+        block: Any = loaded.data
+        prefix: tuple[str, ...] = ()
+        if isinstance(block, dict) and isinstance(block.get(section), dict):
+            block, prefix = block[section], (section,)
+        if not isinstance(block, dict):
+            problems.append(Problem(file, 1, section, f"'{name}' must hold a block of keys"))
+            continue
+        for key in block:
+            sources.included[(section, key)] = (loaded, (*prefix, key))
+        data[section] = block
+    return problems
+
+
 def _include_problem(base: Path, file: Path, included: int) -> str | None:
     """Why an included file is not read: outside the framework's folder, or one too many."""
     if included >= limits.INCLUDED_FILES:
@@ -294,23 +344,29 @@ def _include_problem(base: Path, file: Path, included: int) -> str | None:
 
 
 __all__ = [
+    "INCLUDABLE_MAPPINGS",
     "INCLUDABLE_SECTIONS",
     "KOLADA_URL",
     "Action",
     "Actor",
     "ActorGoal",
+    "AgreedSplit",
     "Assessment",
     "Baseline",
     "Collaboration",
+    "Contribution",
     "FileIndicator",
     "Framework",
     "FrameworkError",
     "Goal",
+    "Governance",
     "Indicator",
     "KoladaIndicator",
     "MethodNote",
+    "Priority",
     "Problem",
     "PxWebIndicator",
+    "Resources",
     "SeriesBreak",
     "Sex",
     "SharedGoal",

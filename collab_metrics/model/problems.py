@@ -45,7 +45,9 @@ class SourceMap:
 
     def __init__(self, main: safeyaml.Loaded) -> None:
         self.main = main
-        self.included: dict[tuple[str, int], tuple[safeyaml.Loaded, tuple[str | int, ...]]] = {}
+        self.included: dict[
+            tuple[str, int | str], tuple[safeyaml.Loaded, tuple[str | int, ...]]
+        ] = {}
 
     def locate(self, path: tuple[str | int, ...]) -> tuple[Path, int | None]:
         """File and line of a data path (through included files)."""

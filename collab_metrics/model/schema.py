@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from collab_metrics.model.framework import INCLUDABLE_SECTIONS, Framework
+from collab_metrics.model.framework import INCLUDABLE_MAPPINGS, INCLUDABLE_SECTIONS, Framework
 
 SCHEMA_ID = "https://collab-metrics.invalid/schema/framework.schema.json"
 
@@ -13,7 +13,8 @@ def framework_schema() -> dict[str, Any]:
     """The JSON Schema of a framework file as users write it.
 
     The model stores included sections as lists, but in the file `assessments` and
-    `actions` may also name a file or a list of files; the schema allows both.
+    `actions` (and `priorities`) may also name a file or a list of files, `resources` a
+    file; the schema allows both.
     """
     schema = Framework.model_json_schema(mode="validation")
     for section in INCLUDABLE_SECTIONS:
@@ -25,6 +26,13 @@ def framework_schema() -> dict[str, Any]:
                 {"type": "string", "description": "A YAML file holding the list."},
                 {"type": "array", "items": {"type": "string"}, "description": "YAML files."},
             ],
+            "description": description,
+        }
+    for section in INCLUDABLE_MAPPINGS:
+        inline = schema["properties"][section]
+        description = inline.pop("description", None)
+        schema["properties"][section] = {
+            "anyOf": [inline, {"type": "string", "description": "A YAML file holding the block."}],
             "description": description,
         }
     schema["title"] = "collab-metrics framework"

@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from collab_metrics.analysis import warnings
+from collab_metrics.analysis import resources, warnings
 from collab_metrics.analysis.answers import imported, merge
 from collab_metrics.analysis.assess import (
     assess,
@@ -21,7 +21,9 @@ from collab_metrics.analysis.followup import with_bounds
 from collab_metrics.model import periods
 from collab_metrics.model.framework import (
     ActorGoal,
+    Contribution,
     Framework,
+    Priority,
     SharedGoal,
     load_framework,
 )
@@ -56,6 +58,9 @@ class ReportContext:
     period: str | None = None  # the follow-up period (collab_metrics.model.periods)
     previous_date: date | None = None  # when the previous report was made
     asked_as_of: int | None = None  # `--as-of` as given: a reproduction of the past
+    # Contributions and priority outcomes the actors' workbooks brought (collab collect).
+    contributions: tuple[Contribution, ...] = ()
+    priority_answers: tuple[Priority, ...] = ()
 
     @property
     def reference_date(self) -> date:
@@ -105,6 +110,7 @@ def load_context(
     asked_as_of = as_of
     fw = load_framework(Path(params))
     fw = merge(fw, *imported(Path(store), fw))
+    contributions, priority_answers = resources.imported(Path(store), fw)
     language = language or fw.collaboration.language
     series = sorted({fw.series_id(i.id) for i in fw.indicators})
     with Store.open(Path(store), read_only=True) as opened:
@@ -156,6 +162,8 @@ def load_context(
         period=period,
         previous_date=previous_date,
         asked_as_of=asked_as_of,
+        contributions=tuple(contributions),
+        priority_answers=tuple(priority_answers),
     )
 
 

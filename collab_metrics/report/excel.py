@@ -10,6 +10,7 @@ starting with "=" is never a formula (xlsxsafe), and in the CSV it gets a leadin
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -21,7 +22,8 @@ from openpyxl.utils import get_column_letter
 
 from collab_metrics import xlsxsafe
 from collab_metrics.model import areas
-from collab_metrics.model.framework import Framework
+from collab_metrics.model.framework import Contribution, Framework
+from collab_metrics.report import resources
 from collab_metrics.report.status_table import StatusReport, data_statement, stable
 from collab_metrics.text import format as fmt
 from collab_metrics.text import overrides
@@ -216,9 +218,15 @@ def _defused(value: Any) -> Any:
     return value
 
 
-def write_workbook(fw: Framework, report: StatusReport, path: Path) -> None:
-    """An Excel workbook of the status table, the consistency checks and the data used,
-    in the report's language with number formats."""
+def write_workbook(
+    fw: Framework,
+    report: StatusReport,
+    path: Path,
+    contributions: Sequence[Contribution] = (),
+) -> None:
+    """An Excel workbook of the status table, the consistency checks, the resources against
+    the agreed split (with `contributions` from the actors' workbooks) and the data used, in
+    the report's language with number formats."""
     language: Language = fw.collaboration.language
     checks = pd.DataFrame(
         [
@@ -244,5 +252,8 @@ def write_workbook(fw: Framework, report: StatusReport, path: Path) -> None:
         for column in sheet.columns:
             width = max(len(str(c.value or "")) for c in column[:200])
             sheet.column_dimensions[column[0].column_letter].width = min(max(10, width + 2), 60)
+        if fw.resources is not None:
+            sheet = writer.book.create_sheet(message("resources.sheet", language))
+            resources.write_sheet(sheet, fw, language, contributions)
         about = message("excel.sheet_about", language)
         write_about(writer.book.create_sheet(about), report, language)

@@ -30,6 +30,7 @@ from filelock import FileLock, Timeout
 
 import collab_metrics
 from collab_metrics.analysis import warnings
+from collab_metrics.analysis.resources import imported as imported_resources
 from collab_metrics.errors import RunError
 from collab_metrics.model import limits, periods
 from collab_metrics.model.framework import Framework, load_framework
@@ -297,7 +298,8 @@ def _render_locked(
             status_table.to_json(report, early_warning=early), encoding="utf-8"
         )
         if "xlsx" in formats:
-            excel.write_workbook(fw, report, building / "status.xlsx")
+            contributions, _ = imported_resources(store, fw)
+            excel.write_workbook(fw, report, building / "status.xlsx", contributions)
         manifest = _manifest(fw, params, report.vintage, as_of, timings, building, before)
         manifest["period"] = {"kind": cadence, "label": period}
         manifest["known_before"] = known_before.isoformat() if known_before else None

@@ -24,6 +24,7 @@ from collab_metrics.report import (
     extract,
     goal,
     questions,
+    resources,
     title,
 )
 from collab_metrics.report import summary as summary_part
@@ -56,6 +57,7 @@ discussion_questions = _in_collaboration_words(questions.discussion_questions)
 what_changed = _in_collaboration_words(changes.what_changed)
 newer_data = _in_collaboration_words(changes.newer_data)
 action_plan = _in_collaboration_words(actions.action_plan)
+resources_section = _in_collaboration_words(resources.resources_section)
 sources = _in_collaboration_words(attribution.sources)
 method_appendix = _in_collaboration_words(appendix.method_appendix)
 actor_extract = _in_collaboration_words(extract.actor_extract)
@@ -73,6 +75,7 @@ __all__ = [
     "load_context",
     "method_appendix",
     "newer_data",
+    "resources_section",
     "sources",
     "summary",
     "title_page",

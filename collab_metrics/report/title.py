@@ -60,6 +60,7 @@ def title_page_view(ctx: ReportContext) -> TitlePage:
         Fact(message("report.follow_up_owner", language), collaboration.owner),
         Fact(message("report.area", language), _area(collaboration.area, language, start=True)),
         Fact(message("report.actors", language), items=tuple(a.name for a in fw.actors)),
+        *_governance_facts(ctx),
         Fact(message("report.data", language), _vintage_text(ctx)),
         Fact(message("report.goal_framework", language), _framework_text(ctx)),
     )
@@ -70,6 +71,26 @@ def title_page_view(ctx: ReportContext) -> TitlePage:
         date=_date(ctx.report_date, language),
         description=collaboration.description or None,
         facts=facts,
+    )
+
+
+def _governance_facts(ctx: ReportContext) -> tuple[Fact, ...]:
+    """Chair, coordinating actor, decision path, agreement period and review date, as given."""
+    governance, language = ctx.fw.governance, ctx.language
+    if governance is None:
+        return ()
+    coordinating = governance.coordinating_actor
+    texts = {
+        "chair": governance.chair,
+        "coordinating_actor": ctx.fw.actor(coordinating).name if coordinating else None,
+        "decision_path": governance.decision_path,
+        "agreement_period": governance.agreement_period,
+        "review_date": _date(governance.review_date, language) if governance.review_date else None,
+    }
+    return tuple(
+        Fact(message(f"resources.governance_{key}", language), text)
+        for key, text in texts.items()
+        if text
     )
 
 

@@ -23,7 +23,12 @@ _IMPORT_COMMON: Final = (
 )
 # With collaboration, actor and period, what identifies an answer: a second answer with
 # the same key replaces the first.
-_ANSWER_KEYS: Final = {"imported_assessments": "goal", "imported_actions": "action_id"}
+_ANSWER_KEYS: Final = {
+    "imported_assessments": "goal",
+    "imported_actions": "action_id",
+    "imported_contributions": "year",
+    "imported_priorities": "priority_id",
+}
 
 
 @dataclass(frozen=True)
@@ -31,8 +36,10 @@ class ImportBatch:
     """One imported workbook: who answered for which period, from which file, and what.
 
     `assessments` rows have the keys goal, judgement, justification, owner; `actions`
-    rows action_id, goal, description, responsible, due, status. `fetch_id` is the
-    vintage that holds the workbook's measures (None when they changed nothing).
+    rows action_id, goal, description, responsible, due, status; `contributions` rows
+    year, money, staff_fte, in_kind, note; `priorities` rows priority_id, outcome,
+    comment. `fetch_id` is the vintage that holds the workbook's measures (None when they
+    changed nothing).
     """
 
     collaboration: str
@@ -46,6 +53,8 @@ class ImportBatch:
     actions: Sequence[Mapping[str, Any]]
     measures: int
     fetch_id: int | None
+    contributions: Sequence[Mapping[str, Any]] = ()
+    priorities: Sequence[Mapping[str, Any]] = ()
 
 
 class Answers(Connected):
@@ -68,6 +77,8 @@ class Answers(Connected):
             for table, rows in (
                 ("imported_assessments", batch.assessments),
                 ("imported_actions", batch.actions),
+                ("imported_contributions", batch.contributions),
+                ("imported_priorities", batch.priorities),
             ):
                 key = _ANSWER_KEYS[table]
                 for row in rows:
@@ -145,8 +156,20 @@ class Answers(Connected):
         Rows are dicts with the table's columns; an action has one current row per period
         it was answered for.
         """
+        found = self._current(collaboration, ("imported_assessments", "imported_actions"))
+        return found[0], found[1]
+
+    def imported_resources(
+        self, collaboration: str
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The current imported contributions and priority outcomes of a collaboration."""
+        found = self._current(collaboration, ("imported_contributions", "imported_priorities"))
+        return found[0], found[1]
+
+    def _current(self, collaboration: str, tables: Sequence[str]) -> list[list[dict[str, Any]]]:
+        """The current (not replaced) rows of each answer table, oldest import first."""
         found = []
-        for table in ("imported_assessments", "imported_actions"):
+        for table in tables:
             cursor = self._con.execute(
                 f"""SELECT * EXCLUDE (replaced_at, replaced_by) FROM {table}
                     WHERE collaboration = ? AND replaced_at IS NULL ORDER BY import_id""",
@@ -154,4 +177,4 @@ class Answers(Connected):
             )
             columns = [description[0] for description in cursor.description]
             found.append([dict(zip(columns, row, strict=True)) for row in cursor.fetchall()])
-        return found[0], found[1]
+        return found

@@ -28,6 +28,12 @@ Table added in schema version 3:
   seams           fetch_id, series, period, earlier_table, table_id: where a series stitched
                   from several PxWeb tables passes to the next table (the first period the
                   newer table supplies), recorded with each fetch that stitched it
+
+Tables added in schema version 4, for the resources and priorities sheets of the workbooks:
+  imported_contributions  the same for an actor's actual contribution in a year: year,
+                          money, staff_fte, in_kind, note
+  imported_priorities     the same for the outcome of a priority the actor owns:
+                          priority_id, outcome, comment
 """
 
 from __future__ import annotations
@@ -95,6 +101,19 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
         """CREATE TABLE seams (
             fetch_id INTEGER NOT NULL, series VARCHAR NOT NULL, period VARCHAR NOT NULL,
             earlier_table VARCHAR NOT NULL, table_id VARCHAR NOT NULL)""",
+    ),
+    (
+        """CREATE TABLE imported_contributions (
+            import_id INTEGER NOT NULL, collaboration VARCHAR NOT NULL, actor VARCHAR NOT NULL,
+            period VARCHAR NOT NULL, year INTEGER NOT NULL, money DOUBLE, staff_fte DOUBLE,
+            in_kind VARCHAR NOT NULL, note VARCHAR NOT NULL,
+            file_name VARCHAR NOT NULL, file_sha256 VARCHAR NOT NULL,
+            imported_at TIMESTAMP NOT NULL, replaced_at TIMESTAMP, replaced_by INTEGER)""",
+        """CREATE TABLE imported_priorities (
+            import_id INTEGER NOT NULL, collaboration VARCHAR NOT NULL, actor VARCHAR NOT NULL,
+            period VARCHAR NOT NULL, priority_id VARCHAR NOT NULL, outcome VARCHAR NOT NULL,
+            comment VARCHAR NOT NULL, file_name VARCHAR NOT NULL, file_sha256 VARCHAR NOT NULL,
+            imported_at TIMESTAMP NOT NULL, replaced_at TIMESTAMP, replaced_by INTEGER)""",
     ),
 )
 SCHEMA_VERSION: Final = len(MIGRATIONS)

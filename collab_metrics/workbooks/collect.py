@@ -19,7 +19,7 @@ from collab_metrics.model import limits
 from collab_metrics.model.framework import Framework
 from collab_metrics.model.tidy import FetchResult
 from collab_metrics.store import ImportBatch, Store
-from collab_metrics.workbooks import signing
+from collab_metrics.workbooks import resources, signing
 from collab_metrics.workbooks.answers import (
     changed_actions,
     changed_assessments,
@@ -30,6 +30,8 @@ from collab_metrics.workbooks.layout import (
     ACTIONS,
     GOALS,
     MEASURES,
+    PRIORITIES,
+    RESOURCES,
     ActorImportError,
     check_period,
     reported_measures,
@@ -49,6 +51,8 @@ class ImportOutcome:
     assessments: int = 0
     actions: int = 0
     measures: str = ""  # the write's counts, when the workbook brought figures
+    contributions: int = 0
+    priorities: int = 0
     replaced: int = 0
     problems: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
@@ -64,6 +68,10 @@ class ImportOutcome:
         text = f"{self.file}: {self.status} ({self.actor}, {self.period})"
         if self.status == "imported":
             parts = [_count(self.assessments, "assessment"), _count(self.actions, "action")]
+            if self.contributions:
+                parts.append(_count(self.contributions, "contribution"))
+            if self.priorities:
+                parts.append(_count(self.priorities, "priority outcome"))
             if self.measures:
                 parts.append(f"measure values: {self.measures}")
             text += ": " + ", ".join(parts)
@@ -130,6 +138,20 @@ def import_workbook(
             f"{limits.ACTIONS_PER_ACTOR_PERIOD} per actor and period"
         )
     measures = read_measures(fw, sheets[MEASURES], actor) if MEASURES in sheets else []
+    # The resources and priorities sheets are read when the workbook has them.
+    extra = {
+        spec: Reader(book, spec, meta.language, problems)
+        for spec in (RESOURCES, PRIORITIES)
+        if spec.name(meta.language) in book
+    }
+    contribution = (
+        resources.read_contribution(extra[RESOURCES], actor, meta.period)
+        if RESOURCES in extra
+        else None
+    )
+    outcomes = (
+        resources.read_priorities(fw, extra[PRIORITIES], actor) if PRIORITIES in extra else []
+    )
     if problems:
         raise ActorImportError(name, problems)
 
@@ -141,11 +163,26 @@ def import_workbook(
     new_actions, replaced_actions = changed_actions(
         current, sheets[ACTIONS], meta, actions, stored_actions, replace
     )
+    stored_contributions, stored_priorities = store.imported_resources(fw.collaboration.id)
+    new_contributions = (
+        resources.contribution_rows(
+            fw, extra[RESOURCES], meta.period, contribution, stored_contributions, replace
+        )
+        if RESOURCES in extra
+        else []
+    )
+    mine = [r for r in stored_priorities if r["actor"] == actor.id]
+    new_priorities = (
+        resources.priority_rows(fw, extra[PRIORITIES], meta.period, outcomes, mine, replace)
+        if PRIORITIES in extra
+        else []
+    )
     if problems:
         raise ActorImportError(name, problems)
     frame = measure_frame(fw, measures)
     measures_change = not frame.empty and changes_observations(store, frame)
-    if not (new_assessments or new_actions or measures_change):
+    brought = new_assessments or new_actions or new_contributions or new_priorities
+    if not (brought or measures_change):
         return ImportOutcome(
             name, "unchanged", actor=actor.name, period=meta.period, warnings=tuple(warnings)
         )
@@ -191,6 +228,8 @@ def import_workbook(
                 ],
                 measures=len(frame),
                 fetch_id=fetch_id,
+                contributions=new_contributions,
+                priorities=new_priorities,
             )
         )
     return ImportOutcome(
@@ -201,6 +240,8 @@ def import_workbook(
         assessments=len(new_assessments),
         actions=len(new_actions),
         measures=counts,
+        contributions=len(new_contributions),
+        priorities=len(new_priorities),
         replaced=replaced_assessments + replaced_actions,
         warnings=tuple(warnings),
     )

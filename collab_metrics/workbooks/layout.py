@@ -133,6 +133,27 @@ MEASURES: Final = Sheet(
         Column("value", "value", 12, editable=True),
     ),
 )
+RESOURCES: Final = Sheet(
+    "resources",
+    (
+        Column("year", "budget_year", 8),
+        Column("agreed_amount", "agreed_amount", 18),
+        Column("money", "money", 18, editable=True),
+        Column("staff_fte", "staff_fte", 14, editable=True),
+        Column("in_kind", "in_kind", 40, editable=True),
+        Column("note", "note", 50, editable=True),
+    ),
+)
+PRIORITIES: Final = Sheet(
+    "priorities",
+    (
+        Column("priority", "priority_id", 24),
+        Column("text", "priority", 55),
+        Column("period", "period", 10),
+        Column("outcome", "outcome", 22, editable=True),
+        Column("comment", "note", 60, editable=True),
+    ),
+)
 IDENTITY: Final = (
     "framework_id",
     "framework_sha256",

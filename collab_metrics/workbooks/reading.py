@@ -27,6 +27,8 @@ from collab_metrics.workbooks.layout import (
     MEASURES,
     META_SHEET,
     PERIOD,
+    PRIORITIES,
+    RESOURCES,
     TEMPLATE_VERSION,
     ActorImportError,
     Sheet,
@@ -50,7 +52,7 @@ def read_body(path: Path, name: str) -> bytes:
 def open_book(body: bytes, name: str) -> dict[str, xlsxsafe.Grid]:
     """The workbook's sheets that an import reads, streamed within the limits."""
     columns = {META_SHEET: 2}
-    for spec in (GOALS, ACTIONS, MEASURES):
+    for spec in (GOALS, ACTIONS, MEASURES, RESOURCES, PRIORITIES):
         columns |= dict.fromkeys(spec.names(), len(spec.columns))
     try:
         return xlsxsafe.read_sheets(body, name, columns)

@@ -13,8 +13,17 @@ import pandas as pd
 
 from collab_metrics.analysis.answers import imported, merge
 from collab_metrics.analysis.followup import assess_store
+from collab_metrics.analysis.resources import contributions
+from collab_metrics.analysis.resources import imported as imported_resources
 from collab_metrics.model import areas, limits
-from collab_metrics.model.framework import Action, Actor, FileIndicator, Framework
+from collab_metrics.model.framework import (
+    Action,
+    Actor,
+    Contribution,
+    FileIndicator,
+    Framework,
+    Priority,
+)
 from collab_metrics.store import Store
 from collab_metrics.text import overrides, reasons
 from collab_metrics.text.labels import (
@@ -26,7 +35,7 @@ from collab_metrics.text.labels import (
     number,
     percent,
 )
-from collab_metrics.workbooks import signing
+from collab_metrics.workbooks import resources, signing
 from collab_metrics.workbooks.layout import (
     ACTIONS,
     FIRST_ROW,
@@ -61,10 +70,12 @@ if TYPE_CHECKING:
 
 
 def _template_actors(fw: Framework) -> list[Actor]:
-    """The actors that get a workbook: those with goals, actions or a measure to report."""
+    """The actors that get a workbook: those with goals, actions, a measure to report, a
+    part of the cost split or a priority to answer for."""
     busy = {g.actor for g in fw.actor_goals} | {a.actor for a in fw.actions}
     busy |= {i.reported_by for i in fw.indicators if i.reported_by}
-    return [a for a in fw.actors if a.id in busy]
+    busy |= {p.owner for p in fw.priorities}
+    return [a for a in fw.actors if a.id in busy or resources.has_resources(fw, a.id)]
 
 
 def _template_name(fw: Framework, actor_id: str, period: str) -> str:
@@ -83,6 +94,7 @@ def write_templates(fw: Framework, period: str, out_dir: Path, store_path: Path)
     period = check_period(period)
     statistics: dict[str, Any] = {}
     has_data = store_path.exists()
+    brought: tuple[list[Contribution], list[Priority]] = ([], [])
     with Store.open(store_path) as store:
         key = store.secret(signing.KEY_NAME, create=True)
     assert key is not None, "created on request"
@@ -92,6 +104,8 @@ def write_templates(fw: Framework, period: str, out_dir: Path, store_path: Path)
             rows = reasons.in_words(found.rows, fw.collaboration.language)
         statistics = {row.goal: row for row in rows[rows["sex"] == "total"].itertuples()}
         fw = merge(fw, *imported(store_path, fw))
+        brought = imported_resources(store_path, fw)
+    known = [c for c, _ in contributions(fw, brought[0])]
     actors = _template_actors(fw)
     if not actors:
         raise CollectError("no actor has goals, actions or a measure to report: nothing to send")
@@ -100,7 +114,7 @@ def write_templates(fw: Framework, period: str, out_dir: Path, store_path: Path)
     for actor in actors:
         path = out_dir / _template_name(fw, actor.id, period)
         partial = path.with_name(path.name + ".partial")
-        _workbook(fw, actor, period, statistics, key).save(partial)
+        _workbook(fw, actor, period, statistics, key, (known, brought[1])).save(partial)
         os.replace(partial, path)  # a reader never sees half a workbook
         written.append(path)
     return written
@@ -118,7 +132,12 @@ def _new_action_start(fw: Framework, actor_id: str, period: str) -> int:
 
 
 def _workbook(
-    fw: Framework, actor: Actor, period: str, statistics: dict[str, Any], signing_key: bytes
+    fw: Framework,
+    actor: Actor,
+    period: str,
+    statistics: dict[str, Any],
+    signing_key: bytes,
+    known: tuple[Sequence[Contribution], Sequence[Priority]] = ((), ()),
 ) -> Workbook:
     from openpyxl import Workbook
     from openpyxl.workbook.protection import WorkbookProtection
@@ -132,12 +151,20 @@ def _workbook(
     assert goals_sheet is not None, "a new workbook has a sheet"
     actions_sheet = book.create_sheet()
     measures_sheet = book.create_sheet() if reported else None
+    resources_sheet = book.create_sheet() if resources.has_resources(fw, actor.id) else None
+    owned = resources.owned_priorities(fw, actor.id)
+    priorities_sheet = book.create_sheet() if owned else None
     meta = book.create_sheet(META_SHEET)
     lists = _Lists(meta)
     _goals_sheet(fw, goals_sheet, actor, period, goals, statistics, lists)
     _actions_sheet(fw, actions_sheet, actor, period, goals, actions, lists)
     if measures_sheet is not None:
         _measures_sheet(fw, measures_sheet, actor, reported, lists)
+    tools = resources.Tools(_start, _put, _inputs, _validate, lists, styles()["wrap"])
+    if resources_sheet is not None:
+        resources.resources_sheet(fw, resources_sheet, actor, period, known[0], tools)
+    if priorities_sheet is not None:
+        resources.priorities_sheet(fw, priorities_sheet, actor, known[1], tools)
     identification = {
         "framework_id": fw.collaboration.id,
         "framework_sha256": fw.sha256,
