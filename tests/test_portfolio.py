@@ -176,3 +176,36 @@ def test_fresh_and_english(rendered: Path, monkeypatch: pytest.MonkeyPatch) -> N
     assert "Overview of collaborations" in text and "assessed afresh" in text
     assert "(follow-up 2017)" in text  # the early warning compares with the 2017 report
     assert (rendered / "outputs" / "blekinge-unga-lyfter" / "latest").read_text().strip() == "2017"
+
+
+def test_the_actor_view_gives_its_share_of_the_costs_from_the_resources_block() -> None:
+    """Norrbotten's agreed split and contributions (illustrative amounts in the demo's
+    resurser.yaml), read independently from the YAML."""
+    import yaml
+
+    from collab_metrics.model.framework import load_framework
+    from collab_metrics.report.portfolio import cost_share
+
+    params = REPO / "params" / "norrbotten-arbete-halsa.yaml"
+    fw = load_framework(params)
+    block = yaml.safe_load(
+        (REPO / "params" / "norrbotten-arbete-halsa" / "resurser.yaml").read_text(encoding="utf-8")
+    )["resources"]
+    (split,) = block["agreed"]
+    lulea = next(c for c in block["contributions"] if c["actor"] == "lulea")
+    agreed = split["total"] * split["shares"]["lulea"]
+    assert (agreed, lulea["money"], lulea["staff_fte"]) == (360000.0, 360000, 0.5)
+    def plain(text: str) -> str:  # the thin and no-break spaces of Swedish numbers
+        return " ".join(text.split()).replace("\u2009", " ")
+
+    text = plain(cost_share(fw, fw.actor("lulea"), (), "sv"))
+    assert text == (
+        "Kostnadsfördelning 2022: avtalad andel 15,0 % (360 000 kr); "
+        "insatt 360 000 kr, 0,5 årsarbetare."
+    )
+    force = plain(cost_share(fw, fw.actor("forsakringskassan"), (), "en"))
+    assert force == ("Cost split 2022: agreed share 5.0% (120,000 kr); put in not stated, 0.5 FTE.")
+    blekinge = load_framework(REPO / "params" / "blekinge-unga-lyfter.yaml")
+    assert cost_share(blekinge, blekinge.actor("karlshamn"), (), "sv") == (
+        "Ramverket anger ingen kostnadsfördelning."
+    )

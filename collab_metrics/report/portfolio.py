@@ -11,21 +11,26 @@ differently are bad input naming both files. The view model built here is render
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from collab_metrics.analysis import warnings
+from collab_metrics.analysis import resources, warnings
 from collab_metrics.analysis.answers import imported, merge
 from collab_metrics.analysis.codes import STATUSES
+from collab_metrics.analysis.resources import resource_table
 from collab_metrics.errors import InputError
 from collab_metrics.model.framework import Actor, Framework
+from collab_metrics.model.resources import Contribution
 from collab_metrics.report import early_warning, history, status_table
 from collab_metrics.report.markup import STATUS_ICONS
 from collab_metrics.report.wording import _date, _quote, _value
+from collab_metrics.text import format as fmt
 from collab_metrics.text.catalog import message
 from collab_metrics.text.labels import ACTION_STATUS, CHANCE, STATUS, Language
 
@@ -44,6 +49,7 @@ class Source:
     made: date | None  # when the report was made (today when fresh)
     previous_made: date | None  # when the report it compared with was made
     fresh: bool = False
+    contributions: tuple[Contribution, ...] = ()  # brought by the actors' workbooks
 
 
 @dataclass(frozen=True)
@@ -141,6 +147,9 @@ def read_sources(
             before = earlier.get("created_at")
             made_before = datetime.fromisoformat(before).date() if before else None
             found.append(Source(path, fw, document, _made(entry.manifest), made_before))
+        if store is not None:
+            brought = tuple(resources.imported(store, fw)[0])
+            found[-1] = dataclasses.replace(found[-1], contributions=brought)
     return found
 
 
@@ -419,14 +428,45 @@ def _actor_part(source: Source, actor: Actor, language: Language) -> ActorPart:
         "portfolio.actor_as", language, name=actor.name, collaboration=fw.collaboration.name
     )
     return ActorPart(
-        fw.collaboration.name, heading, tuple(goals), actions, cost_share(fw, actor, language)
+        fw.collaboration.name,
+        heading,
+        tuple(goals),
+        actions,
+        cost_share(fw, actor, source.contributions, language),
     )
 
 
-def cost_share(fw: Framework, actor: Actor, language: Language) -> str:
-    """The actor's share of the collaboration's costs.
+def cost_share(
+    fw: Framework, actor: Actor, contributions: Sequence[Contribution], language: Language
+) -> str:
+    """The actor's part of the costs in the latest year the framework has a split or a
+    contribution for: the agreed share and amount beside what it put in (workbook answers
+    replace the file's), as `resource_table` computes them."""
+    table = resource_table(fw, contributions)
+    own = table[table["actor"] == actor.id]
+    if own.empty:
+        return message("portfolio.actor_no_costs", language)
+    row = own.iloc[-1]
+    missing = message("portfolio.actor_costs_missing", language)
 
-    Hook for the framework's `resources` block (issue 13, part 2), which this branch does
-    not have yet: until then every framework "states no cost split".
-    """
-    return message("portfolio.actor_no_costs", language)
+    def amount(value: float) -> str:
+        return missing if fmt.missing(value) else fmt.value_with_unit(value, "kr", language)
+
+    staff = (
+        missing
+        if fmt.missing(row["staff_fte"])
+        else message(
+            "portfolio.actor_costs_staff", language, fte=fmt.number(row["staff_fte"], language)
+        )
+    )
+    return message(
+        "portfolio.actor_costs",
+        language,
+        year=int(row["year"]),
+        share=missing
+        if fmt.missing(row["agreed_share"])
+        else fmt.percent(row["agreed_share"], language),
+        agreed=amount(row["agreed_amount"]),
+        money=amount(row["money"]),
+        staff=staff,
+    )
