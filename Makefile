@@ -41,6 +41,8 @@ demo: $(DEMO_STAMP)
 	for params in $(DEMOS); do $(BIN)/collab validate $$params || exit 2; done
 	for params in $(DEMOS); do $(BIN)/collab fetch $$params || exit 1; done
 	for params in $(DEMOS); do $(BIN)/collab report $$params || exit 1; done
+	$(BIN)/collab report params/norrbotten-arbete-halsa.yaml --kind lagesbild
+	$(BIN)/collab portfolio $(DEMOS)
 
 # JupyterLab on the notebooks, with the package's own kernel.
 lab: $(STAMP)
