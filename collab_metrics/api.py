@@ -356,8 +356,10 @@ def render(
 
 def _area_name(code: str) -> str:
     """The area's name, or the code itself for an area outside the registry."""
+    from collab_metrics.text import format as text_format
+
     try:
-        return areas.get(code).name
+        return text_format.area_name(code)
     except areas.UnknownAreaError:
         return code
 

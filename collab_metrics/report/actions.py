@@ -15,10 +15,8 @@ from collab_metrics.report.context import (
 from collab_metrics.report.markup import Html
 from collab_metrics.report.templating import render
 from collab_metrics.report.views import Row, Table, action_status_label
-from collab_metrics.report.wording import (
-    _date,
-    _listing,
-)
+from collab_metrics.report.wording import _listing
+from collab_metrics.text import format as fmt
 from collab_metrics.text.catalog import message
 from collab_metrics.text.labels import (
     ACTION_STATUS,
@@ -46,7 +44,7 @@ def _action_rows(ctx: ReportContext, actions: Sequence[Action]) -> tuple[Row, ..
                 if action.goal
                 else message("report.the_whole_collaboration", language),
                 action.responsible or "–",
-                _date(action.due, language) if action.due else "–",
+                fmt.date(action.due, language) if action.due else "–",
                 action_status_label(action.status, language),
             ),
         )

@@ -38,16 +38,8 @@ from collab_metrics.report.views import (
     status_mark,
     verdict_mark,
 )
-from collab_metrics.report.wording import (
-    _area,
-    _listing,
-    _lower_first,
-    _missing,
-    _points,
-    _rate,
-    _share,
-)
-from collab_metrics.text import labels
+from collab_metrics.report.wording import _listing, _lower_first
+from collab_metrics.text import format as fmt
 from collab_metrics.text.catalog import message
 
 
@@ -114,13 +106,13 @@ def _consistency_sentences(ctx: ReportContext, goal: SharedGoal) -> list[str]:
     """What the actors' targets add up to against the shared target, and what is left out."""
     fw, language = ctx.fw, ctx.language
     check = ctx.consistency.get(goal.id)
-    area = _area(goal.area, language)
+    area = fmt.area_name(goal.area, language, in_sentence=True)
     if check is None:
         return [message("report.consistency_no_population_base", language, area=area)]
     if check.verdict == "cannot_assess":
         return [message("report.reason", language, reason=check.reason)]
-    implied = _rate(check.implied_change_percent / 100, language)
-    required = _rate(check.required_change_percent / 100, language)
+    implied = fmt.percent(check.implied_change_percent / 100, language)
+    required = fmt.percent(check.required_change_percent / 100, language)
     years = f"{check.baseline_year}–{check.target_year}"
     sentences = [
         message(
@@ -133,15 +125,15 @@ def _consistency_sentences(ctx: ReportContext, goal: SharedGoal) -> list[str]:
         )
     ]
     if check.verdict == "insufficient":
-        gap = _points(check.gap_percentage_points, language)
+        gap = fmt.points(abs(check.gap_percentage_points), language)
         sentences.append(message("report.consistency_short_by", language, gap=gap))
-    coverage = _share(check.coverage, language)
+    coverage = fmt.share(check.coverage, language)
     if check.uncovered:
         # A municipality with a goal for this shared goal that is not added up (another
         # indicator, no target) has a goal: it is listed below the verdict, not here.
         with_goal = set(check.actors["area"])
         names = _listing(
-            [areas.get(code).name for code in check.uncovered if code not in with_goal], language
+            [fmt.area_name(code) for code in check.uncovered if code not in with_goal], language
         )
         sentences.append(
             message(
@@ -199,7 +191,7 @@ def _consistency_part(ctx: ReportContext, goal: SharedGoal) -> Html:
             role = message(
                 f"report.role_{r.role}",
                 language,
-                area=_area(goal.area, language),
+                area=fmt.area_name(goal.area, language, in_sentence=True),
                 indicator=fw.indicator(r.indicator).title,
             )
             aside.append(f"{fw.goal(r.goal).title} ({fw.actor(r.actor).name}): {role}")
@@ -221,7 +213,12 @@ def _weighting_note(ctx: ReportContext, goal: SharedGoal) -> str | None:
     fw, language = ctx.fw, ctx.language
     base = fw.indicator(goal.indicator).population_base
     row = _row(ctx, goal.id)
-    if base is None or row is None or _missing(row.baseline_year) or _missing(row.latest_year):
+    if (
+        base is None
+        or row is None
+        or fmt.missing(row.baseline_year)
+        or fmt.missing(row.latest_year)
+    ):
         return None
     if areas.get(goal.area).kind != "region":
         return None
@@ -233,7 +230,7 @@ def _weighting_note(ctx: ReportContext, goal: SharedGoal) -> str | None:
     errors = _listing(
         [
             f"{'+' if r.relative_difference > 0 else ''}"
-            f"{labels.percent(r.relative_difference, language, 1)} {r.year}"
+            f"{fmt.percent(r.relative_difference, language, 1)} {r.year}"
             for r in check.itertuples(index=False)
         ],
         language,
@@ -243,7 +240,7 @@ def _weighting_note(ctx: ReportContext, goal: SharedGoal) -> str | None:
         "report.weighting_note",
         language,
         title=title,
-        area=_area(goal.area, language),
+        area=fmt.area_name(goal.area, language, in_sentence=True),
         errors=errors,
     )
 

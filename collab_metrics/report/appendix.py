@@ -27,8 +27,7 @@ from collab_metrics.report.context import ReportContext
 from collab_metrics.report.markup import Html, _status, _table, _tr
 from collab_metrics.report.parts import prose_sections, render_part
 from collab_metrics.report.questions import _large_gap_rule
-from collab_metrics.report.wording import _share
-from collab_metrics.text import labels
+from collab_metrics.text import format as fmt
 from collab_metrics.text.catalog import Language, message
 
 # Status codes in the order the table lists their rules ("" is a goal without a target).
@@ -57,7 +56,7 @@ def method_appendix(ctx: ReportContext) -> Html:
     language = ctx.language
 
     def num(value: float, decimals: int = 2) -> str:
-        return labels.number(value, language, decimals)
+        return fmt.number(value, language, decimals)
 
     figures = {"z95": num(Z_95), "on_track": num(ON_TRACK), "acceleration": num(ACCELERATION, 1)}
     sections = prose_sections(
@@ -66,12 +65,12 @@ def method_appendix(ctx: ReportContext) -> Html:
         **figures,
         status_table=Markup(_status_table(language, figures).markup),
         baseline_slack=BASELINE_SLACK,
-        band=_share(DIRECTION_BAND, language),
+        band=fmt.share(DIRECTION_BAND, language),
         short_term=SHORT_TERM,
         limit_exponent=num(LIMIT_EXPONENT),
         forecast_window=FORECAST_WINDOW,
         min_forecast_points=MIN_FORECAST_POINTS,
-        interval=_share(INTERVAL, language),
+        interval=fmt.share(INTERVAL, language),
         peak_years=PEAK_YEARS,
         large_gap_rule=_large_gap_rule(language),
     )

@@ -17,9 +17,10 @@ from collab_metrics.report.markup import Html
 from collab_metrics.report.parts import render_part
 from collab_metrics.report.shared import _definition, _kpi_metadata
 from collab_metrics.report.title import _framework_text, _source_name, _vintage_text
-from collab_metrics.report.wording import _area, _date, _listing, _period, _quote
+from collab_metrics.report.wording import _listing, _quote
 from collab_metrics.sources import coverage
 from collab_metrics.sources.pxweb import SCB_URL
+from collab_metrics.text import format as fmt
 from collab_metrics.text.catalog import message
 from collab_metrics.text.labels import (
     SEX,
@@ -68,7 +69,7 @@ def _indicator_definition(ctx: ReportContext, indicator: Any) -> str | None:
 def _area_names(codes: Sequence[str] | None, language: Language) -> str:
     if not codes:
         return message("appendix.all_areas", language)
-    return _listing([_area(code, language) for code in codes], language)
+    return _listing([fmt.area_name(code, language, in_sentence=True) for code in codes], language)
 
 
 @dataclass(frozen=True)
@@ -190,8 +191,9 @@ def _coverage_gaps(gaps: list[coverage.Gap], language: Language) -> str:
     """ "Riket, kvinnor: saknar 2010, 2011" for each area and sex the source left short."""
     lacks = message("appendix.gap_lacks", language)
     return "; ".join(
-        f"{_area(gap.area, language)}, {SEX[language][gap.sex].lower()}: {lacks} "
-        + ", ".join(_period(p, language) for p in gap.missing)
+        f"{fmt.area_name(gap.area, language, in_sentence=True)}, "
+        f"{SEX[language][gap.sex].lower()}: {lacks} "
+        + ", ".join(fmt.period(p, language) for p in gap.missing)
         for gap in gaps
     )
 
@@ -206,7 +208,7 @@ def _series_vintage(ctx: ReportContext, series: str) -> str:
         return message("appendix.no_values_in_store", language)
     parts = []
     for source, group in rows.groupby("source"):
-        when = _date(group["retrieved_at"].max().date(), language)
+        when = fmt.date(group["retrieved_at"].max().date(), language)
         first, last = group["period"].min(), group["period"].max()
         name = _source_name(ctx, str(source))
         parts.append(
@@ -215,8 +217,8 @@ def _series_vintage(ctx: ReportContext, series: str) -> str:
                 language,
                 name=name,
                 when=when,
-                first=_period(first, language),
-                last=_period(last, language),
+                first=fmt.period(first, language),
+                last=fmt.period(last, language),
             )
         )
     return "; ".join(parts)

@@ -26,8 +26,9 @@ from collab_metrics.report.markup import Html, _chart
 from collab_metrics.report.parts import Row, Table, markup, prose, render_part
 from collab_metrics.report.questions import _large_gap_rule
 from collab_metrics.report.shared import _gap_text
-from collab_metrics.report.wording import _area, _date, _listing, _quote, _value
+from collab_metrics.report.wording import _listing, _quote
 from collab_metrics.sources import ddf
+from collab_metrics.text import format as fmt
 from collab_metrics.text.catalog import message
 from collab_metrics.text.labels import (
     SEX,
@@ -93,7 +94,11 @@ def baseline_view(ctx: ReportContext) -> BaselineView:
             uses.setdefault(indicator_id, []).append((goal, False))
     return BaselineView(
         title=message("extract.baseline_title", language, collaboration=fw.collaboration.name),
-        intro=prose("baseline_intro", language, area=_area(fw.collaboration.area, language)),
+        intro=prose(
+            "baseline_intro",
+            language,
+            area=fmt.area_name(fw.collaboration.area, language, in_sentence=True),
+        ),
         gap_rule=_large_gap_rule(language),
         indicators=[_baseline_indicator(ctx, i, goals) for i, goals in uses.items()],
     )
@@ -141,7 +146,9 @@ def _baseline_indicator(
         )
     elif not _has_values(ctx, series, area, "total"):
         not_published = message(
-            "extract.not_published_for_area", language, area=_area(area, language)
+            "extract.not_published_for_area",
+            language,
+            area=fmt.area_name(area, language, in_sentence=True),
         )
     return IndicatorView(
         id=indicator_id,
@@ -189,18 +196,21 @@ def _year_table(
         return None
     # Short headers keep the table within a page: the caption says whose women and men.
     headers = [message("extract.column_year", language)] + [
-        _area(code, language, start=True) if sex == "total" else SEX[language][sex]
+        fmt.area_name(code, language) if sex == "total" else SEX[language][sex]
         for code, sex in columns
     ]
     body = [
         Row(
             period,
-            [_value(wide.at[period, column], indicator.unit, language) for column in columns],
+            [
+                fmt.value_with_unit(wide.at[period, column], indicator.unit, language)
+                for column in columns
+            ],
             frozenset(range(len(columns))),
         )
         for period in sorted(wide.index)
     ]
-    own = _area(area, language)
+    own = fmt.area_name(area, language, in_sentence=True)
     caption = message(
         "extract.year_table_caption", language, title=indicator.title, unit=indicator.unit, own=own
     )
@@ -218,7 +228,11 @@ def _baseline_sexes(ctx: ReportContext, indicator: Any, area: str) -> SexesView 
     rows = rows[rows["area"] == area]
     wide = rows.pivot_table(index="period", columns="sex", values="value", aggfunc="first")
     if not {"women", "men"} <= set(wide.columns):
-        note = message("extract.no_values_by_sex", language, area=_area(area, language))
+        note = message(
+            "extract.no_values_by_sex",
+            language,
+            area=fmt.area_name(area, language, in_sentence=True),
+        )
         return SexesView(title, note=note)
     both = wide[["women", "men"]].dropna()
     both = both[(both > 0).all(axis=1)]
@@ -293,18 +307,21 @@ def _distribution_part(ctx: ReportContext, indicator: Any) -> DistributionView:
         language,
         year=year,
         count=len(values),
-        median=_value(median, unit, language),
+        median=fmt.value_with_unit(median, unit, language),
         better=len(better),
         present=len(present),
-        area=_area(fw.collaboration.area, language),
+        area=fmt.area_name(fw.collaboration.area, language, in_sentence=True),
     )
     if filled:
-        when = _date(ddf.SNAPSHOT_RETRIEVED_AT.date(), language)
+        when = fmt.date(ddf.SNAPSHOT_RETRIEVED_AT.date(), language)
         text += " " + message("extract.snapshot_filled", language, when=when)
     body = [
         Row(
-            _area(code, language),
-            [_value(values[code], unit, language), f"{int(ranks[code])} / {len(values)}"],
+            fmt.area_name(code, language, in_sentence=True),
+            [
+                fmt.value_with_unit(values[code], unit, language),
+                f"{int(ranks[code])} / {len(values)}",
+            ],
             frozenset({0, 1}),
         )
         for code in sorted(present, key=lambda c: ranks[c])
@@ -319,7 +336,7 @@ def _distribution_part(ctx: ReportContext, indicator: Any) -> DistributionView:
         language,
         title=indicator.title,
         year=year,
-        area=_area(fw.collaboration.area, language),
+        area=fmt.area_name(fw.collaboration.area, language, in_sentence=True),
     )
     table = Table(caption, headers, body, cls="ranks")
     return DistributionView(title, chart=markup(_chart(chart)), text=text, table=table)

@@ -19,7 +19,7 @@ from collab_metrics.report.context import ReportContext
 from collab_metrics.report.markup import STATUS_ICONS, Html, _status
 from collab_metrics.report.parts import Row, Table, markup, prose, render_part
 from collab_metrics.report.shared import MAX_REVISIONS, _follow_up_period
-from collab_metrics.report.wording import _area, _date, _period, _value
+from collab_metrics.text import format as fmt
 from collab_metrics.text.catalog import message
 from collab_metrics.text.labels import SEX, Language
 
@@ -72,7 +72,9 @@ def what_changed_view(ctx: ReportContext) -> WhatChangedView:
     )
     made = ctx.previous_date
     lead = (
-        message("appendix.compared_with_report", language, date=_date(made, language), year=earlier)
+        message(
+            "appendix.compared_with_report", language, date=fmt.date(made, language), year=earlier
+        )
         if made
         else message("appendix.compared_with_previous", language, year=earlier)
     )
@@ -102,9 +104,9 @@ def newer_data_view(ctx: ReportContext) -> NewerDataView | None:
         Row(
             titles.get(r.indicator, r.indicator),
             [
-                _area(r.area, language, start=True),
-                _period(r.first, language)
-                + ("" if r.first == r.last else f"–{_period(r.last, language)}"),
+                fmt.area_name(r.area, language),
+                fmt.period(r.first, language)
+                + ("" if r.first == r.last else f"–{fmt.period(r.last, language)}"),
                 str(r.count),
             ],
             frozenset({2}),
@@ -159,9 +161,9 @@ def _new_periods_part(ctx: ReportContext, previous_rows: pd.DataFrame) -> Change
         fresh = sorted(set(periods[keep]))
         if not fresh:
             continue
-        span = _period(fresh[0], language)
+        span = fmt.period(fresh[0], language)
         if len(fresh) > 1:
-            span += f"–{_period(fresh[-1], language)}"
+            span += f"–{fmt.period(fresh[-1], language)}"
         body.append(
             Row(
                 fw.indicator(indicator_id).title,
@@ -229,16 +231,16 @@ def _revisions_part(ctx: ReportContext, previous: dict[str, Any]) -> ChangePart:
         new = (
             message("appendix.withdrawn", language)
             if r.change == "deleted"
-            else _value(r.new_value, unit, language)
+            else fmt.value_with_unit(r.new_value, unit, language)
         )
-        old = _value(r.old_value, unit, language)
+        old = fmt.value_with_unit(r.old_value, unit, language)
         before, now = getattr(r, "old_source", None), getattr(r, "source", None)
         if before and now and before != now:  # two channels feed the series: name each
             old = f"{old} ({_origin(before, language)})"
             new = f"{new} ({_origin(now, language)})"
         cells = [
-            _area(r.area, language, start=True),
-            _period(r.period, language),
+            fmt.area_name(r.area, language),
+            fmt.period(r.period, language),
             SEX[language][r.sex],
             old,
             new,

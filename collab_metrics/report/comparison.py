@@ -36,20 +36,8 @@ from collab_metrics.report.views import (
     figure,
     status_mark,
 )
-from collab_metrics.report.wording import (
-    _area,
-    _listing,
-    _missing,
-    _period,
-    _points,
-    _range,
-    _rate,
-    _sentence,
-    _sex_phrase,
-    _share,
-    _value,
-    _value_at,
-)
+from collab_metrics.report.wording import _listing, _sentence, _sex_phrase
+from collab_metrics.text import format as fmt
 from collab_metrics.text import labels
 from collab_metrics.text.catalog import message
 from collab_metrics.text.labels import (
@@ -78,8 +66,10 @@ def _context_view(ctx: ReportContext, goal: SharedGoal) -> dict[str, Any] | None
         for record in rows[rows["sex"] == "total"].itertuples(index=False)
     ]
     first = rows.iloc[0]
-    span = f"{_period(first['from_period'], language)}–{_period(first['to_period'], language)}"
-    own = _area(goal.area, language, start=True)
+    span = (
+        f"{fmt.period(first['from_period'], language)}–{fmt.period(first['to_period'], language)}"
+    )
+    own = fmt.area_name(goal.area, language)
     headers = [
         message("report.comparison", language),
         message("report.sex", language),
@@ -89,18 +79,18 @@ def _context_view(ctx: ReportContext, goal: SharedGoal) -> dict[str, Any] | None
     ]
     body = tuple(
         Row(
-            _area(r.comparison_area, language, start=True),
+            fmt.area_name(r.comparison_area, language),
             (
                 SEX[language][r.sex],
-                _rate(r.area_change_relative, language),
+                fmt.percent(r.area_change_relative, language),
                 Labelled(
-                    _rate(r.comparison_change_relative, language),
-                    f"({_value(r.comparison_from, unit, language)} → "
-                    f"{_value(r.comparison_to, unit, language)})",
+                    fmt.percent(r.comparison_change_relative, language),
+                    f"({fmt.value_with_unit(r.comparison_from, unit, language)} → "
+                    f"{fmt.value_with_unit(r.comparison_to, unit, language)})",
                 ),
-                labels.number(
+                fmt.number(
                     None
-                    if _missing(r.difference_relative)
+                    if fmt.missing(r.difference_relative)
                     else 100
                     * _shown_difference(r.area_change_relative, r.comparison_change_relative),
                     language,
@@ -135,21 +125,21 @@ def _missing_comparison_notes(
             & (obs["sex"] == sex)
             & obs["value"].notna()
         ]["period"]
-        name, who = _area(area, language, start=True), _sex_phrase(sex, language)
+        name, who = fmt.area_name(area, language), _sex_phrase(sex, language)
         first_row = group.iloc[0]
-        gap_at_start = _missing(first_row["comparison_from"])
+        gap_at_start = fmt.missing(first_row["comparison_from"])
         period = first_row["from_period"] if gap_at_start else first_row["to_period"]
         if have.empty:
             notes.append(message("report.comparison_no_values", language, name=name, who=who))
         else:
-            first = _period(min(have), language)
+            first = fmt.period(min(have), language)
             notes.append(
                 message(
                     "report.comparison_published_later",
                     language,
                     name=name,
                     who=who,
-                    period=_period(period, language),
+                    period=fmt.period(period, language),
                     first=first,
                 )
             )
@@ -161,10 +151,10 @@ def _context_sentence(ctx: ReportContext, goal: SharedGoal, record: Any) -> str:
     år: skillnaden är 2,8 procentenheter ..., så det mesta följer den nationella utvecklingen."
     """
     language = ctx.language
-    own_name = _area(goal.area, language)
-    other = _area(record.comparison_area, language)
-    first, last = _period(record.from_period, language), _period(record.to_period, language)
-    if _missing(record.comparison_change_relative):
+    own_name = fmt.area_name(goal.area, language, in_sentence=True)
+    other = fmt.area_name(record.comparison_area, language, in_sentence=True)
+    first, last = fmt.period(record.from_period, language), fmt.period(record.to_period, language)
+    if fmt.missing(record.comparison_change_relative):
         return message(
             "report.context_sentence_no_comparison",
             language,
@@ -187,7 +177,7 @@ def _context_sentence(ctx: ReportContext, goal: SharedGoal, record: Any) -> str:
         last=last,
         other=other,
         their_moved=their_moved,
-        difference=_points(100 * difference, language),
+        difference=fmt.points(abs(100 * difference), language),
     )
     if round(abs(100 * difference), 1) > 0:
         sign = -1 if _decreasing(ctx.fw, goal.indicator) else 1
@@ -229,14 +219,14 @@ def _moved(change: float, language: Language, absolute: Any = None, unit: str = 
     """ "minskade med 40,7 % (5,8 procentenheter)" from a relative change of -0.407 and,
     when given, the change in the indicator's units: percent of a rate and percentage
     points are both named, never mixed."""
-    size = labels.percent(abs(change), language)
+    size = fmt.percent(abs(change), language)
     if round(abs(change) * 100, 1) == 0:
         return message("report.moved_stayed", language)
-    if absolute is not None and not _missing(absolute):
+    if absolute is not None and not fmt.missing(absolute):
         amount = (
-            _points(absolute, language)
+            fmt.points(abs(absolute), language)
             if unit.strip() == "%"
-            else f"{labels.number(abs(absolute), language)} {unit}"
+            else f"{fmt.number(abs(absolute), language)} {unit}"
         )
         size = f"{size} ({amount})"
     if change < 0:
@@ -250,7 +240,7 @@ def _sex_gap(ctx: ReportContext, goal_id: str) -> tuple[Any, Any, float] | None:
     women, men = _row(ctx, goal_id, "women"), _row(ctx, goal_id, "men")
     if women is None or men is None:
         return None
-    if _missing(women.latest_value) or _missing(men.latest_value):
+    if fmt.missing(women.latest_value) or fmt.missing(men.latest_value):
         return None
     if women.latest_period != men.latest_period or min(women.latest_value, men.latest_value) <= 0:
         return None
@@ -319,9 +309,9 @@ def _noise_sentences(ctx: ReportContext, goal: SharedGoal | ActorGoal) -> list[s
         if not _is_false(row.significant):
             continue
         unit = _unit(ctx.fw, goal)
-        start = _value_at(row.baseline_value, row.baseline_period, unit, language)
-        end = _value_at(row.latest_value, row.latest_period, unit, language)
-        limit = _points(Z_95 * row.noise_se, language)
+        start = fmt.value_at(row.baseline_value, row.baseline_period, unit, language)
+        end = fmt.value_at(row.latest_value, row.latest_period, unit, language)
+        limit = fmt.points(abs(Z_95 * row.noise_se), language)
         sentences.append(
             message(
                 "report.noise_sentence",
@@ -352,7 +342,7 @@ def _forecast_text(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any) -
         return ""
     if bool(row.target_passed):
         return message("report.forecast_target_year_passed", language, target_year=goal.target.year)
-    if _missing(row.forecast_value):
+    if fmt.missing(row.forecast_value):
         note = (
             labels.reason(row.forecast_note, language)
             if row.forecast_note
@@ -360,18 +350,18 @@ def _forecast_text(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any) -
         )
         return message("report.forecast_none", language, note=note)
     points = int(row.forecast_points)
-    interval = _share(INTERVAL, language)
-    spread = _range(row.forecast_low, row.forecast_high, unit, language)
+    interval = fmt.share(INTERVAL, language)
+    spread = fmt.value_range(row.forecast_low, row.forecast_high, unit, language)
     chance = labels.CHANCE[language][row.chance]
     text = message(
         "report.forecast_sentence",
         language,
         points=points,
         target_year=goal.target.year,
-        forecast_value=_value(row.forecast_value, unit, language),
+        forecast_value=fmt.value_with_unit(row.forecast_value, unit, language),
         interval=interval,
         spread=spread,
-        target_value=_value(row.target_value, unit, language),
+        target_value=fmt.value_with_unit(row.target_value, unit, language),
         chance=chance,
     )
     if bool(row.interval_borrowed):

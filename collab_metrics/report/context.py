@@ -23,11 +23,9 @@ from collab_metrics.model.framework import (
     SharedGoal,
     load_framework,
 )
-from collab_metrics.report.wording import (
-    _missing,
-)
 from collab_metrics.sources import ddf
 from collab_metrics.store import Store
+from collab_metrics.text import format as fmt
 from collab_metrics.text import labels, overrides, reasons
 from collab_metrics.text.catalog import message
 from collab_metrics.text.labels import (
@@ -184,7 +182,7 @@ def _chance(row: Any, language: Language) -> str:
 
 def _is_false(flag: Any) -> bool:
     """A noise verdict that is False, not missing (numpy booleans are not `False`)."""
-    return not _missing(flag) and not bool(flag)
+    return not fmt.missing(flag) and not bool(flag)
 
 
 # --- title page and summary ----------------------------------------------------------

@@ -35,16 +35,8 @@ from collab_metrics.report.markup import (
 )
 from collab_metrics.report.parts import markup, prose, render_part
 from collab_metrics.report.shared import ROLE_WORDS
-from collab_metrics.report.wording import (
-    _area,
-    _date,
-    _lower_first,
-    _missing,
-    _quote,
-    _rate,
-    _share,
-    _value_at,
-)
+from collab_metrics.report.wording import _lower_first, _quote
+from collab_metrics.text import format as fmt
 from collab_metrics.text.catalog import Language, message
 from collab_metrics.text.labels import (
     CONSISTENCY,
@@ -136,8 +128,8 @@ def _shared_goal_line(ctx: ReportContext, goal: SharedGoal) -> Markup:
     values = message(
         "extract.shared_goal_values",
         language,
-        latest=_value_at(row.latest_value, row.latest_period, unit, language),
-        target=_value_at(row.target_value, row.target_year, unit, language),
+        latest=fmt.value_at(row.latest_value, row.latest_period, unit, language),
+        target=fmt.value_at(row.target_value, row.target_year, unit, language),
     )
     return markup(_join(_quote(goal.title, language), ": ", _status(row.status, language), values))
 
@@ -147,7 +139,7 @@ def _actor_goal_part(ctx: ReportContext, goal: ActorGoal) -> GoalPart:
     indicator = fw.indicator(goal.indicator)
     shared = fw.shared_goal(goal.contributes_to)
     row = _row(ctx, goal.id)
-    area = _area(fw.goal_area(goal), language)
+    area = fmt.area_name(fw.goal_area(goal), language, in_sentence=True)
     definition = message(
         "extract.goal_definition",
         language,
@@ -191,7 +183,7 @@ def _relation_sentences(ctx: ReportContext, goal: ActorGoal, shared: SharedGoal)
         record = next((r for r in check.actors.itertuples(index=False) if r.goal == goal.id), None)
     sentences = []
     if check is not None and record is not None and record.role == "aggregated":
-        if not _missing(record.target_change_percent) and not _missing(
+        if not fmt.missing(record.target_change_percent) and not fmt.missing(
             check.required_change_percent
         ):
             sentences.append(_ambition_sentence(ctx, shared, record, check))
@@ -205,7 +197,7 @@ def _relation_sentences(ctx: ReportContext, goal: ActorGoal, shared: SharedGoal)
                 )
             )
         else:
-            implied = _rate(check.implied_change_percent / 100, language)
+            implied = fmt.percent(check.implied_change_percent / 100, language)
             words = CONSISTENCY[language][check.verdict]
             sentences.append(
                 message(
@@ -217,7 +209,8 @@ def _relation_sentences(ctx: ReportContext, goal: ActorGoal, shared: SharedGoal)
             )
     elif record is not None:
         role = ROLE_WORDS[language][record.role].format(
-            area=_area(shared.area, language), indicator=fw.indicator(record.indicator).title
+            area=fmt.area_name(shared.area, language, in_sentence=True),
+            indicator=fw.indicator(record.indicator).title,
         )
         sentences.append(message("extract.not_added_up", language, role=role))
     share = _share_sentence(ctx, goal, shared)
@@ -231,8 +224,8 @@ def _ambition_sentence(
 ) -> str:
     """ "Målet, −50,0 % till 2017, är lika ambitiöst som det gemensamma målet (−50,0 %)."."""
     language = ctx.language
-    own = _rate(record.target_change_percent / 100, language)
-    required = _rate(check.required_change_percent / 100, language)
+    own = fmt.percent(record.target_change_percent / 100, language)
+    required = fmt.percent(check.required_change_percent / 100, language)
     difference = record.target_change_percent - check.required_change_percent
     sign = -1 if _decreasing(ctx.fw, shared.indicator) else 1
     if round(abs(difference), 1) == 0:
@@ -262,7 +255,7 @@ def _share_sentence(ctx: ReportContext, goal: ActorGoal, shared: SharedGoal) -> 
     except ValueError:  # no population base to weigh the municipalities with
         return ""
     mine = shares[shares["area"] == area_code]
-    if mine.empty or _missing(mine["share"].iloc[0]):
+    if mine.empty or fmt.missing(mine["share"].iloc[0]):
         return ""
     share, weight = float(mine["share"].iloc[0]), float(mine["weight"].iloc[0])
     falling = shares["weighted_change"].sum() < 0
@@ -272,17 +265,20 @@ def _share_sentence(ctx: ReportContext, goal: ActorGoal, shared: SharedGoal) -> 
         else message("extract.noun_rise", language)
     )
     years = f"{shares.attrs['baseline_year']}–{shares.attrs['latest_year']}"
-    area, whole = _area(area_code, language, start=True), _area(shared.area, language)
+    area, whole = (
+        fmt.area_name(area_code, language),
+        fmt.area_name(shared.area, language, in_sentence=True),
+    )
     if share >= 0:
         return message(
             "extract.share_of_change",
             language,
             area=area,
-            share=_share(share, language),
+            share=fmt.share(share, language),
             noun=noun,
             whole=whole,
             years=years,
-            weight=_share(weight, language),
+            weight=fmt.share(weight, language),
         )
     return message(
         "extract.share_against",
@@ -291,7 +287,7 @@ def _share_sentence(ctx: ReportContext, goal: ActorGoal, shared: SharedGoal) -> 
         whole=whole,
         years=years,
         noun=noun,
-        offset=_share(-share, language),
+        offset=fmt.share(-share, language),
     )
 
 
@@ -359,7 +355,9 @@ def _actor_actions(ctx: ReportContext, actor_id: str) -> list[ActionItem]:
                 message("extract.action_responsible", language, responsible=action.responsible)
             )
         if action.due:
-            details.append(message("extract.action_due", language, due=_date(action.due, language)))
+            details.append(
+                message("extract.action_due", language, due=fmt.date(action.due, language))
+            )
         described = action.description.rstrip(".")
         text = f"{described} ({'; '.join(details)})." if details else f"{described}."
         items.append(ActionItem(text, markup(_action_status(action.status, language))))

@@ -46,20 +46,8 @@ from collab_metrics.report.markup import (
 )
 from collab_metrics.report.templating import render
 from collab_metrics.report.views import Label, Mark, direction_label, status_mark
-from collab_metrics.report.wording import (
-    _area,
-    _listing,
-    _missing,
-    _period,
-    _quote,
-    _rate,
-    _sex_phrase,
-    _share,
-    _title_in_sentence,
-    _value,
-    _value_at,
-    _who,
-)
+from collab_metrics.report.wording import _listing, _quote, _sex_phrase, _title_in_sentence, _who
+from collab_metrics.text import format as fmt
 from collab_metrics.text import labels
 from collab_metrics.text.catalog import message
 
@@ -147,7 +135,7 @@ def _possible_breaks(ctx: ReportContext, goal: SharedGoal) -> tuple[str, ...]:
     declared = {b.year for b in indicator.series_breaks}
     notes = []
     for sex, row in _sex_rows(ctx, goal.id):
-        if _missing(row.break_candidate_year) or row.reason_code == "possible_series_break":
+        if fmt.missing(row.break_candidate_year) or row.reason_code == "possible_series_break":
             continue  # none, or already the status's reason
         found = int(row.break_candidate_year)
         notes.append(
@@ -182,7 +170,7 @@ def _target_text(ctx: ReportContext, goal: SharedGoal | ActorGoal) -> str:
     if target is None or baseline is None:
         return message("report.followed_by_direction_only", language)
     if target.change_percent is not None:
-        size = labels.percent(abs(target.change_percent) / 100, language, 0)
+        size = fmt.percent(abs(target.change_percent) / 100, language, 0)
         if target.change_percent < 0:
             return message(
                 "report.target_decrease_by",
@@ -198,7 +186,7 @@ def _target_text(ctx: ReportContext, goal: SharedGoal | ActorGoal) -> str:
             baseline_year=baseline.year,
             target_year=target.year,
         )
-    value = _value(target.value, _unit(ctx.fw, goal), language)
+    value = fmt.value_with_unit(target.value, _unit(ctx.fw, goal), language)
     return message(
         "report.target_reach_value",
         language,
@@ -211,7 +199,7 @@ def _target_text(ctx: ReportContext, goal: SharedGoal | ActorGoal) -> str:
 def _goal_definition(ctx: ReportContext, goal: SharedGoal) -> str:
     fw, language = ctx.fw, ctx.language
     indicator = fw.indicator(goal.indicator)
-    area = _area(goal.area, language)
+    area = fmt.area_name(goal.area, language, in_sentence=True)
     text = message(
         "report.goal_definition",
         language,
@@ -221,11 +209,12 @@ def _goal_definition(ctx: ReportContext, goal: SharedGoal) -> str:
         unit=indicator.unit,
     )
     targets = [(sex, row.target_value) for sex, row in _sex_rows(ctx, goal.id) if sex != "total"]
-    targets = [(sex, value) for sex, value in targets if not _missing(value)]
+    targets = [(sex, value) for sex, value in targets if not fmt.missing(value)]
     if targets:
+        unit = indicator.unit
         shown = _listing(
             [
-                f"{_value(value, indicator.unit, language)} {_sex_phrase(sex, language)}"
+                f"{fmt.value_with_unit(value, unit, language)} {_sex_phrase(sex, language)}"
                 for sex, value in targets
             ],
             language,
@@ -239,7 +228,7 @@ def _baseline_extreme(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any
     language, extreme = ctx.language, row.baseline_extreme
     if extreme not in ("peak", "trough"):
         return None
-    start = _value_at(row.baseline_value, row.baseline_period, _unit(ctx.fw, goal), language)
+    start = fmt.value_at(row.baseline_value, row.baseline_period, _unit(ctx.fw, goal), language)
     obs = ctx.observations
     own = obs[
         (obs["indicator"] == ctx.fw.series_id(goal.indicator))
@@ -249,7 +238,7 @@ def _baseline_extreme(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any
         & (obs["period"] >= str(int(row.baseline_year) - PEAK_YEARS))
     ]
     first = min(own["period"], default=row.baseline_period)
-    span = f"{_period(first, language)}–{_period(row.latest_period, language)}"
+    span = f"{fmt.period(first, language)}–{fmt.period(row.latest_period, language)}"
     flatters = (extreme == "peak") == _decreasing(ctx.fw, goal.indicator)
     word = (
         message("report.highest", language)
@@ -275,11 +264,11 @@ def _progress(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any) -> str
     """The way from baseline to latest and the pace against the pace the target needs."""
     language = ctx.language
     unit = _unit(ctx.fw, goal)
-    if row.status == "cannot_assess" or _missing(row.cagr_actual):
+    if row.status == "cannot_assess" or fmt.missing(row.cagr_actual):
         reason = (row.reason or labels.reason("no_data", language)).rstrip(".")
         return message("report.reason", language, reason=reason)
-    start = _value_at(row.baseline_value, row.baseline_period, unit, language)
-    end = _value_at(row.latest_value, row.latest_period, unit, language)
+    start = fmt.value_at(row.baseline_value, row.baseline_period, unit, language)
+    end = fmt.value_at(row.latest_value, row.latest_period, unit, language)
     if bool(row.target_passed):
         return _final_progress(ctx, goal, row, start, end)
     text = message(
@@ -287,14 +276,14 @@ def _progress(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any) -> str
         language,
         start=start,
         end=end,
-        cagr_actual=_rate(row.cagr_actual, language),
+        cagr_actual=fmt.percent(row.cagr_actual, language),
     )
-    if row.status not in ("", "achieved", "met_within_noise") and not _missing(row.ratio):
-        required = _rate(row.cagr_required, language)
+    if row.status not in ("", "achieved", "met_within_noise") and not fmt.missing(row.ratio):
+        required = fmt.percent(row.cagr_required, language)
         if row.ratio < 0:
             text += " " + message("report.progress_moving_away", language, required=required)
         elif math.isfinite(row.ratio):  # infinite when the target only asks to hold the line
-            pace = _share(row.ratio, language)
+            pace = fmt.share(row.ratio, language)
             text += " " + message("report.progress_pace", language, required=required, pace=pace)
     if row.reason:
         note = row.reason.rstrip(".")
@@ -310,17 +299,17 @@ def _final_progress(
     language = ctx.language
     unit = _unit(ctx.fw, goal)
     year = int(row.target_year)
-    at_target = _value_at(row.target_year_value, str(year), unit, language)
+    at_target = fmt.value_at(row.target_year_value, str(year), unit, language)
     text = message(
         "report.progress_to_target_year",
         language,
         start=start,
         at_target=at_target,
-        cagr_actual=_rate(row.cagr_actual, language),
+        cagr_actual=fmt.percent(row.cagr_actual, language),
     )
-    if not _missing(row.ratio) and math.isfinite(row.ratio):
-        required = _rate(row.cagr_required, language)
-        pace = _share(row.ratio, language)
+    if not fmt.missing(row.ratio) and math.isfinite(row.ratio):
+        required = fmt.percent(row.cagr_required, language)
+        pace = fmt.share(row.ratio, language)
         text += " " + message(
             "report.progress_pace_to_target_year",
             language,
@@ -340,8 +329,12 @@ def _direction_view(ctx: ReportContext, row: Any) -> Direction:
     """Long and short term direction, with the span the long term covers."""
     language = ctx.language
     span = ""
-    if not _missing(row.baseline_period) and not _missing(row.latest_period):
-        span = f" ({_period(row.baseline_period, language)}–{_period(row.latest_period, language)})"
+    if not fmt.missing(row.baseline_period) and not fmt.missing(row.latest_period):
+        first, last = (
+            fmt.period(row.baseline_period, language),
+            fmt.period(row.latest_period, language),
+        )
+        span = f" ({first}–{last})"
     return Direction(
         label=message("report.direction_label", language),
         long_term=message("report.direction_long_term_span", language, span=span),

@@ -26,17 +26,8 @@ from collab_metrics.report.context import (
 )
 from collab_metrics.report.markup import Html
 from collab_metrics.report.templating import render
-from collab_metrics.report.wording import (
-    _listing,
-    _missing,
-    _period,
-    _quote,
-    _rate,
-    _share,
-    _value,
-    _value_at,
-    _who,
-)
+from collab_metrics.report.wording import _listing, _quote, _who
+from collab_metrics.text import format as fmt
 from collab_metrics.text.catalog import message
 from collab_metrics.text.labels import (
     SEX,
@@ -49,7 +40,7 @@ LARGE_GAP: Final = 0.20
 
 
 def _large_gap_rule(language: Language, large: bool = False) -> str:
-    threshold = _share(LARGE_GAP, language)
+    threshold = fmt.share(LARGE_GAP, language)
     if large:
         return message("report.large_gap", language, threshold=threshold)
     return message("report.large_gap_rule", language, threshold=threshold)
@@ -120,8 +111,8 @@ def _goal_questions(ctx: ReportContext, goal: SharedGoal) -> list[str]:
     away = [(sex, r) for sex, r in rows if r.status == "moving_away"]
     if away:
         row = away[0][1]
-        start = _value_at(row.baseline_value, row.baseline_period, unit, language)
-        end = _value_at(row.latest_value, row.latest_period, unit, language)
+        start = fmt.value_at(row.baseline_value, row.baseline_period, unit, language)
+        end = fmt.value_at(row.latest_value, row.latest_period, unit, language)
         who = _who([sex for sex, _ in away], language)
         questions.append(
             message(
@@ -176,11 +167,11 @@ def _goal_questions(ctx: ReportContext, goal: SharedGoal) -> list[str]:
                 "report.question_large_gap",
                 language,
                 title=title,
-                women=_value(women.latest_value, unit, language),
-                men=_value(men.latest_value, unit, language),
-                period=_period(women.latest_period, language),
+                women=fmt.value_with_unit(women.latest_value, unit, language),
+                men=fmt.value_with_unit(men.latest_value, unit, language),
+                period=fmt.period(women.latest_period, language),
                 higher=higher,
-                relative=_share(relative, language),
+                relative=fmt.share(relative, language),
             )
         )
     questions += _national_trend_question(ctx, goal)
@@ -218,10 +209,10 @@ def _consistency_questions(ctx: ReportContext, goal: SharedGoal) -> list[str]:
     if check is None:
         return []
     if check.verdict == "insufficient":
-        implied = _rate(check.implied_change_percent / 100, language)
-        required = _rate(check.required_change_percent / 100, language)
+        implied = fmt.percent(check.implied_change_percent / 100, language)
+        required = fmt.percent(check.required_change_percent / 100, language)
         with_goal = set(check.actors["area"])
-        uncovered = [areas.get(c).name for c in check.uncovered if c not in with_goal]
+        uncovered = [fmt.area_name(c) for c in check.uncovered if c not in with_goal]
         extra = (
             message(
                 "report.question_uncovered_need_goals",
@@ -259,7 +250,7 @@ def _national_trend_question(ctx: ReportContext, goal: SharedGoal) -> list[str]:
     sign = -1 if _decreasing(ctx.fw, goal.indicator) else 1
     for r in rows.itertuples(index=False):
         own, theirs = r.area_change_relative, r.comparison_change_relative
-        if _missing(theirs) or sign * own <= 0 or own * theirs <= 0:
+        if fmt.missing(theirs) or sign * own <= 0 or own * theirs <= 0:
             continue
         if abs(own) / 2 <= abs(theirs) < abs(own):
             return [

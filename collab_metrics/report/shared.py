@@ -10,8 +10,8 @@ from collab_metrics.model.framework import KoladaIndicator
 from collab_metrics.report.actor_goals import ROLES
 from collab_metrics.report.context import ReportContext
 from collab_metrics.report.questions import LARGE_GAP, _large_gap_rule
-from collab_metrics.report.wording import _period, _share, _value
 from collab_metrics.sources import ddf
+from collab_metrics.text import format as fmt
 from collab_metrics.text.catalog import LANGUAGES, message
 from collab_metrics.text.labels import SEX, Language
 
@@ -35,7 +35,7 @@ def _follow_up_period(period: str, language: Language) -> str:
         return message(f"appendix.half_year_{part}", language, year=year_text)
     if part.startswith("q"):
         return message("appendix.quarter", language, quarter=part[1], year=year_text)
-    return _period(period, language)
+    return fmt.period(period, language)
 
 
 def _kpi_metadata(ctx: ReportContext, indicator: Any) -> ddf.KpiMetadata | None:
@@ -60,11 +60,11 @@ def _gap_text(language: Language, period: str, women: float, men: float, unit: s
     text = message(
         "extract.sex_gap",
         language,
-        period=_period(period, language),
-        women=_value(women, unit, language),
-        men=_value(men, unit, language),
+        period=fmt.period(period, language),
+        women=fmt.value_with_unit(women, unit, language),
+        men=fmt.value_with_unit(men, unit, language),
         higher=higher,
-        share=_share(relative, language),
+        share=fmt.share(relative, language),
     )
     if relative > LARGE_GAP:
         text += " " + _large_gap_rule(language, large=True)

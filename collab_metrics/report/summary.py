@@ -33,11 +33,8 @@ from collab_metrics.report.views import (
     figure,
     status_mark,
 )
-from collab_metrics.report.wording import (
-    _missing,
-    _quote,
-    _share,
-)
+from collab_metrics.report.wording import _quote
+from collab_metrics.text import format as fmt
 from collab_metrics.text.catalog import message
 from collab_metrics.text.labels import (
     SEX,
@@ -138,9 +135,9 @@ def _verdict_lines(ctx: ReportContext) -> list[str]:
             message(
                 "report.verdict_pace_until_then",
                 language,
-                ratio=_share(row.ratio, language),
+                ratio=fmt.share(row.ratio, language),
             )
-            if not _missing(row.ratio) and math.isfinite(row.ratio)
+            if not fmt.missing(row.ratio) and math.isfinite(row.ratio)
             else ""
         )
         if row.status == "achieved":

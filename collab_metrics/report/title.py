@@ -11,12 +11,8 @@ from collab_metrics.report.context import (
 )
 from collab_metrics.report.markup import Html
 from collab_metrics.report.templating import render
-from collab_metrics.report.wording import (
-    _area,
-    _date,
-)
-from collab_metrics.sources.pxweb import SCB_URL
-from collab_metrics.text.catalog import MessageKeyError, message
+from collab_metrics.text import format as fmt
+from collab_metrics.text.catalog import message
 
 
 @dataclass(frozen=True)
@@ -58,7 +54,7 @@ def title_page_view(ctx: ReportContext) -> TitlePage:
     )
     facts = (
         Fact(message("report.follow_up_owner", language), collaboration.owner),
-        Fact(message("report.area", language), _area(collaboration.area, language, start=True)),
+        Fact(message("report.area", language), fmt.area_name(collaboration.area, language)),
         Fact(message("report.actors", language), items=tuple(a.name for a in fw.actors)),
         Fact(message("report.data", language), _vintage_text(ctx)),
         Fact(message("report.goal_framework", language), _framework_text(ctx)),
@@ -67,19 +63,15 @@ def title_page_view(ctx: ReportContext) -> TitlePage:
         kicker=message("report.joint_follow_up", language),
         name=collaboration.name,
         period=period,
-        date=_date(ctx.report_date, language),
+        date=fmt.date(ctx.report_date, language),
         description=collaboration.description or None,
         facts=facts,
     )
 
 
 def _source_name(ctx: ReportContext, source: str) -> str:
-    if source == "pxweb":
-        return "SCB" if ctx.fw.pxweb_url == SCB_URL else f"PxWeb ({ctx.fw.pxweb_url})"
-    try:
-        return message(f"report.source_{source}", ctx.language)
-    except MessageKeyError:
-        return source  # a source the catalog does not name: its id
+    """A source's name as the formatters write it (a PxWeb host of the framework's)."""
+    return fmt.source_name(source, ctx.language, ctx.fw.pxweb_url)
 
 
 def _vintage_text(ctx: ReportContext) -> str:
@@ -89,7 +81,7 @@ def _vintage_text(ctx: ReportContext) -> str:
     for source, info in ctx.vintage.get("sources", {}).items():
         if not info.get("observations"):
             continue
-        when = _date(datetime.fromisoformat(info["last_fetch_at"]).date(), language)
+        when = fmt.date(datetime.fromisoformat(info["last_fetch_at"]).date(), language)
         name = _source_name(ctx, source)
         parts.append(message("report.source_retrieved", language, name=name, when=when))
     if not parts:
