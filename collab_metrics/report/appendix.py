@@ -7,6 +7,8 @@ figures it quotes (the thresholds of `collab_metrics.analysis.assess`) and the s
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from markupsafe import Markup
 
 from collab_metrics.analysis.assess import (
@@ -25,10 +27,11 @@ from collab_metrics.analysis.assess import (
 from collab_metrics.analysis.codes import STATUSES
 from collab_metrics.report.context import ReportContext
 from collab_metrics.report.markup import Html, _status, _table, _tr
-from collab_metrics.report.parts import prose_sections, render_part
 from collab_metrics.report.questions import _large_gap_rule
+from collab_metrics.report.templating import render
 from collab_metrics.text import format as fmt
 from collab_metrics.text.catalog import Language, message
+from collab_metrics.text.prose import ProseSection, prose_sections
 
 # Status codes in the order the table lists their rules ("" is a goal without a target).
 _RULES: tuple[str, ...] = (*STATUSES, "")
@@ -51,6 +54,14 @@ def _status_table(language: Language, figures: dict[str, str]) -> Html:
     )
 
 
+@dataclass(frozen=True)
+class MethodAppendix:
+    """The method appendix's view model: its title and one section per prose heading."""
+
+    title: str
+    sections: list[ProseSection]
+
+
 def method_appendix(ctx: ReportContext) -> Html:
     """How status, direction, noise, forecast, context and consistency are worked out."""
     language = ctx.language
@@ -62,6 +73,7 @@ def method_appendix(ctx: ReportContext) -> Html:
     sections = prose_sections(
         "method_appendix",
         language,
+        ctx.templates,
         **figures,
         status_table=Markup(_status_table(language, figures).markup),
         baseline_slack=BASELINE_SLACK,
@@ -74,10 +86,5 @@ def method_appendix(ctx: ReportContext) -> Html:
         peak_years=PEAK_YEARS,
         large_gap_rule=_large_gap_rule(language),
     )
-    return Html(
-        render_part(
-            "method_appendix",
-            title=message("appendix.method_title", language),
-            sections=sections,
-        )
-    )
+    view = MethodAppendix(message("appendix.method_title", language), sections)
+    return render("parts/method_appendix.html.j2", view, ctx.templates)

@@ -14,8 +14,8 @@ from collab_metrics.model.framework import (
 )
 from collab_metrics.report.context import ReportContext
 from collab_metrics.report.markup import Html
-from collab_metrics.report.parts import render_part
 from collab_metrics.report.shared import _definition, _kpi_metadata
+from collab_metrics.report.templating import render
 from collab_metrics.report.title import _framework_text, _source_name, _vintage_text
 from collab_metrics.report.wording import _listing, _quote
 from collab_metrics.sources import coverage
@@ -137,7 +137,7 @@ def sources_view(ctx: ReportContext) -> SourcesView:
 
 def sources(ctx: ReportContext) -> Html:
     """The sources part of the joint report (`parts/sources.html.j2`)."""
-    return Html(render_part("sources", view=sources_view(ctx)))
+    return render("parts/sources.html.j2", sources_view(ctx), ctx.templates)
 
 
 def _source_line(ctx: ReportContext, indicator: Any) -> str:

@@ -23,9 +23,9 @@ from collab_metrics.report.attribution import _indicator_definition, _source_lin
 from collab_metrics.report.changes import _municipalities
 from collab_metrics.report.context import ReportContext
 from collab_metrics.report.markup import Html, _chart
-from collab_metrics.report.parts import Row, Table, markup, prose, render_part
 from collab_metrics.report.questions import _large_gap_rule
 from collab_metrics.report.shared import _gap_text
+from collab_metrics.report.templating import Row, Table, markup, render
 from collab_metrics.report.wording import _listing, _quote
 from collab_metrics.sources import ddf
 from collab_metrics.text import format as fmt
@@ -33,6 +33,7 @@ from collab_metrics.text.catalog import message
 from collab_metrics.text.labels import (
     SEX,
 )
+from collab_metrics.text.prose import prose
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,7 @@ def baseline_view(ctx: ReportContext) -> BaselineView:
         intro=prose(
             "baseline_intro",
             language,
+            ctx.templates,
             area=fmt.area_name(fw.collaboration.area, language, in_sentence=True),
         ),
         gap_rule=_large_gap_rule(language),
@@ -106,7 +108,7 @@ def baseline_view(ctx: ReportContext) -> BaselineView:
 
 def baseline_analysis(ctx: ReportContext) -> Html:
     """The baseline analysis (`parts/baseline_analysis.html.j2`)."""
-    return Html(render_part("baseline_analysis", view=baseline_view(ctx)))
+    return render("parts/baseline_analysis.html.j2", baseline_view(ctx), ctx.templates)
 
 
 def _baseline_indicator(

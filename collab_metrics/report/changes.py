@@ -17,11 +17,12 @@ from collab_metrics.model import areas, periods
 from collab_metrics.model.framework import ActorGoal, Framework
 from collab_metrics.report.context import ReportContext
 from collab_metrics.report.markup import STATUS_ICONS, Html, _status
-from collab_metrics.report.parts import Row, Table, markup, prose, render_part
 from collab_metrics.report.shared import MAX_REVISIONS, _follow_up_period
+from collab_metrics.report.templating import Row, Table, markup, render
 from collab_metrics.text import format as fmt
 from collab_metrics.text.catalog import message
 from collab_metrics.text.labels import SEX, Language
+from collab_metrics.text.prose import prose
 
 # The channels `_origin` names (each has a message appendix.origin_<channel>).
 _ORIGINS: Final = frozenset({"file", "collect", "kolada", "ddf"})
@@ -88,7 +89,7 @@ def what_changed_view(ctx: ReportContext) -> WhatChangedView:
 
 def what_changed(ctx: ReportContext) -> Html:
     """The "what changed" part of the joint report (`parts/what_changed.html.j2`)."""
-    return Html(render_part("what_changed", view=what_changed_view(ctx)))
+    return render("parts/what_changed.html.j2", what_changed_view(ctx), ctx.templates)
 
 
 def newer_data_view(ctx: ReportContext) -> NewerDataView | None:
@@ -122,7 +123,7 @@ def newer_data_view(ctx: ReportContext) -> NewerDataView | None:
     named = _follow_up_period(ctx.period, language)
     return NewerDataView(
         message("appendix.newer_data_title", language),
-        prose("newer_data", language, named=named),
+        prose("newer_data", language, ctx.templates, named=named),
         table,
     )
 
@@ -130,7 +131,7 @@ def newer_data_view(ctx: ReportContext) -> NewerDataView | None:
 def newer_data(ctx: ReportContext) -> Html:
     """The "newer data" part (`parts/newer_data.html.j2`); nothing when there is none."""
     view = newer_data_view(ctx)
-    return Html() if view is None else Html(render_part("newer_data", view=view))
+    return Html() if view is None else render("parts/newer_data.html.j2", view, ctx.templates)
 
 
 def _table_or_note(table: Table, title: str, empty: str) -> ChangePart:

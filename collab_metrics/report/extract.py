@@ -33,14 +33,15 @@ from collab_metrics.report.markup import (
     _judgement,
     _status,
 )
-from collab_metrics.report.parts import markup, prose, render_part
 from collab_metrics.report.shared import ROLE_WORDS
+from collab_metrics.report.templating import markup, render
 from collab_metrics.report.wording import _lower_first, _quote
 from collab_metrics.text import format as fmt
 from collab_metrics.text.catalog import Language, message
 from collab_metrics.text.labels import (
     CONSISTENCY,
 )
+from collab_metrics.text.prose import prose
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,7 @@ def extract_view(ctx: ReportContext, actor_id: str) -> ExtractView:
     lead = prose(
         "actor_extract_lead",
         language,
+        ctx.templates,
         year=ctx.year,
         actor=actor.name,
         collaboration=collaboration.name,
@@ -114,7 +116,7 @@ def extract_view(ctx: ReportContext, actor_id: str) -> ExtractView:
 
 def actor_extract(ctx: ReportContext, actor_id: str) -> Html:
     """One actor's extract (`parts/actor_extract.html.j2`)."""
-    return Html(render_part("actor_extract", view=extract_view(ctx, actor_id)))
+    return render("parts/actor_extract.html.j2", extract_view(ctx, actor_id), ctx.templates)
 
 
 def _shared_goal_line(ctx: ReportContext, goal: SharedGoal) -> Markup:

@@ -35,6 +35,7 @@ from collab_metrics.model.framework import Framework, load_framework
 from collab_metrics.report import cells, excel, history, status_table, workers
 from collab_metrics.report import vintage as vintages
 from collab_metrics.store import Store
+from collab_metrics.text import overrides
 from collab_metrics.text.labels import Language
 
 KERNEL: Final = "collab-metrics"
@@ -472,7 +473,8 @@ def _run_job(
         }
     executed_at = time.perf_counter()
     try:
-        outputs = export(executed, building / job.name, job.title, job.language, formats)
+        templates = overrides.template_dirs(job.parameters["params"])
+        outputs = export(executed, building / job.name, job.title, job.language, formats, templates)
     except TimeoutError as exc:
         return {"name": job.name, "notebook": str(executed), "error": str(exc)}
     return {
@@ -484,10 +486,25 @@ def _run_job(
     }
 
 
+def _stylesheet(templates: Sequence[Path]) -> Path:
+    """The report's style sheet: a collaboration's `collab/report.css`, else the package's."""
+    own = [folder / "collab" / "report.css" for folder in templates]
+    return next((css for css in own if css.is_file()), TEMPLATES / "collab" / "report.css")
+
+
 def export(
-    notebook: Path, stem: Path, title: str, language: str, formats: Sequence[str]
+    notebook: Path,
+    stem: Path,
+    title: str,
+    language: str,
+    formats: Sequence[str],
+    templates: Sequence[Path] = (),
 ) -> list[Path]:
-    """The executed notebook as self-contained HTML (outputs only) and, if asked, PDF."""
+    """The executed notebook as self-contained HTML (outputs only) and, if asked, PDF.
+
+    The page around the parts is nbconvert's template `collab/` (`index.html.j2`,
+    `report.css`); a collaboration's `templates/collab/` (`templates`: its override
+    folders) replaces either file, as `templates/parts/` replaces a part."""
     import nbformat
     from nbconvert import HTMLExporter
 
@@ -496,7 +513,7 @@ def export(
     node = cells.report_cells(node, cast(Language, language))
     exporter = HTMLExporter(
         template_name="collab",
-        extra_template_basedirs=[str(TEMPLATES)],
+        extra_template_basedirs=[*(str(folder) for folder in templates), str(TEMPLATES)],
         exclude_anchor_links=True,  # the analyst's markdown headings get no "¶" in the report
     )
     resources = {
@@ -504,7 +521,7 @@ def export(
             "title": title,
             "language": language,
             "version": collab_metrics.__version__,
-            "css": (TEMPLATES / "collab" / "report.css").read_text(encoding="utf-8"),
+            "css": _stylesheet(templates).read_text(encoding="utf-8"),
             "vintage_note": vintage_note,
         }
     }
