@@ -16,13 +16,13 @@ from collab_metrics.model.framework import (
 )
 from collab_metrics.report.context import (
     ReportContext,
-    _actor_goals,
-    _row,
-    _unit,
+    contributing_goals,
+    goal_row,
+    unit_of,
 )
 from collab_metrics.report.markup import (
     Html,
-    _chart,
+    chart_figure,
 )
 from collab_metrics.report.templating import render
 from collab_metrics.report.views import (
@@ -38,15 +38,15 @@ from collab_metrics.report.views import (
     status_mark,
     verdict_mark,
 )
-from collab_metrics.report.wording import _listing, _lower_first
+from collab_metrics.report.wording import listing, lower_first
 from collab_metrics.text import format as fmt
 from collab_metrics.text.catalog import message
 
 
-def _actor_goals_part(ctx: ReportContext, goal: SharedGoal) -> Html:
+def actor_goals_part(ctx: ReportContext, goal: SharedGoal) -> Html:
     """The actors' own goals for this shared goal: small multiples and a table."""
     fw, language = ctx.fw, ctx.language
-    goals = _actor_goals(fw, goal.id)
+    goals = contributing_goals(fw, goal.id)
     view: dict[str, Any] = {
         "heading": message("report.the_actors_own_goals", language),
         "none": message("report.actor_goals_none", language),
@@ -57,7 +57,7 @@ def _actor_goals_part(ctx: ReportContext, goal: SharedGoal) -> Html:
         chart = charts.actor_small_multiples(
             fw, ctx.observations, goal.id, ctx.result, language, ctx.as_of
         )
-        view["chart"], view["table"] = _chart(chart), _actor_goals_table(ctx, goal, goals)
+        view["chart"], view["table"] = chart_figure(chart), _actor_goals_table(ctx, goal, goals)
     return render("parts/actor_goals.html.j2", view, ctx.templates)
 
 
@@ -73,8 +73,8 @@ def _actor_goals_table(ctx: ReportContext, goal: SharedGoal, goals: Sequence[Act
     ]
     body = []
     for actor_goal in goals:
-        row = _row(ctx, actor_goal.id)
-        unit = _unit(fw, actor_goal)
+        row = goal_row(ctx, actor_goal.id)
+        unit = unit_of(fw, actor_goal)
         cells: tuple[Cell, ...] = (
             ("–", "–", "–", status_mark("cannot_assess", language), "")
             if row is None
@@ -132,7 +132,7 @@ def _consistency_sentences(ctx: ReportContext, goal: SharedGoal) -> list[str]:
         # A municipality with a goal for this shared goal that is not added up (another
         # indicator, no target) has a goal: it is listed below the verdict, not here.
         with_goal = set(check.actors["area"])
-        names = _listing(
+        names = listing(
             [fmt.area_name(code) for code in check.uncovered if code not in with_goal], language
         )
         sentences.append(
@@ -172,13 +172,13 @@ def _consistency_sentences(ctx: ReportContext, goal: SharedGoal) -> list[str]:
                 "report.consistency_other_target_year",
                 language,
                 target_year=check.target_year,
-                late=_listing(late, language),
+                late=listing(late, language),
             )
         )
     return sentences
 
 
-def _consistency_part(ctx: ReportContext, goal: SharedGoal) -> Html:
+def consistency_part(ctx: ReportContext, goal: SharedGoal) -> Html:
     """Whether the actors' targets add up to the shared one, and the goals left out."""
     fw, language = ctx.fw, ctx.language
     check = ctx.consistency.get(goal.id)
@@ -212,7 +212,7 @@ def _weighting_note(ctx: ReportContext, goal: SharedGoal) -> str | None:
     weighing by a population that is not the indicator's own denominator)."""
     fw, language = ctx.fw, ctx.language
     base = fw.indicator(goal.indicator).population_base
-    row = _row(ctx, goal.id)
+    row = goal_row(ctx, goal.id)
     if (
         base is None
         or row is None
@@ -227,7 +227,7 @@ def _weighting_note(ctx: ReportContext, goal: SharedGoal) -> str | None:
     check = check.dropna(subset=["relative_difference"])
     if check.empty:
         return None
-    errors = _listing(
+    errors = listing(
         [
             f"{'+' if r.relative_difference > 0 else ''}"
             f"{fmt.percent(r.relative_difference, language, 1)} {r.year}"
@@ -235,7 +235,7 @@ def _weighting_note(ctx: ReportContext, goal: SharedGoal) -> str | None:
         ],
         language,
     )
-    title = _lower_first(fw.indicator(base).title)
+    title = lower_first(fw.indicator(base).title)
     return message(
         "report.weighting_note",
         language,
@@ -245,16 +245,17 @@ def _weighting_note(ctx: ReportContext, goal: SharedGoal) -> str | None:
     )
 
 
-def _assessment_period_matches(assessment: Assessment, year: int | None) -> bool:
+def assessment_period_matches(assessment: Assessment, year: int | None) -> bool:
+    """Whether an actor's assessment is for the follow-up year."""
     return year is not None and assessment.period[:4] == str(year)
 
 
 def _statistics_cell(ctx: ReportContext, goal: SharedGoal | ActorGoal) -> Cell:
     """The statistical status of a goal, shown beside (never merged with) a judgement."""
-    row = _row(ctx, goal.id)
+    row = goal_row(ctx, goal.id)
     if row is None:
         return status_mark("cannot_assess", ctx.language)
-    unit = _unit(ctx.fw, goal)
+    unit = unit_of(ctx.fw, goal)
     return Lines(
         (
             status_mark(row.status, ctx.language),
@@ -263,7 +264,7 @@ def _statistics_cell(ctx: ReportContext, goal: SharedGoal | ActorGoal) -> Cell:
     )
 
 
-def _judgements_part(
+def judgements_part(
     ctx: ReportContext, goals: Sequence[SharedGoal | ActorGoal], section_id: str
 ) -> Html:
     """The actors' own assessments of these goals for the follow-up year, in a box of their
@@ -280,7 +281,7 @@ def _judgements_part(
     body = []
     for goal in goals:
         found = [
-            a for a in fw.assessments if a.goal == goal.id and _assessment_period_matches(a, year)
+            a for a in fw.assessments if a.goal == goal.id and assessment_period_matches(a, year)
         ]
         for a in found:
             body.append(
@@ -300,7 +301,7 @@ def _judgements_part(
                     Labelled(fw.actor(goal.actor).name, goal.title),
                     (
                         _statistics_cell(ctx, goal),
-                        Label("assessment assessment-none", _missing_assessment(ctx, goal)),
+                        Label("assessment assessment-none", missing_assessment(ctx, goal)),
                         "–",
                         "–",
                     ),
@@ -318,7 +319,7 @@ def _judgements_part(
     return render("parts/assessments.html.j2", view, ctx.templates)
 
 
-def _missing_assessment(ctx: ReportContext, goal: ActorGoal) -> str:
+def missing_assessment(ctx: ReportContext, goal: ActorGoal) -> str:
     """ "Ingen bedömning lämnad för 2022 (senaste: 2017)"."""
     language = ctx.language
     earlier = sorted(

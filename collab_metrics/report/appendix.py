@@ -26,8 +26,8 @@ from collab_metrics.analysis.assess import (
 )
 from collab_metrics.analysis.codes import STATUSES
 from collab_metrics.report.context import ReportContext
-from collab_metrics.report.markup import Html, _status, _table, _tr
-from collab_metrics.report.questions import _large_gap_rule
+from collab_metrics.report.markup import Html, status_badge, table, table_row
+from collab_metrics.report.questions import large_gap_rule
 from collab_metrics.report.templating import render
 from collab_metrics.text import format as fmt
 from collab_metrics.text.catalog import Language, message
@@ -40,13 +40,13 @@ _RULES: tuple[str, ...] = (*STATUSES, "")
 def _status_table(language: Language, figures: dict[str, str]) -> Html:
     """Each status and the rule that gives it."""
     rows = [
-        _tr(
-            _status(code, language),
+        table_row(
+            status_badge(code, language),
             [message(f"appendix.rule_{code or 'no_target'}", language, **figures)],
         )
         for code in _RULES
     ]
-    return _table(
+    return table(
         message("appendix.status_table_caption", language),
         [message("appendix.status_header", language), message("appendix.rule_header", language)],
         rows,
@@ -84,7 +84,7 @@ def method_appendix(ctx: ReportContext) -> Html:
         min_forecast_points=MIN_FORECAST_POINTS,
         interval=fmt.share(INTERVAL, language),
         peak_years=PEAK_YEARS,
-        large_gap_rule=_large_gap_rule(language),
+        large_gap_rule=large_gap_rule(language),
     )
     view = MethodAppendix(message("appendix.method_title", language), sections)
     return render("parts/method_appendix.html.j2", view, ctx.templates)

@@ -14,10 +14,10 @@ from collab_metrics.model.framework import (
 )
 from collab_metrics.report.context import ReportContext
 from collab_metrics.report.markup import Html
-from collab_metrics.report.shared import _definition, _kpi_metadata
+from collab_metrics.report.shared import kolada_description, kpi_metadata
 from collab_metrics.report.templating import render
-from collab_metrics.report.title import _framework_text, _source_name, _vintage_text
-from collab_metrics.report.wording import _listing, _quote
+from collab_metrics.report.title import framework_text, source_name, vintage_text
+from collab_metrics.report.wording import listing, quote
 from collab_metrics.sources import coverage
 from collab_metrics.sources.pxweb import SCB_URL
 from collab_metrics.text import format as fmt
@@ -38,7 +38,7 @@ def _file_definition(ctx: ReportContext, indicator: FileIndicator) -> str:
         if indicator.reported_by
         else message("appendix.an_actor", language)
     )
-    column = _quote(query.columns.value, language)
+    column = quote(query.columns.value, language)
     where = "; ".join(f"{key} = {value}" for key, value in query.filters.items())
     details = {
         "title": indicator.title,
@@ -55,12 +55,12 @@ def _file_definition(ctx: ReportContext, indicator: FileIndicator) -> str:
     return f"{indicator.description.strip()} ({read})" if indicator.description else read
 
 
-def _indicator_definition(ctx: ReportContext, indicator: Any) -> str | None:
+def indicator_definition(ctx: ReportContext, indicator: Any) -> str | None:
     """Kolada's description of a KPI, the framework's of an actor's own measure, or the
     framework's description of any other indicator; None when there is none."""
-    metadata = _kpi_metadata(ctx, indicator)
+    metadata = kpi_metadata(ctx, indicator)
     if metadata is not None:
-        return _definition(metadata)
+        return kolada_description(metadata)
     if isinstance(indicator, FileIndicator):
         return _file_definition(ctx, indicator)
     return indicator.description
@@ -69,7 +69,7 @@ def _indicator_definition(ctx: ReportContext, indicator: Any) -> str | None:
 def _area_names(codes: Sequence[str] | None, language: Language) -> str:
     if not codes:
         return message("appendix.all_areas", language)
-    return _listing([fmt.area_name(code, language, in_sentence=True) for code in codes], language)
+    return listing([fmt.area_name(code, language, in_sentence=True) for code in codes], language)
 
 
 @dataclass(frozen=True)
@@ -97,10 +97,10 @@ def sources_view(ctx: ReportContext) -> SourcesView:
     for indicator in fw.indicators:
         series = fw.series_id(indicator.id)
         facts: list[tuple[str, str]] = []
-        metadata = _kpi_metadata(ctx, indicator)
+        metadata = kpi_metadata(ctx, indicator)
         if metadata is not None:
             facts.append((message("appendix.fact_kolada_title", language), metadata["title"]))
-        definition = _indicator_definition(ctx, indicator)
+        definition = indicator_definition(ctx, indicator)
         if definition:
             facts.append((message("appendix.fact_definition", language), definition))
         facts.append((message("appendix.fact_unit", language), indicator.unit))
@@ -124,13 +124,13 @@ def sources_view(ctx: ReportContext) -> SourcesView:
                     f"({_area_names(series_break.areas, language)})",
                 )
             )
-        indicators.append(IndicatorSource(indicator.title, _source_line(ctx, indicator), facts))
+        indicators.append(IndicatorSource(indicator.title, source_line(ctx, indicator), facts))
     store_note = message(
         "appendix.store_note",
         language,
-        vintage=_vintage_text(ctx),
+        vintage=vintage_text(ctx),
         fetch=ctx.vintage.get("last_fetch_id"),
-        framework=_framework_text(ctx),
+        framework=framework_text(ctx),
     )
     return SourcesView(message("appendix.sources_title", language), store_note, indicators)
 
@@ -140,13 +140,13 @@ def sources(ctx: ReportContext) -> Html:
     return render("parts/sources.html.j2", sources_view(ctx), ctx.templates)
 
 
-def _source_line(ctx: ReportContext, indicator: Any) -> str:
+def source_line(ctx: ReportContext, indicator: Any) -> str:
     """ "Källa: Kolada (RKA), nyckeltal N03921; framtaget av Arbetsförmedlingen och SCB"."""
     language = ctx.language
     lead = message("appendix.source_lead", language)
     if isinstance(indicator, KoladaIndicator):
         text = message("appendix.source_kolada", language, lead=lead, kpi=indicator.query.kpi)
-        metadata = _kpi_metadata(ctx, indicator)
+        metadata = kpi_metadata(ctx, indicator)
         if metadata is not None and metadata["agency"]:
             text += message("appendix.source_agency", language, agency=metadata["agency"])
         return text
@@ -173,12 +173,12 @@ def _source_line(ctx: ReportContext, indicator: Any) -> str:
 def _uses(ctx: ReportContext, indicator_id: str) -> str:
     fw, language = ctx.fw, ctx.language
     uses = [
-        message("appendix.used_for_goal", language, goal=_quote(g.title, language))
+        message("appendix.used_for_goal", language, goal=quote(g.title, language))
         for g in [*fw.shared_goals, *fw.actor_goals]
         if g.indicator == indicator_id
     ]
     uses += [
-        message("appendix.used_for_context", language, goal=_quote(g.title, language))
+        message("appendix.used_for_context", language, goal=quote(g.title, language))
         for g in fw.shared_goals
         if indicator_id in g.context_indicators
     ]
@@ -210,7 +210,7 @@ def _series_vintage(ctx: ReportContext, series: str) -> str:
     for source, group in rows.groupby("source"):
         when = fmt.date(group["retrieved_at"].max().date(), language)
         first, last = group["period"].min(), group["period"].max()
-        name = _source_name(ctx, str(source))
+        name = source_name(ctx, str(source))
         parts.append(
             message(
                 "appendix.series_vintage",

@@ -19,14 +19,14 @@ from collab_metrics.model.framework import (
     KoladaIndicator,
     SharedGoal,
 )
-from collab_metrics.report.attribution import _indicator_definition, _source_line
-from collab_metrics.report.changes import _municipalities
+from collab_metrics.report.attribution import indicator_definition, source_line
+from collab_metrics.report.changes import municipalities_of
 from collab_metrics.report.context import ReportContext
-from collab_metrics.report.markup import Html, _chart
-from collab_metrics.report.questions import _large_gap_rule
-from collab_metrics.report.shared import _gap_text
+from collab_metrics.report.markup import Html, chart_figure
+from collab_metrics.report.questions import large_gap_rule
+from collab_metrics.report.shared import gap_text
 from collab_metrics.report.templating import Row, Table, markup, render
-from collab_metrics.report.wording import _listing, _quote
+from collab_metrics.report.wording import listing, quote
 from collab_metrics.sources import ddf
 from collab_metrics.text import format as fmt
 from collab_metrics.text.catalog import message
@@ -101,7 +101,7 @@ def baseline_view(ctx: ReportContext) -> BaselineView:
             ctx.templates,
             area=fmt.area_name(fw.collaboration.area, language, in_sentence=True),
         ),
-        gap_rule=_large_gap_rule(language),
+        gap_rule=large_gap_rule(language),
         indicators=[_baseline_indicator(ctx, i, goals) for i, goals in uses.items()],
     )
 
@@ -123,26 +123,26 @@ def _baseline_indicator(
         for code in dict.fromkeys(goal.comparison_areas or [areas.RIKET, areas.region_of(area)])
         if code != area
     ]
-    used_for = _listing(
+    used_for = listing(
         [
-            message("extract.used_as_measure", language, goal=_quote(g.title, language))
+            message("extract.used_as_measure", language, goal=quote(g.title, language))
             if own
-            else message("extract.used_as_context", language, goal=_quote(g.title, language))
+            else message("extract.used_as_context", language, goal=quote(g.title, language))
             for g, own in uses
         ],
         language,
     )
     about = [message("extract.indicator_used_for", language, used_for=used_for)]
-    definition = _indicator_definition(ctx, indicator)
+    definition = indicator_definition(ctx, indicator)
     if definition:
         about.append(definition)
-    about.append(_source_line(ctx, indicator) + ".")
+    about.append(source_line(ctx, indicator) + ".")
     series = fw.series_id(indicator_id)
     year_table = _year_table(ctx, indicator, area, comparisons)
     chart, not_published = None, None
     if is_goal_indicator:
         chart = markup(
-            _chart(
+            chart_figure(
                 charts.goal_chart(fw, ctx.observations, goal.id, ctx.result, language, ctx.as_of)
             )
         )
@@ -239,14 +239,14 @@ def _baseline_sexes(ctx: ReportContext, indicator: Any, area: str) -> SexesView 
     both = wide[["women", "men"]].dropna()
     both = both[(both > 0).all(axis=1)]
     sentence = (
-        _gap_text(
+        gap_text(
             language, both.index[-1], both["women"].iloc[-1], both["men"].iloc[-1], indicator.unit
         )
         if len(both)
         else None
     )
     chart = charts.gap_chart(ctx.fw, ctx.observations, indicator.id, area, language, ctx.as_of)
-    return SexesView(title, sentence=sentence, chart=markup(_chart(chart)))
+    return SexesView(title, sentence=sentence, chart=markup(chart_figure(chart)))
 
 
 def _distribution_data(ctx: ReportContext, indicator: Any) -> tuple[pd.DataFrame, int | None, bool]:
@@ -292,7 +292,7 @@ def _distribution_part(ctx: ReportContext, indicator: Any) -> DistributionView:
     frame, year, filled = _distribution_data(ctx, indicator)
     if year is None:
         return DistributionView(title, note=message("extract.no_distribution", language))
-    own = [m.code for m in _municipalities(fw.collaboration.area)]
+    own = [m.code for m in municipalities_of(fw.collaboration.area)]
     chart = charts.distribution_chart(fw, frame, indicator.id, year, own, language)
     in_year = frame[(frame["period"] == str(year)) & (frame["area"] != areas.RIKET)]
     values = in_year.set_index("area")["value"]
@@ -341,4 +341,4 @@ def _distribution_part(ctx: ReportContext, indicator: Any) -> DistributionView:
         area=fmt.area_name(fw.collaboration.area, language, in_sentence=True),
     )
     table = Table(caption, headers, body, cls="ranks")
-    return DistributionView(title, chart=markup(_chart(chart)), text=text, table=table)
+    return DistributionView(title, chart=markup(chart_figure(chart)), text=text, table=table)

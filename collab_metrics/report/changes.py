@@ -16,8 +16,8 @@ from markupsafe import Markup
 from collab_metrics.model import areas, periods
 from collab_metrics.model.framework import ActorGoal, Framework
 from collab_metrics.report.context import ReportContext
-from collab_metrics.report.markup import STATUS_ICONS, Html, _status
-from collab_metrics.report.shared import MAX_REVISIONS, _follow_up_period
+from collab_metrics.report.markup import STATUS_ICONS, Html, status_badge
+from collab_metrics.report.shared import MAX_REVISIONS, follow_up_period
 from collab_metrics.report.templating import Row, Table, markup, render
 from collab_metrics.text import format as fmt
 from collab_metrics.text.catalog import message
@@ -120,7 +120,7 @@ def newer_data_view(ctx: ReportContext) -> NewerDataView | None:
         body,
         cls="newer-data",
     )
-    named = _follow_up_period(ctx.period, language)
+    named = follow_up_period(ctx.period, language)
     return NewerDataView(
         message("appendix.newer_data_title", language),
         prose("newer_data", language, ctx.templates, named=named),
@@ -196,14 +196,15 @@ def _scope_areas(fw: Framework) -> set[str]:
     """The areas a framework reports on: territory, its municipalities, goal and comparison
     areas. A shared store holds other collaborations' areas too."""
     found = {fw.collaboration.area, areas.RIKET}
-    found |= {m.code for m in _municipalities(fw.collaboration.area)}
+    found |= {m.code for m in municipalities_of(fw.collaboration.area)}
     for goal in fw.goals:
         area = fw.goal_area(goal)
         found |= {area, areas.region_of(area), *(goal.comparison_areas or [])}
     return found
 
 
-def _municipalities(code: str) -> tuple[areas.Area, ...]:
+def municipalities_of(code: str) -> tuple[areas.Area, ...]:
+    """The municipalities an area consists of (a municipality: itself)."""
     kind = areas.get(code).kind
     if kind == "municipality":
         return (areas.get(code),)
@@ -275,7 +276,7 @@ def _status_changes_part(ctx: ReportContext, previous_rows: pd.DataFrame) -> Cha
         }
 
     def status(code: str) -> Markup:
-        return markup(_status(code, language))
+        return markup(status_badge(code, language))
 
     def shown(code: str) -> str | Markup:  # a code this version does not know, as written
         return status(code) if code in STATUS_ICONS else code

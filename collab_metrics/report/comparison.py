@@ -17,12 +17,12 @@ from collab_metrics.model.framework import (
 )
 from collab_metrics.report.context import (
     ReportContext,
-    _chance,
-    _decreasing,
-    _is_false,
-    _row,
-    _sex_rows,
-    _unit,
+    chance_words,
+    decreasing,
+    goal_row,
+    is_false,
+    sex_rows,
+    unit_of,
 )
 from collab_metrics.report.markup import (
     Html,
@@ -36,7 +36,7 @@ from collab_metrics.report.views import (
     figure,
     status_mark,
 )
-from collab_metrics.report.wording import _listing, _sentence, _sex_phrase
+from collab_metrics.report.wording import capitalised, listing, sex_phrase
 from collab_metrics.text import format as fmt
 from collab_metrics.text import labels
 from collab_metrics.text.catalog import message
@@ -46,7 +46,7 @@ from collab_metrics.text.labels import (
 )
 
 
-def _context_part(ctx: ReportContext, goal: SharedGoal) -> Html:
+def context_part(ctx: ReportContext, goal: SharedGoal) -> Html:
     """The goal's change against riket and comparison areas: sentences and a table."""
     view = _context_view(ctx, goal)
     return render("parts/context.html.j2", view, ctx.templates) if view else Html()
@@ -60,7 +60,7 @@ def _context_view(ctx: ReportContext, goal: SharedGoal) -> dict[str, Any] | None
     rows = table[table["goal"] == goal.id]
     if rows.empty:
         return None
-    unit = _unit(ctx.fw, goal)
+    unit = unit_of(ctx.fw, goal)
     sentences = [
         _context_sentence(ctx, goal, record)
         for record in rows[rows["sex"] == "total"].itertuples(index=False)
@@ -125,7 +125,7 @@ def _missing_comparison_notes(
             & (obs["sex"] == sex)
             & obs["value"].notna()
         ]["period"]
-        name, who = fmt.area_name(area, language), _sex_phrase(sex, language)
+        name, who = fmt.area_name(area, language), sex_phrase(sex, language)
         first_row = group.iloc[0]
         gap_at_start = fmt.missing(first_row["comparison_from"])
         period = first_row["from_period"] if gap_at_start else first_row["to_period"]
@@ -165,13 +165,13 @@ def _context_sentence(ctx: ReportContext, goal: SharedGoal, record: Any) -> str:
     own, theirs = record.area_change_relative, record.comparison_change_relative
     # The difference of the two percentages as the reader sees them (rounded to 0.1).
     difference = _shown_difference(own, theirs)
-    unit = _unit(ctx.fw, goal)
+    unit = unit_of(ctx.fw, goal)
     own_moved = _moved(own, language, record.area_change, unit)
     their_moved = _moved(theirs, language, record.comparison_change, unit)
     text = message(
         "report.context_sentence",
         language,
-        own_name=_sentence(own_name),
+        own_name=capitalised(own_name),
         own_moved=own_moved,
         first=first,
         last=last,
@@ -180,7 +180,7 @@ def _context_sentence(ctx: ReportContext, goal: SharedGoal, record: Any) -> str:
         difference=fmt.points(abs(100 * difference), language),
     )
     if round(abs(100 * difference), 1) > 0:
-        sign = -1 if _decreasing(ctx.fw, goal.indicator) else 1
+        sign = -1 if decreasing(ctx.fw, goal.indicator) else 1
         favoured = own_name if sign * difference > 0 else other
         text += message("report.context_in_favour_of", language, favoured=favoured)
     trend = (
@@ -234,10 +234,10 @@ def _moved(change: float, language: Language, absolute: Any = None, unit: str = 
     return message("report.moved_rose", language, size=size)
 
 
-def _sex_gap(ctx: ReportContext, goal_id: str) -> tuple[Any, Any, float] | None:
+def sex_gap(ctx: ReportContext, goal_id: str) -> tuple[Any, Any, float] | None:
     """Women's and men's rows and the relative gap (higher / lower - 1) at the latest
     year both have, or None when the goal has no comparable values for women and men."""
-    women, men = _row(ctx, goal_id, "women"), _row(ctx, goal_id, "men")
+    women, men = goal_row(ctx, goal_id, "women"), goal_row(ctx, goal_id, "men")
     if women is None or men is None:
         return None
     if fmt.missing(women.latest_value) or fmt.missing(men.latest_value):
@@ -248,26 +248,31 @@ def _sex_gap(ctx: ReportContext, goal_id: str) -> tuple[Any, Any, float] | None:
     return women, men, high / low - 1
 
 
-def _gap_sentence(ctx: ReportContext, goal: SharedGoal | ActorGoal) -> str:
+def gap_sentence(ctx: ReportContext, goal: SharedGoal | ActorGoal) -> str:
+    """The women/men gap of a goal's latest values in one sentence, or ""."""
     # A late import: shared imports questions, which imports this module.
     from collab_metrics.report import shared
 
-    gap = _sex_gap(ctx, goal.id)
+    gap = sex_gap(ctx, goal.id)
     if gap is None:
         return ""
     women, men, _ = gap
-    return shared._gap_text(
-        ctx.language, women.latest_period, women.latest_value, men.latest_value, _unit(ctx.fw, goal)
+    return shared.gap_text(
+        ctx.language,
+        women.latest_period,
+        women.latest_value,
+        men.latest_value,
+        unit_of(ctx.fw, goal),
     )
 
 
-def _sex_part(ctx: ReportContext, goal: SharedGoal) -> Html:
+def sex_part(ctx: ReportContext, goal: SharedGoal) -> Html:
     """Total, women and men side by side, and how large the gap is."""
     language = ctx.language
-    rows = _sex_rows(ctx, goal.id)
+    rows = sex_rows(ctx, goal.id)
     if len(rows) < 2:
         return Html()
-    unit = _unit(ctx.fw, goal)
+    unit = unit_of(ctx.fw, goal)
     headers = [
         message("report.sex", language),
         message("report.baseline", language),
@@ -286,7 +291,7 @@ def _sex_part(ctx: ReportContext, goal: SharedGoal) -> Html:
                 figure(row.target_value, row.target_year, unit, language),
                 status_mark(row.status, language),
                 direction_label(row.direction_long, language),
-                _chance(row, language),
+                chance_words(row, language),
             ),
             numeric=frozenset({0, 1, 2, 5}),
         )
@@ -295,20 +300,20 @@ def _sex_part(ctx: ReportContext, goal: SharedGoal) -> Html:
     caption = message("report.sex_caption", language, title=goal.title)
     view = {
         "heading": message("report.women_and_men", language),
-        "sentence": _gap_sentence(ctx, goal),
+        "sentence": gap_sentence(ctx, goal),
         "table": Table(caption, headers, (body,), "sex-table"),
     }
     return render("parts/women_and_men.html.j2", view, ctx.templates)
 
 
-def _noise_sentences(ctx: ReportContext, goal: SharedGoal | ActorGoal) -> list[str]:
+def noise_sentences(ctx: ReportContext, goal: SharedGoal | ActorGoal) -> list[str]:
     """One sentence per sex whose change is within random variation."""
     language = ctx.language
     sentences = []
-    for sex, row in _sex_rows(ctx, goal.id):
-        if not _is_false(row.significant):
+    for sex, row in sex_rows(ctx, goal.id):
+        if not is_false(row.significant):
             continue
-        unit = _unit(ctx.fw, goal)
+        unit = unit_of(ctx.fw, goal)
         start = fmt.value_at(row.baseline_value, row.baseline_period, unit, language)
         end = fmt.value_at(row.latest_value, row.latest_period, unit, language)
         limit = fmt.points(abs(Z_95 * row.noise_se), language)
@@ -316,7 +321,7 @@ def _noise_sentences(ctx: ReportContext, goal: SharedGoal | ActorGoal) -> list[s
             message(
                 "report.noise_sentence",
                 language,
-                sex=_sentence(_sex_phrase(sex, language)),
+                sex=capitalised(sex_phrase(sex, language)),
                 start=start,
                 end=end,
                 limit=limit,
@@ -325,19 +330,19 @@ def _noise_sentences(ctx: ReportContext, goal: SharedGoal | ActorGoal) -> list[s
     return sentences
 
 
-def _noise_part(ctx: ReportContext, goal: SharedGoal) -> Html:
+def noise_part(ctx: ReportContext, goal: SharedGoal) -> Html:
     """Changes within random variation, one sentence per sex."""
-    sentences = _noise_sentences(ctx, goal)
+    sentences = noise_sentences(ctx, goal)
     if not sentences:
         return Html()
     view = {"heading": message("report.random_variation", ctx.language), "sentences": sentences}
     return render("parts/noise.html.j2", view, ctx.templates)
 
 
-def _forecast_text(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any) -> str:
+def forecast_text(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any) -> str:
     """The forecast to the target year with its interval and probability, or why none."""
     language = ctx.language
-    unit = _unit(ctx.fw, goal)
+    unit = unit_of(ctx.fw, goal)
     if row is None or goal.target is None:
         return ""
     if bool(row.target_passed):
@@ -370,19 +375,19 @@ def _forecast_text(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any) -
             language,
             forecast_horizon=int(row.forecast_horizon),
         )
-    by_sex = [(sex, r.chance) for sex, r in _sex_rows(ctx, goal.id) if sex != "total" and r.chance]
+    by_sex = [(sex, r.chance) for sex, r in sex_rows(ctx, goal.id) if sex != "total" and r.chance]
     if by_sex:
-        shown = _listing(
-            [f"{labels.CHANCE[language][c]} {_sex_phrase(sex, language)}" for sex, c in by_sex],
+        shown = listing(
+            [f"{labels.CHANCE[language][c]} {sex_phrase(sex, language)}" for sex, c in by_sex],
             language,
         )
         text += " " + message("report.forecast_chance_by_sex", language, shown=shown)
     return text
 
 
-def _forecast_part(ctx: ReportContext, goal: SharedGoal, row: Any) -> Html:
+def forecast_part(ctx: ReportContext, goal: SharedGoal, row: Any) -> Html:
     """The forecast to the target year in words, or nothing without a target."""
-    text = _forecast_text(ctx, goal, row)
+    text = forecast_text(ctx, goal, row)
     if not text:
         return Html()
     view = {"heading": message("report.forecast", ctx.language), "text": text}

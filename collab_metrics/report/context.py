@@ -147,31 +147,34 @@ def _report_date(manifest: Path) -> date | None:
     return datetime.fromisoformat(created).date() if created else None
 
 
-def _row(ctx: ReportContext, goal_id: str, sex: str = "total") -> Any | None:
+def goal_row(ctx: ReportContext, goal_id: str, sex: str = "total") -> Any | None:
     """The assessed row of a goal and sex (a goal has one area), or None."""
     rows = ctx.result[(ctx.result["goal"] == goal_id) & (ctx.result["sex"] == sex)]
     return next(rows.itertuples(index=False), None)
 
 
-def _sex_rows(ctx: ReportContext, goal_id: str) -> list[tuple[str, Any]]:
+def sex_rows(ctx: ReportContext, goal_id: str) -> list[tuple[str, Any]]:
     """(sex, row) for the total, women and men that the goal was assessed for."""
-    found = [(sex, _row(ctx, goal_id, sex)) for sex in ("total", "women", "men")]
+    found = [(sex, goal_row(ctx, goal_id, sex)) for sex in ("total", "women", "men")]
     return [(sex, row) for sex, row in found if row is not None]
 
 
-def _actor_goals(fw: Framework, shared_id: str) -> list[ActorGoal]:
+def contributing_goals(fw: Framework, shared_id: str) -> list[ActorGoal]:
+    """The actor goals that contribute to the shared goal `shared_id`."""
     return [g for g in fw.actor_goals if g.contributes_to == shared_id]
 
 
-def _unit(fw: Framework, goal: SharedGoal | ActorGoal) -> str:
+def unit_of(fw: Framework, goal: SharedGoal | ActorGoal) -> str:
+    """The unit of a goal's indicator."""
     return fw.indicator(goal.indicator).unit
 
 
-def _decreasing(fw: Framework, indicator_id: str) -> bool:
+def decreasing(fw: Framework, indicator_id: str) -> bool:
+    """Whether the indicator's desired direction is down."""
     return fw.indicator(indicator_id).direction == "decrease"
 
 
-def _chance(row: Any, language: Language) -> str:
+def chance_words(row: Any, language: Language) -> str:
     """The probability of reaching the target, or why there is none."""
     if row.chance:
         return labels.CHANCE[language][row.chance]
@@ -180,7 +183,7 @@ def _chance(row: Any, language: Language) -> str:
     return "–"
 
 
-def _is_false(flag: Any) -> bool:
+def is_false(flag: Any) -> bool:
     """A noise verdict that is False, not missing (numpy booleans are not `False`)."""
     return not fmt.missing(flag) and not bool(flag)
 

@@ -10,23 +10,23 @@ from collab_metrics.model.framework import (
     SharedGoal,
 )
 from collab_metrics.report.actor_goals import (
-    _assessment_period_matches,
+    assessment_period_matches,
 )
 from collab_metrics.report.comparison import (
-    _sex_gap,
+    sex_gap,
 )
 from collab_metrics.report.context import (
     ReportContext,
-    _actor_goals,
-    _decreasing,
-    _is_false,
-    _row,
-    _sex_rows,
-    _unit,
+    contributing_goals,
+    decreasing,
+    goal_row,
+    is_false,
+    sex_rows,
+    unit_of,
 )
 from collab_metrics.report.markup import Html
 from collab_metrics.report.templating import render
-from collab_metrics.report.wording import _listing, _quote, _who
+from collab_metrics.report.wording import listing, quote, whom
 from collab_metrics.text import format as fmt
 from collab_metrics.text.catalog import message
 from collab_metrics.text.labels import (
@@ -39,7 +39,8 @@ from collab_metrics.text.labels import (
 LARGE_GAP: Final = 0.20
 
 
-def _large_gap_rule(language: Language, large: bool = False) -> str:
+def large_gap_rule(language: Language, large: bool = False) -> str:
+    """The rule for a large women/men gap in words (`large`: the finding itself)."""
     threshold = fmt.share(LARGE_GAP, language)
     if large:
         return message("report.large_gap", language, threshold=threshold)
@@ -73,7 +74,7 @@ def questions_view(ctx: ReportContext) -> Questions:
     questions += _assessment_questions(ctx)
     rules = " ".join(
         [
-            _large_gap_rule(language),
+            large_gap_rule(language),
             message("report.questions_low_chance_rule", language),
         ]
     )
@@ -91,21 +92,21 @@ def _missed_questions(ctx: ReportContext, goal: SharedGoal) -> list[str]:
     language = ctx.language
     rows = [
         (sex, r)
-        for sex, r in _sex_rows(ctx, goal.id)
+        for sex, r in sex_rows(ctx, goal.id)
         if r.status in ("not_achieved", "achieved_late", "met_within_noise")
     ]
     if not rows or goal.target is None:
         return []
-    title, year = _quote(goal.title, language), goal.target.year
-    who = _who([sex for sex, _ in rows], language)
+    title, year = quote(goal.title, language), goal.target.year
+    who = whom([sex for sex, _ in rows], language)
     return [message("report.question_target_missed", language, title=title, year=year, who=who)]
 
 
 def _goal_questions(ctx: ReportContext, goal: SharedGoal) -> list[str]:
     fw, language = ctx.fw, ctx.language
-    title = _quote(goal.title, language)
-    unit = _unit(fw, goal)
-    rows = _sex_rows(ctx, goal.id)
+    title = quote(goal.title, language)
+    unit = unit_of(fw, goal)
+    rows = sex_rows(ctx, goal.id)
     questions = []
     # One question per kind, naming whom it concerns: total, women, men.
     away = [(sex, r) for sex, r in rows if r.status == "moving_away"]
@@ -113,7 +114,7 @@ def _goal_questions(ctx: ReportContext, goal: SharedGoal) -> list[str]:
         row = away[0][1]
         start = fmt.value_at(row.baseline_value, row.baseline_period, unit, language)
         end = fmt.value_at(row.latest_value, row.latest_period, unit, language)
-        who = _who([sex for sex, _ in away], language)
+        who = whom([sex for sex, _ in away], language)
         questions.append(
             message(
                 "report.question_moving_away",
@@ -126,7 +127,7 @@ def _goal_questions(ctx: ReportContext, goal: SharedGoal) -> list[str]:
         )
     unclear = [(sex, r) for sex, r in rows if r.status == "cannot_assess"]
     if unclear:
-        who, reason = _who([sex for sex, _ in unclear], language), unclear[0][1].reason
+        who, reason = whom([sex for sex, _ in unclear], language), unclear[0][1].reason
         questions.append(
             message(
                 "report.question_cannot_assess",
@@ -143,7 +144,7 @@ def _goal_questions(ctx: ReportContext, goal: SharedGoal) -> list[str]:
         if r.chance == "unlikely" and r.status != "moving_away" and not bool(r.target_passed)
     ]
     if low:
-        who = _who(low, language)
+        who = whom(low, language)
         questions.append(
             message(
                 "report.question_unlikely",
@@ -153,12 +154,12 @@ def _goal_questions(ctx: ReportContext, goal: SharedGoal) -> list[str]:
                 who=who,
             )
         )
-    noise = [sex for sex, r in rows if _is_false(r.significant)]
+    noise = [sex for sex, r in rows if is_false(r.significant)]
     if noise:
-        who = _who(noise, language)
+        who = whom(noise, language)
         questions.append(message("report.question_within_noise", language, title=title, who=who))
     questions += _consistency_questions(ctx, goal)
-    gap = _sex_gap(ctx, goal.id)
+    gap = sex_gap(ctx, goal.id)
     if gap is not None and gap[2] > LARGE_GAP:
         women, men, relative = gap
         higher = SEX[language]["women" if women.latest_value > men.latest_value else "men"].lower()
@@ -176,11 +177,11 @@ def _goal_questions(ctx: ReportContext, goal: SharedGoal) -> list[str]:
         )
     questions += _national_trend_question(ctx, goal)
     # The actors' goals (totals), one question per kind for all the goals concerned.
-    assessed = [(g, _row(ctx, g.id)) for g in _actor_goals(fw, goal.id)]
+    assessed = [(g, goal_row(ctx, g.id)) for g in contributing_goals(fw, goal.id)]
     named = {
-        kind: _listing(
+        kind: listing(
             [
-                f"{_quote(g.title, language)} ({fw.actor(g.actor).name})"
+                f"{quote(g.title, language)} ({fw.actor(g.actor).name})"
                 for g, row in assessed
                 if row is not None and test(row)
             ],
@@ -188,7 +189,7 @@ def _goal_questions(ctx: ReportContext, goal: SharedGoal) -> list[str]:
         )
         for kind, test in (
             ("away", lambda row: row.status == "moving_away"),
-            ("noise", lambda row: _is_false(row.significant)),
+            ("noise", lambda row: is_false(row.significant)),
         )
     }
     if named["away"]:
@@ -205,7 +206,7 @@ def _goal_questions(ctx: ReportContext, goal: SharedGoal) -> list[str]:
 def _consistency_questions(ctx: ReportContext, goal: SharedGoal) -> list[str]:
     language = ctx.language
     check = ctx.consistency.get(goal.id)
-    title = _quote(goal.title, language)
+    title = quote(goal.title, language)
     if check is None:
         return []
     if check.verdict == "insufficient":
@@ -217,7 +218,7 @@ def _consistency_questions(ctx: ReportContext, goal: SharedGoal) -> list[str]:
             message(
                 "report.question_uncovered_need_goals",
                 language,
-                uncovered=_listing(uncovered, language),
+                uncovered=listing(uncovered, language),
             )
             if uncovered
             else ""
@@ -247,7 +248,7 @@ def _national_trend_question(ctx: ReportContext, goal: SharedGoal) -> list[str]:
         & (table["sex"] == "total")
         & (table["comparison_area"] == areas.RIKET)
     ]
-    sign = -1 if _decreasing(ctx.fw, goal.indicator) else 1
+    sign = -1 if decreasing(ctx.fw, goal.indicator) else 1
     for r in rows.itertuples(index=False):
         own, theirs = r.area_change_relative, r.comparison_change_relative
         if fmt.missing(theirs) or sign * own <= 0 or own * theirs <= 0:
@@ -257,7 +258,7 @@ def _national_trend_question(ctx: ReportContext, goal: SharedGoal) -> list[str]:
                 message(
                     "report.question_national_trend",
                     ctx.language,
-                    title=_quote(goal.title, ctx.language),
+                    title=quote(goal.title, ctx.language),
                 )
             ]
     return []
@@ -271,7 +272,7 @@ def _assessment_questions(ctx: ReportContext) -> list[str]:
         g
         for g in fw.actor_goals
         if not any(
-            a.goal == g.id and _assessment_period_matches(a, ctx.year) for a in fw.assessments
+            a.goal == g.id and assessment_period_matches(a, ctx.year) for a in fw.assessments
         )
     ]
     if not missing:
@@ -284,7 +285,7 @@ def _assessment_questions(ctx: ReportContext) -> list[str]:
             missing=len(missing),
             total=len(fw.actor_goals),
             year=ctx.year,
-            names=_listing(names, language),
+            names=listing(names, language),
         )
     ]
 

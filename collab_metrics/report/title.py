@@ -46,7 +46,7 @@ def title_page_view(ctx: ReportContext) -> TitlePage:
     fw, language = ctx.fw, ctx.language
     collaboration = fw.collaboration
     year = ctx.year
-    named = shared._follow_up_period(ctx.period, language) if ctx.period else year
+    named = shared.follow_up_period(ctx.period, language) if ctx.period else year
     period = (
         message("report.follow_up_with_statistics", language, named=named, year=year)
         if year
@@ -56,8 +56,8 @@ def title_page_view(ctx: ReportContext) -> TitlePage:
         Fact(message("report.follow_up_owner", language), collaboration.owner),
         Fact(message("report.area", language), fmt.area_name(collaboration.area, language)),
         Fact(message("report.actors", language), items=tuple(a.name for a in fw.actors)),
-        Fact(message("report.data", language), _vintage_text(ctx)),
-        Fact(message("report.goal_framework", language), _framework_text(ctx)),
+        Fact(message("report.data", language), vintage_text(ctx)),
+        Fact(message("report.goal_framework", language), framework_text(ctx)),
     )
     return TitlePage(
         kicker=message("report.joint_follow_up", language),
@@ -69,12 +69,12 @@ def title_page_view(ctx: ReportContext) -> TitlePage:
     )
 
 
-def _source_name(ctx: ReportContext, source: str) -> str:
+def source_name(ctx: ReportContext, source: str) -> str:
     """A source's name as the formatters write it (a PxWeb host of the framework's)."""
     return fmt.source_name(source, ctx.language, ctx.fw.pxweb_url)
 
 
-def _vintage_text(ctx: ReportContext) -> str:
+def vintage_text(ctx: ReportContext) -> str:
     """Which sources the report's data comes from and when each was last retrieved."""
     language = ctx.language
     parts = []
@@ -82,14 +82,14 @@ def _vintage_text(ctx: ReportContext) -> str:
         if not info.get("observations"):
             continue
         when = fmt.date(datetime.fromisoformat(info["last_fetch_at"]).date(), language)
-        name = _source_name(ctx, source)
+        name = source_name(ctx, source)
         parts.append(message("report.source_retrieved", language, name=name, when=when))
     if not parts:
         return message("report.no_data_retrieved_yet", language)
     return "; ".join(parts)
 
 
-def _framework_text(ctx: ReportContext) -> str:
+def framework_text(ctx: ReportContext) -> str:
     """The framework file and the start of its hash: which version of the goals was used."""
     name = ctx.fw.path.name if ctx.fw.path else ctx.fw.collaboration.id
     return message("report.framework_version", ctx.language, name=name, hash=ctx.fw.sha256[:12])

@@ -13,18 +13,20 @@ from collab_metrics.text.labels import (
 )
 
 
-def _quote(text: str, language: Language) -> str:
+def quote(text: str, language: Language) -> str:
+    """A title in the language's quotation marks: ”...” / “...”."""
     return f"”{text}”" if language == "sv" else f"“{text}”"
 
 
-def _listing(items: Sequence[str], language: Language) -> str:
+def listing(items: Sequence[str], language: Language) -> str:
     """a, b och c / a, b and c."""
     if len(items) <= 1:
         return "".join(items)
     return f"{', '.join(items[:-1])} {message('report.and', language)} {items[-1]}"
 
 
-def _sex_phrase(sex: str, language: Language) -> str:
+def sex_phrase(sex: str, language: Language) -> str:
+    """ "för kvinnor och män tillsammans" / "för kvinnor" / "för män"."""
     return {
         "total": message("report.for_women_and_men_together", language),
         "women": message("report.for_women", language),
@@ -32,16 +34,17 @@ def _sex_phrase(sex: str, language: Language) -> str:
     }[sex]
 
 
-def _sentence(text: str) -> str:
+def capitalised(text: str) -> str:
+    """The text with a capital first letter, as a sentence starts."""
     return text[:1].upper() + text[1:]
 
 
-def _lower_first(text: str) -> str:
+def lower_first(text: str) -> str:
     """A title inside a sentence: "Ohälsotal" -> "ohälsotal", but "NEET-andel" as is."""
     return text if text[1:2].isupper() else text[:1].lower() + text[1:]
 
 
-def _who(sexes: Sequence[str], language: Language, bare: bool = False) -> str:
+def whom(sexes: Sequence[str], language: Language, bare: bool = False) -> str:
     """Whom a statement concerns: nothing for the total alone, else "för kvinnor", or
     "(totalt och för män)". `bare` names the total too ("totalt"), for lists of figures."""
     words = {
@@ -51,10 +54,10 @@ def _who(sexes: Sequence[str], language: Language, bare: bool = False) -> str:
     }
     if list(sexes) == ["total"] and not bare:
         return ""
-    named = _listing([words[sex] for sex in sexes], language)
+    named = listing([words[sex] for sex in sexes], language)
     return f" ({named})" if "total" in sexes and not bare else f" {named}"
 
 
-def _title_in_sentence(title: str, language: Language) -> str:
+def title_in_sentence(title: str, language: Language) -> str:
     """A title inside a running sentence: Swedish writes it in lower case, English keeps it."""
-    return _lower_first(title) if language == "sv" else title
+    return lower_first(title) if language == "sv" else title
