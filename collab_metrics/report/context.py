@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -92,6 +95,31 @@ def load_context(
     framework file's own: an imported assessment overrides the file's for the same goal,
     actor and period, an imported action the file's with the same id.
     """
+    cache = context_cache()
+    key = None
+    if cache is not None:
+        key = _cache_key(params, store, as_of, language, previous, snapshot_dir, period)
+        key += (known_before,)
+        if (found := cache.get(key)) is not None:
+            return found
+    ctx = _load_context(
+        params, store, as_of, language, previous, snapshot_dir, period, known_before
+    )
+    if cache is not None and key is not None:
+        cache.put(key, ctx)
+    return ctx
+
+
+def _load_context(
+    params: str | Path,
+    store: str | Path,
+    as_of: int | None,
+    language: Language | None,
+    previous: str | Path | None,
+    snapshot_dir: str | Path | None,
+    period: str | None,
+    known_before: str | None,
+) -> ReportContext:
     fw = load_framework(Path(params))
     fw = merge(fw, *imported(Path(store), fw))
     language = language or fw.collaboration.language
@@ -137,6 +165,95 @@ def load_context(
         period=period,
         previous_date=previous_date,
     )
+
+
+class ContextCache:
+    """One report context remembered in a long-lived process (a warm report kernel).
+
+    A warm kernel renders many documents of one report in turn; each notebook calls
+    `load_context` with the same arguments, and reading the framework, the store and
+    assessing every goal each time would dominate. The cache keeps the last context, keyed
+    by everything it was read from: the framework file (path and SHA-256) and the
+    collaboration's override words, the store (path, size, modification time), the previous
+    report's status.json, `as_of`, the period, the vintage (`known_before`), the language,
+    the snapshot folder and the day. A changed file is read again. Each call gets its own
+    deep copy, so one document cannot change what the next one sees. Only one context is
+    kept, so memory stays flat.
+    """
+
+    def __init__(self) -> None:
+        self._key: tuple[Any, ...] | None = None
+        self._context: ReportContext | None = None
+
+    def get(self, key: tuple[Any, ...]) -> ReportContext | None:
+        """A deep copy of the context read for `key`, or None."""
+        if self._context is None or key != self._key:
+            return None
+        return copy.deepcopy(self._context)
+
+    def put(self, key: tuple[Any, ...], context: ReportContext) -> None:
+        """Remember `context` for `key`, forgetting the one before; keeps its own copy."""
+        self._key, self._context = key, copy.deepcopy(context)
+
+
+_CACHE: ContextCache | None = None
+
+
+def enable_context_cache() -> ContextCache:
+    """Make `load_context` remember its result in this process (a warm kernel calls this
+    once at start-up, `collab_metrics.report.warm.start`); the cache in use is returned."""
+    global _CACHE
+    if _CACHE is None:
+        _CACHE = ContextCache()
+    return _CACHE
+
+
+def disable_context_cache() -> None:
+    """Back to reading everything on every `load_context` call (the default)."""
+    global _CACHE
+    _CACHE = None
+
+
+def context_cache() -> ContextCache | None:
+    """The cache `load_context` uses, or None: a fresh process (a plain kernel, the API, a
+    test) reads everything on every call unless `enable_context_cache` was called."""
+    return _CACHE
+
+
+def _cache_key(
+    params: str | Path,
+    store: str | Path,
+    as_of: int | None,
+    language: Language | None,
+    previous: str | Path | None,
+    snapshot_dir: str | Path | None,
+    period: str | None,
+) -> tuple[Any, ...]:
+    """What a context is read from, files by their content or size and modification time."""
+    framework = Path(params).resolve()
+    words = overrides.folder_of(framework) / overrides.TEXT_DIR
+    own_words = sorted(words.glob("*.yaml")) if words.is_dir() else []
+    return (
+        str(framework),
+        hashlib.sha256(framework.read_bytes()).hexdigest(),
+        tuple(_stamp(f) for f in own_words),
+        _stamp(store),
+        _stamp(previous) if previous else None,
+        as_of,
+        language,
+        str(snapshot_dir) if snapshot_dir else None,
+        period,
+        date.today(),
+    )
+
+
+def _stamp(path: str | Path) -> tuple[str, int, int] | str:
+    """A file by its path, size and modification time; its path alone when absent."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return str(path)
+    return (str(path), status.st_size, status.st_mtime_ns)
 
 
 def _report_date(manifest: Path) -> date | None:

@@ -473,7 +473,8 @@ def _run_job(
         }
     executed_at = time.perf_counter()
     try:
-        templates = overrides.template_dirs(job.parameters["params"])
+        params = job.parameters.get("params")
+        templates = overrides.template_dirs(params) if params else []
         outputs = export(executed, building / job.name, job.title, job.language, formats, templates)
     except TimeoutError as exc:
         return {"name": job.name, "notebook": str(executed), "error": str(exc)}
