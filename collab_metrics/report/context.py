@@ -98,8 +98,8 @@ def load_context(
     cache = context_cache()
     key = None
     if cache is not None:
-        key = _cache_key(params, store, as_of, language, previous, snapshot_dir, period)
-        key += (known_before,)
+        settings = (as_of, language, str(snapshot_dir or ""), period, known_before)
+        key = _cache_key(params, store, previous, settings)
         if (found := cache.get(key)) is not None:
             return found
     ctx = _load_context(
@@ -221,15 +221,10 @@ def context_cache() -> ContextCache | None:
 
 
 def _cache_key(
-    params: str | Path,
-    store: str | Path,
-    as_of: int | None,
-    language: Language | None,
-    previous: str | Path | None,
-    snapshot_dir: str | Path | None,
-    period: str | None,
+    params: str | Path, store: str | Path, previous: str | Path | None, settings: tuple[Any, ...]
 ) -> tuple[Any, ...]:
-    """What a context is read from, files by their content or size and modification time."""
+    """What a context is read from, files by their content or size and modification time;
+    `settings` are the other arguments (as_of, language, snapshot folder, period, vintage)."""
     framework = Path(params).resolve()
     words = overrides.folder_of(framework) / overrides.TEXT_DIR
     own_words = sorted(words.glob("*.yaml")) if words.is_dir() else []
@@ -239,10 +234,7 @@ def _cache_key(
         tuple(_stamp(f) for f in own_words),
         _stamp(store),
         _stamp(previous) if previous else None,
-        as_of,
-        language,
-        str(snapshot_dir) if snapshot_dir else None,
-        period,
+        settings,
         date.today(),
     )
 
