@@ -18,6 +18,7 @@ Run: `.venv/bin/python benchmarks/hostile_workbooks.py [--no-report]`.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -111,9 +112,11 @@ def _run(*args: object) -> tuple[int, float, float, float, str]:
     wall = time.perf_counter() - started
     err = process.stderr.read().decode() if process.stderr else ""
     code = os.waitstatus_to_exitcode(status)
-    reason = [line for line in err.splitlines() if "refused: " in line] or [err.strip()]
+    # The refusal line is in the framework's language: "refused: " or "avvisad: ".
+    refusal = re.compile(r": (?:refused|avvisad): ")
+    reason = [line for line in err.splitlines() if refusal.search(line)] or [err.strip()]
     cpu = usage.ru_utime + usage.ru_stime
-    return code, wall, cpu, usage.ru_maxrss / 1024, reason[0].split("refused: ")[-1][:110]
+    return code, wall, cpu, usage.ru_maxrss / 1024, refusal.split(reason[0])[-1][:110]
 
 
 def main() -> None:

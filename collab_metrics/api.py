@@ -211,7 +211,9 @@ class FollowUp:
         One row per shared goal with a population base: ``verdict`` ("sufficient",
         "insufficient", "cannot_assess"), ``reason`` (in words; ``reason_code`` and
         ``reasons`` in codes, README "Assessing the goals"), required and implied change in
-        percent, the gap and the coverage. Goals without a population base are absent.
+        percent, the gap and the coverage, and ``note`` (how the check was weighed, in the
+        framework's language; ``notes`` in codes). Goals without a population base are
+        absent.
 
         Examples
         --------
@@ -226,6 +228,7 @@ class FollowUp:
             fields |= {
                 "reason_code": check.reason_code,
                 "reasons": [r.as_dict() for r in check.reasons],
+                "notes": [r.as_dict() for r in check.notes],
             }
             rows.append({k: v for k, v in fields.items() if not isinstance(v, pd.DataFrame)})
         return pd.DataFrame(rows)
@@ -509,8 +512,10 @@ def render(
 
 def _area_name(code: str) -> str:
     """The area's name, or the code itself for an area outside the registry."""
+    from collab_metrics.text import format as text_format
+
     try:
-        return areas.get(code).name
+        return text_format.area_name(code)
     except areas.UnknownAreaError:
         return code
 

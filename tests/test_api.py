@@ -83,7 +83,12 @@ def test_one_as_of_for_status_and_chart(fu_2017: cm.FollowUp, store: Path) -> No
 
 
 def test_tables(fu_2017: cm.FollowUp) -> None:
-    assert fu_2017.consistency()["verdict"].tolist() == ["sufficient"]
+    checks = fu_2017.consistency()
+    assert checks["verdict"].tolist() == ["sufficient"]
+    # How the check was weighed: codes for a machine, words in the framework's language.
+    assert {"notes", "note"} <= set(checks.columns)
+    assert all(isinstance(n, list) for n in checks["notes"])
+    assert all(isinstance(n, str) for n in checks["note"])
     context = fu_2017.context()
     assert set(context["comparison_area"]) >= {"0000"}
     assert list(fu_2017.judgements().columns)[:4] == ["goal", "actor", "period", "judgement"]

@@ -25,6 +25,7 @@ from collab_metrics.model.framework import FileIndicator, Framework, KoladaIndic
 from collab_metrics.sources.ddf import SnapshotRequest, read_snapshot
 from collab_metrics.sources.files import read_actor_file
 from collab_metrics.text import labels
+from collab_metrics.text.format import number
 
 REPO = Path(__file__).resolve().parent.parent
 HALVING = "halve-youth-unemployment"
@@ -132,8 +133,8 @@ def test_goal_chart_with_forecast_varmland(varmland, varmland_obs, varmland_resu
     chart = charts.goal_chart(varmland, varmland_obs, "lower-ohalsotal", varmland_result)
     assert_valid_png(chart)
     row = varmland_result.query("goal == 'lower-ohalsotal' and sex == 'total'").iloc[0]
-    value = labels.number(row.forecast_value, "sv")
-    low, high = labels.number(row.forecast_low, "sv"), labels.number(row.forecast_high, "sv")
+    value = number(row.forecast_value, "sv")
+    low, high = number(row.forecast_low, "sv"), number(row.forecast_high, "sv")
     assert f"Prognos för 2025: {value}\u00a0dagar (80 % prognosintervall {low}–{high})" in (
         chart.alt
     )
@@ -354,4 +355,4 @@ def test_a_pxweb_indicator_is_attributed_to_its_own_host(tmp_path: Path) -> None
     fw = load_framework(params)
     fmt = Format("sv", "personer")
     assert attribution(fw, fw.indicator("on-scb"), fmt) == "Källa: SCB"
-    assert attribution(fw, fw.indicator("elsewhere"), fmt) == "Källa: statistik.example.se"
+    assert attribution(fw, fw.indicator("elsewhere"), fmt) == "Källa: PxWeb (statistik.example.se)"

@@ -184,7 +184,7 @@ def test_answers_land_in_the_store_and_the_report(
     result = import_(store, returned)
     assert result.code == 0, result.err
     assert result.out.strip() == (
-        f"{returned}: imported (Karlshamns kommun, 2017): 1 assessment, 1 action"
+        f"{returned}: importerad (Karlshamns kommun, 2017): 1 bedömning, 1 åtgärd"
     )
 
     (assessment,) = table(store, "imported_assessments")
@@ -230,7 +230,7 @@ def test_same_file_twice_is_unchanged_and_a_new_answer_needs_replace(
     before = {t: table(store, t) for t in ("imports", "imported_assessments", "fetches")}
     again = import_(store, first)
     assert again.code == 0
-    assert "unchanged (Karlshamns kommun, 2017)" in again.out
+    assert "oförändrad (Karlshamns kommun, 2017)" in again.out
     assert {t: table(store, t) for t in before} == before
 
     def revise(book: Workbook) -> None:
@@ -242,15 +242,15 @@ def test_same_file_twice_is_unchanged_and_a_new_answer_needs_replace(
     refused = import_(store, second)
     assert refused.code == 2
     assert (
-        f"{second}: refused: sheet 'Mål', row 3, column I (Er bedömning): the goal "
-        f"'{KARLSHAMN_GOAL}' already has a different answer for 2017, imported from first.xlsx"
+        f"{second}: avvisad: blad 'Mål', rad 3, kolumn I (Er bedömning): målet "
+        f"'{KARLSHAMN_GOAL}' har redan ett annat svar för 2017, importerat från first.xlsx"
     ) in refused.err
     assert "--replace" in refused.err
     assert table(store, "imported_assessments") == before["imported_assessments"]
 
     replaced = import_(store, second, options=("--replace",))
     assert replaced.code == 0, replaced.err
-    assert "1 assessment, 0 actions; replaced 1 earlier answer, kept as history" in replaced.out
+    assert "1 bedömning, 0 åtgärder; ersatte 1 tidigare svar, sparat som historik" in replaced.out
     old, new = sorted(table(store, "imported_assessments"), key=lambda r: r["import_id"])
     assert old["justification"] == JUSTIFICATION and old["replaced_by"] == new["import_id"]
     assert old["replaced_at"] is not None and new["replaced_at"] is None
@@ -289,56 +289,55 @@ def _delete_first_goal_row(book: Workbook) -> None:
         pytest.param(
             _cell("Mål", "I3", "Kanske"),
             (),
-            "sheet 'Mål', row 3, column I (Er bedömning): 'Kanske' is not one of the "
-            "judgements: 'Målet bedöms nås', 'Målet bedöms delvis nås'",
+            "blad 'Mål', rad 3, kolumn I (Er bedömning): 'Kanske' är inte ett av "
+            "alternativen: 'Målet bedöms nås', 'Målet bedöms delvis nås'",
             id="wrong-dropdown-value",
         ),
         pytest.param(
             _new_action("E", "nästa vår"),
             (),
-            "sheet 'Handlingsplan', row 4, column E (Klart senast): 'nästa vår' is not a date; "
-            "write it as 2025-12-31",
+            "blad 'Handlingsplan', rad 4, kolumn E (Klart senast): 'nästa vår' är inget datum; "
+            "skriv det som 2025-12-31",
             id="text-in-date-cell",
         ),
         pytest.param(
             _new_action("F", "Klar"),
             (),
-            "sheet 'Handlingsplan', row 4, column F (Status): 'Klar' is not one of the "
-            "statuses: 'Genomförd', 'Påbörjad', 'Ej påbörjad', 'Försenad', 'Utgår'",
+            "blad 'Handlingsplan', rad 4, kolumn F (Status): 'Klar' är inte ett av "
+            "alternativen: 'Genomförd', 'Påbörjad', 'Ej påbörjad', 'Försenad', 'Utgår'",
             id="unknown-action-status",
         ),
         pytest.param(
             _delete_first_goal_row,
             (),
-            f"sheet 'Mål', row 3, column A (Mål-id): expected the goal '{KARLSHAMN_GOAL}' here, "
-            f"found '{HALVING}': a protected row was deleted",
+            f"blad 'Mål', rad 3, kolumn A (Mål-id): väntade mål-id '{KARLSHAMN_GOAL}' här, "
+            f"fann '{HALVING}': en skyddad rad har tagits bort",
             id="deleted-protected-row",
         ),
         pytest.param(
             _cell("Mål", "A4", "ronneby-youth-unemployment"),
             (),
-            f"sheet 'Mål', row 4, column A (Mål-id): expected the goal '{HALVING}' here, found "
+            f"blad 'Mål', rad 4, kolumn A (Mål-id): väntade mål-id '{HALVING}' här, fann "
             "'ronneby-youth-unemployment'",
             id="changed-reference-cell",
         ),
         pytest.param(
             _cell("collab", "B3", "ronneby"),
             (),
-            "the identification in the hidden sheet 'collab' does not match its signature: "
-            "the sheet was edited",
+            "identifieringen i det dolda bladet 'collab' stämmer inte med dess signatur: "
+            "bladet har ändrats",
             id="another-actor",
         ),
         pytest.param(
             _cell("collab", "B1", "varmland-nya-perspektiv"),
             (),
-            "the workbook is for the collaboration 'varmland-nya-perspektiv', not "
-            "'blekinge-unga-lyfter'",
+            "arbetsboken gäller samverkan 'varmland-nya-perspektiv', inte 'blekinge-unga-lyfter'",
             id="another-framework",
         ),
         pytest.param(
             answer,
             ("--period", "2018"),
-            "the workbook is for the period 2017, not 2018",
+            "arbetsboken gäller perioden 2017, inte 2018",
             id="another-period",
         ),
     ],
@@ -354,7 +353,7 @@ def test_invalid_workbooks_are_refused_whole(
     returned = filled(karlshamn(templates), tmp_path / "karlshamn.xlsx", fill)
     result = import_(store, returned, options=options)
     assert result.code == 2
-    assert f"{returned}: refused: " in result.err
+    assert f"{returned}: avvisad: " in result.err
     assert expected in result.err, result.err
     assert "Traceback" not in result.err
     for name in ("imports", "imported_assessments", "imported_actions"):
@@ -374,9 +373,9 @@ def test_a_refused_file_does_not_stop_the_others(
     )
     result = import_(store, bad, good, tmp_path / "missing.xlsx")
     assert result.code == 2
-    assert f"{good}: imported (Ronneby kommun, 2017): 1 assessment, 0 actions" in result.out
-    assert f"{bad}: refused" in result.err
-    assert f"{tmp_path / 'missing.xlsx'}: refused: cannot read the file" in result.err
+    assert f"{good}: importerad (Ronneby kommun, 2017): 1 bedömning, 0 åtgärder" in result.out
+    assert f"{bad}: avvisad" in result.err
+    assert f"{tmp_path / 'missing.xlsx'}: avvisad: filen går inte att läsa" in result.err
     assert "2 of 3 workbooks refused" in result.err
     assert [r["actor"] for r in table(store, "imported_assessments")] == ["ronneby"]
 
@@ -390,7 +389,7 @@ def test_a_workbook_from_an_earlier_framework_version(
     edited.write_text(text + "# a later edit\n", encoding="utf-8")
     accepted = import_(store, returned, params=edited)
     assert accepted.code == 0, accepted.err
-    assert "warning: made from an earlier version of blekinge-unga-lyfter.yaml" in accepted.out
+    assert "varning: gjord från en tidigare version av blekinge-unga-lyfter.yaml" in accepted.out
 
     start = text.index("  - id: karlshamn-youth-unemployment")
     end = text.index("  - id: solvesborg-youth-unemployment")
@@ -398,8 +397,8 @@ def test_a_workbook_from_an_earlier_framework_version(
     refused = import_(store, returned, params=edited)
     assert refused.code == 2
     assert (
-        f"column A (Mål-id): goal '{KARLSHAMN_GOAL}' is no longer in blekinge-unga-lyfter.yaml"
-        in refused.err
+        f"kolumn A (Mål-id): målet '{KARLSHAMN_GOAL}' finns inte längre i "
+        "blekinge-unga-lyfter.yaml" in refused.err
     )
 
 
@@ -440,7 +439,7 @@ def test_reported_figures_become_observations(tmp_path: Path) -> None:
     assert store.exists()  # made with the templates: it keeps the key that signs them
     result = import_(store, returned, params=VARMLAND)
     assert result.code == 0, result.err
-    assert "measure values: 3 new, 0 revised, 0 unchanged" in result.out
+    assert "måttvärden: 3 nya, 0 reviderade, 0 oförändrade" in result.out
     with Store.open(store, read_only=True) as opened:
         stored = opened.current(indicators="file:varmland-nya-perspektiv:ohalsotal-monthly")
     rows = sorted(stored[["area", "period", "sex", "value", "source"]].itertuples(index=False))
@@ -449,12 +448,12 @@ def test_reported_figures_become_observations(tmp_path: Path) -> None:
         ("0017", "2024-09", "women", 30.5, "collect"),
         ("0017", "2024-10", "total", 28.0, "collect"),
     ]
-    assert "unchanged" in import_(store, returned, params=VARMLAND).out
+    assert "oförändrad" in import_(store, returned, params=VARMLAND).out
 
     bad = filled(template, tmp_path / "bad.xlsx", lambda book: _measure(book, "abc"))
     refused = import_(store, bad, params=VARMLAND)
     assert refused.code == 2
-    assert "sheet 'Egna mått', row 3, column E (Värde): 'abc' is not a number" in refused.err
+    assert "blad 'Egna mått', rad 3, kolumn E (Värde): 'abc' är inget tal" in refused.err
 
 
 def _measure(book: Workbook, value: Any) -> None:
@@ -519,3 +518,19 @@ def test_a_template_sent_before_the_goal_column_was_renamed_still_imports(
 
     result = import_(store, filled(karlshamn(templates), tmp_path / "k.xlsx", earlier))
     assert result.code == 0, result.err
+
+
+def test_the_import_line_speaks_the_frameworks_language() -> None:
+    """Synthetic outcomes: the same facts (file, actor, period, counts) in sv and en."""
+    from collab_metrics.workbooks.collect import ImportOutcome
+
+    done = {"actor": "Karlshamns kommun", "period": "2017", "assessments": 2, "actions": 1}
+    assert str(ImportOutcome("x.xlsx", "imported", **done, language="en")) == (
+        "x.xlsx: imported (Karlshamns kommun, 2017): 2 assessments, 1 action"
+    )
+    assert str(ImportOutcome("x.xlsx", "imported", **done, language="sv")) == (
+        "x.xlsx: importerad (Karlshamns kommun, 2017): 2 bedömningar, 1 åtgärd"
+    )
+    problem = "sheet 'Goals', row 3, column I (Your judgement): 'Maybe' is not one of the choices"
+    refused = ImportOutcome("x.xlsx", "refused", problems=(problem,), language="en")
+    assert str(refused) == f"x.xlsx: refused: {problem}"

@@ -111,7 +111,7 @@ def test_round_trip_into_the_report(templates: Path, store: Path, tmp_path: Path
     region = filled(_book(templates, "region-norrbotten"), tmp_path / "region.xlsx", _region)
     result = _import(store, boden, region)
     assert result.code == 0, result.err
-    assert "1 contribution" in result.out and "1 priority outcome" in result.out
+    assert "1 bidrag" in result.out and "1 utfall av en prioritering" in result.out
     [row] = _rows(store, "imported_contributions")
     assert (row["actor"], row["year"], row["money"], row["note"]) == (
         "boden", 2022, 192_000, "Resten betald i december",
@@ -132,12 +132,12 @@ def test_round_trip_into_the_report(templates: Path, store: Path, tmp_path: Path
     assert view.unanswered == ""  # the Region answered
 
     # the same file again changes nothing; a different answer needs --replace
-    assert "unchanged" in _import(store, boden).out
+    assert "oförändrad" in _import(store, boden).out
     changed = filled(
         boden, tmp_path / "boden2.xlsx", lambda b: b["Resurser"].__setitem__("C3", 200_000)
     )
     refused = _import(store, changed)
-    assert refused.code == 2 and "--replace" in refused.err and "column C" in refused.err
+    assert refused.code == 2 and "--replace" in refused.err and "kolumn C" in refused.err
     assert _import(store, changed, options=("--replace",)).code == 0
     current = [r for r in _rows(store, "imported_contributions") if r["replaced_at"] is None]
     assert [r["money"] for r in current] == [200_000]
@@ -146,9 +146,9 @@ def test_round_trip_into_the_report(templates: Path, store: Path, tmp_path: Path
 @pytest.mark.parametrize(
     ("cell", "value", "words"),
     [
-        ("C3", -5, "is negative"),
-        ("C3", "mycket", "'mycket' is not a number"),
-        ("D3", "en halv", "is not a number"),
+        ("C3", -5, "är negativt"),
+        ("C3", "mycket", "'mycket' är inget tal"),
+        ("D3", "en halv", "är inget tal"),
     ],
 )
 def test_bad_figures_are_refused_whole(
@@ -161,7 +161,7 @@ def test_bad_figures_are_refused_whole(
     )
     result = _import(store, bad)
     assert result.code == 2
-    assert f"sheet 'Resurser', row 3, column {cell[0]}" in result.err and words in result.err
+    assert f"blad 'Resurser', rad 3, kolumn {cell[0]}" in result.err and words in result.err
     assert _rows(store, "imported_contributions") == [] and _rows(store, "imports") == []
 
 
@@ -173,6 +173,6 @@ def test_a_wrong_outcome_is_refused(templates: Path, store: Path, tmp_path: Path
     )
     result = _import(store, bad)
     assert result.code == 2
-    assert "sheet 'Prioriteringar', row 3, column D (Utfall)" in result.err
-    assert "'Nästan klar' is not one of the outcomes" in result.err
+    assert "blad 'Prioriteringar', rad 3, kolumn D (Utfall)" in result.err
+    assert "'Nästan klar' är inte ett av alternativen" in result.err
     assert _rows(store, "imported_priorities") == []

@@ -12,9 +12,11 @@ import pandas as pd
 import pytest
 
 from collab_metrics.analysis import contributions
+from collab_metrics.analysis.reasons import Reason
 from collab_metrics.model import areas
 from collab_metrics.model.framework import Framework, load_framework
 from collab_metrics.sources.ddf import SnapshotRequest, read_snapshot
+from collab_metrics.text import reasons as text_reasons
 from collab_metrics.text.reasons import sentence
 
 REPO = Path(__file__).resolve().parent.parent
@@ -203,7 +205,7 @@ def test_population_weights_are_the_population_base(fw: Framework, obs: pd.DataF
         fw, obs, "youth-unemployment", MUNICIPALITIES, 2013, "women"
     )
     assert weights.to_dict() == _values(obs, "N01951", MUNICIPALITIES, 2013, "women").to_dict()
-    assert weights.attrs == {"year_used": 2013, "sex_used": "women", "note": ""}
+    assert weights.attrs == {"year_used": 2013, "sex_used": "women", "notes": ()}
 
 
 def test_population_weights_fall_back_to_the_nearest_earlier_year(
@@ -211,7 +213,12 @@ def test_population_weights_fall_back_to_the_nearest_earlier_year(
 ) -> None:
     weights = contributions.population_weights(fw, obs, "neet", MUNICIPALITIES, 2024, "total")
     assert weights.attrs["year_used"] == 2022
-    assert "2022" in weights.attrs["note"] and "2024" in weights.attrs["note"]
+    assert weights.attrs["notes"] == (
+        Reason("population_of_other_year", {"used": 2022, "year": 2024}),
+    )
+    assert text_reasons.sentence(weights.attrs["notes"], "sv") == (
+        "vägt med befolkningen 2022: ingen för 2024"
+    )
     assert weights.to_dict() == _values(obs, "N01951", MUNICIPALITIES, 2022).to_dict()
 
 
@@ -221,7 +228,10 @@ def test_population_weights_fall_back_to_the_total(fw: Framework, obs: pd.DataFr
         fw, totals_only, "youth-unemployment", ["1082"], 2017, "men"
     )
     assert weights.attrs["sex_used"] == "total"
-    assert "total population" in weights.attrs["note"]
+    assert weights.attrs["notes"] == (Reason("total_population_used", {"sex": "men"}),)
+    assert text_reasons.sentence(weights.attrs["notes"], "en") == (
+        "no population (men) in the data; weighted by the total population"
+    )
     assert weights["1082"] == _values(obs, "N01951", ["1082"], 2017).iloc[0]
 
 
@@ -350,7 +360,10 @@ def test_sex_targets_and_absolute_targets(tmp_path: Path, obs: pd.DataFrame) -> 
     assert targets["1081"] == pytest.approx(women_2013["1081"] * 0.4)  # own sex target
     assert targets["1082"] == pytest.approx(women_2013["1082"] * 0.5)  # total's, own baseline
     assert result.shared_baseline == _values(obs, "N03921", ["0010"], 2013, "women").iloc[0]
-    assert any("target year 2018" in note for note in result.notes)
+    assert [n.code for n in result.notes] == ["actor_target_year_differs"]
+    assert result.notes[0].params["target_year"] == 2018
+    worded = text_reasons.consistency_in_words(result, "en").note
+    assert "target year 2018, not 2017; its target is taken as its value in 2017" in worded
 
 
 def _without_solvesborg(text: str) -> str:

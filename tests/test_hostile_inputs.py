@@ -110,8 +110,8 @@ def test_1_actions_past_the_limit_are_refused(template: Path, store: Path, tmp_p
     refused(
         store,
         workbook,
-        f"sheet 'Handlingsplan' holds {limits.ACTIONS_PER_ACTOR_PERIOD + 1} actions; the limit "
-        f"is {limits.ACTIONS_PER_ACTOR_PERIOD} per actor and period",
+        f"bladet 'Handlingsplan' har {limits.ACTIONS_PER_ACTOR_PERIOD + 1} åtgärder; gränsen "
+        f"är {limits.ACTIONS_PER_ACTOR_PERIOD} per aktör och period",
     )
 
 
@@ -202,7 +202,7 @@ def test_4_validate_refuses_a_device() -> None:
 def test_4_import_refuses_a_device(store: Path) -> None:
     result = run_cli("collect", "import", str(BLEKINGE), "/dev/zero", "--store", str(store))
     assert result.code == 2
-    assert "/dev/zero: refused: not a regular file" in result.err
+    assert "/dev/zero: avvisad: inte en vanlig fil" in result.err
 
 
 def _with_include(tmp_path: Path, name: str) -> Path:
@@ -251,7 +251,7 @@ def test_5_a_consistently_relabelled_workbook_is_refused(
     refused(
         store,
         workbook,
-        "the identification in the hidden sheet 'collab' does not match its signature",
+        "identifieringen i det dolda bladet 'collab' stämmer inte med dess signatur",
     )
 
 
@@ -368,7 +368,7 @@ def test_1_an_over_long_name_in_an_answer_is_refused_at_its_cell(
     refused(
         store,
         workbook,
-        f"sheet 'Mål', row 3, column K (Ansvarig): String should have at most "
+        f"blad 'Mål', rad 3, kolumn K (Ansvarig): String should have at most "
         f"{limits.TITLE_TEXT} characters",
     )
 
@@ -415,7 +415,7 @@ def test_8_implausible_due_dates_are_refused_on_import(
         book["Handlingsplan"]["E3"] = due
 
     workbook = returned(template, tmp_path / "due.xlsx", action)
-    refused(store, workbook, f"column E (Klart senast): the date {due} lies outside the years")
+    refused(store, workbook, f"kolumn E (Klart senast): datumet {due} ligger utanför åren")
 
 
 def test_8_an_implausible_measure_period_is_refused_on_import(tmp_path: Path) -> None:
@@ -438,7 +438,7 @@ def test_8_an_implausible_measure_period_is_refused_on_import(tmp_path: Path) ->
     )
     result = run_cli("collect", "import", str(varmland), str(workbook), "--store", str(store))
     assert result.code == 2
-    assert "column C (Period): the year 0001 lies outside 1950-2100" in result.err
+    assert "kolumn C (Period): året 0001 ligger utanför 1950–2100" in result.err
 
 
 # --- 10. decomposed Unicode ------------------------------------------------------------------
@@ -454,7 +454,7 @@ def test_10_a_decomposed_judgement_is_the_same_word(
     workbook = returned(template, tmp_path / "nfd.xlsx", decomposed)
     result = run_cli("collect", "import", str(BLEKINGE), str(workbook), "--store", str(store))
     assert result.code == 0, result.err
-    assert "imported (Karlshamns kommun, 2017): 1 assessment" in result.out
+    assert "importerad (Karlshamns kommun, 2017): 1 bedömning" in result.out
 
 
 def test_1_a_pdf_export_past_its_time_limit_fails_the_notebook(

@@ -195,6 +195,7 @@ def test_the_actor_view_gives_its_share_of_the_costs_from_the_resources_block() 
     lulea = next(c for c in block["contributions"] if c["actor"] == "lulea")
     agreed = split["total"] * split["shares"]["lulea"]
     assert (agreed, lulea["money"], lulea["staff_fte"]) == (360000.0, 360000, 0.5)
+
     def plain(text: str) -> str:  # the thin and no-break spaces of Swedish numbers
         return " ".join(text.split()).replace("\u2009", " ")
 

@@ -1,4 +1,4 @@
-"""The report's long prose files and part templates (collab_metrics.report.parts)."""
+"""The long prose files (collab_metrics.text.prose) and the part templates (report.templating)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ import jinja2
 from jinja2 import meta
 from markupsafe import Markup
 
-from collab_metrics.report import parts
+from collab_metrics.report import templating
+from collab_metrics.report.appendix import MethodAppendix
+from collab_metrics.text import prose
 
 PROSE = files("collab_metrics.text").joinpath("prose")
 # Placeholder values that are both markup and Markdown: they must come out as literal text.
@@ -46,7 +48,7 @@ def _values(name: str, **given: object) -> dict[str, object]:
 
 def test_placeholder_values_are_literal_text() -> None:
     values = _values("method_appendix.md.j2", large_gap_rule=HOSTILE)
-    shown = str(parts.prose("method_appendix", "en", **values))
+    shown = str(prose.prose("method_appendix", "en", **values))
     assert "<b>" not in shown and "<em>" not in shown and "<a " not in shown
     assert "&lt;b&gt;*bold*&lt;/b&gt; &amp; [link](x) _under_ #1" in shown
 
@@ -54,12 +56,12 @@ def test_placeholder_values_are_literal_text() -> None:
 def test_markup_values_are_blocks() -> None:
     table = Markup("<table><tr><td>a &amp; b</td></tr></table>")
     values = _values("method_appendix.md.j2", status_table=table)
-    sections = parts.prose_sections("method_appendix", "sv", **values)
+    sections = prose.prose_sections("method_appendix", "sv", **values)
     assert str(table) in str(sections[0].body)
     assert sections[0].title == "Status mot målet"
     assert "\n" not in str(sections[0].body).strip().split("</p>")[0], "a paragraph is one line"
 
 
 def test_part_templates_escape_plain_values() -> None:
-    page = parts.render_part("method_appendix", title=HOSTILE, sections=[])
+    page = str(templating.render("parts/method_appendix.html.j2", MethodAppendix(HOSTILE, [])))
     assert "&lt;b&gt;*bold*&lt;/b&gt; &amp;" in page

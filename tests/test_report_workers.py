@@ -213,3 +213,37 @@ def test_the_summary_line() -> None:
     assert progress.summary(9, 20.25, 1) == (
         "rendered 9 documents in 20.2 s on 1 worker (2.25 s per document)"
     )
+
+
+def test_the_context_cache_is_explicit_and_keyed_by_what_was_read(
+    store: Path, tmp_path: Path
+) -> None:
+    """A fresh process reads everything on every call; a warm kernel enables the cache,
+    which hands out copies and reads again when the store or language changes."""
+    import shutil
+
+    from collab_metrics.report import context, warm
+
+    assert context.context_cache() is None  # a fresh process: no cache
+    own = tmp_path / "store.duckdb"
+    shutil.copy(store, own)
+    try:
+        warm.start()
+        cache = context.context_cache()
+        assert cache is not None
+        first = context.load_context(BLEKINGE, own, as_of=2017)
+        second = context.load_context(BLEKINGE, own, as_of=2017)
+        assert second is not first and second.result.equals(first.result)
+        second.result["status"] = "changed by one document"  # its own copy
+        third = context.load_context(BLEKINGE, own, as_of=2017)
+        assert "changed by one document" not in set(third.result["status"])
+        english = context.load_context(BLEKINGE, own, as_of=2017, language="en")
+        assert english.language == "en" and not english.result.equals(first.result)
+        os.utime(own, ns=(0, 0))  # the store changed on disk: read again
+        key = context._cache_key(BLEKINGE, own, None, (2017, None, "", None, None))
+        assert cache.get(key) is None
+        context.load_context(BLEKINGE, own, as_of=2017)
+        assert cache.get(key) is not None
+    finally:
+        context.disable_context_cache()
+    assert context.context_cache() is None

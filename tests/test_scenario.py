@@ -88,7 +88,7 @@ def test_three_years_of_follow_up(
     book.save(workbook)
     imported = collab("collect", "import", "cycle-test.yaml", str(workbook))
     assert imported.code == 0
-    assert "imported (Karlshamns kommun, 2020)" in imported.out
+    assert "importerad (Karlshamns kommun, 2020)" in imported.out
 
     second = collab(*update)
     assert second.code == 0

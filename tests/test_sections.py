@@ -588,7 +588,6 @@ def test_every_report_message_the_parts_use_is_in_the_catalog() -> None:
     for module in (REPO / "collab_metrics" / "report").glob("*.py"):
         used |= set(re.findall(r"\"(report\.[a-z0-9_]+)\"", module.read_text(encoding="utf-8")))
     used |= {f"report.role_{role}" for role in actor_goals.ROLES}
-    used |= {f"report.source_{source}" for source in ("kolada", "ddf", "file")}
     used.discard("report.css")  # the style sheet's file name, not a message
     missing = [
         key for key in sorted(used) for lang in ("sv", "en") if lang not in catalog().get(key, {})

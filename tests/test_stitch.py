@@ -136,7 +136,7 @@ def test_the_report_states_the_stitch(tmp_path: Path) -> None:
     params.write_text(FRAMEWORK.format(url="https://example.org/api/v2"), encoding="utf-8")
     fw = load_framework(params)
     ctx = SimpleNamespace(fw=fw, language="sv")
-    line = attribution._source_line(ctx, fw.indicator("population-20-29"))  # type: ignore[arg-type]
+    line = attribution.source_line(ctx, fw.indicator("population-20-29"))  # type: ignore[arg-type]
     assert line == (
         "Källa: https://example.org/api/v2, tabellerna OLD6471, TAB6471 sammanfogade efter "
         "period (den nyare tabellen gäller där båda har värden; möjligt tidsseriebrott i "

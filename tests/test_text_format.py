@@ -31,10 +31,19 @@ def test_values_with_units_and_periods() -> None:
     assert fmt.value_at(8.41851, "2017", "%", "sv", plain=True) == "8,4 % (2017)"
     assert fmt.value_at(8.41851, "2024-09", "%", "en") == "8.4% (September 2024)"
     assert fmt.value_range(22.31, 25.44, "dagar", "sv") == "22,3–25,4\u00a0dagar"
-    assert fmt.points(2.8, "sv") == "2,8 procentenheter"
-    assert fmt.points(2.8, "en") == "2.8 percentage points"
+    assert fmt.points(2.8, "sv") == "2,8\u00a0procentenheter"
+    assert fmt.points(2.8, "en") == "2.8\u00a0percentage points"
     assert fmt.date(date(2026, 11, 25), "sv") == "25 november 2026"
     assert fmt.date(date(2026, 11, 25), "en") == "25 November 2026"
+
+
+def test_shares_rates_and_chart_months() -> None:
+    assert fmt.share(0.874, "sv") == "87\u00a0%" and fmt.share(0.874, "en") == "87%"
+    assert fmt.percent(-0.122, "sv") == "−12,2\u00a0%"
+    assert fmt.percent(pd.NA, "sv") == fmt.share(None, "en") == "–"
+    assert fmt.points(-2.8, "sv") == "−2,8\u00a0procentenheter"
+    assert fmt.month_abbreviation(9, "sv") == "sep" and fmt.month_abbreviation(10, "en") == "Oct"
+    assert fmt.short_period(2024, 1, "sv") == "jan 2024"
 
 
 def test_area_and_source_names() -> None:
@@ -57,6 +66,6 @@ def test_the_label_tables_read_the_catalog() -> None:
     assert labels.STATUS["sv"]["achieved"] == "Målet är nått"
     assert labels.STATUS["en"][""] == "No target (direction only)"
     assert labels.SEX["sv"]["women"] == fmt.sex("women", "sv") == "Kvinnor"
-    assert labels.MONTHS["sv"][8] == "september"
+    assert fmt.month_name(9, "sv") == "september"
     assert set(labels.JUDGEMENT["en"]) == {"on_track", "partly", "not_on_track", "not_assessed"}
     assert labels.reason("series_break", "sv", year=2015).startswith("tidsseriebrott 2015")

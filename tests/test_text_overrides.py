@@ -129,3 +129,68 @@ def test_the_report_parts_use_the_collaborations_words_and_templates(
     plain = sections.load_context(BLEKINGE, store, as_of=2017)
     assert "Status: " in str(sections.goal_section(plain, plain.fw.shared_goals[0].id))
     assert "titelsida" not in str(sections.title_page(plain))
+
+
+def test_every_part_and_prose_file_can_be_overridden(tmp_path: Path, store: str) -> None:
+    """Parts that once had an environment of their own (what changed, actor extract, method
+    appendix) and the long prose read the collaboration's templates too."""
+    from collab_metrics.report import sections
+
+    framework = _collaboration(
+        tmp_path,
+        {
+            "templates/parts/what_changed.html.j2": "<section>Egna ändringar {{ view.title }}"
+            "</section>\n",
+            "templates/parts/actor_extract.html.j2": "<article>Eget utdrag: {{ view.title }}"
+            "</article>\n",
+            "templates/prose/sv/method_appendix.md.j2": "### Vår metod\n\nVi räknar så här "
+            "({{ z95 }}).\n",
+        },
+    )
+    ctx = sections.load_context(framework, store, as_of=2017)
+    assert str(sections.what_changed(ctx)).startswith("<section>Egna ändringar ")
+    extract = str(sections.actor_extract(ctx, "karlshamn"))
+    assert extract.startswith("<article>Eget utdrag: ") and "Karlshamn" in extract
+    appendix = str(sections.method_appendix(ctx))
+    assert "<h3>Vår metod</h3>" in appendix and "Vi räknar så här (1,96)." in appendix
+    # The package's own framework keeps the package's templates and prose.
+    plain = sections.load_context(BLEKINGE, store, as_of=2017)
+    assert "Egna ändringar" not in str(sections.what_changed(plain))
+    assert "Eget utdrag" not in str(sections.actor_extract(plain, "karlshamn"))
+    assert "Vår metod" not in str(sections.method_appendix(plain))
+
+
+def test_the_page_frame_and_style_sheet_can_be_overridden(tmp_path: Path) -> None:
+    """The page around the parts (nbconvert's `collab/` template) is overridable too: a
+    collaboration's `templates/collab/report.css` and `index.html.j2` win (synthetic)."""
+    import nbformat
+    from nbformat.v4 import new_notebook, new_output
+
+    from collab_metrics.report import render as reporting
+
+    own = tmp_path / "templates" / "collab"
+    own.mkdir(parents=True)
+    (own / "report.css").write_text("body { color: #123456; }\n", encoding="utf-8")
+    notebook = tmp_path / "synthetic.ipynb"
+    cell = nbformat.v4.new_code_cell(
+        outputs=[new_output("display_data", data={"text/html": "<p>Syntetisk del</p>"})]
+    )
+    meta = {"kernelspec": {"name": "collab-metrics", "display_name": "collab-metrics"}}
+    nbformat.write(new_notebook(cells=[cell], metadata=meta), notebook)
+    [page] = reporting.export(
+        notebook, tmp_path / "own", "Syntetisk", "sv", ("html",), [own.parent]
+    )
+    shown = page.read_text(encoding="utf-8")
+    assert "#123456" in shown and "<p>Syntetisk del</p>" in shown
+    (own / "index.html.j2").write_text(
+        "{%- extends 'base/display_priority.j2' -%}\n"
+        '{%- block header -%}<main class="egen">{%- endblock header -%}\n'
+        "{%- block footer -%}</main>{%- endblock footer -%}\n",
+        encoding="utf-8",
+    )
+    [page] = reporting.export(
+        notebook, tmp_path / "own", "Syntetisk", "sv", ("html",), [own.parent]
+    )
+    assert page.read_text(encoding="utf-8").startswith('<main class="egen">')
+    [plain] = reporting.export(notebook, tmp_path / "plain", "Syntetisk", "sv", ("html",))
+    assert "#123456" not in plain.read_text(encoding="utf-8")

@@ -59,7 +59,8 @@ def population_weights(
     Reads the indicator's `population_base` series, for `sex` when the frame has it, else
     for the total. When `year` has no population value for any of the areas, the nearest
     earlier year is used. `attrs` record what was used: "year_used" (None when nothing was
-    found), "sex_used" and "note" (empty when the request was met as asked). Areas
+    found), "sex_used" and "notes" (reason codes, `analysis.reasons.Reason`; empty when the
+    request was met as asked: the text layer words them). Areas
     without a value are left out. Raises ValueError when the indicator has no population
     base.
     """
@@ -67,12 +68,12 @@ def population_weights(
     weights, year_used = _weights_at(table, areas, year)
     notes = []
     if sex_used != sex:
-        notes.append(f"no {sex} population; total population used")
+        notes.append(Reason("total_population_used", {"sex": sex}))
     if year_used is None:
-        notes.append(f"no population for these areas in or before {year}")
+        notes.append(Reason("no_population", {"year": year}))
     elif year_used != year:
-        notes.append(f"population of {year_used} used: none for {year}")
-    weights.attrs = {"year_used": year_used, "sex_used": sex_used, "note": "; ".join(notes)}
+        notes.append(Reason("population_of_other_year", {"used": year_used, "year": year}))
+    weights.attrs = {"year_used": year_used, "sex_used": sex_used, "notes": tuple(notes)}
     return weights
 
 
@@ -167,8 +168,9 @@ class Consistency:
     uncovered: tuple[str, ...]  # municipalities of the shared area without an actor goal
     actors: pd.DataFrame  # one row per contributing actor goal, with its role
     areas: pd.DataFrame  # one row per municipality: weight, baseline and implied values
-    notes: tuple[str, ...]
+    notes: tuple[Reason, ...]  # how the check was weighed (codes); the verdict stands
     reason: str = ""  # `reasons` in words, added by the text layer (text.reasons)
+    note: str = ""  # `notes` in words, added by the text layer (text.reasons)
 
     @property
     def reason_code(self) -> str:
@@ -241,10 +243,12 @@ def consistency(
 
     notes = []
     if sex_used != sex:
-        notes.append(f"no {sex} population in the data; weighted by total population")
+        notes.append(Reason("total_population_used", {"sex": sex}))
     if weight_year is not None and weight_year != baseline_year:
-        notes.append(f"weighted by the population of {weight_year}: none for {baseline_year}")
-    notes += [n for n in actors["note"] if n]
+        notes.append(
+            Reason("population_of_other_year", {"used": weight_year, "year": baseline_year})
+        )
+    notes += _target_year_notes(goal, actors)
     return Consistency(
         goal=goal.id,
         sex=sex,
@@ -454,12 +458,6 @@ def _actor_rows(fw: Framework, goal: SharedGoal, values: pd.DataFrame, sex: str)
         level = ag.target_for(sex) if ag.target else None
         target = _target_value(level, baseline) if same else math.nan
         target_year = ag.target.year if ag.target else None
-        note = ""
-        if role == "aggregated" and target_year != goal.target.year:
-            note = (
-                f"{ag.id}: target year {target_year}, not {goal.target.year}; its target "
-                f"is taken as its value in {goal.target.year}"
-            )
         rows.append(
             {
                 "goal": ag.id,
@@ -472,13 +470,24 @@ def _actor_rows(fw: Framework, goal: SharedGoal, values: pd.DataFrame, sex: str)
                 "target_year": target_year,
                 "target_value": target,
                 "target_change_percent": 100 * (target / baseline - 1) if baseline else math.nan,
-                "note": note,
             }
         )
     columns = ["goal", "actor", "area", "indicator", "role", "baseline_year", "baseline_value"]
-    columns += ["target_year", "target_value", "target_change_percent", "note"]
+    columns += ["target_year", "target_value", "target_change_percent"]
     frame = pd.DataFrame(rows, columns=columns)
     return frame.astype({"baseline_year": "Int64", "target_year": "Int64"})
+
+
+def _target_year_notes(goal: SharedGoal, actors: pd.DataFrame) -> list[Reason]:
+    """A note per aggregated actor goal whose target year is not the shared goal's."""
+    differ = actors[(actors["role"] == "aggregated") & (actors["target_year"] != goal.target.year)]
+    return [
+        Reason(
+            "actor_target_year_differs",
+            {"goal": row.goal, "target_year": int(row.target_year), "year": goal.target.year},
+        )
+        for row in differ.itertuples(index=False)
+    ]
 
 
 def _cannot_assess(

@@ -58,6 +58,11 @@ CODES: Final[dict[str, tuple[str, ...]]] = {
     "areas_without_target": ("areas",),
     "areas_without_latest": ("sex", "year", "areas"),
     "areas_without_population": ("areas",),
+    # notes on how consistency was weighed (the check's `notes`; the verdict stands)
+    "total_population_used": ("sex",),
+    "no_population": ("year",),
+    "population_of_other_year": ("used", "year"),
+    "actor_target_year_differs": ("goal", "target_year", "year"),
 }
 
 # The frame's `reason_code` is "possible_series_break" when a break found in the data (not

@@ -20,7 +20,7 @@ from collab_metrics.charts.data import Marks
 from collab_metrics.charts.layout import Label
 from collab_metrics.charts.style import AREA_COLOUR, HALO, INK, LABEL_SIZE, MUTED
 from collab_metrics.charts.words import Format, Indicator
-from collab_metrics.text import labels
+from collab_metrics.text.format import month_abbreviation, number, short_period
 from collab_metrics.text.labels import Language
 
 
@@ -145,11 +145,13 @@ def time_axis(ax: Axes, times: list[float], fmt: Format, xmax: float, max_ticks:
     months = np.arange(round(xmin * 12), round(xmax * 12) + 1)
     every = int(np.ceil(len(months) / max_ticks))
     ax.xaxis.set_major_locator(FixedLocator((months[::every] / 12).tolist()))
-    names = fmt.say("months").split()
+    language = fmt.language
 
     def month(value: float, position: int | None) -> str:
-        year, number = divmod(round(value * 12), 12)
-        return f"{names[number]} {year}" if number == 0 or position == 0 else names[number]
+        year, index = divmod(round(value * 12), 12)
+        if index == 0 or position == 0:
+            return short_period(year, index + 1, language)
+        return month_abbreviation(index + 1, language)
 
     ax.xaxis.set_major_formatter(FuncFormatter(month))
 
@@ -200,5 +202,5 @@ def value_axis(axis: Axis, language: Language) -> None:
     decimals = next((d for d in (0, 1, 2) if np.allclose(ticks, np.round(ticks, d))), 3)
     # Adding 0.0 turns a -0.0 from rounding into 0.0, so zero is never written "−0".
     axis.set_major_formatter(
-        FuncFormatter(lambda v, _: labels.number(round(v, decimals) + 0.0, language, decimals))
+        FuncFormatter(lambda v, _: number(round(v, decimals) + 0.0, language, decimals))
     )

@@ -28,7 +28,6 @@ from collab_metrics.charts.layout import Titles, wrap
 from collab_metrics.charts.style import AREA_COLOUR, HISTORY, INK, MUTED, PAD, WIDTH, styled
 from collab_metrics.charts.words import (
     Format,
-    area_name,
     attribution,
     sentences,
     status_words,
@@ -36,6 +35,7 @@ from collab_metrics.charts.words import (
     word,
 )
 from collab_metrics.model.framework import ActorGoal, Framework, SharedGoal
+from collab_metrics.text.format import area_name
 from collab_metrics.text.labels import Language
 
 

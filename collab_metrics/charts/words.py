@@ -7,28 +7,22 @@ percentages from the text layer's formatters, so a chart writes them as the repo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
-from urllib.parse import urlparse
 
 import pandas as pd
 
 from collab_metrics.charts.data import Marks
-from collab_metrics.model import areas
 from collab_metrics.model.framework import (
     FileIndicator,
     Framework,
     KoladaIndicator,
     PxWebIndicator,
-    Sources,
 )
+from collab_metrics.text import format as text_format
 from collab_metrics.text import labels
 from collab_metrics.text.catalog import message
 from collab_metrics.text.labels import Language
 
 Indicator = KoladaIndicator | PxWebIndicator | FileIndicator
-
-# The framework's default PxWeb host is SCB's: its data is attributed to "SCB" by name.
-SCB_HOST: Final = Sources.model_fields["pxweb_url"].default
 
 
 def word(language: Language, key: str, /, **params: object) -> str:
@@ -49,18 +43,17 @@ class Format:
         return word(self.language, key, **params)
 
     def number(self, value: float) -> str:
-        return labels.number(value, self.language, 0 if abs(value) >= 1000 else 1)
+        """A number as the chart's values are written: no decimals from a thousand up."""
+        return text_format.number(value, self.language, 0 if abs(value) >= 1000 else 1)
 
     def value(self, value: float) -> str:
         """A value with its unit: "14,2 %", "27,0 dagar" (sv); "14.2%" (en)."""
-        if self.unit.strip() == "%":
-            return labels.percent(value / 100, self.language)
-        return f"{self.number(value)}\u00a0{self.unit}"
+        return text_format.value_with_unit(value, self.unit, self.language)
 
     def difference(self, value: float) -> str:
         """A difference between two values: shares differ by percentage points."""
         if self.unit.strip() == "%":
-            return f"{self.number(value)}\u00a0{self.say('points')}"
+            return text_format.points(value, self.language, 0 if abs(value) >= 1000 else 1)
         return self.value(value)
 
     def time(self, time: float) -> str:
@@ -68,7 +61,7 @@ class Format:
         if not self.monthly:
             return str(round(time))
         year, month = divmod(round(time * 12), 12)
-        return f"{self.say('months').split()[month]} {year}"
+        return text_format.short_period(year, month + 1, self.language)
 
     def span(self, times: list[float]) -> str:
         if not times:
@@ -77,7 +70,8 @@ class Format:
         return first if first == last else f"{first}–{last}"
 
     def area(self, code: str) -> str:
-        return area_name(code, self.language)
+        """The area's name; riket is "Sweden" in English."""
+        return text_format.area_name(code, self.language)
 
     def from_to(self, series: pd.Series, key: str = "from_to") -> str:
         """The message `key` ("från {a} {ya} till {b} {yb}") filled with a series' two ends."""
@@ -100,11 +94,6 @@ class Format:
         if key == "fell" and last > first:
             key = "rose"
         return self.from_to(series, key)
-
-
-def area_name(code: str, language: Language) -> str:
-    """The area's name; riket is "Sweden" in English."""
-    return word(language, "riket") if code == areas.RIKET else areas.get(code).name
 
 
 def subtitle_text(title: str, unit: str, area: str = "") -> str:
@@ -137,10 +126,10 @@ def attribution(fw: Framework, indicator: Indicator, fmt: Format) -> str:
     """Attribution as the README promises: Kolada (RKA), SCB, another PxWeb host by its
     name, or the reporting actor. An indicator's own `url:` names its host."""
     if isinstance(indicator, KoladaIndicator):
-        source = fmt.say("source_kolada")
+        source = text_format.source_name("kolada", fmt.language)
     elif isinstance(indicator, PxWebIndicator):
         url = indicator.query.url or fw.pxweb_url
-        source = fmt.say("source_scb") if url == SCB_HOST else urlparse(url).netloc
+        source = text_format.source_name("pxweb", fmt.language, url)
     else:
         actor = fw.actor(indicator.reported_by).name if indicator.reported_by else None
         source = fmt.say("own_file", actor=actor or fw.collaboration.owner)

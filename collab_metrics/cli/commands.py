@@ -22,7 +22,7 @@ import click
 from collab_metrics import __version__, workbooks
 from collab_metrics.cli import failures
 from collab_metrics.errors import DataError, InputError, RunError
-from collab_metrics.model import areas, periods
+from collab_metrics.model import periods
 from collab_metrics.model.framework import (
     Framework,
     FrameworkError,
@@ -41,6 +41,7 @@ from collab_metrics.report import render as reporting
 from collab_metrics.sources.ddf import default_snapshot_dir
 from collab_metrics.sources.http import CollabSession, make_session
 from collab_metrics.store import default_store_path
+from collab_metrics.text.format import area_name
 
 if TYPE_CHECKING:
     from rich.progress import TaskID
@@ -593,7 +594,7 @@ def summary(fw: Framework) -> str:
         f"{fw.path}: OK",
         f"  {collab.name} ({collab.id}); language {collab.language}, "
         f"follow-up {collab.cadence}, owner {collab.owner}",
-        f"  area: {collab.area} {areas.get(collab.area).name}",
+        f"  area: {collab.area} {area_name(collab.area)}",
         f"  actors: {len(fw.actors)} ("
         + ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
         + ")",

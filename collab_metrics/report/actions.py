@@ -15,10 +15,8 @@ from collab_metrics.report.context import (
 from collab_metrics.report.markup import Html
 from collab_metrics.report.templating import render
 from collab_metrics.report.views import Row, Table, action_status_label
-from collab_metrics.report.wording import (
-    _date,
-    _listing,
-)
+from collab_metrics.report.wording import listing
+from collab_metrics.text import format as fmt
 from collab_metrics.text.catalog import message
 from collab_metrics.text.labels import (
     ACTION_STATUS,
@@ -46,7 +44,7 @@ def _action_rows(ctx: ReportContext, actions: Sequence[Action]) -> tuple[Row, ..
                 if action.goal
                 else message("report.the_whole_collaboration", language),
                 action.responsible or "–",
-                _date(action.due, language) if action.due else "–",
+                fmt.date(action.due, language) if action.due else "–",
                 action_status_label(action.status, language),
             ),
         )
@@ -65,7 +63,7 @@ def _action_headers(language: Language) -> list[str]:
     ]
 
 
-def _actions_part(ctx: ReportContext, goal_ids: Sequence[str]) -> Html:
+def actions_part(ctx: ReportContext, goal_ids: Sequence[str]) -> Html:
     """The actions of a shared goal and of the actors' goals for it, in its goal section."""
     return render("parts/goal_actions.html.j2", goal_actions_view(ctx, goal_ids), ctx.templates)
 
@@ -93,7 +91,7 @@ def action_plan_view(ctx: ReportContext) -> ActionList:
     if not actions:
         return ActionList(heading, message("report.action_plan_empty", language), None)
     counts: Counter[str] = Counter(a.status for a in actions)
-    shown = _listing(
+    shown = listing(
         [
             f"{count} {ACTION_STATUS[language][code].lower()}"
             for code in ACTION_STATUS[language]

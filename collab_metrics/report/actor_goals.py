@@ -16,13 +16,13 @@ from collab_metrics.model.framework import (
 )
 from collab_metrics.report.context import (
     ReportContext,
-    _actor_goals,
-    _row,
-    _unit,
+    contributing_goals,
+    goal_row,
+    unit_of,
 )
 from collab_metrics.report.markup import (
     Html,
-    _chart,
+    chart_figure,
 )
 from collab_metrics.report.templating import render
 from collab_metrics.report.views import (
@@ -38,23 +38,15 @@ from collab_metrics.report.views import (
     status_mark,
     verdict_mark,
 )
-from collab_metrics.report.wording import (
-    _area,
-    _listing,
-    _lower_first,
-    _missing,
-    _points,
-    _rate,
-    _share,
-)
-from collab_metrics.text import labels
+from collab_metrics.report.wording import listing, lower_first
+from collab_metrics.text import format as fmt
 from collab_metrics.text.catalog import message
 
 
-def _actor_goals_part(ctx: ReportContext, goal: SharedGoal) -> Html:
+def actor_goals_part(ctx: ReportContext, goal: SharedGoal) -> Html:
     """The actors' own goals for this shared goal: small multiples and a table."""
     fw, language = ctx.fw, ctx.language
-    goals = _actor_goals(fw, goal.id)
+    goals = contributing_goals(fw, goal.id)
     view: dict[str, Any] = {
         "heading": message("report.the_actors_own_goals", language),
         "none": message("report.actor_goals_none", language),
@@ -65,7 +57,7 @@ def _actor_goals_part(ctx: ReportContext, goal: SharedGoal) -> Html:
         chart = charts.actor_small_multiples(
             fw, ctx.observations, goal.id, ctx.result, language, ctx.as_of
         )
-        view["chart"], view["table"] = _chart(chart), _actor_goals_table(ctx, goal, goals)
+        view["chart"], view["table"] = chart_figure(chart), _actor_goals_table(ctx, goal, goals)
     return render("parts/actor_goals.html.j2", view, ctx.templates)
 
 
@@ -81,8 +73,8 @@ def _actor_goals_table(ctx: ReportContext, goal: SharedGoal, goals: Sequence[Act
     ]
     body = []
     for actor_goal in goals:
-        row = _row(ctx, actor_goal.id)
-        unit = _unit(fw, actor_goal)
+        row = goal_row(ctx, actor_goal.id)
+        unit = unit_of(fw, actor_goal)
         cells: tuple[Cell, ...] = (
             ("–", "–", "–", status_mark("cannot_assess", language), "")
             if row is None
@@ -114,13 +106,13 @@ def _consistency_sentences(ctx: ReportContext, goal: SharedGoal) -> list[str]:
     """What the actors' targets add up to against the shared target, and what is left out."""
     fw, language = ctx.fw, ctx.language
     check = ctx.consistency.get(goal.id)
-    area = _area(goal.area, language)
+    area = fmt.area_name(goal.area, language, in_sentence=True)
     if check is None:
         return [message("report.consistency_no_population_base", language, area=area)]
     if check.verdict == "cannot_assess":
         return [message("report.reason", language, reason=check.reason)]
-    implied = _rate(check.implied_change_percent / 100, language)
-    required = _rate(check.required_change_percent / 100, language)
+    implied = fmt.percent(check.implied_change_percent / 100, language)
+    required = fmt.percent(check.required_change_percent / 100, language)
     years = f"{check.baseline_year}–{check.target_year}"
     sentences = [
         message(
@@ -133,15 +125,15 @@ def _consistency_sentences(ctx: ReportContext, goal: SharedGoal) -> list[str]:
         )
     ]
     if check.verdict == "insufficient":
-        gap = _points(check.gap_percentage_points, language)
+        gap = fmt.points(abs(check.gap_percentage_points), language)
         sentences.append(message("report.consistency_short_by", language, gap=gap))
-    coverage = _share(check.coverage, language)
+    coverage = fmt.share(check.coverage, language)
     if check.uncovered:
         # A municipality with a goal for this shared goal that is not added up (another
         # indicator, no target) has a goal: it is listed below the verdict, not here.
         with_goal = set(check.actors["area"])
-        names = _listing(
-            [areas.get(code).name for code in check.uncovered if code not in with_goal], language
+        names = listing(
+            [fmt.area_name(code) for code in check.uncovered if code not in with_goal], language
         )
         sentences.append(
             message(
@@ -180,13 +172,13 @@ def _consistency_sentences(ctx: ReportContext, goal: SharedGoal) -> list[str]:
                 "report.consistency_other_target_year",
                 language,
                 target_year=check.target_year,
-                late=_listing(late, language),
+                late=listing(late, language),
             )
         )
     return sentences
 
 
-def _consistency_part(ctx: ReportContext, goal: SharedGoal) -> Html:
+def consistency_part(ctx: ReportContext, goal: SharedGoal) -> Html:
     """Whether the actors' targets add up to the shared one, and the goals left out."""
     fw, language = ctx.fw, ctx.language
     check = ctx.consistency.get(goal.id)
@@ -199,7 +191,7 @@ def _consistency_part(ctx: ReportContext, goal: SharedGoal) -> Html:
             role = message(
                 f"report.role_{r.role}",
                 language,
-                area=_area(goal.area, language),
+                area=fmt.area_name(goal.area, language, in_sentence=True),
                 indicator=fw.indicator(r.indicator).title,
             )
             aside.append(f"{fw.goal(r.goal).title} ({fw.actor(r.actor).name}): {role}")
@@ -220,8 +212,13 @@ def _weighting_note(ctx: ReportContext, goal: SharedGoal) -> str | None:
     weighing by a population that is not the indicator's own denominator)."""
     fw, language = ctx.fw, ctx.language
     base = fw.indicator(goal.indicator).population_base
-    row = _row(ctx, goal.id)
-    if base is None or row is None or _missing(row.baseline_year) or _missing(row.latest_year):
+    row = goal_row(ctx, goal.id)
+    if (
+        base is None
+        or row is None
+        or fmt.missing(row.baseline_year)
+        or fmt.missing(row.latest_year)
+    ):
         return None
     if areas.get(goal.area).kind != "region":
         return None
@@ -230,34 +227,35 @@ def _weighting_note(ctx: ReportContext, goal: SharedGoal) -> str | None:
     check = check.dropna(subset=["relative_difference"])
     if check.empty:
         return None
-    errors = _listing(
+    errors = listing(
         [
             f"{'+' if r.relative_difference > 0 else ''}"
-            f"{labels.percent(r.relative_difference, language, 1)} {r.year}"
+            f"{fmt.percent(r.relative_difference, language, 1)} {r.year}"
             for r in check.itertuples(index=False)
         ],
         language,
     )
-    title = _lower_first(fw.indicator(base).title)
+    title = lower_first(fw.indicator(base).title)
     return message(
         "report.weighting_note",
         language,
         title=title,
-        area=_area(goal.area, language),
+        area=fmt.area_name(goal.area, language, in_sentence=True),
         errors=errors,
     )
 
 
-def _assessment_period_matches(assessment: Assessment, year: int | None) -> bool:
+def assessment_period_matches(assessment: Assessment, year: int | None) -> bool:
+    """Whether an actor's assessment is for the follow-up year."""
     return year is not None and assessment.period[:4] == str(year)
 
 
 def _statistics_cell(ctx: ReportContext, goal: SharedGoal | ActorGoal) -> Cell:
     """The statistical status of a goal, shown beside (never merged with) a judgement."""
-    row = _row(ctx, goal.id)
+    row = goal_row(ctx, goal.id)
     if row is None:
         return status_mark("cannot_assess", ctx.language)
-    unit = _unit(ctx.fw, goal)
+    unit = unit_of(ctx.fw, goal)
     return Lines(
         (
             status_mark(row.status, ctx.language),
@@ -266,7 +264,7 @@ def _statistics_cell(ctx: ReportContext, goal: SharedGoal | ActorGoal) -> Cell:
     )
 
 
-def _judgements_part(
+def judgements_part(
     ctx: ReportContext, goals: Sequence[SharedGoal | ActorGoal], section_id: str
 ) -> Html:
     """The actors' own assessments of these goals for the follow-up year, in a box of their
@@ -283,7 +281,7 @@ def _judgements_part(
     body = []
     for goal in goals:
         found = [
-            a for a in fw.assessments if a.goal == goal.id and _assessment_period_matches(a, year)
+            a for a in fw.assessments if a.goal == goal.id and assessment_period_matches(a, year)
         ]
         for a in found:
             body.append(
@@ -303,7 +301,7 @@ def _judgements_part(
                     Labelled(fw.actor(goal.actor).name, goal.title),
                     (
                         _statistics_cell(ctx, goal),
-                        Label("assessment assessment-none", _missing_assessment(ctx, goal)),
+                        Label("assessment assessment-none", missing_assessment(ctx, goal)),
                         "–",
                         "–",
                     ),
@@ -321,7 +319,7 @@ def _judgements_part(
     return render("parts/assessments.html.j2", view, ctx.templates)
 
 
-def _missing_assessment(ctx: ReportContext, goal: ActorGoal) -> str:
+def missing_assessment(ctx: ReportContext, goal: ActorGoal) -> str:
     """ "Ingen bedömning lämnad för 2022 (senaste: 2017)"."""
     language = ctx.language
     earlier = sorted(

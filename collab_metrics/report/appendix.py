@@ -7,6 +7,8 @@ figures it quotes (the thresholds of `collab_metrics.analysis.assess`) and the s
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from markupsafe import Markup
 
 from collab_metrics.analysis.assess import (
@@ -24,12 +26,12 @@ from collab_metrics.analysis.assess import (
 )
 from collab_metrics.analysis.codes import STATUSES
 from collab_metrics.report.context import ReportContext
-from collab_metrics.report.markup import Html, _status, _table, _tr
-from collab_metrics.report.parts import prose_sections, render_part
-from collab_metrics.report.questions import _large_gap_rule
-from collab_metrics.report.wording import _share
-from collab_metrics.text import labels
+from collab_metrics.report.markup import Html, status_badge, table, table_row
+from collab_metrics.report.questions import large_gap_rule
+from collab_metrics.report.templating import render
+from collab_metrics.text import format as fmt
 from collab_metrics.text.catalog import Language, message
+from collab_metrics.text.prose import ProseSection, prose_sections
 
 # Status codes in the order the table lists their rules ("" is a goal without a target).
 _RULES: tuple[str, ...] = (*STATUSES, "")
@@ -38,13 +40,13 @@ _RULES: tuple[str, ...] = (*STATUSES, "")
 def _status_table(language: Language, figures: dict[str, str]) -> Html:
     """Each status and the rule that gives it."""
     rows = [
-        _tr(
-            _status(code, language),
+        table_row(
+            status_badge(code, language),
             [message(f"appendix.rule_{code or 'no_target'}", language, **figures)],
         )
         for code in _RULES
     ]
-    return _table(
+    return table(
         message("appendix.status_table_caption", language),
         [message("appendix.status_header", language), message("appendix.rule_header", language)],
         rows,
@@ -52,33 +54,37 @@ def _status_table(language: Language, figures: dict[str, str]) -> Html:
     )
 
 
+@dataclass(frozen=True)
+class MethodAppendix:
+    """The method appendix's view model: its title and one section per prose heading."""
+
+    title: str
+    sections: list[ProseSection]
+
+
 def method_appendix(ctx: ReportContext) -> Html:
     """How status, direction, noise, forecast, context and consistency are worked out."""
     language = ctx.language
 
     def num(value: float, decimals: int = 2) -> str:
-        return labels.number(value, language, decimals)
+        return fmt.number(value, language, decimals)
 
     figures = {"z95": num(Z_95), "on_track": num(ON_TRACK), "acceleration": num(ACCELERATION, 1)}
     sections = prose_sections(
         "method_appendix",
         language,
+        ctx.templates,
         **figures,
         status_table=Markup(_status_table(language, figures).markup),
         baseline_slack=BASELINE_SLACK,
-        band=_share(DIRECTION_BAND, language),
+        band=fmt.share(DIRECTION_BAND, language),
         short_term=SHORT_TERM,
         limit_exponent=num(LIMIT_EXPONENT),
         forecast_window=FORECAST_WINDOW,
         min_forecast_points=MIN_FORECAST_POINTS,
-        interval=_share(INTERVAL, language),
+        interval=fmt.share(INTERVAL, language),
         peak_years=PEAK_YEARS,
-        large_gap_rule=_large_gap_rule(language),
+        large_gap_rule=large_gap_rule(language),
     )
-    return Html(
-        render_part(
-            "method_appendix",
-            title=message("appendix.method_title", language),
-            sections=sections,
-        )
-    )
+    view = MethodAppendix(message("appendix.method_title", language), sections)
+    return render("parts/method_appendix.html.j2", view, ctx.templates)

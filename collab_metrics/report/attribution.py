@@ -14,12 +14,13 @@ from collab_metrics.model.framework import (
 )
 from collab_metrics.report.context import ReportContext
 from collab_metrics.report.markup import Html
-from collab_metrics.report.parts import render_part
-from collab_metrics.report.shared import _definition, _kpi_metadata
-from collab_metrics.report.title import _framework_text, _source_name, _vintage_text
-from collab_metrics.report.wording import _area, _date, _listing, _period, _quote
+from collab_metrics.report.shared import kolada_description, kpi_metadata
+from collab_metrics.report.templating import render
+from collab_metrics.report.title import framework_text, source_name, vintage_text
+from collab_metrics.report.wording import listing, quote
 from collab_metrics.sources import coverage
 from collab_metrics.sources.pxweb import SCB_URL
+from collab_metrics.text import format as fmt
 from collab_metrics.text.catalog import message
 from collab_metrics.text.labels import (
     SEX,
@@ -37,7 +38,7 @@ def _file_definition(ctx: ReportContext, indicator: FileIndicator) -> str:
         if indicator.reported_by
         else message("appendix.an_actor", language)
     )
-    column = _quote(query.columns.value, language)
+    column = quote(query.columns.value, language)
     where = "; ".join(f"{key} = {value}" for key, value in query.filters.items())
     details = {
         "title": indicator.title,
@@ -54,12 +55,12 @@ def _file_definition(ctx: ReportContext, indicator: FileIndicator) -> str:
     return f"{indicator.description.strip()} ({read})" if indicator.description else read
 
 
-def _indicator_definition(ctx: ReportContext, indicator: Any) -> str | None:
+def indicator_definition(ctx: ReportContext, indicator: Any) -> str | None:
     """Kolada's description of a KPI, the framework's of an actor's own measure, or the
     framework's description of any other indicator; None when there is none."""
-    metadata = _kpi_metadata(ctx, indicator)
+    metadata = kpi_metadata(ctx, indicator)
     if metadata is not None:
-        return _definition(metadata)
+        return kolada_description(metadata)
     if isinstance(indicator, FileIndicator):
         return _file_definition(ctx, indicator)
     return indicator.description
@@ -68,7 +69,7 @@ def _indicator_definition(ctx: ReportContext, indicator: Any) -> str | None:
 def _area_names(codes: Sequence[str] | None, language: Language) -> str:
     if not codes:
         return message("appendix.all_areas", language)
-    return _listing([_area(code, language) for code in codes], language)
+    return listing([fmt.area_name(code, language, in_sentence=True) for code in codes], language)
 
 
 @dataclass(frozen=True)
@@ -96,10 +97,10 @@ def sources_view(ctx: ReportContext) -> SourcesView:
     for indicator in fw.indicators:
         series = fw.series_id(indicator.id)
         facts: list[tuple[str, str]] = []
-        metadata = _kpi_metadata(ctx, indicator)
+        metadata = kpi_metadata(ctx, indicator)
         if metadata is not None:
             facts.append((message("appendix.fact_kolada_title", language), metadata["title"]))
-        definition = _indicator_definition(ctx, indicator)
+        definition = indicator_definition(ctx, indicator)
         if definition:
             facts.append((message("appendix.fact_definition", language), definition))
         facts.append((message("appendix.fact_unit", language), indicator.unit))
@@ -123,29 +124,29 @@ def sources_view(ctx: ReportContext) -> SourcesView:
                     f"({_area_names(series_break.areas, language)})",
                 )
             )
-        indicators.append(IndicatorSource(indicator.title, _source_line(ctx, indicator), facts))
+        indicators.append(IndicatorSource(indicator.title, source_line(ctx, indicator), facts))
     store_note = message(
         "appendix.store_note",
         language,
-        vintage=_vintage_text(ctx),
+        vintage=vintage_text(ctx),
         fetch=ctx.vintage.get("last_fetch_id"),
-        framework=_framework_text(ctx),
+        framework=framework_text(ctx),
     )
     return SourcesView(message("appendix.sources_title", language), store_note, indicators)
 
 
 def sources(ctx: ReportContext) -> Html:
     """The sources part of the joint report (`parts/sources.html.j2`)."""
-    return Html(render_part("sources", view=sources_view(ctx)))
+    return render("parts/sources.html.j2", sources_view(ctx), ctx.templates)
 
 
-def _source_line(ctx: ReportContext, indicator: Any) -> str:
+def source_line(ctx: ReportContext, indicator: Any) -> str:
     """ "Källa: Kolada (RKA), nyckeltal N03921; framtaget av Arbetsförmedlingen och SCB"."""
     language = ctx.language
     lead = message("appendix.source_lead", language)
     if isinstance(indicator, KoladaIndicator):
         text = message("appendix.source_kolada", language, lead=lead, kpi=indicator.query.kpi)
-        metadata = _kpi_metadata(ctx, indicator)
+        metadata = kpi_metadata(ctx, indicator)
         if metadata is not None and metadata["agency"]:
             text += message("appendix.source_agency", language, agency=metadata["agency"])
         return text
@@ -172,12 +173,12 @@ def _source_line(ctx: ReportContext, indicator: Any) -> str:
 def _uses(ctx: ReportContext, indicator_id: str) -> str:
     fw, language = ctx.fw, ctx.language
     uses = [
-        message("appendix.used_for_goal", language, goal=_quote(g.title, language))
+        message("appendix.used_for_goal", language, goal=quote(g.title, language))
         for g in [*fw.shared_goals, *fw.actor_goals]
         if g.indicator == indicator_id
     ]
     uses += [
-        message("appendix.used_for_context", language, goal=_quote(g.title, language))
+        message("appendix.used_for_context", language, goal=quote(g.title, language))
         for g in fw.shared_goals
         if indicator_id in g.context_indicators
     ]
@@ -190,8 +191,9 @@ def _coverage_gaps(gaps: list[coverage.Gap], language: Language) -> str:
     """ "Riket, kvinnor: saknar 2010, 2011" for each area and sex the source left short."""
     lacks = message("appendix.gap_lacks", language)
     return "; ".join(
-        f"{_area(gap.area, language)}, {SEX[language][gap.sex].lower()}: {lacks} "
-        + ", ".join(_period(p, language) for p in gap.missing)
+        f"{fmt.area_name(gap.area, language, in_sentence=True)}, "
+        f"{SEX[language][gap.sex].lower()}: {lacks} "
+        + ", ".join(fmt.period(p, language) for p in gap.missing)
         for gap in gaps
     )
 
@@ -206,17 +208,17 @@ def _series_vintage(ctx: ReportContext, series: str) -> str:
         return message("appendix.no_values_in_store", language)
     parts = []
     for source, group in rows.groupby("source"):
-        when = _date(group["retrieved_at"].max().date(), language)
+        when = fmt.date(group["retrieved_at"].max().date(), language)
         first, last = group["period"].min(), group["period"].max()
-        name = _source_name(ctx, str(source))
+        name = source_name(ctx, str(source))
         parts.append(
             message(
                 "appendix.series_vintage",
                 language,
                 name=name,
                 when=when,
-                first=_period(first, language),
-                last=_period(last, language),
+                first=fmt.period(first, language),
+                last=fmt.period(last, language),
             )
         )
     return "; ".join(parts)

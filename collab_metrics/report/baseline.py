@@ -19,19 +19,21 @@ from collab_metrics.model.framework import (
     KoladaIndicator,
     SharedGoal,
 )
-from collab_metrics.report.attribution import _indicator_definition, _source_line
-from collab_metrics.report.changes import _municipalities
+from collab_metrics.report.attribution import indicator_definition, source_line
+from collab_metrics.report.changes import municipalities_of
 from collab_metrics.report.context import ReportContext
-from collab_metrics.report.markup import Html, _chart
-from collab_metrics.report.parts import Row, Table, markup, prose, render_part
-from collab_metrics.report.questions import _large_gap_rule
-from collab_metrics.report.shared import _gap_text
-from collab_metrics.report.wording import _area, _date, _listing, _quote, _value
+from collab_metrics.report.markup import Html, chart_figure
+from collab_metrics.report.questions import large_gap_rule
+from collab_metrics.report.shared import gap_text
+from collab_metrics.report.templating import Row, Table, markup, render
+from collab_metrics.report.wording import listing, quote
 from collab_metrics.sources import ddf
+from collab_metrics.text import format as fmt
 from collab_metrics.text.catalog import message
 from collab_metrics.text.labels import (
     SEX,
 )
+from collab_metrics.text.prose import prose
 
 
 @dataclass(frozen=True)
@@ -93,15 +95,20 @@ def baseline_view(ctx: ReportContext) -> BaselineView:
             uses.setdefault(indicator_id, []).append((goal, False))
     return BaselineView(
         title=message("extract.baseline_title", language, collaboration=fw.collaboration.name),
-        intro=prose("baseline_intro", language, area=_area(fw.collaboration.area, language)),
-        gap_rule=_large_gap_rule(language),
+        intro=prose(
+            "baseline_intro",
+            language,
+            ctx.templates,
+            area=fmt.area_name(fw.collaboration.area, language, in_sentence=True),
+        ),
+        gap_rule=large_gap_rule(language),
         indicators=[_baseline_indicator(ctx, i, goals) for i, goals in uses.items()],
     )
 
 
 def baseline_analysis(ctx: ReportContext) -> Html:
     """The baseline analysis (`parts/baseline_analysis.html.j2`)."""
-    return Html(render_part("baseline_analysis", view=baseline_view(ctx)))
+    return render("parts/baseline_analysis.html.j2", baseline_view(ctx), ctx.templates)
 
 
 def _baseline_indicator(
@@ -116,32 +123,34 @@ def _baseline_indicator(
         for code in dict.fromkeys(goal.comparison_areas or [areas.RIKET, areas.region_of(area)])
         if code != area
     ]
-    used_for = _listing(
+    used_for = listing(
         [
-            message("extract.used_as_measure", language, goal=_quote(g.title, language))
+            message("extract.used_as_measure", language, goal=quote(g.title, language))
             if own
-            else message("extract.used_as_context", language, goal=_quote(g.title, language))
+            else message("extract.used_as_context", language, goal=quote(g.title, language))
             for g, own in uses
         ],
         language,
     )
     about = [message("extract.indicator_used_for", language, used_for=used_for)]
-    definition = _indicator_definition(ctx, indicator)
+    definition = indicator_definition(ctx, indicator)
     if definition:
         about.append(definition)
-    about.append(_source_line(ctx, indicator) + ".")
+    about.append(source_line(ctx, indicator) + ".")
     series = fw.series_id(indicator_id)
     year_table = _year_table(ctx, indicator, area, comparisons)
     chart, not_published = None, None
     if is_goal_indicator:
         chart = markup(
-            _chart(
+            chart_figure(
                 charts.goal_chart(fw, ctx.observations, goal.id, ctx.result, language, ctx.as_of)
             )
         )
     elif not _has_values(ctx, series, area, "total"):
         not_published = message(
-            "extract.not_published_for_area", language, area=_area(area, language)
+            "extract.not_published_for_area",
+            language,
+            area=fmt.area_name(area, language, in_sentence=True),
         )
     return IndicatorView(
         id=indicator_id,
@@ -189,18 +198,21 @@ def _year_table(
         return None
     # Short headers keep the table within a page: the caption says whose women and men.
     headers = [message("extract.column_year", language)] + [
-        _area(code, language, start=True) if sex == "total" else SEX[language][sex]
+        fmt.area_name(code, language) if sex == "total" else SEX[language][sex]
         for code, sex in columns
     ]
     body = [
         Row(
             period,
-            [_value(wide.at[period, column], indicator.unit, language) for column in columns],
+            [
+                fmt.value_with_unit(wide.at[period, column], indicator.unit, language)
+                for column in columns
+            ],
             frozenset(range(len(columns))),
         )
         for period in sorted(wide.index)
     ]
-    own = _area(area, language)
+    own = fmt.area_name(area, language, in_sentence=True)
     caption = message(
         "extract.year_table_caption", language, title=indicator.title, unit=indicator.unit, own=own
     )
@@ -218,19 +230,23 @@ def _baseline_sexes(ctx: ReportContext, indicator: Any, area: str) -> SexesView 
     rows = rows[rows["area"] == area]
     wide = rows.pivot_table(index="period", columns="sex", values="value", aggfunc="first")
     if not {"women", "men"} <= set(wide.columns):
-        note = message("extract.no_values_by_sex", language, area=_area(area, language))
+        note = message(
+            "extract.no_values_by_sex",
+            language,
+            area=fmt.area_name(area, language, in_sentence=True),
+        )
         return SexesView(title, note=note)
     both = wide[["women", "men"]].dropna()
     both = both[(both > 0).all(axis=1)]
     sentence = (
-        _gap_text(
+        gap_text(
             language, both.index[-1], both["women"].iloc[-1], both["men"].iloc[-1], indicator.unit
         )
         if len(both)
         else None
     )
     chart = charts.gap_chart(ctx.fw, ctx.observations, indicator.id, area, language, ctx.as_of)
-    return SexesView(title, sentence=sentence, chart=markup(_chart(chart)))
+    return SexesView(title, sentence=sentence, chart=markup(chart_figure(chart)))
 
 
 def _distribution_data(ctx: ReportContext, indicator: Any) -> tuple[pd.DataFrame, int | None, bool]:
@@ -276,7 +292,7 @@ def _distribution_part(ctx: ReportContext, indicator: Any) -> DistributionView:
     frame, year, filled = _distribution_data(ctx, indicator)
     if year is None:
         return DistributionView(title, note=message("extract.no_distribution", language))
-    own = [m.code for m in _municipalities(fw.collaboration.area)]
+    own = [m.code for m in municipalities_of(fw.collaboration.area)]
     chart = charts.distribution_chart(fw, frame, indicator.id, year, own, language)
     in_year = frame[(frame["period"] == str(year)) & (frame["area"] != areas.RIKET)]
     values = in_year.set_index("area")["value"]
@@ -293,18 +309,21 @@ def _distribution_part(ctx: ReportContext, indicator: Any) -> DistributionView:
         language,
         year=year,
         count=len(values),
-        median=_value(median, unit, language),
+        median=fmt.value_with_unit(median, unit, language),
         better=len(better),
         present=len(present),
-        area=_area(fw.collaboration.area, language),
+        area=fmt.area_name(fw.collaboration.area, language, in_sentence=True),
     )
     if filled:
-        when = _date(ddf.SNAPSHOT_RETRIEVED_AT.date(), language)
+        when = fmt.date(ddf.SNAPSHOT_RETRIEVED_AT.date(), language)
         text += " " + message("extract.snapshot_filled", language, when=when)
     body = [
         Row(
-            _area(code, language),
-            [_value(values[code], unit, language), f"{int(ranks[code])} / {len(values)}"],
+            fmt.area_name(code, language, in_sentence=True),
+            [
+                fmt.value_with_unit(values[code], unit, language),
+                f"{int(ranks[code])} / {len(values)}",
+            ],
             frozenset({0, 1}),
         )
         for code in sorted(present, key=lambda c: ranks[c])
@@ -319,7 +338,7 @@ def _distribution_part(ctx: ReportContext, indicator: Any) -> DistributionView:
         language,
         title=indicator.title,
         year=year,
-        area=_area(fw.collaboration.area, language),
+        area=fmt.area_name(fw.collaboration.area, language, in_sentence=True),
     )
     table = Table(caption, headers, body, cls="ranks")
-    return DistributionView(title, chart=markup(_chart(chart)), text=text, table=table)
+    return DistributionView(title, chart=markup(chart_figure(chart)), text=text, table=table)

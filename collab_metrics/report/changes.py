@@ -16,12 +16,13 @@ from markupsafe import Markup
 from collab_metrics.model import areas, periods
 from collab_metrics.model.framework import ActorGoal, Framework
 from collab_metrics.report.context import ReportContext
-from collab_metrics.report.markup import STATUS_ICONS, Html, _status
-from collab_metrics.report.parts import Row, Table, markup, prose, render_part
-from collab_metrics.report.shared import MAX_REVISIONS, _follow_up_period
-from collab_metrics.report.wording import _area, _date, _period, _value
+from collab_metrics.report.markup import STATUS_ICONS, Html, status_badge
+from collab_metrics.report.shared import MAX_REVISIONS, follow_up_period
+from collab_metrics.report.templating import Row, Table, markup, render
+from collab_metrics.text import format as fmt
 from collab_metrics.text.catalog import message
 from collab_metrics.text.labels import SEX, Language
+from collab_metrics.text.prose import prose
 
 # The channels `_origin` names (each has a message appendix.origin_<channel>).
 _ORIGINS: Final = frozenset({"file", "collect", "kolada", "ddf"})
@@ -72,7 +73,9 @@ def what_changed_view(ctx: ReportContext) -> WhatChangedView:
     )
     made = ctx.previous_date
     lead = (
-        message("appendix.compared_with_report", language, date=_date(made, language), year=earlier)
+        message(
+            "appendix.compared_with_report", language, date=fmt.date(made, language), year=earlier
+        )
         if made
         else message("appendix.compared_with_previous", language, year=earlier)
     )
@@ -86,7 +89,7 @@ def what_changed_view(ctx: ReportContext) -> WhatChangedView:
 
 def what_changed(ctx: ReportContext) -> Html:
     """The "what changed" part of the joint report (`parts/what_changed.html.j2`)."""
-    return Html(render_part("what_changed", view=what_changed_view(ctx)))
+    return render("parts/what_changed.html.j2", what_changed_view(ctx), ctx.templates)
 
 
 def newer_data_view(ctx: ReportContext) -> NewerDataView | None:
@@ -102,9 +105,9 @@ def newer_data_view(ctx: ReportContext) -> NewerDataView | None:
         Row(
             titles.get(r.indicator, r.indicator),
             [
-                _area(r.area, language, start=True),
-                _period(r.first, language)
-                + ("" if r.first == r.last else f"–{_period(r.last, language)}"),
+                fmt.area_name(r.area, language),
+                fmt.period(r.first, language)
+                + ("" if r.first == r.last else f"–{fmt.period(r.last, language)}"),
                 str(r.count),
             ],
             frozenset({2}),
@@ -117,10 +120,10 @@ def newer_data_view(ctx: ReportContext) -> NewerDataView | None:
         body,
         cls="newer-data",
     )
-    named = _follow_up_period(ctx.period, language)
+    named = follow_up_period(ctx.period, language)
     return NewerDataView(
         message("appendix.newer_data_title", language),
-        prose("newer_data", language, named=named),
+        prose("newer_data", language, ctx.templates, named=named),
         table,
     )
 
@@ -128,7 +131,7 @@ def newer_data_view(ctx: ReportContext) -> NewerDataView | None:
 def newer_data(ctx: ReportContext) -> Html:
     """The "newer data" part (`parts/newer_data.html.j2`); nothing when there is none."""
     view = newer_data_view(ctx)
-    return Html() if view is None else Html(render_part("newer_data", view=view))
+    return Html() if view is None else render("parts/newer_data.html.j2", view, ctx.templates)
 
 
 def _table_or_note(table: Table, title: str, empty: str) -> ChangePart:
@@ -159,9 +162,9 @@ def _new_periods_part(ctx: ReportContext, previous_rows: pd.DataFrame) -> Change
         fresh = sorted(set(periods[keep]))
         if not fresh:
             continue
-        span = _period(fresh[0], language)
+        span = fmt.period(fresh[0], language)
         if len(fresh) > 1:
-            span += f"–{_period(fresh[-1], language)}"
+            span += f"–{fmt.period(fresh[-1], language)}"
         body.append(
             Row(
                 fw.indicator(indicator_id).title,
@@ -193,14 +196,15 @@ def _scope_areas(fw: Framework) -> set[str]:
     """The areas a framework reports on: territory, its municipalities, goal and comparison
     areas. A shared store holds other collaborations' areas too."""
     found = {fw.collaboration.area, areas.RIKET}
-    found |= {m.code for m in _municipalities(fw.collaboration.area)}
+    found |= {m.code for m in municipalities_of(fw.collaboration.area)}
     for goal in fw.goals:
         area = fw.goal_area(goal)
         found |= {area, areas.region_of(area), *(goal.comparison_areas or [])}
     return found
 
 
-def _municipalities(code: str) -> tuple[areas.Area, ...]:
+def municipalities_of(code: str) -> tuple[areas.Area, ...]:
+    """The municipalities an area consists of (a municipality: itself)."""
     kind = areas.get(code).kind
     if kind == "municipality":
         return (areas.get(code),)
@@ -229,16 +233,16 @@ def _revisions_part(ctx: ReportContext, previous: dict[str, Any]) -> ChangePart:
         new = (
             message("appendix.withdrawn", language)
             if r.change == "deleted"
-            else _value(r.new_value, unit, language)
+            else fmt.value_with_unit(r.new_value, unit, language)
         )
-        old = _value(r.old_value, unit, language)
+        old = fmt.value_with_unit(r.old_value, unit, language)
         before, now = getattr(r, "old_source", None), getattr(r, "source", None)
         if before and now and before != now:  # two channels feed the series: name each
             old = f"{old} ({_origin(before, language)})"
             new = f"{new} ({_origin(now, language)})"
         cells = [
-            _area(r.area, language, start=True),
-            _period(r.period, language),
+            fmt.area_name(r.area, language),
+            fmt.period(r.period, language),
             SEX[language][r.sex],
             old,
             new,
@@ -272,7 +276,7 @@ def _status_changes_part(ctx: ReportContext, previous_rows: pd.DataFrame) -> Cha
         }
 
     def status(code: str) -> Markup:
-        return markup(_status(code, language))
+        return markup(status_badge(code, language))
 
     def shown(code: str) -> str | Markup:  # a code this version does not know, as written
         return status(code) if code in STATUS_ICONS else code

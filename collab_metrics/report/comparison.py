@@ -17,12 +17,12 @@ from collab_metrics.model.framework import (
 )
 from collab_metrics.report.context import (
     ReportContext,
-    _chance,
-    _decreasing,
-    _is_false,
-    _row,
-    _sex_rows,
-    _unit,
+    chance_words,
+    decreasing,
+    goal_row,
+    is_false,
+    sex_rows,
+    unit_of,
 )
 from collab_metrics.report.markup import (
     Html,
@@ -36,20 +36,7 @@ from collab_metrics.report.views import (
     figure,
     status_mark,
 )
-from collab_metrics.report.wording import (
-    _area,
-    _listing,
-    _missing,
-    _period,
-    _points,
-    _range,
-    _rate,
-    _sentence,
-    _sex_phrase,
-    _share,
-    _value,
-    _value_at,
-)
+from collab_metrics.report.wording import capitalised, listing, sex_phrase
 from collab_metrics.text import format as fmt
 from collab_metrics.text import labels
 from collab_metrics.text.catalog import message
@@ -59,7 +46,7 @@ from collab_metrics.text.labels import (
 )
 
 
-def _context_part(ctx: ReportContext, goal: SharedGoal) -> Html:
+def context_part(ctx: ReportContext, goal: SharedGoal) -> Html:
     """The goal's change against riket and comparison areas: sentences and a table."""
     view = _context_view(ctx, goal)
     return render("parts/context.html.j2", view, ctx.templates) if view else Html()
@@ -73,14 +60,14 @@ def _context_view(ctx: ReportContext, goal: SharedGoal) -> dict[str, Any] | None
     rows = table[table["goal"] == goal.id]
     if rows.empty:
         return None
-    unit = _unit(ctx.fw, goal)
+    unit = unit_of(ctx.fw, goal)
     sentences = [
         _context_sentence(ctx, goal, record)
         for record in rows[rows["sex"] == "total"].itertuples(index=False)
     ]
     first = rows.iloc[0]
     span = fmt.span(first["from_period"], first["to_period"], language)
-    own = _area(goal.area, language, start=True)
+    own = fmt.area_name(goal.area, language)
     headers = [
         message("report.comparison", language),
         message("report.sex", language),
@@ -90,18 +77,18 @@ def _context_view(ctx: ReportContext, goal: SharedGoal) -> dict[str, Any] | None
     ]
     body = tuple(
         Row(
-            _area(r.comparison_area, language, start=True),
+            fmt.area_name(r.comparison_area, language),
             (
                 SEX[language][r.sex],
-                _rate(r.area_change_relative, language),
+                fmt.percent(r.area_change_relative, language),
                 Labelled(
-                    _rate(r.comparison_change_relative, language),
-                    f"({_value(r.comparison_from, unit, language)} → "
-                    f"{_value(r.comparison_to, unit, language)})",
+                    fmt.percent(r.comparison_change_relative, language),
+                    f"({fmt.value_with_unit(r.comparison_from, unit, language)} → "
+                    f"{fmt.value_with_unit(r.comparison_to, unit, language)})",
                 ),
-                labels.number(
+                fmt.number(
                     None
-                    if _missing(r.difference_relative)
+                    if fmt.missing(r.difference_relative)
                     else 100
                     * _shown_difference(r.area_change_relative, r.comparison_change_relative),
                     language,
@@ -136,21 +123,21 @@ def _missing_comparison_notes(
             & (obs["sex"] == sex)
             & obs["value"].notna()
         ]["period"]
-        name, who = _area(area, language, start=True), _sex_phrase(sex, language)
+        name, who = fmt.area_name(area, language), sex_phrase(sex, language)
         first_row = group.iloc[0]
-        gap_at_start = _missing(first_row["comparison_from"])
+        gap_at_start = fmt.missing(first_row["comparison_from"])
         period = first_row["from_period"] if gap_at_start else first_row["to_period"]
         if have.empty:
             notes.append(message("report.comparison_no_values", language, name=name, who=who))
         else:
-            first = _period(min(have), language)
+            first = fmt.period(min(have), language)
             notes.append(
                 message(
                     "report.comparison_published_later",
                     language,
                     name=name,
                     who=who,
-                    period=_period(period, language),
+                    period=fmt.period(period, language),
                     first=first,
                 )
             )
@@ -162,10 +149,10 @@ def _context_sentence(ctx: ReportContext, goal: SharedGoal, record: Any) -> str:
     år: skillnaden är 2,8 procentenheter ..., så det mesta följer den nationella utvecklingen."
     """
     language = ctx.language
-    own_name = _area(goal.area, language)
-    other = _area(record.comparison_area, language)
-    first, last = _period(record.from_period, language), _period(record.to_period, language)
-    if _missing(record.comparison_change_relative):
+    own_name = fmt.area_name(goal.area, language, in_sentence=True)
+    other = fmt.area_name(record.comparison_area, language, in_sentence=True)
+    first, last = fmt.period(record.from_period, language), fmt.period(record.to_period, language)
+    if fmt.missing(record.comparison_change_relative):
         return message(
             "report.context_sentence_no_comparison",
             language,
@@ -176,21 +163,21 @@ def _context_sentence(ctx: ReportContext, goal: SharedGoal, record: Any) -> str:
     own, theirs = record.area_change_relative, record.comparison_change_relative
     # The difference of the two percentages as the reader sees them (rounded to 0.1).
     difference = _shown_difference(own, theirs)
-    unit = _unit(ctx.fw, goal)
+    unit = unit_of(ctx.fw, goal)
     own_moved = _moved(own, language, record.area_change, unit)
     their_moved = _moved(theirs, language, record.comparison_change, unit)
     text = message(
         "report.context_sentence",
         language,
-        own_name=_sentence(own_name),
+        own_name=capitalised(own_name),
         own_moved=own_moved,
         span=fmt.span(record.from_period, record.to_period, language),
         other=other,
         their_moved=their_moved,
-        difference=_points(100 * difference, language),
+        difference=fmt.points(abs(100 * difference), language),
     )
     if round(abs(100 * difference), 1) > 0:
-        sign = -1 if _decreasing(ctx.fw, goal.indicator) else 1
+        sign = -1 if decreasing(ctx.fw, goal.indicator) else 1
         favoured = own_name if sign * difference > 0 else other
         text += message("report.context_in_favour_of", language, favoured=favoured)
     trend = (
@@ -229,14 +216,14 @@ def _moved(change: float, language: Language, absolute: Any = None, unit: str = 
     """ "minskade med 40,7 % (5,8 procentenheter)" from a relative change of -0.407 and,
     when given, the change in the indicator's units: percent of a rate and percentage
     points are both named, never mixed."""
-    size = labels.percent(abs(change), language)
+    size = fmt.percent(abs(change), language)
     if round(abs(change) * 100, 1) == 0:
         return message("report.moved_stayed", language)
-    if absolute is not None and not _missing(absolute):
+    if absolute is not None and not fmt.missing(absolute):
         amount = (
-            _points(absolute, language)
+            fmt.points(abs(absolute), language)
             if unit.strip() == "%"
-            else f"{labels.number(abs(absolute), language)} {unit}"
+            else f"{fmt.number(abs(absolute), language)} {unit}"
         )
         size = f"{size} ({amount})"
     if change < 0:
@@ -244,13 +231,13 @@ def _moved(change: float, language: Language, absolute: Any = None, unit: str = 
     return message("report.moved_rose", language, size=size)
 
 
-def _sex_gap(ctx: ReportContext, goal_id: str) -> tuple[Any, Any, float] | None:
+def sex_gap(ctx: ReportContext, goal_id: str) -> tuple[Any, Any, float] | None:
     """Women's and men's rows and the relative gap (higher / lower - 1) at the latest
     year both have, or None when the goal has no comparable values for women and men."""
-    women, men = _row(ctx, goal_id, "women"), _row(ctx, goal_id, "men")
+    women, men = goal_row(ctx, goal_id, "women"), goal_row(ctx, goal_id, "men")
     if women is None or men is None:
         return None
-    if _missing(women.latest_value) or _missing(men.latest_value):
+    if fmt.missing(women.latest_value) or fmt.missing(men.latest_value):
         return None
     if women.latest_period != men.latest_period or min(women.latest_value, men.latest_value) <= 0:
         return None
@@ -258,26 +245,31 @@ def _sex_gap(ctx: ReportContext, goal_id: str) -> tuple[Any, Any, float] | None:
     return women, men, high / low - 1
 
 
-def _gap_sentence(ctx: ReportContext, goal: SharedGoal | ActorGoal) -> str:
+def gap_sentence(ctx: ReportContext, goal: SharedGoal | ActorGoal) -> str:
+    """The women/men gap of a goal's latest values in one sentence, or ""."""
     # A late import: shared imports questions, which imports this module.
     from collab_metrics.report import shared
 
-    gap = _sex_gap(ctx, goal.id)
+    gap = sex_gap(ctx, goal.id)
     if gap is None:
         return ""
     women, men, _ = gap
-    return shared._gap_text(
-        ctx.language, women.latest_period, women.latest_value, men.latest_value, _unit(ctx.fw, goal)
+    return shared.gap_text(
+        ctx.language,
+        women.latest_period,
+        women.latest_value,
+        men.latest_value,
+        unit_of(ctx.fw, goal),
     )
 
 
-def _sex_part(ctx: ReportContext, goal: SharedGoal) -> Html:
+def sex_part(ctx: ReportContext, goal: SharedGoal) -> Html:
     """Total, women and men side by side, and how large the gap is."""
     language = ctx.language
-    rows = _sex_rows(ctx, goal.id)
+    rows = sex_rows(ctx, goal.id)
     if len(rows) < 2:
         return Html()
-    unit = _unit(ctx.fw, goal)
+    unit = unit_of(ctx.fw, goal)
     headers = [
         message("report.sex", language),
         message("report.baseline", language),
@@ -296,7 +288,7 @@ def _sex_part(ctx: ReportContext, goal: SharedGoal) -> Html:
                 figure(row.target_value, row.target_year, unit, language),
                 status_mark(row.status, language),
                 direction_label(row.direction_long, language),
-                _chance(row, language),
+                chance_words(row, language),
             ),
             numeric=frozenset({0, 1, 2, 5}),
         )
@@ -305,30 +297,30 @@ def _sex_part(ctx: ReportContext, goal: SharedGoal) -> Html:
     caption = message("report.sex_caption", language, title=goal.title)
     view = {
         "heading": message("report.women_and_men", language),
-        "sentence": _gap_sentence(ctx, goal),
+        "sentence": gap_sentence(ctx, goal),
         "table": Table(caption, headers, (body,), "sex-table"),
     }
     return render("parts/women_and_men.html.j2", view, ctx.templates)
 
 
-def _noise_sentences(ctx: ReportContext, goal: SharedGoal | ActorGoal) -> list[str]:
+def noise_sentences(ctx: ReportContext, goal: SharedGoal | ActorGoal) -> list[str]:
     """One sentence per sex whose change is within random variation."""
     language = ctx.language
     sentences = []
-    for sex, row in _sex_rows(ctx, goal.id):
-        if not _is_false(row.significant):
+    for sex, row in sex_rows(ctx, goal.id):
+        if not is_false(row.significant):
             continue
-        unit = _unit(ctx.fw, goal)
-        start = _value_at(row.baseline_value, row.baseline_period, unit, language)
-        end = _value_at(row.latest_value, row.latest_period, unit, language)
-        limit = _points(Z_95 * row.noise_se, language)
+        unit = unit_of(ctx.fw, goal)
+        start = fmt.value_at(row.baseline_value, row.baseline_period, unit, language)
+        end = fmt.value_at(row.latest_value, row.latest_period, unit, language)
+        limit = fmt.points(abs(Z_95 * row.noise_se), language)
         sentences.append(
             message(
                 "report.noise_sentence_published"
                 if row.noise_source == "published"
                 else "report.noise_sentence",
                 language,
-                sex=_sentence(_sex_phrase(sex, language)),
+                sex=capitalised(sex_phrase(sex, language)),
                 start=start,
                 end=end,
                 limit=limit,
@@ -337,24 +329,24 @@ def _noise_sentences(ctx: ReportContext, goal: SharedGoal | ActorGoal) -> list[s
     return sentences
 
 
-def _noise_part(ctx: ReportContext, goal: SharedGoal) -> Html:
+def noise_part(ctx: ReportContext, goal: SharedGoal) -> Html:
     """Changes within random variation, one sentence per sex."""
-    sentences = _noise_sentences(ctx, goal)
+    sentences = noise_sentences(ctx, goal)
     if not sentences:
         return Html()
     view = {"heading": message("report.random_variation", ctx.language), "sentences": sentences}
     return render("parts/noise.html.j2", view, ctx.templates)
 
 
-def _forecast_text(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any) -> str:
+def forecast_text(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any) -> str:
     """The forecast to the target year with its interval and probability, or why none."""
     language = ctx.language
-    unit = _unit(ctx.fw, goal)
+    unit = unit_of(ctx.fw, goal)
     if row is None or goal.target is None:
         return ""
     if bool(row.target_passed):
         return message("report.forecast_target_year_passed", language, target_year=goal.target.year)
-    if _missing(row.forecast_value):
+    if fmt.missing(row.forecast_value):
         note = (
             labels.reason(row.forecast_note, language)
             if row.forecast_note
@@ -362,18 +354,18 @@ def _forecast_text(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any) -
         )
         return message("report.forecast_none", language, note=note)
     points = int(row.forecast_points)
-    interval = _share(INTERVAL, language)
-    spread = _range(row.forecast_low, row.forecast_high, unit, language)
+    interval = fmt.share(INTERVAL, language)
+    spread = fmt.value_range(row.forecast_low, row.forecast_high, unit, language)
     chance = labels.CHANCE[language][row.chance]
     text = message(
         "report.forecast_sentence",
         language,
         points=points,
         target_year=goal.target.year,
-        forecast_value=_value(row.forecast_value, unit, language),
+        forecast_value=fmt.value_with_unit(row.forecast_value, unit, language),
         interval=interval,
         spread=spread,
-        target_value=_value(row.target_value, unit, language),
+        target_value=fmt.value_with_unit(row.target_value, unit, language),
         chance=chance,
     )
     if bool(row.interval_borrowed):
@@ -382,19 +374,19 @@ def _forecast_text(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any) -
             language,
             forecast_horizon=int(row.forecast_horizon),
         )
-    by_sex = [(sex, r.chance) for sex, r in _sex_rows(ctx, goal.id) if sex != "total" and r.chance]
+    by_sex = [(sex, r.chance) for sex, r in sex_rows(ctx, goal.id) if sex != "total" and r.chance]
     if by_sex:
-        shown = _listing(
-            [f"{labels.CHANCE[language][c]} {_sex_phrase(sex, language)}" for sex, c in by_sex],
+        shown = listing(
+            [f"{labels.CHANCE[language][c]} {sex_phrase(sex, language)}" for sex, c in by_sex],
             language,
         )
         text += " " + message("report.forecast_chance_by_sex", language, shown=shown)
     return text
 
 
-def _forecast_part(ctx: ReportContext, goal: SharedGoal, row: Any) -> Html:
+def forecast_part(ctx: ReportContext, goal: SharedGoal, row: Any) -> Html:
     """The forecast to the target year in words, or nothing without a target."""
-    text = _forecast_text(ctx, goal, row)
+    text = forecast_text(ctx, goal, row)
     if not text:
         return Html()
     view = {"heading": message("report.forecast", ctx.language), "text": text}

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -27,11 +30,9 @@ from collab_metrics.model.framework import (
     SharedGoal,
     load_framework,
 )
-from collab_metrics.report.wording import (
-    _missing,
-)
 from collab_metrics.sources import ddf
 from collab_metrics.store import Store
+from collab_metrics.text import format as fmt
 from collab_metrics.text import labels, overrides, reasons
 from collab_metrics.text.catalog import message
 from collab_metrics.text.labels import (
@@ -107,6 +108,31 @@ def load_context(
     framework file's own: an imported assessment overrides the file's for the same goal,
     actor and period, an imported action the file's with the same id.
     """
+    cache = context_cache()
+    key = None
+    if cache is not None:
+        settings = (as_of, language, str(snapshot_dir or ""), period, known_before)
+        key = _cache_key(params, store, previous, settings)
+        if (found := cache.get(key)) is not None:
+            return found
+    ctx = _load_context(
+        params, store, as_of, language, previous, snapshot_dir, period, known_before
+    )
+    if cache is not None and key is not None:
+        cache.put(key, ctx)
+    return ctx
+
+
+def _load_context(
+    params: str | Path,
+    store: str | Path,
+    as_of: int | None,
+    language: Language | None,
+    previous: str | Path | None,
+    snapshot_dir: str | Path | None,
+    period: str | None,
+    known_before: str | None,
+) -> ReportContext:
     asked_as_of = as_of
     fw = load_framework(Path(params))
     fw = merge(fw, *imported(Path(store), fw))
@@ -167,6 +193,87 @@ def load_context(
     )
 
 
+class ContextCache:
+    """One report context remembered in a long-lived process (a warm report kernel).
+
+    A warm kernel renders many documents of one report in turn; each notebook calls
+    `load_context` with the same arguments, and reading the framework, the store and
+    assessing every goal each time would dominate. The cache keeps the last context, keyed
+    by everything it was read from: the framework file (path and SHA-256) and the
+    collaboration's override words, the store (path, size, modification time), the previous
+    report's status.json, `as_of`, the period, the vintage (`known_before`), the language,
+    the snapshot folder and the day. A changed file is read again. Each call gets its own
+    deep copy, so one document cannot change what the next one sees. Only one context is
+    kept, so memory stays flat.
+    """
+
+    def __init__(self) -> None:
+        self._key: tuple[Any, ...] | None = None
+        self._context: ReportContext | None = None
+
+    def get(self, key: tuple[Any, ...]) -> ReportContext | None:
+        """A deep copy of the context read for `key`, or None."""
+        if self._context is None or key != self._key:
+            return None
+        return copy.deepcopy(self._context)
+
+    def put(self, key: tuple[Any, ...], context: ReportContext) -> None:
+        """Remember `context` for `key`, forgetting the one before; keeps its own copy."""
+        self._key, self._context = key, copy.deepcopy(context)
+
+
+_CACHE: ContextCache | None = None
+
+
+def enable_context_cache() -> ContextCache:
+    """Make `load_context` remember its result in this process (a warm kernel calls this
+    once at start-up, `collab_metrics.report.warm.start`); the cache in use is returned."""
+    global _CACHE
+    if _CACHE is None:
+        _CACHE = ContextCache()
+    return _CACHE
+
+
+def disable_context_cache() -> None:
+    """Back to reading everything on every `load_context` call (the default)."""
+    global _CACHE
+    _CACHE = None
+
+
+def context_cache() -> ContextCache | None:
+    """The cache `load_context` uses, or None: a fresh process (a plain kernel, the API, a
+    test) reads everything on every call unless `enable_context_cache` was called."""
+    return _CACHE
+
+
+def _cache_key(
+    params: str | Path, store: str | Path, previous: str | Path | None, settings: tuple[Any, ...]
+) -> tuple[Any, ...]:
+    """What a context is read from, files by their content or size and modification time;
+    `settings` are the other arguments (as_of, language, snapshot folder, period, vintage)."""
+    framework = Path(params).resolve()
+    words = overrides.folder_of(framework) / overrides.TEXT_DIR
+    own_words = sorted(words.glob("*.yaml")) if words.is_dir() else []
+    return (
+        str(framework),
+        hashlib.sha256(framework.read_bytes()).hexdigest(),
+        tuple(_stamp(f) for f in own_words),
+        _stamp(store),
+        _stamp(previous) if previous else None,
+        settings,
+        date.today(),
+    )
+
+
+def _stamp(path: str | Path) -> tuple[str, int, int] | str:
+    """A file by its path, size and modification time; its path alone when absent."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return str(path)
+    return (str(path), status.st_size, status.st_mtime_ns)
+
+
 def _report_date(manifest: Path) -> date | None:
     """The day a report was made, from its manifest (None without one)."""
     if not manifest.is_file():
@@ -175,31 +282,34 @@ def _report_date(manifest: Path) -> date | None:
     return datetime.fromisoformat(created).date() if created else None
 
 
-def _row(ctx: ReportContext, goal_id: str, sex: str = "total") -> Any | None:
+def goal_row(ctx: ReportContext, goal_id: str, sex: str = "total") -> Any | None:
     """The assessed row of a goal and sex (a goal has one area), or None."""
     rows = ctx.result[(ctx.result["goal"] == goal_id) & (ctx.result["sex"] == sex)]
     return next(rows.itertuples(index=False), None)
 
 
-def _sex_rows(ctx: ReportContext, goal_id: str) -> list[tuple[str, Any]]:
+def sex_rows(ctx: ReportContext, goal_id: str) -> list[tuple[str, Any]]:
     """(sex, row) for the total, women and men that the goal was assessed for."""
-    found = [(sex, _row(ctx, goal_id, sex)) for sex in ("total", "women", "men")]
+    found = [(sex, goal_row(ctx, goal_id, sex)) for sex in ("total", "women", "men")]
     return [(sex, row) for sex, row in found if row is not None]
 
 
-def _actor_goals(fw: Framework, shared_id: str) -> list[ActorGoal]:
+def contributing_goals(fw: Framework, shared_id: str) -> list[ActorGoal]:
+    """The actor goals that contribute to the shared goal `shared_id`."""
     return [g for g in fw.actor_goals if g.contributes_to == shared_id]
 
 
-def _unit(fw: Framework, goal: SharedGoal | ActorGoal) -> str:
+def unit_of(fw: Framework, goal: SharedGoal | ActorGoal) -> str:
+    """The unit of a goal's indicator."""
     return fw.indicator(goal.indicator).unit
 
 
-def _decreasing(fw: Framework, indicator_id: str) -> bool:
+def decreasing(fw: Framework, indicator_id: str) -> bool:
+    """Whether the indicator's desired direction is down."""
     return fw.indicator(indicator_id).direction == "decrease"
 
 
-def _chance(row: Any, language: Language) -> str:
+def chance_words(row: Any, language: Language) -> str:
     """The probability of reaching the target, or why there is none."""
     if row.chance:
         return labels.CHANCE[language][row.chance]
@@ -208,9 +318,9 @@ def _chance(row: Any, language: Language) -> str:
     return "–"
 
 
-def _is_false(flag: Any) -> bool:
+def is_false(flag: Any) -> bool:
     """A noise verdict that is False, not missing (numpy booleans are not `False`)."""
-    return not _missing(flag) and not bool(flag)
+    return not fmt.missing(flag) and not bool(flag)
 
 
 # --- title page and summary ----------------------------------------------------------

@@ -22,8 +22,9 @@ from collab_metrics.analysis.answers import imported, merge
 from collab_metrics.model.framework import ActorGoal, Framework
 from collab_metrics.report.context import ReportContext
 from collab_metrics.report.markup import STATUS_ICONS
-from collab_metrics.report.wording import _date, _points, _quote, _value
+from collab_metrics.report.wording import quote
 from collab_metrics.store import Store
+from collab_metrics.text import format as fmt
 from collab_metrics.text.catalog import message
 from collab_metrics.text.labels import ACTION_STATUS, CHANCE, SEX, STATUS, Language
 
@@ -71,7 +72,7 @@ def box(
             lead += " " + message("warnings.no_previous_nothing", language)
     elif made is not None:
         key = "compared_with_report" if entries else "nothing_worse_report"
-        lead = message(f"warnings.{key}", language, date=_date(made, language), period=period)
+        lead = message(f"warnings.{key}", language, date=fmt.date(made, language), period=period)
     else:
         key = "compared_with_previous" if entries else "nothing_worse_previous"
         lead = message(f"warnings.{key}", language, period=period)
@@ -91,11 +92,11 @@ def sentence(fw: Framework, w: warnings.WarningEntry, reference: date, language:
         return message(
             "warnings.action_overdue",
             language,
-            action=_quote(action.description, language),
+            action=quote(action.description, language),
             actor=fw.actor(w.actor).name,
-            due=_date(w.due, language) if w.due else "–",
+            due=fmt.date(w.due, language) if w.due else "–",
             now=ACTION_STATUS[language][w.now or "not_started"].lower(),
-            reference=_date(reference, language),
+            reference=fmt.date(reference, language),
         )
     if w.code == "actor_silent":
         return message(
@@ -107,7 +108,7 @@ def sentence(fw: Framework, w: warnings.WarningEntry, reference: date, language:
         )
     goal = fw.goal(w.goal)
     unit = fw.indicator(goal.indicator).unit
-    title = _quote(goal.title, language)
+    title = quote(goal.title, language)
     who = [fw.actor(goal.actor).name] if isinstance(goal, ActorGoal) else []
     if w.sex != "total":
         who.append(SEX[language][w.sex].lower())
@@ -117,8 +118,8 @@ def sentence(fw: Framework, w: warnings.WarningEntry, reference: date, language:
         "goal": title,
         "before_period": w.before_period or "–",
         "now_period": w.now_period or "–",
-        "before_value": _value(w.before_value, unit, language),
-        "now_value": _value(w.now_value, unit, language),
+        "before_value": fmt.value_with_unit(w.before_value, unit, language),
+        "now_value": fmt.value_with_unit(w.now_value, unit, language),
     }
     if w.code == "target_missed":
         before = _status_words(w.before, language) if w.before else None
@@ -152,11 +153,17 @@ def _noise(w: warnings.WarningEntry, unit: str, language: Language) -> str:
     change = w.change or 0.0
     sign = "+" if change > 0 else "−" if change < 0 else "±"
     shown = (
-        _points(change, language) if unit.strip() == "%" else _value(abs(change), unit, language)
+        fmt.points(abs(change), language)
+        if unit.strip() == "%"
+        else fmt.value_with_unit(abs(change), unit, language)
     )
     if w.noise is None:
         return message("warnings.noise_unknown", language, change=sign + shown)
-    margin = _points(w.noise, language) if unit.strip() == "%" else _value(w.noise, unit, language)
+    margin = (
+        fmt.points(abs(w.noise), language)
+        if unit.strip() == "%"
+        else fmt.value_with_unit(w.noise, unit, language)
+    )
     return message("warnings.beyond_noise", language, change=sign + shown, noise=margin)
 
 

@@ -21,7 +21,6 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from collab_metrics import xlsxsafe
-from collab_metrics.model import areas
 from collab_metrics.model.framework import Contribution, Framework
 from collab_metrics.report import resources
 from collab_metrics.report.status_table import StatusReport, data_statement, stable
@@ -237,7 +236,7 @@ def write_workbook(
                 "implied_change_percent": c.implied_change_percent,
                 "gap_percentage_points": c.gap_percentage_points,
                 "coverage": c.coverage,
-                "uncovered": ", ".join(areas.get(a).name for a in c.uncovered),
+                "uncovered": ", ".join(fmt.area_name(a) for a in c.uncovered),
                 "reason": c.reason,
             }
             for c in report.consistency

@@ -19,36 +19,29 @@ from collab_metrics.model.framework import (
     Assessment,
     SharedGoal,
 )
-from collab_metrics.report.actor_goals import _assessment_period_matches, _missing_assessment
-from collab_metrics.report.comparison import _forecast_text, _gap_sentence, _noise_sentences
-from collab_metrics.report.context import ReportContext, _decreasing, _row, _unit
-from collab_metrics.report.goal import _direction_text, _progress, _target_text
+from collab_metrics.report.actor_goals import assessment_period_matches, missing_assessment
+from collab_metrics.report.comparison import forecast_text, gap_sentence, noise_sentences
+from collab_metrics.report.context import ReportContext, decreasing, goal_row, unit_of
+from collab_metrics.report.goal import direction_text, progress_text, target_text
 from collab_metrics.report.markup import (
     Content,
     Html,
-    _action_status,
-    _chart,
-    _el,
-    _join,
-    _judgement,
-    _status,
+    action_status_badge,
+    chart_figure,
+    element,
+    joined,
+    judgement_badge,
+    status_badge,
 )
-from collab_metrics.report.parts import markup, prose, render_part
 from collab_metrics.report.shared import ROLE_WORDS
-from collab_metrics.report.wording import (
-    _area,
-    _date,
-    _lower_first,
-    _missing,
-    _quote,
-    _rate,
-    _share,
-    _value_at,
-)
+from collab_metrics.report.templating import markup, render
+from collab_metrics.report.wording import lower_first, quote
+from collab_metrics.text import format as fmt
 from collab_metrics.text.catalog import Language, message
 from collab_metrics.text.labels import (
     CONSISTENCY,
 )
+from collab_metrics.text.prose import prose
 
 
 @dataclass(frozen=True)
@@ -98,6 +91,7 @@ def extract_view(ctx: ReportContext, actor_id: str) -> ExtractView:
     lead = prose(
         "actor_extract_lead",
         language,
+        ctx.templates,
         year=ctx.year,
         actor=actor.name,
         collaboration=collaboration.name,
@@ -122,51 +116,55 @@ def extract_view(ctx: ReportContext, actor_id: str) -> ExtractView:
 
 def actor_extract(ctx: ReportContext, actor_id: str) -> Html:
     """One actor's extract (`parts/actor_extract.html.j2`)."""
-    return Html(render_part("actor_extract", view=extract_view(ctx, actor_id)))
+    return render("parts/actor_extract.html.j2", extract_view(ctx, actor_id), ctx.templates)
 
 
 def _shared_goal_line(ctx: ReportContext, goal: SharedGoal) -> Markup:
     language = ctx.language
-    row = _row(ctx, goal.id)
-    unit = _unit(ctx.fw, goal)
+    row = goal_row(ctx, goal.id)
+    unit = unit_of(ctx.fw, goal)
     if row is None:
         return markup(
-            _join(_quote(goal.title, language), ": ", _status("cannot_assess", language), ".")
+            joined(quote(goal.title, language), ": ", status_badge("cannot_assess", language), ".")
         )
     values = message(
         "extract.shared_goal_values",
         language,
-        latest=_value_at(row.latest_value, row.latest_period, unit, language),
-        target=_value_at(row.target_value, row.target_year, unit, language),
+        latest=fmt.value_at(row.latest_value, row.latest_period, unit, language),
+        target=fmt.value_at(row.target_value, row.target_year, unit, language),
     )
-    return markup(_join(_quote(goal.title, language), ": ", _status(row.status, language), values))
+    return markup(
+        joined(quote(goal.title, language), ": ", status_badge(row.status, language), values)
+    )
 
 
 def _actor_goal_part(ctx: ReportContext, goal: ActorGoal) -> GoalPart:
     fw, language = ctx.fw, ctx.language
     indicator = fw.indicator(goal.indicator)
     shared = fw.shared_goal(goal.contributes_to)
-    row = _row(ctx, goal.id)
-    area = _area(fw.goal_area(goal), language)
+    row = goal_row(ctx, goal.id)
+    area = fmt.area_name(fw.goal_area(goal), language, in_sentence=True)
     definition = message(
         "extract.goal_definition",
         language,
-        target=_target_text(ctx, goal),
+        target=target_text(ctx, goal),
         area=area,
         measure=_in_sentence(indicator.title, language),
         unit=indicator.unit,
-        shared=_quote(shared.title, language),
+        shared=quote(shared.title, language),
     )
     paragraphs: list[Content] = [definition]
     if row is not None:
         shows = message("extract.statistics_show", language)
-        paragraphs.append([shows, _status(row.status, language), ". ", _progress(ctx, goal, row)])
-        paragraphs.append(_direction_text(ctx, row))
-        paragraphs += _noise_sentences(ctx, goal)
-        forecast = _forecast_text(ctx, goal, row)
+        paragraphs.append(
+            [shows, status_badge(row.status, language), ". ", progress_text(ctx, goal, row)]
+        )
+        paragraphs.append(direction_text(ctx, row))
+        paragraphs += noise_sentences(ctx, goal)
+        forecast = forecast_text(ctx, goal, row)
         if forecast:
             paragraphs.append(forecast)
-    gap = _gap_sentence(ctx, goal)
+    gap = gap_sentence(ctx, goal)
     if gap:
         paragraphs.append(gap)
     relation = _relation_sentences(ctx, goal, shared)
@@ -176,9 +174,9 @@ def _actor_goal_part(ctx: ReportContext, goal: ActorGoal) -> GoalPart:
     return GoalPart(
         id=goal.id,
         title=goal.title,
-        paragraphs=[markup(_join(p)) for p in paragraphs],
-        chart=markup(_chart(chart)),
-        assessment=markup(_join(_own_assessment(ctx, goal))),
+        paragraphs=[markup(joined(p)) for p in paragraphs],
+        chart=markup(chart_figure(chart)),
+        assessment=markup(joined(_own_assessment(ctx, goal))),
     )
 
 
@@ -191,7 +189,7 @@ def _relation_sentences(ctx: ReportContext, goal: ActorGoal, shared: SharedGoal)
         record = next((r for r in check.actors.itertuples(index=False) if r.goal == goal.id), None)
     sentences = []
     if check is not None and record is not None and record.role == "aggregated":
-        if not _missing(record.target_change_percent) and not _missing(
+        if not fmt.missing(record.target_change_percent) and not fmt.missing(
             check.required_change_percent
         ):
             sentences.append(_ambition_sentence(ctx, shared, record, check))
@@ -205,7 +203,7 @@ def _relation_sentences(ctx: ReportContext, goal: ActorGoal, shared: SharedGoal)
                 )
             )
         else:
-            implied = _rate(check.implied_change_percent / 100, language)
+            implied = fmt.percent(check.implied_change_percent / 100, language)
             words = CONSISTENCY[language][check.verdict]
             sentences.append(
                 message(
@@ -217,7 +215,8 @@ def _relation_sentences(ctx: ReportContext, goal: ActorGoal, shared: SharedGoal)
             )
     elif record is not None:
         role = ROLE_WORDS[language][record.role].format(
-            area=_area(shared.area, language), indicator=fw.indicator(record.indicator).title
+            area=fmt.area_name(shared.area, language, in_sentence=True),
+            indicator=fw.indicator(record.indicator).title,
         )
         sentences.append(message("extract.not_added_up", language, role=role))
     share = _share_sentence(ctx, goal, shared)
@@ -231,10 +230,10 @@ def _ambition_sentence(
 ) -> str:
     """ "Målet, −50,0 % till 2017, är lika ambitiöst som det gemensamma målet (−50,0 %)."."""
     language = ctx.language
-    own = _rate(record.target_change_percent / 100, language)
-    required = _rate(check.required_change_percent / 100, language)
+    own = fmt.percent(record.target_change_percent / 100, language)
+    required = fmt.percent(check.required_change_percent / 100, language)
     difference = record.target_change_percent - check.required_change_percent
-    sign = -1 if _decreasing(ctx.fw, shared.indicator) else 1
+    sign = -1 if decreasing(ctx.fw, shared.indicator) else 1
     if round(abs(difference), 1) == 0:
         compared = message("extract.as_ambitious_as", language)
     elif sign * difference > 0:
@@ -262,7 +261,7 @@ def _share_sentence(ctx: ReportContext, goal: ActorGoal, shared: SharedGoal) -> 
     except ValueError:  # no population base to weigh the municipalities with
         return ""
     mine = shares[shares["area"] == area_code]
-    if mine.empty or _missing(mine["share"].iloc[0]):
+    if mine.empty or fmt.missing(mine["share"].iloc[0]):
         return ""
     share, weight = float(mine["share"].iloc[0]), float(mine["weight"].iloc[0])
     falling = shares["weighted_change"].sum() < 0
@@ -272,17 +271,20 @@ def _share_sentence(ctx: ReportContext, goal: ActorGoal, shared: SharedGoal) -> 
         else message("extract.noun_rise", language)
     )
     years = f"{shares.attrs['baseline_year']}–{shares.attrs['latest_year']}"
-    area, whole = _area(area_code, language, start=True), _area(shared.area, language)
+    area, whole = (
+        fmt.area_name(area_code, language),
+        fmt.area_name(shared.area, language, in_sentence=True),
+    )
     if share >= 0:
         return message(
             "extract.share_of_change",
             language,
             area=area,
-            share=_share(share, language),
+            share=fmt.share(share, language),
             noun=noun,
             whole=whole,
             years=years,
-            weight=_share(weight, language),
+            weight=fmt.share(weight, language),
         )
     return message(
         "extract.share_against",
@@ -291,7 +293,7 @@ def _share_sentence(ctx: ReportContext, goal: ActorGoal, shared: SharedGoal) -> 
         whole=whole,
         years=years,
         noun=noun,
-        offset=_share(-share, language),
+        offset=fmt.share(-share, language),
     )
 
 
@@ -300,21 +302,21 @@ def _own_assessment(ctx: ReportContext, goal: ActorGoal) -> Content:
     found = [
         a
         for a in ctx.fw.assessments
-        if a.goal == goal.id and a.actor == goal.actor and _assessment_period_matches(a, ctx.year)
+        if a.goal == goal.id and a.actor == goal.actor and assessment_period_matches(a, ctx.year)
     ]
     if not found:
-        return _missing_assessment(ctx, goal) + "."
+        return missing_assessment(ctx, goal) + "."
     return _assessment_content(ctx, found[0])
 
 
 def _assessment_content(ctx: ReportContext, assessment: Assessment) -> Content:
     language = ctx.language
     parts: list[Content] = [
-        _el(
+        element(
             "strong",
             message("extract.own_assessment", language, period=assessment.period),
         ),
-        _judgement(assessment.judgement, language),
+        judgement_badge(assessment.judgement, language),
         ".",
     ]
     if assessment.justification:
@@ -331,11 +333,11 @@ def _actor_shared_assessments(ctx: ReportContext, actor_id: str) -> list[Markup]
     found = [
         a
         for a in fw.assessments
-        if a.actor == actor_id and a.goal in shared_ids and _assessment_period_matches(a, ctx.year)
+        if a.actor == actor_id and a.goal in shared_ids and assessment_period_matches(a, ctx.year)
     ]
     return [
         markup(
-            _join(_quote(fw.goal(a.goal).title, ctx.language), ": ", _assessment_content(ctx, a))
+            joined(quote(fw.goal(a.goal).title, ctx.language), ": ", _assessment_content(ctx, a))
         )
         for a in found
     ]
@@ -351,7 +353,7 @@ def _actor_actions(ctx: ReportContext, actor_id: str) -> list[ActionItem]:
                 message(
                     "extract.action_goal",
                     language,
-                    title=_quote(fw.goal(action.goal).title, language),
+                    title=quote(fw.goal(action.goal).title, language),
                 )
             )
         if action.responsible:
@@ -359,14 +361,16 @@ def _actor_actions(ctx: ReportContext, actor_id: str) -> list[ActionItem]:
                 message("extract.action_responsible", language, responsible=action.responsible)
             )
         if action.due:
-            details.append(message("extract.action_due", language, due=_date(action.due, language)))
+            details.append(
+                message("extract.action_due", language, due=fmt.date(action.due, language))
+            )
         described = action.description.rstrip(".")
         text = f"{described} ({'; '.join(details)})." if details else f"{described}."
-        items.append(ActionItem(text, markup(_action_status(action.status, language))))
+        items.append(ActionItem(text, markup(action_status_badge(action.status, language))))
     return items
 
 
 def _in_sentence(title: str, language: Language) -> str:
     """An indicator's title inside a sentence: lower-cased in Swedish ("mätt som
     ohälsotal"), as written in English ("measured as Sickness days")."""
-    return _lower_first(title) if language == "sv" else title
+    return lower_first(title) if language == "sv" else title

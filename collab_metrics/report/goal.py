@@ -17,48 +17,36 @@ from collab_metrics.model.framework import (
     SharedGoal,
 )
 from collab_metrics.report import shared
-from collab_metrics.report.actions import _actions_part
+from collab_metrics.report.actions import actions_part
 from collab_metrics.report.actor_goals import (
-    _actor_goals_part,
-    _consistency_part,
-    _judgements_part,
+    actor_goals_part,
+    consistency_part,
+    judgements_part,
 )
 from collab_metrics.report.comparison import (
-    _context_part,
-    _forecast_part,
-    _noise_part,
-    _sex_part,
+    context_part,
+    forecast_part,
+    noise_part,
+    sex_part,
 )
 from collab_metrics.report.context import (
     ReportContext,
-    _actor_goals,
-    _decreasing,
-    _row,
-    _sex_rows,
-    _unit,
+    contributing_goals,
+    decreasing,
+    goal_row,
+    sex_rows,
+    unit_of,
 )
 from collab_metrics.report.markup import (
     Content,
     Html,
-    _chart,
-    _direction,
-    _el,
+    chart_figure,
+    direction_badge,
+    element,
 )
 from collab_metrics.report.templating import render
 from collab_metrics.report.views import Label, Mark, direction_label, status_mark
-from collab_metrics.report.wording import (
-    _area,
-    _listing,
-    _missing,
-    _quote,
-    _rate,
-    _sex_phrase,
-    _share,
-    _title_in_sentence,
-    _value,
-    _value_at,
-    _who,
-)
+from collab_metrics.report.wording import listing, quote, sex_phrase, title_in_sentence, whom
 from collab_metrics.text import format as fmt
 from collab_metrics.text import labels
 from collab_metrics.text.catalog import message
@@ -111,7 +99,7 @@ def goal_view(ctx: ReportContext, goal_id: str) -> GoalSection:
     """The goal section's words and values, and its parts below the chart."""
     fw, language = ctx.fw, ctx.language
     goal = fw.shared_goal(goal_id)
-    row = _row(ctx, goal.id)
+    row = goal_row(ctx, goal.id)
     chart = charts.goal_chart(fw, ctx.observations, goal.id, ctx.result, language, ctx.as_of)
     heading_id = f"goal-{goal.id}"
     assessed = row is not None
@@ -121,20 +109,20 @@ def goal_view(ctx: ReportContext, goal_id: str) -> GoalSection:
         definition=_goal_definition(ctx, goal),
         status_label=message("report.status_label", language),
         status=status_mark(row.status if row is not None else "cannot_assess", language),
-        progress=_progress(ctx, goal, row) if assessed else None,
+        progress=progress_text(ctx, goal, row) if assessed else None,
         direction=_direction_view(ctx, row) if assessed else None,
         baseline_note=_baseline_extreme(ctx, goal, row) if assessed else None,
         breaks=_possible_breaks(ctx, goal),
-        chart=_chart(chart),
+        chart=chart_figure(chart),
         parts=(
-            _context_part(ctx, goal),
-            _sex_part(ctx, goal),
-            _noise_part(ctx, goal),
-            _forecast_part(ctx, goal, row),
-            _actor_goals_part(ctx, goal),
-            _consistency_part(ctx, goal),
-            _judgements_part(ctx, [goal, *_actor_goals(fw, goal.id)], heading_id),
-            _actions_part(ctx, [goal.id, *(g.id for g in _actor_goals(fw, goal.id))]),
+            context_part(ctx, goal),
+            sex_part(ctx, goal),
+            noise_part(ctx, goal),
+            forecast_part(ctx, goal, row),
+            actor_goals_part(ctx, goal),
+            consistency_part(ctx, goal),
+            judgements_part(ctx, [goal, *contributing_goals(fw, goal.id)], heading_id),
+            actions_part(ctx, [goal.id, *(g.id for g in contributing_goals(fw, goal.id))]),
         ),
     )
 
@@ -146,8 +134,8 @@ def _possible_breaks(ctx: ReportContext, goal: SharedGoal) -> tuple[str, ...]:
     indicator = ctx.fw.indicator(goal.indicator)
     declared = {b.year for b in indicator.series_breaks}
     notes = []
-    for sex, row in _sex_rows(ctx, goal.id):
-        if _missing(row.break_candidate_year) or row.reason_code == "possible_series_break":
+    for sex, row in sex_rows(ctx, goal.id):
+        if fmt.missing(row.break_candidate_year) or row.reason_code == "possible_series_break":
             continue  # none, or already the status's reason
         found = int(row.break_candidate_year)
         notes.append(
@@ -155,15 +143,15 @@ def _possible_breaks(ctx: ReportContext, goal: SharedGoal) -> tuple[str, ...]:
                 "report.possible_break_in_series",
                 language,
                 year=found,
-                who=_who([sex], language),
+                who=whom([sex], language),
             )
         )
-    metadata = shared._kpi_metadata(ctx, indicator)
+    metadata = shared.kpi_metadata(ctx, indicator)
     if metadata is not None:
-        for change in breaks.definition_changes(shared._definition(metadata)):
+        for change in breaks.definition_changes(shared.kolada_description(metadata)):
             if change.year in declared:
                 continue
-            quoted = _quote(str(change.evidence["text"]), language)
+            quoted = quote(str(change.evidence["text"]), language)
             notes.append(
                 message(
                     "report.possible_break_in_definition",
@@ -175,14 +163,14 @@ def _possible_breaks(ctx: ReportContext, goal: SharedGoal) -> tuple[str, ...]:
     return tuple(notes)
 
 
-def _target_text(ctx: ReportContext, goal: SharedGoal | ActorGoal) -> str:
+def target_text(ctx: ReportContext, goal: SharedGoal | ActorGoal) -> str:
     """What the goal asks, in words: "minska med 50 % från 2013 till 2017"."""
     language = ctx.language
     target, baseline = goal.target, goal.baseline
     if target is None or baseline is None:
         return message("report.followed_by_direction_only", language)
     if target.change_percent is not None:
-        size = labels.percent(abs(target.change_percent) / 100, language, 0)
+        size = fmt.percent(abs(target.change_percent) / 100, language, 0)
         if target.change_percent < 0:
             return message(
                 "report.target_decrease_by",
@@ -198,7 +186,7 @@ def _target_text(ctx: ReportContext, goal: SharedGoal | ActorGoal) -> str:
             baseline_year=baseline.year,
             target_year=target.year,
         )
-    value = _value(target.value, _unit(ctx.fw, goal), language)
+    value = fmt.value_with_unit(target.value, unit_of(ctx.fw, goal), language)
     return message(
         "report.target_reach_value",
         language,
@@ -211,21 +199,22 @@ def _target_text(ctx: ReportContext, goal: SharedGoal | ActorGoal) -> str:
 def _goal_definition(ctx: ReportContext, goal: SharedGoal) -> str:
     fw, language = ctx.fw, ctx.language
     indicator = fw.indicator(goal.indicator)
-    area = _area(goal.area, language)
+    area = fmt.area_name(goal.area, language, in_sentence=True)
     text = message(
         "report.goal_definition",
         language,
-        target=_target_text(ctx, goal),
+        target=target_text(ctx, goal),
         area=area,
-        indicator=_title_in_sentence(indicator.title, language),
+        indicator=title_in_sentence(indicator.title, language),
         unit=indicator.unit,
     )
-    targets = [(sex, row.target_value) for sex, row in _sex_rows(ctx, goal.id) if sex != "total"]
-    targets = [(sex, value) for sex, value in targets if not _missing(value)]
+    targets = [(sex, row.target_value) for sex, row in sex_rows(ctx, goal.id) if sex != "total"]
+    targets = [(sex, value) for sex, value in targets if not fmt.missing(value)]
     if targets:
-        shown = _listing(
+        unit = indicator.unit
+        shown = listing(
             [
-                f"{_value(value, indicator.unit, language)} {_sex_phrase(sex, language)}"
+                f"{fmt.value_with_unit(value, unit, language)} {sex_phrase(sex, language)}"
                 for sex, value in targets
             ],
             language,
@@ -239,7 +228,7 @@ def _baseline_extreme(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any
     language, extreme = ctx.language, row.baseline_extreme
     if extreme not in ("peak", "trough"):
         return None
-    start = _value_at(row.baseline_value, row.baseline_period, _unit(ctx.fw, goal), language)
+    start = fmt.value_at(row.baseline_value, row.baseline_period, unit_of(ctx.fw, goal), language)
     obs = ctx.observations
     own = obs[
         (obs["indicator"] == ctx.fw.series_id(goal.indicator))
@@ -250,7 +239,7 @@ def _baseline_extreme(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any
     ]
     first = min(own["period"], default=row.baseline_period)
     span = fmt.span(first, row.latest_period, language)
-    flatters = (extreme == "peak") == _decreasing(ctx.fw, goal.indicator)
+    flatters = (extreme == "peak") == decreasing(ctx.fw, goal.indicator)
     word = (
         message("report.highest", language)
         if extreme == "peak"
@@ -271,15 +260,15 @@ def _baseline_extreme(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any
     )
 
 
-def _progress(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any) -> str:
+def progress_text(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any) -> str:
     """The way from baseline to latest and the pace against the pace the target needs."""
     language = ctx.language
-    unit = _unit(ctx.fw, goal)
-    if row.status == "cannot_assess" or _missing(row.cagr_actual):
+    unit = unit_of(ctx.fw, goal)
+    if row.status == "cannot_assess" or fmt.missing(row.cagr_actual):
         reason = (row.reason or labels.reason("no_data", language)).rstrip(".")
         return message("report.reason", language, reason=reason)
-    start = _value_at(row.baseline_value, row.baseline_period, unit, language)
-    end = _value_at(row.latest_value, row.latest_period, unit, language)
+    start = fmt.value_at(row.baseline_value, row.baseline_period, unit, language)
+    end = fmt.value_at(row.latest_value, row.latest_period, unit, language)
     if bool(row.target_passed):
         return _final_progress(ctx, goal, row, start, end)
     text = message(
@@ -287,14 +276,14 @@ def _progress(ctx: ReportContext, goal: SharedGoal | ActorGoal, row: Any) -> str
         language,
         start=start,
         end=end,
-        cagr_actual=_rate(row.cagr_actual, language),
+        cagr_actual=fmt.percent(row.cagr_actual, language),
     )
-    if row.status not in ("", "achieved", "met_within_noise") and not _missing(row.ratio):
-        required = _rate(row.cagr_required, language)
+    if row.status not in ("", "achieved", "met_within_noise") and not fmt.missing(row.ratio):
+        required = fmt.percent(row.cagr_required, language)
         if row.ratio < 0:
             text += " " + message("report.progress_moving_away", language, required=required)
         elif math.isfinite(row.ratio):  # infinite when the target only asks to hold the line
-            pace = _share(row.ratio, language)
+            pace = fmt.share(row.ratio, language)
             text += " " + message("report.progress_pace", language, required=required, pace=pace)
     if row.reason:
         note = row.reason.rstrip(".")
@@ -308,19 +297,19 @@ def _final_progress(
     """The verdict at the target year: the value then, the pace then against the pace
     needed (R at the target year), and the latest value."""
     language = ctx.language
-    unit = _unit(ctx.fw, goal)
+    unit = unit_of(ctx.fw, goal)
     year = int(row.target_year)
-    at_target = _value_at(row.target_year_value, str(year), unit, language)
+    at_target = fmt.value_at(row.target_year_value, str(year), unit, language)
     text = message(
         "report.progress_to_target_year",
         language,
         start=start,
         at_target=at_target,
-        cagr_actual=_rate(row.cagr_actual, language),
+        cagr_actual=fmt.percent(row.cagr_actual, language),
     )
-    if not _missing(row.ratio) and math.isfinite(row.ratio):
-        required = _rate(row.cagr_required, language)
-        pace = _share(row.ratio, language)
+    if not fmt.missing(row.ratio) and math.isfinite(row.ratio):
+        required = fmt.percent(row.cagr_required, language)
+        pace = fmt.share(row.ratio, language)
         text += " " + message(
             "report.progress_pace_to_target_year",
             language,
@@ -340,7 +329,7 @@ def _direction_view(ctx: ReportContext, row: Any) -> Direction:
     """Long and short term direction, with the span the long term covers."""
     language = ctx.language
     span = ""
-    if not _missing(row.baseline_period) and not _missing(row.latest_period):
+    if not fmt.missing(row.baseline_period) and not fmt.missing(row.latest_period):
         span = f" ({fmt.span(row.baseline_period, row.latest_period, language)})"
     return Direction(
         label=message("report.direction_label", language),
@@ -351,14 +340,14 @@ def _direction_view(ctx: ReportContext, row: Any) -> Direction:
     )
 
 
-def _direction_text(ctx: ReportContext, row: Any) -> Content:
+def direction_text(ctx: ReportContext, row: Any) -> Content:
     """The direction sentence as markup, for the actor extract (still built in sections.py)."""
     view = _direction_view(ctx, row)
     return [
-        _el("strong", view.label),
+        element("strong", view.label),
         view.long_term,
-        _direction(row.direction_long, ctx.language),
+        direction_badge(row.direction_long, ctx.language),
         view.short_term,
-        _direction(row.direction_short, ctx.language),
+        direction_badge(row.direction_short, ctx.language),
         ".",
     ]

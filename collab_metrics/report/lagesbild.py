@@ -90,7 +90,7 @@ def render_situation(
             "giving up"
         ) from None
     try:
-        render._clean_up(home)
+        render.clean_up(home)
         before = predecessor(home, fw.collaboration.id, latest)
         previous = before.directory / RECORD if before is not None else None
         job = render.Job(
@@ -127,10 +127,10 @@ def _build(
     started = datetime.now(UTC)
     render.ensure_kernel()
     building = Path(tempfile.mkdtemp(prefix=".building-", dir=home))
-    os.chmod(building, 0o777 & ~render._umask())
+    os.chmod(building, 0o777 & ~render.umask())
     try:
         clock = time.perf_counter()
-        timings, used = render._execute(
+        timings, used = render.execute(
             [job],
             building,
             notebooks_dir or render.default_notebooks_dir(),
@@ -146,7 +146,7 @@ def _build(
         series = sorted({fw.series_id(i.id) for i in fw.indicators})
         with Store.open(store, read_only=True) as opened:
             vintage = opened.vintage(series)
-        manifest = render._manifest(fw, params, vintage, None, timings, building, before)
+        manifest = render.manifest_of(fw, params, vintage, None, timings, building, before)
         frequencies = set(ctx.rows["frequency"])
         manifest["kind"] = history.LAGESBILD
         manifest["period"] = {

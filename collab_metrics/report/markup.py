@@ -2,7 +2,7 @@
 
 `Html` is markup that is safe to insert as is, in a notebook (`_repr_html_`) and in a Jinja
 template (`__html__`). The parts in their own modules render templates (report/templating.py);
-the element builder `_el` serves the parts still written in sections.py. Safety: `_el`
+the element builder `element` serves the parts still written in sections.py. Safety: `element`
 escapes every plain string (titles, names, justifications and notes come from users' files)
 and inserts only `Html` as markup. Accessibility: a status is always an icon AND words, and
 whatever a style sheet may colour carries a semantic class (`status status-on_track`).
@@ -83,7 +83,7 @@ def _render(content: Content) -> str:
 _VOID: Final = frozenset({"br", "img", "hr", "wbr"})
 
 
-def _el(tag: str, *content: Content, cls: str | None = None, **attrs: str | None) -> Html:
+def element(tag: str, *content: Content, cls: str | None = None, **attrs: str | None) -> Html:
     """One element; `aria_hidden="true"` becomes `aria-hidden="true"`, None drops it."""
     pairs = [("class", cls), *((key.replace("_", "-"), value) for key, value in attrs.items())]
     text = "".join(f' {key}="{html.escape(value)}"' for key, value in pairs if value is not None)
@@ -92,11 +92,12 @@ def _el(tag: str, *content: Content, cls: str | None = None, **attrs: str | None
     return Html(f"<{tag}{text}>{_render(content)}</{tag}>")
 
 
-def _join(*content: Content) -> Html:
+def joined(*content: Content) -> Html:
+    """Fragments joined into one, escaped as `_render` escapes them."""
     return Html(_render(content))
 
 
-def _tr(
+def table_row(
     header: Content,
     cells: Sequence[Content],
     *,
@@ -106,58 +107,61 @@ def _tr(
 ) -> Html:
     """A body row: a row header, then cells; `numeric` cell indices get class "num"."""
     right = set(numeric)
-    return _el(
+    return element(
         "tr",
-        _el("th", header, scope=scope),
-        [_el("td", cell, cls="num" if i in right else None) for i, cell in enumerate(cells)],
+        element("th", header, scope=scope),
+        [element("td", cell, cls="num" if i in right else None) for i, cell in enumerate(cells)],
         cls=cls,
     )
 
 
-def _table(
+def table(
     caption: str, headers: Sequence[str], rows: Sequence[Html], cls: str, grouped: bool = False
 ) -> Html:
     """A table with a caption and column headers; `grouped` rows are whole <tbody> groups."""
-    head = _el("thead", _el("tr", [_el("th", h, scope="col") for h in headers]))
-    body = rows if grouped else _el("tbody", rows)
-    return _el("table", _el("caption", caption), head, body, cls=cls)
+    head = element("thead", element("tr", [element("th", h, scope="col") for h in headers]))
+    body = rows if grouped else element("tbody", rows)
+    return element("table", element("caption", caption), head, body, cls=cls)
 
 
 def _table_or_note(
     caption: str, headers: Sequence[str], body: Sequence[Html], cls: str, empty: str
 ) -> Html:
     """The table, or when it has no rows, the sentence saying so."""
-    return _table(caption, headers, body, cls=cls) if body else _el("p", empty)
+    return table(caption, headers, body, cls=cls) if body else element("p", empty)
 
 
-def _chart(chart: charts.Chart) -> Html:
+def chart_figure(chart: charts.Chart) -> Html:
     """A chart's figure: charts.Chart.html() escapes its alt text and caption itself."""
     return Html(chart.html())
 
 
 def _iconed(icon: str, words: str, kind: str, code: str) -> Html:
     """Icon and words, never colour alone; the icon is hidden from screen readers."""
-    return _el(
+    return element(
         "span",
-        _el("span", icon, cls=f"{kind}-icon", aria_hidden="true"),
+        element("span", icon, cls=f"{kind}-icon", aria_hidden="true"),
         " ",
         words,
         cls=f"{kind} {kind}-{code or 'none'}",
     )
 
 
-def _status(code: str, language: Language) -> Html:
+def status_badge(code: str, language: Language) -> Html:
     """A status as icon and words."""
     return _iconed(STATUS_ICONS[code], STATUS[language][code], "status", code)
 
 
-def _direction(code: str, language: Language) -> Html:
-    return _el("span", DIRECTION[language][code], cls=f"direction direction-{code}")
+def direction_badge(code: str, language: Language) -> Html:
+    """A direction of movement in words, marked up for the style sheet."""
+    return element("span", DIRECTION[language][code], cls=f"direction direction-{code}")
 
 
-def _judgement(code: str, language: Language) -> Html:
-    return _el("span", JUDGEMENT[language][code], cls=f"assessment assessment-{code}")
+def judgement_badge(code: str, language: Language) -> Html:
+    """An actor's own judgement in words, marked up for the style sheet."""
+    return element("span", JUDGEMENT[language][code], cls=f"assessment assessment-{code}")
 
 
-def _action_status(code: str, language: Language) -> Html:
-    return _el("span", ACTION_STATUS[language][code], cls=f"action-status action-status-{code}")
+def action_status_badge(code: str, language: Language) -> Html:
+    """An action's status in words, marked up for the style sheet."""
+    return element("span", ACTION_STATUS[language][code], cls=f"action-status action-status-{code}")

@@ -29,7 +29,7 @@ from collab_metrics.model.framework import Actor, Framework
 from collab_metrics.model.resources import Contribution
 from collab_metrics.report import early_warning, history, status_table
 from collab_metrics.report.markup import STATUS_ICONS
-from collab_metrics.report.wording import _date, _quote, _value
+from collab_metrics.report.wording import quote
 from collab_metrics.text import format as fmt
 from collab_metrics.text.catalog import message
 from collab_metrics.text.labels import ACTION_STATUS, CHANCE, STATUS, Language
@@ -228,7 +228,7 @@ def portfolio_view(
         "portfolio.lead_fresh" if fresh else "portfolio.lead",
         language,
         count=len(sources),
-        date=_date(today, language),
+        date=fmt.date(today, language),
     )
     if actor is None:
         return PortfolioView(language, message("portfolio.title", language), lead, shown, None, ())
@@ -300,9 +300,9 @@ def _collaboration(source: Source, language: Language) -> CollaborationView:
         message(
             "portfolio.overdue_line",
             language,
-            action=_quote(a.description, language),
+            action=quote(a.description, language),
             actor=fw.actor(a.actor).name,
-            due=_date(a.due, language),
+            due=fmt.date(a.due, language),
         )
         for a in fw.actions
         if a.due is not None and a.due < reference and a.status not in ("done", "removed")
@@ -317,7 +317,7 @@ def _collaboration(source: Source, language: Language) -> CollaborationView:
         if actor_id not in answered
     )
     made = source.made
-    last = _date(made, language) if made else "–"
+    last = fmt.date(made, language) if made else "–"
     if source.fresh and made:
         last = message("portfolio.fresh_assessment", language, date=last)
     return CollaborationView(
@@ -342,7 +342,7 @@ def _collaboration(source: Source, language: Language) -> CollaborationView:
 def _goal_title(fw: Framework, goal_id: str, language: Language) -> str:
     goal = fw.goal(goal_id)
     owner = getattr(goal, "actor", None)
-    title = _quote(goal.title, language)
+    title = quote(goal.title, language)
     return f"{title} ({fw.actor(owner).name})" if owner else title
 
 
@@ -363,8 +363,8 @@ def _freshness(fw: Framework, status: dict[str, Any], language: Language) -> tup
             message(
                 "portfolio.freshness_line",
                 language,
-                source=status_table._source(source, language),
-                retrieved=_date(date.fromisoformat(info["last_fetch_at"][:10]), language),
+                source=status_table.source_words(source, language),
+                retrieved=fmt.date(date.fromisoformat(info["last_fetch_at"][:10]), language),
                 newest=newest.get(kind, "–"),
             )
         )
@@ -414,13 +414,13 @@ def _actor_part(source: Source, actor: Actor, language: Language) -> ActorPart:
                 r.get("target_value"),
                 r.get("target_year"),
                 unit,
-                _value(r.get("latest_value"), unit, language),
-                _value(r.get("target_value"), unit, language),
+                fmt.value_with_unit(r.get("latest_value"), unit, language),
+                fmt.value_with_unit(r.get("target_value"), unit, language),
             )
         )
     actions = tuple(
         f"{a.description} ({ACTION_STATUS[language][a.status].lower()}"
-        + (f", {_date(a.due, language)})" if a.due else ")")
+        + (f", {fmt.date(a.due, language)})" if a.due else ")")
         for a in fw.actions
         if a.actor == actor.id
     )

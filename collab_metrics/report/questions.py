@@ -10,33 +10,24 @@ from collab_metrics.model.framework import (
     SharedGoal,
 )
 from collab_metrics.report.actor_goals import (
-    _assessment_period_matches,
+    assessment_period_matches,
 )
 from collab_metrics.report.comparison import (
-    _sex_gap,
+    sex_gap,
 )
 from collab_metrics.report.context import (
     ReportContext,
-    _actor_goals,
-    _decreasing,
-    _is_false,
-    _row,
-    _sex_rows,
-    _unit,
+    contributing_goals,
+    decreasing,
+    goal_row,
+    is_false,
+    sex_rows,
+    unit_of,
 )
 from collab_metrics.report.markup import Html
 from collab_metrics.report.templating import render
-from collab_metrics.report.wording import (
-    _listing,
-    _missing,
-    _period,
-    _quote,
-    _rate,
-    _share,
-    _value,
-    _value_at,
-    _who,
-)
+from collab_metrics.report.wording import listing, quote, whom
+from collab_metrics.text import format as fmt
 from collab_metrics.text.catalog import message
 from collab_metrics.text.labels import (
     SEX,
@@ -48,8 +39,9 @@ from collab_metrics.text.labels import (
 LARGE_GAP: Final = 0.20
 
 
-def _large_gap_rule(language: Language, large: bool = False) -> str:
-    threshold = _share(LARGE_GAP, language)
+def large_gap_rule(language: Language, large: bool = False) -> str:
+    """The rule for a large women/men gap in words (`large`: the finding itself)."""
+    threshold = fmt.share(LARGE_GAP, language)
     if large:
         return message("report.large_gap", language, threshold=threshold)
     return message("report.large_gap_rule", language, threshold=threshold)
@@ -82,7 +74,7 @@ def questions_view(ctx: ReportContext) -> Questions:
     questions += _assessment_questions(ctx)
     rules = " ".join(
         [
-            _large_gap_rule(language),
+            large_gap_rule(language),
             message("report.questions_low_chance_rule", language),
         ]
     )
@@ -100,29 +92,29 @@ def _missed_questions(ctx: ReportContext, goal: SharedGoal) -> list[str]:
     language = ctx.language
     rows = [
         (sex, r)
-        for sex, r in _sex_rows(ctx, goal.id)
+        for sex, r in sex_rows(ctx, goal.id)
         if r.status in ("not_achieved", "achieved_late", "met_within_noise")
     ]
     if not rows or goal.target is None:
         return []
-    title, year = _quote(goal.title, language), goal.target.year
-    who = _who([sex for sex, _ in rows], language)
+    title, year = quote(goal.title, language), goal.target.year
+    who = whom([sex for sex, _ in rows], language)
     return [message("report.question_target_missed", language, title=title, year=year, who=who)]
 
 
 def _goal_questions(ctx: ReportContext, goal: SharedGoal) -> list[str]:
     fw, language = ctx.fw, ctx.language
-    title = _quote(goal.title, language)
-    unit = _unit(fw, goal)
-    rows = _sex_rows(ctx, goal.id)
+    title = quote(goal.title, language)
+    unit = unit_of(fw, goal)
+    rows = sex_rows(ctx, goal.id)
     questions = []
     # One question per kind, naming whom it concerns: total, women, men.
     away = [(sex, r) for sex, r in rows if r.status == "moving_away"]
     if away:
         row = away[0][1]
-        start = _value_at(row.baseline_value, row.baseline_period, unit, language)
-        end = _value_at(row.latest_value, row.latest_period, unit, language)
-        who = _who([sex for sex, _ in away], language)
+        start = fmt.value_at(row.baseline_value, row.baseline_period, unit, language)
+        end = fmt.value_at(row.latest_value, row.latest_period, unit, language)
+        who = whom([sex for sex, _ in away], language)
         questions.append(
             message(
                 "report.question_moving_away",
@@ -135,7 +127,7 @@ def _goal_questions(ctx: ReportContext, goal: SharedGoal) -> list[str]:
         )
     unclear = [(sex, r) for sex, r in rows if r.status == "cannot_assess"]
     if unclear:
-        who, reason = _who([sex for sex, _ in unclear], language), unclear[0][1].reason
+        who, reason = whom([sex for sex, _ in unclear], language), unclear[0][1].reason
         questions.append(
             message(
                 "report.question_cannot_assess",
@@ -152,7 +144,7 @@ def _goal_questions(ctx: ReportContext, goal: SharedGoal) -> list[str]:
         if r.chance == "unlikely" and r.status != "moving_away" and not bool(r.target_passed)
     ]
     if low:
-        who = _who(low, language)
+        who = whom(low, language)
         questions.append(
             message(
                 "report.question_unlikely",
@@ -162,12 +154,12 @@ def _goal_questions(ctx: ReportContext, goal: SharedGoal) -> list[str]:
                 who=who,
             )
         )
-    noise = [sex for sex, r in rows if _is_false(r.significant)]
+    noise = [sex for sex, r in rows if is_false(r.significant)]
     if noise:
-        who = _who(noise, language)
+        who = whom(noise, language)
         questions.append(message("report.question_within_noise", language, title=title, who=who))
     questions += _consistency_questions(ctx, goal)
-    gap = _sex_gap(ctx, goal.id)
+    gap = sex_gap(ctx, goal.id)
     if gap is not None and gap[2] > LARGE_GAP:
         women, men, relative = gap
         higher = SEX[language]["women" if women.latest_value > men.latest_value else "men"].lower()
@@ -176,20 +168,20 @@ def _goal_questions(ctx: ReportContext, goal: SharedGoal) -> list[str]:
                 "report.question_large_gap",
                 language,
                 title=title,
-                women=_value(women.latest_value, unit, language),
-                men=_value(men.latest_value, unit, language),
-                period=_period(women.latest_period, language),
+                women=fmt.value_with_unit(women.latest_value, unit, language),
+                men=fmt.value_with_unit(men.latest_value, unit, language),
+                period=fmt.period(women.latest_period, language),
                 higher=higher,
-                relative=_share(relative, language),
+                relative=fmt.share(relative, language),
             )
         )
     questions += _national_trend_question(ctx, goal)
     # The actors' goals (totals), one question per kind for all the goals concerned.
-    assessed = [(g, _row(ctx, g.id)) for g in _actor_goals(fw, goal.id)]
+    assessed = [(g, goal_row(ctx, g.id)) for g in contributing_goals(fw, goal.id)]
     named = {
-        kind: _listing(
+        kind: listing(
             [
-                f"{_quote(g.title, language)} ({fw.actor(g.actor).name})"
+                f"{quote(g.title, language)} ({fw.actor(g.actor).name})"
                 for g, row in assessed
                 if row is not None and test(row)
             ],
@@ -197,7 +189,7 @@ def _goal_questions(ctx: ReportContext, goal: SharedGoal) -> list[str]:
         )
         for kind, test in (
             ("away", lambda row: row.status == "moving_away"),
-            ("noise", lambda row: _is_false(row.significant)),
+            ("noise", lambda row: is_false(row.significant)),
         )
     }
     if named["away"]:
@@ -214,19 +206,19 @@ def _goal_questions(ctx: ReportContext, goal: SharedGoal) -> list[str]:
 def _consistency_questions(ctx: ReportContext, goal: SharedGoal) -> list[str]:
     language = ctx.language
     check = ctx.consistency.get(goal.id)
-    title = _quote(goal.title, language)
+    title = quote(goal.title, language)
     if check is None:
         return []
     if check.verdict == "insufficient":
-        implied = _rate(check.implied_change_percent / 100, language)
-        required = _rate(check.required_change_percent / 100, language)
+        implied = fmt.percent(check.implied_change_percent / 100, language)
+        required = fmt.percent(check.required_change_percent / 100, language)
         with_goal = set(check.actors["area"])
-        uncovered = [areas.get(c).name for c in check.uncovered if c not in with_goal]
+        uncovered = [fmt.area_name(c) for c in check.uncovered if c not in with_goal]
         extra = (
             message(
                 "report.question_uncovered_need_goals",
                 language,
-                uncovered=_listing(uncovered, language),
+                uncovered=listing(uncovered, language),
             )
             if uncovered
             else ""
@@ -256,17 +248,17 @@ def _national_trend_question(ctx: ReportContext, goal: SharedGoal) -> list[str]:
         & (table["sex"] == "total")
         & (table["comparison_area"] == areas.RIKET)
     ]
-    sign = -1 if _decreasing(ctx.fw, goal.indicator) else 1
+    sign = -1 if decreasing(ctx.fw, goal.indicator) else 1
     for r in rows.itertuples(index=False):
         own, theirs = r.area_change_relative, r.comparison_change_relative
-        if _missing(theirs) or sign * own <= 0 or own * theirs <= 0:
+        if fmt.missing(theirs) or sign * own <= 0 or own * theirs <= 0:
             continue
         if abs(own) / 2 <= abs(theirs) < abs(own):
             return [
                 message(
                     "report.question_national_trend",
                     ctx.language,
-                    title=_quote(goal.title, ctx.language),
+                    title=quote(goal.title, ctx.language),
                 )
             ]
     return []
@@ -280,7 +272,7 @@ def _assessment_questions(ctx: ReportContext) -> list[str]:
         g
         for g in fw.actor_goals
         if not any(
-            a.goal == g.id and _assessment_period_matches(a, ctx.year) for a in fw.assessments
+            a.goal == g.id and assessment_period_matches(a, ctx.year) for a in fw.assessments
         )
     ]
     if not missing:
@@ -293,7 +285,7 @@ def _assessment_questions(ctx: ReportContext) -> list[str]:
             missing=len(missing),
             total=len(fw.actor_goals),
             year=ctx.year,
-            names=_listing(names, language),
+            names=listing(names, language),
         )
     ]
 

@@ -37,6 +37,7 @@ from collab_metrics.model.framework import Framework, load_framework
 from collab_metrics.report import cells, early_warning, excel, history, status_table, workers
 from collab_metrics.report import vintage as vintages
 from collab_metrics.store import Store
+from collab_metrics.text import overrides
 from collab_metrics.text.labels import Language
 
 KERNEL: Final = "collab-metrics"
@@ -239,7 +240,7 @@ def render(
             f"another report has been writing into {home} for {LOCK_TIMEOUT:.0f} s; giving up"
         ) from None
     try:
-        _clean_up(home)
+        clean_up(home)
         return _render_locked(
             fw,
             params,
@@ -284,10 +285,10 @@ def _render_locked(
     work_plan = plan(fw, params, store, as_of, previous, period, known_before)
     ensure_kernel()
     building = Path(tempfile.mkdtemp(prefix=".building-", dir=home))
-    os.chmod(building, 0o777 & ~_umask())  # mkdtemp makes it 0700; reports are shared
+    os.chmod(building, 0o777 & ~umask())  # mkdtemp makes it 0700; reports are shared
     try:
         clock = time.perf_counter()
-        timings, used = _execute(work_plan, building, notebooks_dir, formats, home, jobs, progress)
+        timings, used = execute(work_plan, building, notebooks_dir, formats, home, jobs, progress)
         seconds = time.perf_counter() - clock
         report = status_table.load_status(fw, store, effective, period, known_before=known_before)
         reference = warnings.reference_date(as_of, date.today())
@@ -300,7 +301,7 @@ def _render_locked(
         if "xlsx" in formats:
             contributions, _ = imported_resources(store, fw)
             excel.write_workbook(fw, report, building / "status.xlsx", contributions)
-        manifest = _manifest(fw, params, report.vintage, as_of, timings, building, before)
+        manifest = manifest_of(fw, params, report.vintage, as_of, timings, building, before)
         manifest["period"] = {"kind": cadence, "label": period}
         manifest["known_before"] = known_before.isoformat() if known_before else None
         manifest["started_at"] = started.isoformat(timespec="microseconds")
@@ -320,13 +321,15 @@ def _render_locked(
     )
 
 
-def _umask() -> int:
+def umask() -> int:
+    """The process's file-creation mask, read without changing it: the report's files get
+    the permissions the user's other files get."""
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
 
 
-def _clean_up(home: Path) -> None:
+def clean_up(home: Path) -> None:
     """Remove what dead runs left behind; under the lock, every other run is dead.
 
     A `.replaced-<label>-<pid>` whose report never got its successor is put back: it is the
@@ -365,7 +368,7 @@ def latest_manifest(home: Path) -> dict[str, Any] | None:
     return entry.manifest if entry is not None else None
 
 
-def _execute(
+def execute(
     work_plan: list[Job],
     building: Path,
     notebooks_dir: Path,
@@ -481,7 +484,9 @@ def _run_job(
         }
     executed_at = time.perf_counter()
     try:
-        outputs = export(executed, building / job.name, job.title, job.language, formats)
+        params = job.parameters.get("params")
+        templates = overrides.template_dirs(params) if params else []
+        outputs = export(executed, building / job.name, job.title, job.language, formats, templates)
     except TimeoutError as exc:
         return {"name": job.name, "notebook": str(executed), "error": str(exc)}
     return {
@@ -493,10 +498,25 @@ def _run_job(
     }
 
 
+def _stylesheet(templates: Sequence[Path]) -> Path:
+    """The report's style sheet: a collaboration's `collab/report.css`, else the package's."""
+    own = [folder / "collab" / "report.css" for folder in templates]
+    return next((css for css in own if css.is_file()), TEMPLATES / "collab" / "report.css")
+
+
 def export(
-    notebook: Path, stem: Path, title: str, language: str, formats: Sequence[str]
+    notebook: Path,
+    stem: Path,
+    title: str,
+    language: str,
+    formats: Sequence[str],
+    templates: Sequence[Path] = (),
 ) -> list[Path]:
-    """The executed notebook as self-contained HTML (outputs only) and, if asked, PDF."""
+    """The executed notebook as self-contained HTML (outputs only) and, if asked, PDF.
+
+    The page around the parts is nbconvert's template `collab/` (`index.html.j2`,
+    `report.css`); a collaboration's `templates/collab/` (`templates`: its override
+    folders) replaces either file, as `templates/parts/` replaces a part."""
     import nbformat
     from nbconvert import HTMLExporter
 
@@ -505,7 +525,7 @@ def export(
     node = cells.report_cells(node, cast(Language, language))
     exporter = HTMLExporter(
         template_name="collab",
-        extra_template_basedirs=[str(TEMPLATES)],
+        extra_template_basedirs=[*(str(folder) for folder in templates), str(TEMPLATES)],
         exclude_anchor_links=True,  # the analyst's markdown headings get no "¶" in the report
     )
     resources = {
@@ -513,7 +533,7 @@ def export(
             "title": title,
             "language": language,
             "version": collab_metrics.__version__,
-            "css": (TEMPLATES / "collab" / "report.css").read_text(encoding="utf-8"),
+            "css": _stylesheet(templates).read_text(encoding="utf-8"),
             "vintage_note": vintage_note,
         }
     }
@@ -534,7 +554,7 @@ def export(
     return written
 
 
-def _manifest(
+def manifest_of(
     fw: Framework,
     params: Path,
     vintage: dict[str, Any],

@@ -23,11 +23,10 @@ from collab_metrics.analysis.resources import (
     unanswered,
 )
 from collab_metrics.model.framework import Contribution, Framework
-from collab_metrics.report.context import ReportContext, _row
+from collab_metrics.report.context import ReportContext, goal_row
 from collab_metrics.report.markup import Html
 from collab_metrics.report.templating import render
 from collab_metrics.report.views import Cell, Label, Labelled, Lines, Row, Table, status_mark
-from collab_metrics.report.wording import _missing, _period
 from collab_metrics.text import format as fmt
 from collab_metrics.text.catalog import message
 from collab_metrics.text.labels import Language
@@ -85,28 +84,28 @@ def resources_view(ctx: ReportContext) -> ResourcesView:
 
 def money(value: Any, language: Language) -> str:
     """2 400 000 kr / SEK 2,400,000; an en dash when missing."""
-    if _missing(value):
+    if fmt.missing(value):
         return fmt.DASH
     return say("amount", language, amount=fmt.number(float(value), language, 0))
 
 
 def _signed(value: Any, language: Language) -> str:
-    if _missing(value):
+    if fmt.missing(value):
         return fmt.DASH
     text = money(abs(float(value)), language)
     return ("+" if value > 0 else "−" if value < 0 else "") + text
 
 
 def _fte(value: Any, language: Language) -> str:
-    return fmt.DASH if _missing(value) else fmt.number(float(value), language, 2)
+    return fmt.DASH if fmt.missing(value) else fmt.number(float(value), language, 2)
 
 
 def _share(value: Any, language: Language) -> str:
-    return fmt.DASH if _missing(value) else fmt.percent(float(value), language, 1)
+    return fmt.DASH if fmt.missing(value) else fmt.percent(float(value), language, 1)
 
 
 def _source(code: Any, language: Language) -> str:
-    if _missing(code):
+    if fmt.missing(code):
         return fmt.DASH
     return say("from_workbook" if code == FROM_WORKBOOK else "from_framework", language)
 
@@ -134,7 +133,7 @@ def _year_table(
         rows.append(Row(header, cells, None, numeric))
     summed = next(total.itertuples(index=False))
     agreed_known = not group["agreed_share"].isna().all()
-    money_known = not _missing(summed.money) and summed.money > 0
+    money_known = not fmt.missing(summed.money) and summed.money > 0
     total_cells: list[Cell] = [
         Lines(
             (_share(1.0 if agreed_known else None, language), money(summed.agreed_total, language))
@@ -160,7 +159,7 @@ def write_sheet(
     sheet.append([say(f"sheet_{column}", language) for column in columns])
     for r in table.to_dict("records"):
         r["actor"] = names.get(r["actor"], r["actor"])
-        r["source"] = _source(r["source"], language) if not _missing(r["source"]) else None
+        r["source"] = _source(r["source"], language) if not fmt.missing(r["source"]) else None
         sheet.append([_cell(r[column]) for column in columns])
     for r in resource_totals(table).to_dict("records"):
         r.update(actor=say("total", language), agreed_share=None, actual_share=None)
@@ -192,13 +191,13 @@ _SHEET_NUMBERS = (
 
 def _cell(value: Any) -> Any:
     """A value for openpyxl: missing as an empty cell, numpy numbers as Python's."""
-    if _missing(value) or value == "":
+    if fmt.missing(value) or value == "":
         return None
     return value.item() if hasattr(value, "item") else value
 
 
 def _goal_status(ctx: ReportContext, goal_id: str) -> Cell:
-    row = _row(ctx, goal_id)
+    row = goal_row(ctx, goal_id)
     code = row.status if row is not None else "cannot_assess"
     return status_mark(code, ctx.language)
 
@@ -220,10 +219,10 @@ def _priorities_table(ctx: ReportContext, table: pd.DataFrame, names: dict[str, 
     for r in table.itertuples(index=False):
         outcome: Cell = (
             Label(f"outcome outcome-{r.outcome}", say(f"outcome_{r.outcome}", language))
-            if not _missing(r.outcome)
+            if not fmt.missing(r.outcome)
             else say("no_answer", language)
         )
-        if not _missing(r.source):
+        if not fmt.missing(r.source):
             outcome = Lines((outcome, _source(r.source, language)))
         linked: list[Cell] = []
         for goal_id in r.goals:
@@ -233,7 +232,7 @@ def _priorities_table(ctx: ReportContext, table: pd.DataFrame, names: dict[str, 
                 r.text,
                 [
                     names.get(r.owner, r.owner),
-                    _period(str(r.period), language),
+                    fmt.period(str(r.period), language),
                     outcome,
                     r.comment or fmt.DASH,
                     Lines(tuple(linked)) if linked else fmt.DASH,

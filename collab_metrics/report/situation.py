@@ -24,8 +24,7 @@ from collab_metrics.errors import InputError
 from collab_metrics.model import areas
 from collab_metrics.model.framework import Framework, load_framework
 from collab_metrics.report.markup import Html
-from collab_metrics.report.parts import Row, Table
-from collab_metrics.report.templating import render
+from collab_metrics.report.templating import Row, Table, render
 from collab_metrics.store import Store
 from collab_metrics.text import format as fmt
 from collab_metrics.text import overrides

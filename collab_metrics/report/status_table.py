@@ -129,7 +129,7 @@ def data_statement(vintage: dict, language: Language, known_before: date | None 
     """One line saying which data the table rests on (live, snapshot, files, when), and
     whether it is today's data or what the store held before a day (`--vintage`)."""
     parts = [
-        f"{_source(source, language)} {info['last_fetch_at'][:10]}"
+        f"{source_words(source, language)} {info['last_fetch_at'][:10]}"
         for source, info in vintage.get("sources", {}).items()
         if info.get("observations")
     ]
@@ -140,7 +140,8 @@ def data_statement(vintage: dict, language: Language, known_before: date | None 
     return text
 
 
-def _source(source: str, language: Language) -> str:
+def source_words(source: str, language: Language) -> str:
+    """A store source's name for a reader ("Kolada (offline snapshot)"); unknown ids as is."""
     if source in ("kolada", "ddf", "pxweb", "file"):
         return message(f"statustable.source_{source}", language)
     return source

@@ -13,15 +13,15 @@ from collab_metrics.analysis.assess import (
 )
 from collab_metrics.report.context import (
     ReportContext,
-    _chance,
-    _row,
-    _sex_rows,
-    _unit,
+    chance_words,
+    goal_row,
+    sex_rows,
+    unit_of,
 )
 from collab_metrics.report.early_warning import WarningBox, warning_box
 from collab_metrics.report.markup import (
     Html,
-    _chart,
+    chart_figure,
 )
 from collab_metrics.report.templating import render
 from collab_metrics.report.views import (
@@ -34,11 +34,8 @@ from collab_metrics.report.views import (
     figure,
     status_mark,
 )
-from collab_metrics.report.wording import (
-    _missing,
-    _quote,
-    _share,
-)
+from collab_metrics.report.wording import quote
+from collab_metrics.text import format as fmt
 from collab_metrics.text.catalog import message
 from collab_metrics.text.labels import (
     SEX,
@@ -70,7 +67,7 @@ def summary_view(ctx: ReportContext) -> Summary:
     goals = fw.shared_goals
     counts = Counter(
         row.status if row is not None else "cannot_assess"
-        for row in (_row(ctx, g.id) for g in goals)
+        for row in (goal_row(ctx, g.id) for g in goals)
     )
     count_items = tuple(
         (status_mark(code, language), ": " + _goal_count(count, language))
@@ -93,9 +90,9 @@ def summary_view(ctx: ReportContext) -> Summary:
     )
     groups = []
     for goal in goals:
-        unit = _unit(fw, goal)
+        unit = unit_of(fw, goal)
         rows = []
-        for sex, row in _sex_rows(ctx, goal.id):
+        for sex, row in sex_rows(ctx, goal.id):
             cells = (
                 status_mark(row.status, language),
                 figure(row.latest_value, row.latest_period, unit, language),
@@ -106,13 +103,13 @@ def summary_view(ctx: ReportContext) -> Summary:
                         direction_label(row.direction_short, language),
                     )
                 ),
-                _chance(row, language),
+                chance_words(row, language),
             )
             if sex == "total":
                 # The goal's header names the whole group (total, women, men) for a screen
                 # reader; the sparkline sits under the title to spare a column.
                 spark = charts.sparkline(fw, ctx.observations, goal.id, ctx.result, language)
-                header = GoalLink(goal.title, f"goal-{goal.id}", _chart(spark))
+                header = GoalLink(goal.title, f"goal-{goal.id}", chart_figure(spark))
                 rows.append(Row(header, cells, "goal-row", frozenset({1, 2}), "rowgroup"))
             else:
                 rows.append(Row(SEX[language][sex], cells, "sex-row", frozenset({1, 2})))
@@ -133,17 +130,17 @@ def _verdict_lines(ctx: ReportContext) -> list[str]:
     """For each shared goal whose target year has data: was it reached by then, or later?"""
     language, lines = ctx.language, []
     for goal in ctx.fw.shared_goals:
-        row = _row(ctx, goal.id)
+        row = goal_row(ctx, goal.id)
         if row is None or not bool(row.target_passed) or row.status == "cannot_assess":
             continue
-        title, year = _quote(goal.title, language), int(row.target_year)
+        title, year = quote(goal.title, language), int(row.target_year)
         pace = (
             message(
                 "report.verdict_pace_until_then",
                 language,
-                ratio=_share(row.ratio, language),
+                ratio=fmt.share(row.ratio, language),
             )
-            if not _missing(row.ratio) and math.isfinite(row.ratio)
+            if not fmt.missing(row.ratio) and math.isfinite(row.ratio)
             else ""
         )
         if row.status == "achieved":

@@ -11,12 +11,8 @@ from collab_metrics.report.context import (
 )
 from collab_metrics.report.markup import Html
 from collab_metrics.report.templating import render
-from collab_metrics.report.wording import (
-    _area,
-    _date,
-)
-from collab_metrics.sources.pxweb import SCB_URL
-from collab_metrics.text.catalog import MessageKeyError, message
+from collab_metrics.text import format as fmt
+from collab_metrics.text.catalog import message
 
 
 @dataclass(frozen=True)
@@ -50,7 +46,7 @@ def title_page_view(ctx: ReportContext) -> TitlePage:
     fw, language = ctx.fw, ctx.language
     collaboration = fw.collaboration
     year = ctx.year
-    named = shared._follow_up_period(ctx.period, language) if ctx.period else year
+    named = shared.follow_up_period(ctx.period, language) if ctx.period else year
     period = (
         message("report.follow_up_with_statistics", language, named=named, year=year)
         if year
@@ -58,17 +54,17 @@ def title_page_view(ctx: ReportContext) -> TitlePage:
     )
     facts = (
         Fact(message("report.follow_up_owner", language), collaboration.owner),
-        Fact(message("report.area", language), _area(collaboration.area, language, start=True)),
+        Fact(message("report.area", language), fmt.area_name(collaboration.area, language)),
         Fact(message("report.actors", language), items=tuple(a.name for a in fw.actors)),
         *_governance_facts(ctx),
-        Fact(message("report.data", language), _vintage_text(ctx)),
-        Fact(message("report.goal_framework", language), _framework_text(ctx)),
+        Fact(message("report.data", language), vintage_text(ctx)),
+        Fact(message("report.goal_framework", language), framework_text(ctx)),
     )
     return TitlePage(
         kicker=message("report.joint_follow_up", language),
         name=collaboration.name,
         period=period,
-        date=_date(ctx.report_date, language),
+        date=fmt.date(ctx.report_date, language),
         description=collaboration.description or None,
         facts=facts,
     )
@@ -85,7 +81,9 @@ def _governance_facts(ctx: ReportContext) -> tuple[Fact, ...]:
         "coordinating_actor": ctx.fw.actor(coordinating).name if coordinating else None,
         "decision_path": governance.decision_path,
         "agreement_period": governance.agreement_period,
-        "review_date": _date(governance.review_date, language) if governance.review_date else None,
+        "review_date": fmt.date(governance.review_date, language)
+        if governance.review_date
+        else None,
     }
     return tuple(
         Fact(message(f"resources.governance_{key}", language), text)
@@ -94,31 +92,27 @@ def _governance_facts(ctx: ReportContext) -> tuple[Fact, ...]:
     )
 
 
-def _source_name(ctx: ReportContext, source: str) -> str:
-    if source == "pxweb":
-        return "SCB" if ctx.fw.pxweb_url == SCB_URL else f"PxWeb ({ctx.fw.pxweb_url})"
-    try:
-        return message(f"report.source_{source}", ctx.language)
-    except MessageKeyError:
-        return source  # a source the catalog does not name: its id
+def source_name(ctx: ReportContext, source: str) -> str:
+    """A source's name as the formatters write it (a PxWeb host of the framework's)."""
+    return fmt.source_name(source, ctx.language, ctx.fw.pxweb_url)
 
 
-def _vintage_text(ctx: ReportContext) -> str:
+def vintage_text(ctx: ReportContext) -> str:
     """Which sources the report's data comes from and when each was last retrieved."""
     language = ctx.language
     parts = []
     for source, info in ctx.vintage.get("sources", {}).items():
         if not info.get("observations"):
             continue
-        when = _date(datetime.fromisoformat(info["last_fetch_at"]).date(), language)
-        name = _source_name(ctx, source)
+        when = fmt.date(datetime.fromisoformat(info["last_fetch_at"]).date(), language)
+        name = source_name(ctx, source)
         parts.append(message("report.source_retrieved", language, name=name, when=when))
     if not parts:
         return message("report.no_data_retrieved_yet", language)
     return "; ".join(parts)
 
 
-def _framework_text(ctx: ReportContext) -> str:
+def framework_text(ctx: ReportContext) -> str:
     """The framework file and the start of its hash: which version of the goals was used."""
     name = ctx.fw.path.name if ctx.fw.path else ctx.fw.collaboration.id
     return message("report.framework_version", ctx.language, name=name, hash=ctx.fw.sha256[:12])

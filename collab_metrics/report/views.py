@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, TypeAlias
 
 from collab_metrics.report.markup import CONSISTENCY_ICONS, STATUS_ICONS, Html
-from collab_metrics.report.wording import _missing, _period, _value
+from collab_metrics.text import format as fmt
 from collab_metrics.text.labels import (
     ACTION_STATUS,
     CONSISTENCY,
@@ -125,8 +125,10 @@ def action_status_label(code: str, language: Language) -> Label:
 
 def figure(value: Any, period: Any, unit: str, language: Language) -> Figure:
     """14,2 % over (2017); an en dash when the value is missing."""
-    if _missing(value):
+    if fmt.missing(value):
         return Figure("–")
-    if _missing(period):
-        return Figure(_value(value, unit, language))
-    return Figure(_value(value, unit, language), f"({_period(str(period), language)})")
+    if fmt.missing(period):
+        return Figure(fmt.value_with_unit(value, unit, language))
+    return Figure(
+        fmt.value_with_unit(value, unit, language), f"({fmt.period(str(period), language)})"
+    )

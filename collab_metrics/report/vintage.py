@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 from collab_metrics.errors import InputError
 from collab_metrics.model.framework import Framework
 from collab_metrics.store.database import Store
+from collab_metrics.text import format as fmt
 from collab_metrics.text.catalog import Language, message
-from collab_metrics.text.labels import MONTHS
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode
@@ -61,5 +61,4 @@ def note(node: NotebookNode, language: Language) -> str | None:
     day = parameter(node)
     if day is None:
         return None
-    written = f"{day.day} {MONTHS[language][day.month - 1]} {day.year}"
-    return message("notebook.vintage_note", language, day=written)
+    return message("notebook.vintage_note", language, day=fmt.date(day, language))

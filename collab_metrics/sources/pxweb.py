@@ -263,7 +263,7 @@ def last_period(
         session, _table_url(base_url.rstrip("/"), table), None, source=NAME, timeout=timeout
     )
     last = info.get("lastPeriod") if isinstance(info, dict) else None
-    return _period(str(last)) if last else None
+    return tidy_period(str(last)) if last else None
 
 
 def period_end(period: str) -> date | None:
@@ -392,9 +392,9 @@ def _plan(
         if dim == query.area_dimension:
             codes[dim] = _area_codes(request.areas, known, fail)
         elif dim == query.period_dimension:
-            codes[dim] = [c for c in known if periods is None or {c, _period(c)} & periods]
+            codes[dim] = [c for c in known if periods is None or {c, tidy_period(c)} & periods]
         elif dim in query.selection:
-            chosen = _expand(dim, query.selection[dim], known, fail)
+            chosen = expand_selection(dim, query.selection[dim], known, fail)
             if dim == query.sex_dimension:
                 unnamed = [c for c in chosen if c not in query.sex_codes.values()]
                 if unnamed:
@@ -451,7 +451,7 @@ def _area_codes(
     return scb
 
 
-def _expand(
+def expand_selection(
     dim: str, selected: list[str], known: list[str], fail: Callable[[str], FetchError]
 ) -> list[str]:
     """The selection with wildcards expanded against the table's codes, each checked."""
@@ -535,7 +535,7 @@ def _read(
                 if query.area_dimension in cell
                 else areas.RIKET
             )
-            period = _period(cell[query.period_dimension])
+            period = tidy_period(cell[query.period_dimension])
             sex = sexes[cell[query.sex_dimension]] if query.sex_dimension else "total"
             number = math.nan if value is None else float(value)
         except (KeyError, TypeError, ValueError) as exc:
@@ -588,7 +588,7 @@ def _status(symbol: Any, value_missing: bool) -> str:
     return _SYMBOL_REASONS.get(clean, clean)
 
 
-def _period(code: str) -> str:
+def tidy_period(code: str) -> str:
     """Tidy period: months "2024M01" become "2024-01"; anything else stays as the table says."""
     month = _MONTH.match(code)
     return f"{month[1]}-{month[2]}" if month else code

@@ -55,12 +55,12 @@ from collab_metrics.sources.pxweb import (
     DEFAULT_WINDOW,
     NAME,
     PxWebRequest,
-    _expand,
-    _period,
     answer_rows,
+    expand_selection,
     group_requests,
     interval_codes,
     summed,
+    tidy_period,
 )
 
 _log = logging.getLogger(__name__)
@@ -213,9 +213,9 @@ def _plan(request: PxWebRequest, meta: dict[str, Any], url: str) -> dict[str, li
             if chosen is not None:
                 codes[dim] = chosen
         elif dim == query.period_dimension:
-            codes[dim] = [c for c in known if periods is None or {c, _period(c)} & periods]
+            codes[dim] = [c for c in known if periods is None or {c, tidy_period(c)} & periods]
         elif dim in query.selection:
-            chosen = _expand(dim, query.selection[dim], known, fail)
+            chosen = expand_selection(dim, query.selection[dim], known, fail)
             if dim != query.sex_dimension and len(chosen) != 1 and dim not in query.sum_over:
                 raise fail(
                     f"needs exactly one {dim} value per indicator (or {dim} in sum_over); "

@@ -55,15 +55,23 @@ def number(value: float | None, language: Language, decimals: int = 1) -> str:
     return text
 
 
-def percent(fraction: float | None, language: Language, decimals: int = 1) -> str:
-    """A fraction as a percentage: -0.122 -> "−12,2 %" (sv, no-break space) or "-12.2%"."""
-    if fraction is None or (isinstance(fraction, float) and math.isnan(fraction)):
+def percent(fraction: Any, language: Language, decimals: int = 1) -> str:
+    """A fraction as a percentage: -0.122 -> "−12,2 %" (sv, no-break space) or "-12.2%";
+    a signed relative change is written the same way."""
+    if missing(fraction):
         return DASH
-    return _with_percent(number(fraction * 100, language, decimals), language)
+    return _with_percent(number(float(fraction) * 100, language, decimals), language)
+
+
+def share(fraction: Any, language: Language) -> str:
+    """A share or probability without decimals: 0.87 -> "87 %" / "87%"."""
+    return percent(fraction, language, 0)
 
 
 def points(value: float, language: Language, decimals: int = 1) -> str:
-    """Percentage points: "2,8 procentenheter" / "2.8 percentage points"."""
+    """Percentage points: "2,8 procentenheter" / "2.8 percentage points" (a no-break space,
+    as before a unit). The sign is
+    kept; a sentence that says which way passes the size (`abs`)."""
     return message("format.points", language, number=number(value, language, decimals))
 
 
@@ -101,6 +109,16 @@ def value_range(low: float, high: float, unit: str, language: Language) -> str:
 def month_name(month: int, language: Language) -> str:
     """The month's name: 9 -> "september" / "September"."""
     return message(f"format.month_{month}", language)
+
+
+def month_abbreviation(month: int, language: Language) -> str:
+    """The month's short name, for chart axes: 9 -> "sep" / "Sep"."""
+    return message("format.months_short", language).split()[month - 1]
+
+
+def short_period(year: int, month: int, language: Language) -> str:
+    """A month in a chart: "sep 2024" / "Sep 2024"."""
+    return f"{month_abbreviation(month, language)} {year}"
 
 
 def period(text: str, language: Language) -> str:

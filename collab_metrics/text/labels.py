@@ -3,7 +3,8 @@
 Status is never shown by colour alone: every code has words (and, in reports, an icon).
 The words live in the message catalog (`messages/status.yaml`, `messages/reasons.yaml`);
 the tables here read them, so `STATUS["sv"]["achieved"]` keeps working and honours a
-collaboration's overrides (`collab_metrics.text.overrides`). Numbers: `text.format`.
+collaboration's overrides (`collab_metrics.text.overrides`). Numbers, months, periods and
+areas: `collab_metrics.text.format` only.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from typing import Final
 
 from collab_metrics.analysis.codes import DIRECTIONS, STATUSES
 from collab_metrics.text.catalog import LANGUAGES, Language, message
-from collab_metrics.text.format import THIN_SPACE, number, percent
 
 __all__ = [
     "ACTION_STATUS",
@@ -21,13 +21,9 @@ __all__ = [
     "CONSISTENCY",
     "DIRECTION",
     "JUDGEMENT",
-    "MONTHS",
     "SEX",
     "STATUS",
-    "THIN_SPACE",
     "Language",
-    "number",
-    "percent",
     "reason",
 ]
 
@@ -62,24 +58,6 @@ SEX: Final = Words("sex", ("total", "women", "men"))
 # The actors' own judgements and action statuses: words distinct from the status words.
 JUDGEMENT: Final = Words("judgement", ("on_track", "partly", "not_on_track", "not_assessed"))
 ACTION_STATUS: Final = Words("action", ("done", "started", "not_started", "delayed", "removed"))
-
-
-class _Months(Mapping[str, tuple[str, ...]]):
-    """Language -> the twelve month names (`messages/format.yaml`)."""
-
-    def __getitem__(self, language: str) -> tuple[str, ...]:
-        if language not in LANGUAGES:
-            raise KeyError(language)
-        return tuple(message(f"format.month_{m}", language) for m in range(1, 13))
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(LANGUAGES)
-
-    def __len__(self) -> int:
-        return len(LANGUAGES)
-
-
-MONTHS: Final = _Months()
 
 
 def reason(code: str, language: Language, **values: object) -> str:

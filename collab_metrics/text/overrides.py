@@ -9,7 +9,10 @@ Next to the framework file (its own folder), a collaboration may keep:
   file, line and key: an override can reword a sentence, never ask for values that are
   not there.
 - `templates/`: Jinja templates that replace the package's of the same name
-  (`template_dirs` gives the folders to search before the package's own).
+  (`template_dirs` gives the folders to search before the package's own): any part's
+  markup in `templates/parts/` (`collab_metrics.report.templating`), long prose in
+  `templates/prose/<language>/` (`collab_metrics.text.prose`), the page frame and style
+  sheet in `templates/collab/`.
 
 `using(framework_path)` applies the messages to `message()` for a `with` block only
 (a context variable, reset on exit), so one process can render two collaborations.

@@ -39,8 +39,10 @@ def in_words(result: pd.DataFrame, language: Language) -> pd.DataFrame:
 
 
 def consistency_in_words(check: Consistency, language: Language) -> Consistency:
-    """The consistency check with `reason`: its `reasons` in words."""
-    return replace(check, reason=sentence(check.reasons, language))
+    """The consistency check with `reason` and `note`: its `reasons` and `notes` in words."""
+    return replace(
+        check, reason=sentence(check.reasons, language), note=sentence(check.notes, language)
+    )
 
 
 def _words(params: dict[str, Any] | Any, language: Language) -> dict[str, str]:

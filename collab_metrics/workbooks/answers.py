@@ -42,13 +42,11 @@ def read_goals(fw: Framework, reader: Reader, meta: Meta) -> Iterator[tuple[int,
         if reason:
             reader.problem(row, "goal", reason)
             continue
-        judgement = choice(reader, row, "judgement", JUDGEMENT, "judgements")
+        judgement = choice(reader, row, "judgement", JUDGEMENT)
         justification, owner = reader.text(row, "justification"), reader.text(row, "owner")
         if judgement is None:
             if reader.text(row, "judgement") == "" and (justification or owner):
-                reader.problem(
-                    row, "judgement", "choose a judgement; a justification alone is not imported"
-                )
+                reader.problem(row, "judgement", reader.say("judgement_needed"))
             continue
         try:
             assessment = Assessment(
@@ -65,9 +63,7 @@ def read_goals(fw: Framework, reader: Reader, meta: Meta) -> Iterator[tuple[int,
         yield row, assessment
     for row in reader.rows(FIRST_ROW + len(meta.goals)):
         if not reader.blank(row, [c.key for c in GOALS.columns]):
-            reader.problem(
-                row, "goal", "this row is not in the template: rows cannot be added here"
-            )
+            reader.problem(row, "goal", reader.say("row_added"))
 
 
 def read_actions(fw: Framework, reader: Reader, meta: Meta) -> Iterator[tuple[int, Action]]:
@@ -87,7 +83,7 @@ def read_actions(fw: Framework, reader: Reader, meta: Meta) -> Iterator[tuple[in
         if reader.blank(row, reader.editable):
             continue
         if reader.text(row, "id"):
-            reader.problem(row, "id", "a new action's id is given on import; leave it empty")
+            reader.problem(row, "id", reader.say("new_action_id"))
             continue
         number = meta.new_action_start + row - first_new
         action_id = new_action_id(actor.id, meta.period, number)
@@ -110,13 +106,10 @@ def _action(
     if not description:
         words = ACTION_STATUS[reader.language]
         reader.problem(
-            row,
-            "description",
-            f"the action needs a description; to drop an action, give it the status "
-            f"{words['removed']!r}",
+            row, "description", reader.say("description_needed", removed=words["removed"])
         )
     due = due_date(reader, row)
-    status = choice(reader, row, "status", ACTION_STATUS, "statuses")
+    status = choice(reader, row, "status", ACTION_STATUS)
     if len(reader.problems) > before:
         return None
     try:
@@ -169,17 +162,16 @@ def changed_assessments(
                 new.append(assessment)
                 replaced += 1
             else:
-                reader.problem(row, "judgement", _conflict("goal", assessment.goal, meta, earlier))
+                conflict = _conflict(reader, "goal", assessment.goal, meta, earlier)
+                reader.problem(row, "judgement", conflict)
     return new, replaced
 
 
-def _conflict(what: str, key: str, meta: Meta, earlier: dict[str, Any]) -> str:
+def _conflict(reader: Reader, what: str, key: str, meta: Meta, earlier: dict[str, Any]) -> str:
+    """Why a different answer is not imported over an earlier one without --replace."""
     when = earlier["imported_at"].strftime("%Y-%m-%d %H:%M")
-    return (
-        f"the {what} {key!r} already has a different answer for {meta.period}, imported from "
-        f"{earlier['file_name']} on {when} UTC; import with --replace to replace it (the "
-        "earlier answer is kept as history)"
-    )
+    file = earlier["file_name"]
+    return reader.say(f"{what}_answered", key=key, period=meta.period, file=file, when=when)
 
 
 def _action_fields(action: Action) -> tuple[Any, ...]:
@@ -207,7 +199,8 @@ def changed_actions(
     for row, action in actions:
         other = known.get(action.id)
         if other is not None and other.actor != action.actor:
-            reader.problem(row, "id", f"the action id {action.id!r} belongs to {other.actor!r}")
+            owner = reader.say("action_of_other_actor", action=action.id, actor=other.actor)
+            reader.problem(row, "id", owner)
             continue
         earlier = mine.get(action.id)
         if earlier is None:
@@ -218,5 +211,6 @@ def changed_actions(
                 new.append(action)
                 replaced += 1
             else:
-                reader.problem(row, "description", _conflict("action", action.id, meta, earlier))
+                conflict = _conflict(reader, "action", action.id, meta, earlier)
+                reader.problem(row, "description", conflict)
     return new, replaced

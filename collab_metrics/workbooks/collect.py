@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from dataclasses import replace as replace_field
 from pathlib import Path
 from typing import Literal
 
@@ -19,6 +20,7 @@ from collab_metrics.model import limits
 from collab_metrics.model.framework import Framework
 from collab_metrics.model.tidy import FetchResult
 from collab_metrics.store import ImportBatch, Store
+from collab_metrics.text.catalog import Language
 from collab_metrics.workbooks import resources, signing
 from collab_metrics.workbooks.answers import (
     changed_actions,
@@ -35,6 +37,7 @@ from collab_metrics.workbooks.layout import (
     ActorImportError,
     check_period,
     reported_measures,
+    say,
 )
 from collab_metrics.workbooks.measures import changes_observations, measure_frame, read_measures
 from collab_metrics.workbooks.reading import Reader, identify, open_book, read_body
@@ -50,12 +53,13 @@ class ImportOutcome:
     period: str = ""
     assessments: int = 0
     actions: int = 0
-    measures: str = ""  # the write's counts, when the workbook brought figures
+    measures: dict[str, int] | None = None  # new, revised, unchanged: the figures written
     contributions: int = 0
     priorities: int = 0
     replaced: int = 0
     problems: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    language: Language = "en"  # the framework's: the line's words
 
     @property
     def refused(self) -> bool:
@@ -63,28 +67,32 @@ class ImportOutcome:
         return self.status == "refused"
 
     def __str__(self) -> str:
+        language = self.language
         if self.refused:
-            return f"{self.file}: refused: {'; '.join(self.problems)}"
-        text = f"{self.file}: {self.status} ({self.actor}, {self.period})"
+            return say(
+                "outcome_refused", language, file=self.file, problems="; ".join(self.problems)
+            )
+        where = {"file": self.file, "actor": self.actor, "period": self.period}
         if self.status == "imported":
-            parts = [_count(self.assessments, "assessment"), _count(self.actions, "action")]
+            parts = [_count("assessments", self.assessments, language)]
+            parts.append(_count("actions", self.actions, language))
             if self.contributions:
-                parts.append(_count(self.contributions, "contribution"))
+                parts.append(_count("contributions", self.contributions, language))
             if self.priorities:
-                parts.append(_count(self.priorities, "priority outcome"))
+                parts.append(_count("priority_outcomes", self.priorities, language))
             if self.measures:
-                parts.append(f"measure values: {self.measures}")
-            text += ": " + ", ".join(parts)
+                parts.append(say("measure_values", language, **self.measures))
+            text = say("outcome_imported", language, counts=", ".join(parts), **where)
             if self.replaced:
-                replaced = _count(self.replaced, "earlier answer")
-                text += f"; replaced {replaced}, kept as history"
+                text += _count("replaced", self.replaced, language)
         else:
-            text += ": the store already has everything in it"
-        return text + "".join(f"; warning: {w}" for w in self.warnings)
+            text = say("outcome_unchanged", language, **where)
+        return text + "".join(say("outcome_warning", language, warning=w) for w in self.warnings)
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
+def _count(key: str, n: int, language: Language) -> str:
+    """The message `<key>_1` for one, else `<key>_n` with the number."""
+    return say(f"{key}_1", language) if n == 1 else say(f"{key}_n", language, n=n)
 
 
 def import_workbooks(
@@ -107,7 +115,8 @@ def import_workbooks(
             try:
                 outcomes.append(import_workbook(fw, path, store, period=wanted, replace=replace))
             except ActorImportError as exc:
-                outcomes.append(ImportOutcome(exc.file, "refused", problems=exc.problems))
+                refused = ImportOutcome(exc.file, "refused", problems=exc.problems)
+                outcomes.append(replace_field(refused, language=fw.collaboration.language))
     return outcomes
 
 
@@ -119,28 +128,28 @@ def import_workbook(
     Raises ActorImportError, with every problem found, when anything is wrong; nothing
     from the file is stored then.
     """
-    name = str(path)
-    body = read_body(path, name)
+    name, language = str(path), fw.collaboration.language
+    body = read_body(path, name, language)
     book = open_book(body, name)
     meta, warnings = identify(fw, book, name, period, store.secret(signing.KEY_NAME))
     actor = fw.actor(meta.actor)
     problems: list[str] = []
     sheets = {
-        spec: Reader(book, spec, meta.language, problems)
+        spec: Reader(book, spec, meta.language, problems, language)
         for spec in (GOALS, ACTIONS, MEASURES)
         if spec is not MEASURES or reported_measures(fw, actor.id)
     }
     assessments = list(read_goals(fw, sheets[GOALS], meta))
     actions = list(read_actions(fw, sheets[ACTIONS], meta))
     if len(actions) > limits.ACTIONS_PER_ACTOR_PERIOD:
+        sheet, limit = sheets[ACTIONS].name, limits.ACTIONS_PER_ACTOR_PERIOD
         problems.append(
-            f"sheet {sheets[ACTIONS].name!r} holds {len(actions)} actions; the limit is "
-            f"{limits.ACTIONS_PER_ACTOR_PERIOD} per actor and period"
+            say("too_many_actions", language, sheet=sheet, count=len(actions), limit=limit)
         )
     measures = read_measures(fw, sheets[MEASURES], actor) if MEASURES in sheets else []
     # The resources and priorities sheets are read when the workbook has them.
     extra = {
-        spec: Reader(book, spec, meta.language, problems)
+        spec: Reader(book, spec, meta.language, problems, language)
         for spec in (RESOURCES, PRIORITIES)
         if spec.name(meta.language) in book
     }
@@ -184,10 +193,15 @@ def import_workbook(
     brought = new_assessments or new_actions or new_contributions or new_priorities
     if not (brought or measures_change):
         return ImportOutcome(
-            name, "unchanged", actor=actor.name, period=meta.period, warnings=tuple(warnings)
+            name,
+            "unchanged",
+            actor=actor.name,
+            period=meta.period,
+            warnings=tuple(warnings),
+            language=language,
         )
 
-    counts = ""
+    counts = None
     with store.transaction():
         fetch_id = None
         if measures_change:
@@ -196,7 +210,11 @@ def import_workbook(
                 label=f"collect {fw.collaboration.id} {actor.id} {meta.period} ({path.name})",
             )
             fetch_id = summary.fetch_id
-            counts = f"{summary.new} new, {summary.revised} revised, {summary.unchanged} unchanged"
+            counts = {
+                "new": summary.new,
+                "revised": summary.revised,
+                "unchanged": summary.unchanged,
+            }
         store.record_import(
             ImportBatch(
                 collaboration=fw.collaboration.id,
@@ -244,4 +262,5 @@ def import_workbook(
         priorities=len(new_priorities),
         replaced=replaced_assessments + replaced_actions,
         warnings=tuple(warnings),
+        language=language,
     )

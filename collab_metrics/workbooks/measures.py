@@ -45,25 +45,24 @@ def read_measures(fw: Framework, reader: Reader, actor: Actor) -> list[Measure]:
         indicator = reader.text(row, "indicator")
         if indicator not in reported:
             listed = ", ".join(repr(i) for i in reported)
+            unknown = shown(indicator, reader.words)
             reader.problem(
-                row, "indicator", f"{shown(indicator)} is not one of the measures: {listed}"
+                row, "indicator", reader.say("not_a_measure", value=unknown, listed=listed)
             )
         area = _measure_area(reader, row)
         period = _measure_period(reader, row)
-        sex = choice(reader, row, "sex", SEX, "choices") or "total"
+        sex = choice(reader, row, "sex", SEX) or "total"
         if indicator in reported and sex != "total" and "sex" not in reported[indicator].breakdowns:
-            reader.problem(row, "sex", f"the measure {indicator!r} has no values for women and men")
+            reader.problem(row, "sex", reader.say("measure_without_sexes", measure=indicator))
         value = _measure_value(reader, row)
         if len(reader.problems) > before:
             continue
         assert area is not None and period is not None and value is not None
         key = (indicator, area, period, sex)
         if key in first_row:
+            again = {"measure": indicator, "area": area, "period": period, "sex": sex}
             reader.problem(
-                row,
-                "value",
-                f"{indicator} for area {area}, period {period}, {sex} already came in row "
-                f"{first_row[key]}",
+                row, "value", reader.say("measure_repeated", row=first_row[key], **again)
             )
             continue
         first_row[key] = row
@@ -84,7 +83,7 @@ def _measure_area(reader: Reader, row: int) -> str | None:
         if code:
             return areas.get(code[1]).code
         if not text:
-            raise ValueError("the area is empty")
+            raise ValueError(reader.say("area_empty"))
         return areas.find_by_name(text).code
     except ValueError as exc:
         reader.problem(row, "area", str(exc))
@@ -102,15 +101,16 @@ def _measure_period(reader: Reader, row: int) -> str | None:
     match = _MEASURE_PERIOD.fullmatch(text)
     low, high = limits.YEAR_RANGE
     if match and not low <= int(match["year"]) <= high:
-        reader.problem(row, "period", f"the year {match['year']} lies outside {low}-{high}")
+        year = match["year"]
+        reader.problem(
+            row, "period", reader.say("year_out_of_range", year=year, low=low, high=high)
+        )
         return None
     if match and not match["month"]:
         return match["year"]
     if match and 1 <= int(match["month"]) <= 12:
         return f"{match['year']}-{int(match['month']):02d}"
-    reader.problem(
-        row, "period", f"{shown(text)} is not a period; write a year (2024) or month (2024-09)"
-    )
+    reader.problem(row, "period", reader.say("not_a_period", value=shown(text, reader.words)))
     return None
 
 
@@ -124,7 +124,7 @@ def _measure_value(reader: Reader, row: int) -> float | None:
         text = re.sub(r"(?<=\d)[\s\u00a0\u202f](?=\d)", "", value).replace(",", ".")
         if re.fullmatch(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)", text):
             return float(text)
-    reader.problem(row, "value", f"{shown(value)} is not a number")
+    reader.problem(row, "value", reader.say("not_a_number", value=shown(value, reader.words)))
     return None
 
 

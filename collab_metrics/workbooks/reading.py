@@ -1,5 +1,9 @@
 """Reading a returned workbook: the file within limits, the signed identification, and
-every sheet's cells by row and column, each problem located by sheet, row and column."""
+every sheet's cells by row and column, each problem located by sheet, row and column.
+
+The problems are written in the framework's language (`collaboration.language`, catalog
+`messages/workbooks.yaml`); the sheet names and headers they quote are the workbook's own.
+"""
 
 from __future__ import annotations
 
@@ -32,21 +36,21 @@ from collab_metrics.workbooks.layout import (
     TEMPLATE_VERSION,
     ActorImportError,
     Sheet,
+    say,
 )
 
 
-def read_body(path: Path, name: str) -> bytes:
+def read_body(path: Path, name: str, language: Language) -> bytes:
     """The file's bytes: a regular file within limits.WORKBOOK_BYTES, or refused."""
     try:
         return limits.read_regular(path, limits.WORKBOOK_BYTES, "returned workbook")
     except ValueError as exc:
         raise ActorImportError(name, [str(exc)]) from None
     except limits.NotRegularFile:
-        raise ActorImportError(
-            name, ["not a regular file; send back the workbook itself"]
-        ) from None
+        raise ActorImportError(name, [say("not_regular_file", language)]) from None
     except OSError as exc:
-        raise ActorImportError(name, [f"cannot read the file: {exc.strerror}"]) from None
+        reason = str(exc.strerror)
+        raise ActorImportError(name, [say("cannot_read", language, reason=reason)]) from None
 
 
 def open_book(body: bytes, name: str) -> dict[str, xlsxsafe.Grid]:
@@ -81,14 +85,9 @@ def identify(
     """Read the hidden sheet and refuse a workbook made for another framework, actor or
     period, or whose identification does not match its signature; a workbook made for an
     earlier version of the framework gets a warning."""
+    language = fw.collaboration.language
     if META_SHEET not in book:
-        raise ActorImportError(
-            name,
-            [
-                f"the hidden sheet {META_SHEET!r} that identifies the workbook is missing: "
-                "import only workbooks made by collab collect template"
-            ],
-        )
+        raise ActorImportError(name, [say("meta_missing", language, sheet=META_SHEET)])
     sheet = book[META_SHEET]
     values = {str(row[0]): row[1] for row in sheet.rows(2)}
     try:
@@ -105,47 +104,30 @@ def identify(
             new_action_start=int(values["new_action_start"]),
         )
     except (KeyError, TypeError, ValueError):
-        raise ActorImportError(
-            name, [f"the hidden sheet {META_SHEET!r} was changed; use the workbook as sent"]
-        ) from None
+        raise ActorImportError(name, [say("meta_changed", language, sheet=META_SHEET)]) from None
     problems = []
     if meta.template_version != TEMPLATE_VERSION:
-        problems.append(
-            f"the workbook has template version {meta.template_version}; this collab-metrics "
-            f"reads version {TEMPLATE_VERSION}"
-        )
+        found, expected = meta.template_version, TEMPLATE_VERSION
+        problems.append(say("template_version", language, found=found, expected=expected))
     if meta.framework_id != fw.collaboration.id:
-        problems.append(
-            f"the workbook is for the collaboration {meta.framework_id!r}, "
-            f"not {fw.collaboration.id!r}"
-        )
+        found_id, expected_id = meta.framework_id, fw.collaboration.id
+        problems.append(say("other_collaboration", language, found=found_id, expected=expected_id))
     if meta.actor not in {a.id for a in fw.actors}:
-        problems.append(
-            f"the workbook is for the actor {meta.actor!r}, who is not in the framework"
-        )
+        problems.append(say("unknown_actor", language, actor=meta.actor))
     if not PERIOD.fullmatch(meta.period):
-        problems.append(f"the workbook's period {meta.period!r} is not a follow-up period")
+        problems.append(say("not_a_follow_up_period", language, period=meta.period))
     elif period is not None and meta.period != period:
-        problems.append(f"the workbook is for the period {meta.period}, not {period}")
+        problems.append(say("other_period", language, found=meta.period, expected=period))
     if problems:
         raise ActorImportError(name, problems)
     signed = {k: values.get(k) for k in IDENTITY}
     if key is None or not signing.verify(key, signed, str(values.get("signature") or "")):
-        raise ActorImportError(
-            name,
-            [
-                f"the identification in the hidden sheet {META_SHEET!r} does not match its "
-                "signature: the sheet was edited, or the workbook was made with another store; "
-                "import only the workbook as it was sent, with the store that made it"
-            ],
-        )
+        raise ActorImportError(name, [say("bad_signature", language, sheet=META_SHEET)])
     warnings = []
     if meta.framework_sha256 != fw.sha256:
         file_name = fw.path.name if fw.path else fw.collaboration.id
-        warnings.append(
-            f"made from an earlier version of {file_name} (version "
-            f"{meta.framework_sha256[:12]}, now {fw.sha256[:12]}); its goals still exist"
-        )
+        then, now = meta.framework_sha256[:12], fw.sha256[:12]
+        warnings.append(say("earlier_framework", language, file=file_name, then=then, now=now))
     return meta, warnings
 
 
@@ -154,28 +136,38 @@ def _ids(value: Any) -> tuple[str, ...]:
 
 
 class Reader:
-    """One sheet of a returned workbook: cells by row and column key, problems located."""
+    """One sheet of a returned workbook: cells by row and column key, problems located.
+
+    `language` is the workbook's (its sheet names and headers), `words` the framework's,
+    in which the problems are written.
+    """
 
     def __init__(
-        self, book: dict[str, xlsxsafe.Grid], spec: Sheet, language: Language, problems: list[str]
+        self,
+        book: dict[str, xlsxsafe.Grid],
+        spec: Sheet,
+        language: Language,
+        problems: list[str],
+        words: Language,
     ) -> None:
         self.spec = spec
         self.language: Language = language
+        self.words: Language = words
         self.name = spec.name(language)
         self.problems = problems
         self.sheet: xlsxsafe.Grid | None = None
         if self.name not in book:
-            problems.append(f"the sheet {self.name!r} is missing; use the workbook as sent")
+            problems.append(say("sheet_missing", words, sheet=self.name))
             return
         self.sheet = book[self.name]
         for position, column in enumerate(spec.columns, start=1):
             found = self.sheet.value(HEADER_ROW, position)
             if not column.accepts(found, language):
+                expected = column.header(language)
                 self.problem(
                     HEADER_ROW,
                     column.key,
-                    f"expected the header {column.header(language)!r}, found {shown(found)}: "
-                    "a column was moved or deleted; use the workbook as sent",
+                    self.say("wrong_header", expected=expected, found=shown(found, words)),
                 )
                 self.sheet = None  # reading cells under the wrong headers helps nobody
                 return
@@ -197,11 +189,22 @@ class Reader:
     def blank(self, row: int, keys: Iterable[str]) -> bool:
         return all(self.value(row, key) in (None, "") for key in keys)
 
+    def say(self, key: str, /, **params: object) -> str:
+        """The workbook message `key` in the language of the problems."""
+        return say(key, self.words, **params)
+
     def problem(self, row: int, key: str, reason: str) -> None:
+        """A problem at a cell: sheet, row, column letter and header, then `reason`."""
         column = self.spec.column(key)
         self.problems.append(
-            f"sheet {self.name!r}, row {row}, column {self.spec.letter(key)} "
-            f"({column.header(self.language)}): {reason}"
+            self.say(
+                "problem_at",
+                sheet=self.name,
+                row=row,
+                column=self.spec.letter(key),
+                header=column.header(self.language),
+                reason=reason,
+            )
         )
 
     @property
@@ -209,13 +212,12 @@ class Reader:
         return [c.key for c in self.spec.columns if c.editable]
 
 
-def shown(value: Any) -> str:
-    return "an empty cell" if value in (None, "") else repr(value)
+def shown(value: Any, language: Language) -> str:
+    """A cell's value as a problem quotes it: its repr, or "an empty cell"."""
+    return say("empty_cell", language) if value in (None, "") else repr(value)
 
 
-def choice(
-    reader: Reader, row: int, key: str, words: Mapping[str, dict[str, str]], what: str
-) -> str | None:
+def choice(reader: Reader, row: int, key: str, words: Mapping[str, dict[str, str]]) -> str | None:
     """The code for a dropdown cell: its words (either language) or the code itself."""
     text = reader.text(row, key)
     if not text:
@@ -226,7 +228,7 @@ def choice(
     if fold(text) in choices:
         return choices[fold(text)]
     allowed = ", ".join(repr(w) for w in words[reader.language].values())
-    reader.problem(row, key, f"{text!r} is not one of the {what}: {allowed}")
+    reader.problem(row, key, reader.say("not_a_choice", text=text, allowed=allowed))
     return None
 
 
@@ -237,33 +239,27 @@ def fold(text: str) -> str:
 
 def goal_problem(fw: Framework, goal_id: str, actor: Actor, allowed: set[str]) -> str | None:
     """Why an actor cannot answer for this goal in the current framework, if it cannot."""
+    language = fw.collaboration.language
     if goal_id not in {g.id for g in [*fw.shared_goals, *fw.actor_goals]}:
         file_name = fw.path.name if fw.path else fw.collaboration.id
-        return (
-            f"goal {goal_id!r} is no longer in {file_name}: the workbook was made for an "
-            "earlier version of it; make a new template"
-        )
+        return say("goal_gone", language, goal=goal_id, file=file_name)
     if goal_id not in allowed:
         goal = fw.goal(goal_id)
-        owner = f" (it is {fw.actor(goal.actor).name}'s)" if isinstance(goal, ActorGoal) else ""
-        return (
-            f"goal {goal_id!r} is neither one of {actor.name}'s goals nor a shared goal they "
-            f"contribute to{owner}"
-        )
+        if isinstance(goal, ActorGoal):
+            owner = fw.actor(goal.actor).name
+            return say("goal_of_other_actor", language, goal=goal_id, actor=actor.name, owner=owner)
+        return say("goal_not_theirs", language, goal=goal_id, actor=actor.name)
     return None
 
 
 def in_place(reader: Reader, row: int, key: str, expected: str, what: str) -> bool:
-    """Whether a protected reference cell still holds what the template wrote there."""
+    """Whether a protected reference cell (`what`: "goal" or "action" id) still holds what
+    the template wrote there."""
     found = reader.text(row, key)
     if found == expected:
         return True
-    reader.problem(
-        row,
-        key,
-        f"expected the {what} {expected!r} here, found {shown(found)}: a protected row "
-        "was deleted or a reference cell changed; use the workbook as sent",
-    )
+    shown_found = shown(found, reader.words)
+    reader.problem(row, key, reader.say(f"moved_{what}", expected=expected, found=shown_found))
     return False
 
 
@@ -285,10 +281,10 @@ def due_date(reader: Reader, row: int) -> date | None:
         with contextlib.suppress(ValueError):
             value = date.fromisoformat(value)
     if not isinstance(value, date):
-        reader.problem(row, "due", f"{shown(value)} is not a date; write it as 2025-12-31")
+        reader.problem(row, "due", reader.say("not_a_date", value=shown(value, reader.words)))
         return None
     low, high = limits.DUE_RANGE
     if not low <= value.year <= high:
-        reader.problem(row, "due", f"the date {value} lies outside the years {low}-{high}")
+        reader.problem(row, "due", reader.say("date_out_of_range", date=value, low=low, high=high))
         return None
     return value

@@ -18,8 +18,9 @@ from pydantic import ValidationError
 
 from collab_metrics.model.framework import Actor, Contribution, Framework, Priority
 from collab_metrics.model.resources import PRIORITY_OUTCOMES
+from collab_metrics.text import format as fmt
 from collab_metrics.text.catalog import LANGUAGES, message
-from collab_metrics.text.labels import Language, number
+from collab_metrics.text.labels import Language
 from collab_metrics.workbooks.layout import FIRST_ROW, PRIORITIES, RESOURCES, say
 from collab_metrics.workbooks.reading import Reader, choice, model_problem, shown
 
@@ -174,18 +175,12 @@ def read_contribution(reader: Reader, actor: Actor, period: str) -> Contribution
         return None
     year = int(period[:4])
     if str(reader.value(FIRST_ROW, "year")) != str(year):
-        found = shown(reader.value(FIRST_ROW, "year"))
-        reader.problem(
-            FIRST_ROW,
-            "year",
-            f"expected the year {year} here, found {found}; use the workbook as sent",
-        )
+        found = shown(reader.value(FIRST_ROW, "year"), reader.words)
+        reader.problem(FIRST_ROW, "year", reader.say("moved_year", expected=year, found=found))
         return None
     for row in reader.rows(FIRST_ROW + 1):
         if not reader.blank(row, [c.key for c in RESOURCES.columns]):
-            reader.problem(
-                row, "money", "this row is not in the template: rows cannot be added here"
-            )
+            reader.problem(row, "money", reader.say("row_added"))
     if reader.blank(FIRST_ROW, reader.editable):
         return None
     before = len(reader.problems)
@@ -216,13 +211,16 @@ def _amount(reader: Reader, key: str) -> float | None:
         try:
             value = float(value.replace("\u00a0", "").replace(" ", "").replace(",", "."))
         except ValueError:
-            reader.problem(FIRST_ROW, key, f"{shown(value)} is not a number")
+            reader.problem(
+                FIRST_ROW, key, reader.say("not_a_number", value=shown(value, reader.words))
+            )
             return None
     if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
-        reader.problem(FIRST_ROW, key, f"{shown(value)} is not a number")
+        reader.problem(FIRST_ROW, key, reader.say("not_a_number", value=shown(value, reader.words)))
         return None
     if value < 0:
-        reader.problem(FIRST_ROW, key, f"{number(float(value), reader.language)} is negative")
+        negative = fmt.number(float(value), reader.words)
+        reader.problem(FIRST_ROW, key, reader.say("negative_amount", value=negative))
         return None
     return float(value)
 
@@ -239,22 +237,20 @@ def read_priorities(fw: Framework, reader: Reader, actor: Actor) -> list[tuple[i
             continue
         priority_id = reader.text(row, "priority")
         if priority_id not in owned:
+            given = shown(priority_id, reader.words)
             reader.problem(
-                row,
-                "priority",
-                f"{shown(priority_id)} is not a priority {actor.name} answers for; "
-                "use the workbook as sent",
+                row, "priority", reader.say("priority_not_theirs", found=given, actor=actor.name)
             )
             continue
         if priority_id in seen:
-            reader.problem(row, "priority", f"the priority {priority_id!r} is here twice")
+            reader.problem(row, "priority", reader.say("priority_repeated", priority=priority_id))
             continue
         seen.add(priority_id)
-        outcome = choice(reader, row, "outcome", outcome_words(), "outcomes")
+        outcome = choice(reader, row, "outcome", outcome_words())
         comment = reader.text(row, "comment")
         if outcome is None:
             if reader.text(row, "outcome") == "" and comment:
-                reader.problem(row, "outcome", "choose an outcome; a comment alone is not imported")
+                reader.problem(row, "outcome", reader.say("outcome_needed"))
             continue
         try:
             answer = {**owned[priority_id].model_dump(), "outcome": outcome, "comment": comment}
@@ -281,7 +277,11 @@ def contribution_rows(
     mine = [r for r in stored if r["actor"] == found.actor and r["year"] == found.year]
     same_period = [r for r in mine if r["period"] == period]
     if same_period and {k: same_period[-1][k] for k in fields} != new and not replace:
-        reader.problem(FIRST_ROW, "money", conflict(f"year {found.year}", period, same_period[-1]))
+        reader.problem(
+            FIRST_ROW,
+            "money",
+            conflict(reader, "contribution_answered", str(found.year), period, same_period[-1]),
+        )
         return []
     if mine:
         known = {k: mine[-1][k] for k in fields}
@@ -316,7 +316,9 @@ def priority_rows(
         if known == answer:
             continue
         if earlier and earlier["period"] == period and not replace:
-            reader.problem(row, "outcome", conflict(f"priority {priority.id!r}", period, earlier))
+            reader.problem(
+                row, "outcome", conflict(reader, "priority_answered", priority.id, period, earlier)
+            )
             continue
         rows.append(
             {"priority_id": priority.id, "outcome": priority.outcome, "comment": priority.comment}
@@ -324,11 +326,7 @@ def priority_rows(
     return rows
 
 
-def conflict(what: str, period: str, earlier: dict[str, Any]) -> str:
-    """Why a different answer is not stored without --replace."""
+def conflict(reader: Reader, key: str, what: str, period: str, earlier: dict[str, Any]) -> str:
+    """Why a different answer is not stored without --replace (message `key`, about `what`)."""
     when = earlier["imported_at"].strftime("%Y-%m-%d %H:%M")
-    return (
-        f"the {what} already has a different answer for {period}, imported from "
-        f"{earlier['file_name']} on {when} UTC; import with --replace to replace it (the "
-        "earlier answer is kept as history)"
-    )
+    return reader.say(key, key=what, period=period, file=earlier["file_name"], when=when)

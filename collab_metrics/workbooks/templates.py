@@ -3,13 +3,10 @@ action plan and, for an actor that reports a measure, a sheet for the figures.""
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-import pandas as pd
 
 from collab_metrics.analysis.answers import imported, merge
 from collab_metrics.analysis.followup import assess_store
@@ -26,14 +23,13 @@ from collab_metrics.model.framework import (
 )
 from collab_metrics.store import Store
 from collab_metrics.text import overrides, reasons
+from collab_metrics.text.format import area_name, missing, percent, value_with_unit
 from collab_metrics.text.labels import (
     ACTION_STATUS,
     JUDGEMENT,
     SEX,
     STATUS,
     Language,
-    number,
-    percent,
 )
 from collab_metrics.workbooks import resources, signing
 from collab_metrics.workbooks.layout import (
@@ -306,7 +302,7 @@ def _goals_sheet(
             **_statistics_cells(fw, goal, statistics.get(goal.id), language),
             "goal": goal.id,
             "title": goal.title,
-            "area": areas.get(fw.goal_area(goal)).name,
+            "area": area_name(fw.goal_area(goal)),
             "judgement": JUDGEMENT[language][answer.judgement] if answer else None,
             "justification": answer.justification if answer else None,
             "owner": answer.owner if answer else None,
@@ -332,10 +328,10 @@ def _statistics_cells(
     """Latest value and year, target and year, and the statistical status, as words."""
     unit = fw.indicator(goal.indicator).unit
     target = "–"
-    if row is not None and not _missing(row.target_value):
-        target = f"{number(row.target_value, language)} {unit}"
+    if row is not None and not missing(row.target_value):
+        target = value_with_unit(row.target_value, unit, language, plain=True)
     elif goal.target is not None and goal.target.value is not None:
-        target = f"{number(goal.target.value, language)} {unit}"
+        target = value_with_unit(goal.target.value, unit, language, plain=True)
     elif goal.target is not None and goal.baseline is not None:
         change = percent((goal.target.change_percent or 0) / 100, language, 0)
         target = say("target_change", language, change=change, year=goal.baseline.year)
@@ -347,8 +343,8 @@ def _statistics_cells(
         "status": "–",
     }
     if row is not None:
-        if not _missing(row.latest_value):
-            cells["latest"] = f"{number(row.latest_value, language)} {unit}"
+        if not missing(row.latest_value):
+            cells["latest"] = value_with_unit(row.latest_value, unit, language, plain=True)
             cells["latest_year"] = str(row.latest_period)
         status = STATUS[language][row.status]
         cells["status"] = f"{status} ({row.reason})" if _text(row.reason) else status
@@ -356,11 +352,7 @@ def _statistics_cells(
 
 
 def _text(value: Any) -> str:
-    return "" if _missing(value) else str(value)
-
-
-def _missing(value: Any) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+    return "" if missing(value) else str(value)
 
 
 def _actions_sheet(
@@ -442,7 +434,7 @@ def _measure_areas(fw: Framework, actor: Actor) -> list[str]:
     if areas.get(home).kind == "region":
         codes += [m.code for m in areas.municipalities(home)]
     codes += [fw.collaboration.area, areas.RIKET]
-    return [f"{code} {areas.get(code).name}" for code in dict.fromkeys(codes)]
+    return [f"{code} {area_name(code)}" for code in dict.fromkeys(codes)]
 
 
 def _measures_sheet(
