@@ -19,8 +19,20 @@ from typing import TYPE_CHECKING
 
 import click
 
-from collab_metrics import __version__, workbooks
+from collab_metrics import __version__
 from collab_metrics.cli import failures
+from collab_metrics.cli.collecting import collect
+from collab_metrics.cli.options import (
+    JOBS,
+    OUT,
+    PARAMS,
+    PERIOD,
+    STORE,
+    UserError,
+    checked_period,
+    formats_of,
+)
+from collab_metrics.cli.overview import portfolio
 from collab_metrics.errors import DataError, InputError, RunError
 from collab_metrics.model import periods
 from collab_metrics.model.framework import (
@@ -34,8 +46,7 @@ from collab_metrics.model.schema import framework_schema
 from collab_metrics.pipeline import fetch as fetching
 from collab_metrics.pipeline import update as updating
 from collab_metrics.pipeline.actorcheck import actor_file_problems
-from collab_metrics.report import excel, lagesbild, portfolio_out, status_table
-from collab_metrics.report import portfolio as portfolios
+from collab_metrics.report import excel, lagesbild, status_table
 from collab_metrics.report import progress as report_progress
 from collab_metrics.report import render as reporting
 from collab_metrics.sources.ddf import default_snapshot_dir
@@ -45,50 +56,6 @@ from collab_metrics.text.format import area_name
 
 if TYPE_CHECKING:
     from rich.progress import TaskID
-
-PARAMS = click.Path(path_type=Path, dir_okay=False)
-STORE = click.option(
-    "--store",
-    "store_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="The DuckDB store (default data/store.duckdb, or COLLAB_STORE).",
-)
-OUT = click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("outputs"),
-    show_default=True,
-    help="Reports go to OUT/<collaboration>/<as-of or date>/.",
-)
-JOBS = click.option("--jobs", type=int, help="Notebooks run in parallel (default: CPU cores).")
-PERIOD = click.option(
-    "--period",
-    help="The follow-up period in the collaboration's cadence (2024, 2024-h1, 2024-q3, "
-    "2024-09); default: the latest the shared goals have data for.",
-)
-
-
-def _formats(formats: str) -> list[reporting.Format]:
-    """The --format list in the documented order; an unknown format is bad input."""
-    named = [f.strip() for f in formats.split(",") if f.strip()]
-    unknown = sorted(set(named) - set(reporting.FORMATS))
-    if unknown or not named:
-        raise UserError(f"unknown format {', '.join(unknown) or '(none)'}; use html, pdf, xlsx")
-    return [f for f in reporting.FORMATS if f in named]
-
-
-def _period(framework: Framework, period: str | None, as_of: int | None) -> str | None:
-    """The --period as stored, checked against the cadence and --as-of (exit 2 if wrong)."""
-    if period is None:
-        return None
-    try:
-        checked = periods.check(period, framework.collaboration.cadence)
-    except periods.PeriodError as exc:
-        raise UserError(f"--period: {exc}") from None
-    if as_of is not None and periods.year(checked) > as_of:
-        raise UserError(f"--period {checked} lies after --as-of {as_of}")
-    return checked
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -100,8 +67,8 @@ def app() -> None:
     """
 
 
-class UserError(InputError):
-    """Bad input the user can fix: printed as one message, exit status 2."""
+app.add_command(collect)
+app.add_command(portfolio)
 
 
 @app.command()
@@ -219,7 +186,7 @@ def status(
 ) -> None:
     """Assess every goal in PARAMS: status, direction, noise, forecast, context."""
     framework = load_framework(params)
-    period = _period(framework, period, as_of)
+    period = checked_period(framework, period, as_of)
     store_path = store_path or default_store_path()
     if not store_path.exists():
         raise UserError(f"no data in {store_path} yet; run: collab fetch {params}")
@@ -299,12 +266,12 @@ def report(
     A report never replaces another: OUT/<collaboration>/latest names the newest
     (latest-lagesbild the newest situation picture).
     """
-    chosen = _formats(formats)
+    chosen = formats_of(formats)
     if kind == "lagesbild":
         _situation_picture(params, out_dir, chosen, period, store_path, as_of, vintage)
         return
     framework = load_framework(params)  # bad input: exit 2 before anything runs
-    period = _period(framework, period, as_of)
+    period = checked_period(framework, period, as_of)
     store_path = store_path or default_store_path()
     if not store_path.exists():
         raise UserError(f"no data in {store_path} yet; run: collab fetch {params}")
@@ -385,52 +352,6 @@ def _situation_picture(
 
 
 @app.command()
-@click.argument("params", type=PARAMS, nargs=-1, required=True)
-@click.option("--actor", help="One actor's view: an actor id, org_id or area code.")
-@OUT
-@click.option(
-    "--format",
-    "formats",
-    default="html,pdf,xlsx",
-    show_default=True,
-    help="Comma-separated: html, pdf, xlsx.",
-)
-@click.option("--fresh", is_flag=True, help="Assess each collaboration afresh from the store.")
-@click.option("--language", type=click.Choice(["sv", "en"]), help="Default: sv, or en when "
-              "every framework is in English.")  # fmt: skip
-@STORE
-def portfolio(
-    params: tuple[Path, ...],
-    actor: str | None,
-    out_dir: Path,
-    formats: str,
-    fresh: bool,
-    language: str | None,
-    store_path: Path | None,
-) -> None:
-    """One overview across collaborations (PARAMS...), from their latest reports in OUT.
-
-    Writes OUT/portfolio.html, .pdf and .xlsx (OUT/portfolio-ACTOR.* with --actor).
-    """
-    chosen = _formats(formats)
-    paths = list(params)
-    frameworks = [load_framework(p) for p in paths]  # bad input: exit 2, nothing written
-    portfolios.check_identities(paths, frameworks)
-    store = store_path or default_store_path()
-    if fresh and not store.exists():
-        raise UserError(f"no data in {store} yet; run: collab fetch PARAMS")
-    sources = portfolios.read_sources(paths, frameworks, out_dir, fresh=fresh, store=store)
-    chosen_language = language or (
-        "en" if all(f.collaboration.language == "en" for f in frameworks) else "sv"
-    )
-    view = portfolios.portfolio_view(sources, chosen_language, actor=actor)  # type: ignore[arg-type]
-    for path in portfolio_out.write(view, out_dir, chosen, actor):
-        click.echo(f"wrote {path}")
-    for line in portfolios.console_lines(view):
-        click.echo(line)
-
-
-@app.command()
 @click.argument("params", type=PARAMS)
 @click.option("--force", is_flag=True, help="Write a new report even if nothing changed.")
 @click.option("--offline", is_flag=True, help="Never touch the network (as in collab fetch).")
@@ -457,7 +378,7 @@ def update(
     Prints one line per change.
     """
     log = updating.EventLog(as_json=log_json)
-    period = _period(load_framework(params), period, None)
+    period = checked_period(load_framework(params), period, None)
     try:
         outcome = updating.run(
             params,
@@ -513,76 +434,6 @@ def schema(output: Path | None) -> None:
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
     click.echo(f"wrote {output}", err=True)
-
-
-@app.group()
-def collect() -> None:
-    """Collect the actors' own judgements, actions and figures with Excel workbooks."""
-
-
-@collect.command("template")
-@click.argument("params", type=PARAMS)
-@click.option("--period", required=True, help="The follow-up period, e.g. 2024 or 2024-h1.")
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Where to write (default outputs/<collaboration>/collect/<period>/).",
-)
-@STORE
-def collect_template(
-    params: Path, period: str, out_dir: Path | None, store_path: Path | None
-) -> None:
-    """Write one workbook per actor for PARAMS: goals to judge, action plan, own figures."""
-    framework = load_framework(params)
-    period = workbooks.check_period(period)
-    store_path = store_path or default_store_path()
-    out_dir = out_dir or Path("outputs") / framework.collaboration.id / "collect" / period
-    if not store_path.exists():
-        click.echo(
-            f"no data in {store_path} yet: the workbooks show – for the statistics "
-            f"(run collab fetch {params} first to include them)",
-            err=True,
-        )
-    written = workbooks.write_templates(framework, period, out_dir, store_path)
-    for path in written:
-        click.echo(f"wrote {path}")
-
-
-@collect.command("import")
-@click.argument("params", type=PARAMS)
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--period", help="Accept only workbooks for this period.")
-@click.option(
-    "--replace", is_flag=True, help="Let different answers replace those already imported."
-)
-@STORE
-def collect_import(
-    params: Path,
-    files: tuple[Path, ...],
-    period: str | None,
-    replace: bool,
-    store_path: Path | None,
-) -> None:
-    """Check the returned workbooks FILES and store what they bring, all or nothing per file.
-
-    Prints one line per file: imported, unchanged or refused with the reasons. Exits 2 if
-    any file was refused; the others are imported all the same.
-    """
-    framework = load_framework(params)
-    store_path = store_path or default_store_path()
-    if not store_path.exists():  # a mistyped --store must not start a store of its own
-        raise UserError(f"no store at {store_path} yet; run: collab fetch {params}")
-    outcomes = workbooks.import_workbooks(
-        framework, files, store_path, period=period, replace=replace
-    )
-    for outcome in outcomes:
-        click.echo(str(outcome), err=outcome.refused)
-    refused = sum(outcome.refused for outcome in outcomes)
-    if refused:
-        raise workbooks.CollectError(
-            f"{refused} of {len(outcomes)} workbooks refused; nothing was imported from them"
-        )
 
 
 def summary(fw: Framework) -> str:

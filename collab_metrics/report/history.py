@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -125,3 +126,29 @@ def point_latest(home: Path, name: str, kind: str = REPORT) -> None:
     partial = home / f".{POINTERS[kind]}-{os.getpid()}"
     partial.write_text(name + "\n", encoding="utf-8")
     os.replace(partial, home / POINTERS[kind])
+
+
+def umask() -> int:
+    """The process's file-creation mask, read without changing it: the report's files get
+    the permissions the user's other files get."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def clean_up(home: Path) -> None:
+    """Remove what dead runs left behind; under the lock, every other run is dead.
+
+    A `.replaced-<label>-<pid>` whose report never got its successor is put back: it is the
+    last good report.
+    """
+    for leftover in sorted(home.glob(".replaced-*")):
+        label = leftover.name.removeprefix(".replaced-").rsplit("-", 1)[0]
+        if not (home / label).exists():
+            leftover.rename(home / label)
+        else:
+            shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in home.glob(".building-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in home.glob(f".{POINTER}-*"):  # a pointer half-written by a dead run
+        leftover.unlink(missing_ok=True)

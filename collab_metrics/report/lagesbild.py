@@ -90,7 +90,7 @@ def render_situation(
             "giving up"
         ) from None
     try:
-        render.clean_up(home)
+        history.clean_up(home)
         before = predecessor(home, fw.collaboration.id, latest)
         previous = before.directory / RECORD if before is not None else None
         job = render.Job(
@@ -127,7 +127,7 @@ def _build(
     started = datetime.now(UTC)
     render.ensure_kernel()
     building = Path(tempfile.mkdtemp(prefix=".building-", dir=home))
-    os.chmod(building, 0o777 & ~render.umask())
+    os.chmod(building, 0o777 & ~history.umask())
     try:
         clock = time.perf_counter()
         timings, used = render.execute(

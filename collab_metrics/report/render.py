@@ -240,7 +240,7 @@ def render(
             f"another report has been writing into {home} for {LOCK_TIMEOUT:.0f} s; giving up"
         ) from None
     try:
-        clean_up(home)
+        history.clean_up(home)
         return _render_locked(
             fw,
             params,
@@ -285,7 +285,7 @@ def _render_locked(
     work_plan = plan(fw, params, store, as_of, previous, period, known_before)
     ensure_kernel()
     building = Path(tempfile.mkdtemp(prefix=".building-", dir=home))
-    os.chmod(building, 0o777 & ~umask())  # mkdtemp makes it 0700; reports are shared
+    os.chmod(building, 0o777 & ~history.umask())  # mkdtemp makes it 0700; reports are shared
     try:
         clock = time.perf_counter()
         timings, used = execute(work_plan, building, notebooks_dir, formats, home, jobs, progress)
@@ -319,32 +319,6 @@ def _render_locked(
     return Report(
         target, main_html if main_html.exists() else None, manifest, timings, seconds, used
     )
-
-
-def umask() -> int:
-    """The process's file-creation mask, read without changing it: the report's files get
-    the permissions the user's other files get."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def clean_up(home: Path) -> None:
-    """Remove what dead runs left behind; under the lock, every other run is dead.
-
-    A `.replaced-<label>-<pid>` whose report never got its successor is put back: it is the
-    last good report.
-    """
-    for leftover in sorted(home.glob(".replaced-*")):
-        label = leftover.name.removeprefix(".replaced-").rsplit("-", 1)[0]
-        if not (home / label).exists():
-            leftover.rename(home / label)
-        else:
-            shutil.rmtree(leftover, ignore_errors=True)
-    for leftover in home.glob(".building-*"):
-        shutil.rmtree(leftover, ignore_errors=True)
-    for leftover in home.glob(f".{history.POINTER}-*"):  # a pointer half-written by a dead run
-        leftover.unlink(missing_ok=True)
 
 
 def default_period(

@@ -60,6 +60,7 @@ from collab_metrics.model.tidy import (
     from_records,
 )
 from collab_metrics.sources.http import CollabSession, FetchError, RateLimit, get_json, throttled
+from collab_metrics.sources.pxweb_query import interval_codes, summed
 
 SOURCE: Final = "pxweb"
 NAME: Final = "PxWeb"  # how error messages name the source
@@ -424,20 +425,6 @@ def _plan(
     return codes
 
 
-def interval_codes(
-    query: PxWebQuery, dim: str, known: list[str], fail: Callable[[str], FetchError]
-) -> list[str]:
-    """The codes of the published interval's bounds, when `dim` is the query's interval
-    dimension: asked for beside the estimate the selection names."""
-    interval = query.interval
-    if interval is None or dim != interval.dimension:
-        return []
-    absent = [code for code in (interval.lower, interval.upper) if code not in known]
-    if absent:
-        raise fail(f"has no {dim} codes {absent} for the interval; it has {known[:10]}")
-    return [interval.lower, interval.upper]
-
-
 def _area_codes(
     wanted: tuple[str, ...] | None, known: list[str], fail: Callable[[str], FetchError]
 ) -> list[str]:
@@ -543,25 +530,6 @@ def _read(
                 f"{NAME} sent a cell this adapter cannot read ({cell}, {value!r}) in {url}"
             ) from exc
         yield area, period, sex, number, _status(symbol, math.isnan(number)), bound or ""
-
-
-def summed(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One row per series, area, period and sex: the parts added up (the query's `sum_over`).
-
-    Over all the parts a request was split into. A missing part makes the sum missing
-    (NaN adds up to NaN) with the first part's status, so a total is never silently short.
-    """
-    totals: dict[tuple[str, str, str, str], dict[str, Any]] = {}
-    for row in rows:
-        key = (row["indicator"], row["area"], row["period"], row["sex"])
-        if key not in totals:
-            totals[key] = dict(row)
-            continue
-        total = totals[key]
-        total["value"] += row["value"]
-        total["status"] = total["status"] or row["status"]
-        total["retrieved_at"] = max(total["retrieved_at"], row["retrieved_at"])
-    return list(totals.values())
 
 
 def _statuses(status: Any, size: int) -> list[str | None]:

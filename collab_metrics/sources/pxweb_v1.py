@@ -58,10 +58,9 @@ from collab_metrics.sources.pxweb import (
     answer_rows,
     expand_selection,
     group_requests,
-    interval_codes,
-    summed,
     tidy_period,
 )
+from collab_metrics.sources.pxweb_query import interval_codes, summed
 
 _log = logging.getLogger(__name__)
 _LEADING_CODE = re.compile(r"^(\d+)\b")
