@@ -12,6 +12,7 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -67,6 +68,25 @@ def check_year(year: int, what: str) -> None:
     low, high = limits.YEAR_RANGE
     if not low <= year <= high:
         raise ValueError(f"{what} {year} lies outside {low}-{high}; is it a typo?")
+
+
+def _period_as_text(value: Any) -> Any:
+    """A period written as a bare year in YAML (2024) is the text '2024'."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def _period_starts_with_year(value: str) -> str:
+    year = value[:4]
+    if not (year.isascii() and year.isdigit()):
+        raise ValueError(f"period {value!r} must start with a year in the digits 0-9")
+    check_year(int(year), "the period's year")
+    return value
+
+
+# A follow-up period as the framework writes it: "2024", "2024-h1"; a bare year is text.
+PeriodText = Annotated[
+    str, BeforeValidator(_period_as_text), AfterValidator(_period_starts_with_year)
+]
 
 
 def _area_code(value: Any) -> str:
@@ -334,24 +354,10 @@ class Assessment(Block):
 
     goal: Identifier
     actor: Identifier
-    period: str = Field(min_length=4, description="Follow-up period, e.g. '2024'.")
+    period: PeriodText = Field(min_length=4, description="Follow-up period, e.g. '2024'.")
     judgement: Literal["on_track", "partly", "not_on_track", "not_assessed"]
     justification: str = Field("", max_length=limits.CELL_TEXT)
     owner: str = Field("", max_length=limits.TITLE_TEXT, description="Who made the judgement.")
-
-    @field_validator("period", mode="before")
-    @classmethod
-    def _period_text(cls, value: Any) -> Any:
-        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
-
-    @field_validator("period", mode="after")
-    @classmethod
-    def _period_year(cls, value: str) -> str:
-        year = value[:4]
-        if not (year.isascii() and year.isdigit()):
-            raise ValueError(f"period {value!r} must start with a year in the digits 0-9")
-        check_year(int(year), "the period's year")
-        return value
 
 
 class EarlyWarning(Block):

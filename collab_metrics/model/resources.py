@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import date
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from collab_metrics.model import limits, partial
-from collab_metrics.model.blocks import Block, Identifier, check_year
+from collab_metrics.model.blocks import Block, Identifier, PeriodText
 from collab_metrics.model.problems import Problem
 
 if TYPE_CHECKING:
@@ -123,25 +123,13 @@ class Priority(Block):
     text: str = Field(min_length=1, max_length=limits.CELL_TEXT)
     owner: Identifier = Field(description="The actor id that answers for the priority.")
     goals: list[Identifier] = Field(default_factory=list, description="Linked goal ids.")
-    period: str = Field(min_length=4, description="The period it was agreed for, e.g. '2023'.")
+    period: PeriodText = Field(
+        min_length=4, description="The period it was agreed for, e.g. '2023'."
+    )
     outcome: Literal["done", "partly", "not_done", "dropped"] | None = Field(
         None, description="Known outcome; the owner's workbook answer replaces it."
     )
     comment: str = Field("", max_length=limits.CELL_TEXT)
-
-    @field_validator("period", mode="before")
-    @classmethod
-    def _period_text(cls, value: Any) -> Any:
-        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
-
-    @field_validator("period", mode="after")
-    @classmethod
-    def _period_year(cls, value: str) -> str:
-        year = value[:4]
-        if not (year.isascii() and year.isdigit()):
-            raise ValueError(f"period {value!r} must start with a year in the digits 0-9")
-        check_year(int(year), "the period's year")
-        return value
 
 
 class Governance(Block):
