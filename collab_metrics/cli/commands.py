@@ -23,6 +23,7 @@ from collab_metrics import __version__
 from collab_metrics.cli import failures
 from collab_metrics.cli.collecting import collect
 from collab_metrics.cli.options import (
+    FORMATS,
     JOBS,
     OUT,
     PARAMS,
@@ -225,13 +226,7 @@ def status(
 @click.argument("params", type=PARAMS)
 @click.option("--as-of", type=int, help="Use only periods up to this year.")
 @OUT
-@click.option(
-    "--format",
-    "formats",
-    default="html,pdf,xlsx",
-    show_default=True,
-    help="Comma-separated: html, pdf, xlsx.",
-)
+@FORMATS
 @JOBS
 @PERIOD
 @STORE

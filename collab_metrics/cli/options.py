@@ -32,6 +32,13 @@ OUT = click.option(
     show_default=True,
     help="Reports go to OUT/<collaboration>/<as-of or date>/.",
 )
+FORMATS = click.option(
+    "--format",
+    "formats",
+    default="html,pdf,xlsx",
+    show_default=True,
+    help="Comma-separated: html, pdf, xlsx.",
+)
 JOBS = click.option("--jobs", type=int, help="Notebooks run in parallel (default: CPU cores).")
 PERIOD = click.option(
     "--period",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from collab_metrics.cli.options import OUT, PARAMS, STORE, UserError, formats_of
+from collab_metrics.cli.options import FORMATS, OUT, PARAMS, STORE, UserError, formats_of
 from collab_metrics.model.framework import load_framework
 from collab_metrics.report import portfolio as portfolios
 from collab_metrics.report import portfolio_out
@@ -17,13 +17,7 @@ from collab_metrics.store import default_store_path
 @click.argument("params", type=PARAMS, nargs=-1, required=True)
 @click.option("--actor", help="One actor's view: an actor id, org_id or area code.")
 @OUT
-@click.option(
-    "--format",
-    "formats",
-    default="html,pdf,xlsx",
-    show_default=True,
-    help="Comma-separated: html, pdf, xlsx.",
-)
+@FORMATS
 @click.option("--fresh", is_flag=True, help="Assess each collaboration afresh from the store.")
 @click.option("--language", type=click.Choice(["sv", "en"]), help="Default: sv, or en when "
               "every framework is in English.")  # fmt: skip
