@@ -44,3 +44,12 @@ def run_cli(*args: str) -> CliResult:
             handle.write(f"$ collab {' '.join(args)}\nexit status {code}\n")
             handle.write(f"--- stdout\n{result.out}--- stderr\n{result.err}\n")
     return result
+
+
+def offline_store(directory: Path, params: Path) -> Path:
+    """A store in `directory` fetched for `params` from the offline snapshot (and the actors'
+    files), as `collab fetch --offline` writes it; the fetch must succeed."""
+    path = directory / "store.duckdb"
+    result = run_cli("fetch", str(params), "--offline", "--store", str(path))
+    assert result.code == 0, result.err
+    return path

@@ -17,7 +17,7 @@ from typing import Any
 
 import duckdb
 import pytest
-from helpers import run_cli
+from helpers import offline_store, run_cli
 from openpyxl import Workbook, load_workbook
 
 from collab_metrics import workbooks
@@ -37,10 +37,7 @@ JUSTIFICATION = 'Färre unga utan jobb, men <b>"långt kvar"</b> & fler insatser
 
 @pytest.fixture(scope="module")
 def fetched(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("fetched") / "store.duckdb"
-    result = run_cli("fetch", str(BLEKINGE), "--offline", "--store", str(path))
-    assert result.code == 0, result.err
-    return path
+    return offline_store(tmp_path_factory.mktemp("fetched"), BLEKINGE)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from typing import Any
 
 import duckdb
 import pytest
-from helpers import run_cli
+from helpers import offline_store, run_cli
 from openpyxl import Workbook, load_workbook
 
 from collab_metrics.report.context import load_context
@@ -24,10 +24,7 @@ NORRBOTTEN = REPO / "params" / "norrbotten-arbete-halsa.yaml"
 
 @pytest.fixture(scope="module")
 def fetched(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("fetched") / "store.duckdb"
-    result = run_cli("fetch", str(NORRBOTTEN), "--offline", "--store", str(path))
-    assert result.code == 0, result.err
-    return path
+    return offline_store(tmp_path_factory.mktemp("fetched"), NORRBOTTEN)
 
 
 @pytest.fixture

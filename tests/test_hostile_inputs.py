@@ -24,7 +24,7 @@ from typing import Any
 import nbformat
 import pytest
 from filelock import FileLock
-from helpers import run_cli
+from helpers import offline_store, run_cli
 from nbformat.v4 import new_code_cell, new_notebook
 from openpyxl import Workbook, load_workbook
 
@@ -45,10 +45,7 @@ META = {"kernelspec": {"name": "collab-metrics", "display_name": "collab-metrics
 
 @pytest.fixture(scope="module")
 def fetched(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("fetched") / "store.duckdb"
-    result = run_cli("fetch", str(BLEKINGE), "--offline", "--store", str(path))
-    assert result.code == 0, result.err
-    return path
+    return offline_store(tmp_path_factory.mktemp("fetched"), BLEKINGE)
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pypdfium2
 import pytest
-from helpers import run_cli
+from helpers import offline_store
 from pypdf import PdfReader
 from weasyprint import HTML
 
@@ -46,10 +46,7 @@ actions:
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("store") / "store.duckdb"
-    result = run_cli("fetch", str(BLEKINGE), "--offline", "--store", str(path))
-    assert result.code == 0, result.err
-    return path
+    return offline_store(tmp_path_factory.mktemp("store"), BLEKINGE)
 
 
 def _pdf(fragment: str, path: Path) -> Path:
