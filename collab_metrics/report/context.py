@@ -62,6 +62,10 @@ class ReportContext:
     # Contributions and priority outcomes the actors' workbooks brought (collab collect).
     contributions: tuple[Contribution, ...] = ()
     priority_answers: tuple[Priority, ...] = ()
+    # `goal_row`'s index of `result` by (goal, sex): the position, then the row once asked
+    # for (a national joint report asks for some 900 rows). Not an init field, so `dataclasses.replace` with
+    # another result starts without it.
+    rows_by_goal: dict[tuple[str, str], Any] | None = field(default=None, init=False, repr=False)
 
     @property
     def reference_date(self) -> date:
@@ -284,8 +288,17 @@ def _report_date(manifest: Path) -> date | None:
 
 def goal_row(ctx: ReportContext, goal_id: str, sex: str = "total") -> Any | None:
     """The assessed row of a goal and sex (a goal has one area), or None."""
-    rows = ctx.result[(ctx.result["goal"] == goal_id) & (ctx.result["sex"] == sex)]
-    return next(rows.itertuples(index=False), None)
+    if ctx.rows_by_goal is None:
+        positions: dict[tuple[str, str], Any] = {}
+        for position, key in enumerate(zip(ctx.result["goal"], ctx.result["sex"], strict=True)):
+            positions.setdefault(key, position)  # the first, as a filter would give
+        ctx.rows_by_goal = positions
+    found = ctx.rows_by_goal.get((goal_id, sex))
+    if isinstance(found, int):  # a row is made when first asked for, then kept
+        found = ctx.rows_by_goal[goal_id, sex] = next(
+            ctx.result.iloc[[found]].itertuples(index=False)
+        )
+    return found
 
 
 def sex_rows(ctx: ReportContext, goal_id: str) -> list[tuple[str, Any]]:

@@ -42,7 +42,15 @@ class WarmEngine(NBClientEngine):
             log_output=log_output,
         )
         client.kc = kernel.client  # one client per kernel: no sockets left open per document
-        return client.execute()
+        # papermill writes the whole notebook before and after every cell (for watching a
+        # long run); a report's notebook is written once, when it ends or fails
+        # (`notebook_complete`): at national scale the joint report's 5 MB notebook would
+        # otherwise be serialised some twenty times.
+        output_path, nb_man.output_path = nb_man.output_path, None
+        try:
+            return client.execute()
+        finally:
+            nb_man.output_path = output_path
 
 
 papermill_engines.register(ENGINE, WarmEngine)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import partial
 from pathlib import Path
-from typing import Any, Final, Literal, cast
+from typing import Any, Final, Literal
 
 from filelock import FileLock, Timeout
 
@@ -32,17 +32,17 @@ import collab_metrics
 from collab_metrics.analysis import warnings
 from collab_metrics.analysis.resources import imported as imported_resources
 from collab_metrics.errors import RunError
-from collab_metrics.model import limits, periods
+from collab_metrics.model import periods
 from collab_metrics.model.framework import Framework, load_framework
-from collab_metrics.report import cells, early_warning, excel, history, status_table, workers
+from collab_metrics.report import early_warning, excel, history, status_table, workers
 from collab_metrics.report import vintage as vintages
+from collab_metrics.report.export import export
 from collab_metrics.store import Store
 from collab_metrics.text import overrides
 from collab_metrics.text.labels import Language
 
 KERNEL: Final = "collab-metrics"
 QUIET: Final = "--IPKernelApp.log_level=CRITICAL"
-TEMPLATES: Final = Path(__file__).resolve().parent / "templates"
 CELL_TIMEOUT: Final = 300  # seconds per notebook cell; a slow PDF chart is far below this
 LOCK_TIMEOUT: Final = 1800.0  # seconds to wait for another report into the same folder
 Format = Literal["html", "pdf", "xlsx"]
@@ -470,62 +470,6 @@ def _run_job(
         "export_seconds": round(time.perf_counter() - executed_at, 2),
         "outputs": [str(p.relative_to(building)) for p in outputs],
     }
-
-
-def _stylesheet(templates: Sequence[Path]) -> Path:
-    """The report's style sheet: a collaboration's `collab/report.css`, else the package's."""
-    own = [folder / "collab" / "report.css" for folder in templates]
-    return next((css for css in own if css.is_file()), TEMPLATES / "collab" / "report.css")
-
-
-def export(
-    notebook: Path,
-    stem: Path,
-    title: str,
-    language: str,
-    formats: Sequence[str],
-    templates: Sequence[Path] = (),
-) -> list[Path]:
-    """The executed notebook as self-contained HTML (outputs only) and, if asked, PDF.
-
-    The page around the parts is nbconvert's template `collab/` (`index.html.j2`,
-    `report.css`); a collaboration's `templates/collab/` (`templates`: its override
-    folders) replaces either file, as `templates/parts/` replaces a part."""
-    import nbformat
-    from nbconvert import HTMLExporter
-
-    node = nbformat.read(notebook, as_version=4)
-    vintage_note = vintages.note(node, cast(Language, language))
-    node = cells.report_cells(node, cast(Language, language))
-    exporter = HTMLExporter(
-        template_name="collab",
-        extra_template_basedirs=[*(str(folder) for folder in templates), str(TEMPLATES)],
-        exclude_anchor_links=True,  # the analyst's markdown headings get no "¶" in the report
-    )
-    resources = {
-        "report": {
-            "title": title,
-            "language": language,
-            "version": collab_metrics.__version__,
-            "css": _stylesheet(templates).read_text(encoding="utf-8"),
-            "vintage_note": vintage_note,
-        }
-    }
-    html, _ = exporter.from_notebook_node(node, resources=resources)
-    stem.parent.mkdir(parents=True, exist_ok=True)
-    written = []
-    if "html" in formats or "pdf" in formats:
-        html_path = stem.with_suffix(".html")
-        html_path.write_text(html, encoding="utf-8")
-        written.append(html_path)
-    if "pdf" in formats:
-        from weasyprint import HTML
-
-        pdf_path = stem.with_suffix(".pdf")
-        with limits.time_limit(limits.PDF_EXPORT_SECONDS, f"the PDF export of {stem.name}"):
-            HTML(string=html, base_url=str(stem.parent)).write_pdf(pdf_path)
-        written.append(pdf_path)
-    return written
 
 
 def manifest_of(

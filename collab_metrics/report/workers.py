@@ -29,6 +29,9 @@ from jupyter_core.utils import run_sync
 
 START_SECONDS: Final = 120  # a kernel start on a busy machine; papermill's default is 60
 RESET_SECONDS: Final = 60
+# A report kernel keeps no input history: IPython would otherwise write every cell of every
+# document to its SQLite history file, and start a new session there at every reset.
+KERNEL_ARGUMENTS: Final = ["--HistoryManager.enabled=False"]
 _START: Final = "import collab_metrics.report.warm\ncollab_metrics.report.warm.start()"
 _RESET: Final = "import collab_metrics.report.warm\ncollab_metrics.report.warm.reset()"
 
@@ -82,7 +85,7 @@ def start_kernel(kernel_name: str, cwd: Path, manager: Callable[[str], Any | Non
     sockets = tempfile.mkdtemp(prefix="collab-kernel-")
     try:
         km = manager(sockets) or AsyncKernelManager(kernel_name=kernel_name)
-        run_sync(km.start_kernel)(cwd=str(cwd))
+        run_sync(km.start_kernel)(cwd=str(cwd), extra_arguments=KERNEL_ARGUMENTS)
         client = km.client()
         client.start_channels()
         kernel = Kernel(km, client, sockets)

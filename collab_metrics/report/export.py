@@ -1,0 +1,102 @@
+"""An executed report notebook as self-contained HTML and PDF.
+
+The page around the parts is nbconvert's template `collab/` (`index.html.j2`, `report.css`);
+a collaboration's `templates/collab/` replaces either file, as `templates/parts/` replaces a
+part. A worker renders hundreds of documents at national scale, so it keeps its nbconvert
+exporter (and with it the compiled page template) from one document to the next, until a
+template file changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final, cast
+
+import collab_metrics
+from collab_metrics.model import limits
+from collab_metrics.report import cells
+from collab_metrics.report import vintage as vintages
+from collab_metrics.text.labels import Language
+
+if TYPE_CHECKING:
+    from nbconvert import HTMLExporter
+
+TEMPLATES: Final = Path(__file__).resolve().parent / "templates"
+
+_EXPORTERS: dict[tuple[Any, ...], HTMLExporter] = {}
+
+
+def export(
+    notebook: Path,
+    stem: Path,
+    title: str,
+    language: str,
+    formats: Sequence[str],
+    templates: Sequence[Path] = (),
+) -> list[Path]:
+    """The executed notebook as self-contained HTML (outputs only) and, if asked, PDF,
+    written beside `stem`; `templates` are the collaboration's override folders."""
+    import nbformat
+
+    node = nbformat.read(notebook, as_version=4)
+    vintage_note = vintages.note(node, cast(Language, language))
+    node = cells.report_cells(node, cast(Language, language))
+    resources = {
+        "report": {
+            "title": title,
+            "language": language,
+            "version": collab_metrics.__version__,
+            "css": stylesheet(templates).read_text(encoding="utf-8"),
+            "vintage_note": vintage_note,
+        }
+    }
+    html, _ = _exporter(templates).from_notebook_node(node, resources=resources)
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    written = []
+    if "html" in formats or "pdf" in formats:
+        html_path = stem.with_suffix(".html")
+        html_path.write_text(html, encoding="utf-8")
+        written.append(html_path)
+    if "pdf" in formats:
+        from weasyprint import HTML
+
+        pdf_path = stem.with_suffix(".pdf")
+        with limits.time_limit(limits.PDF_EXPORT_SECONDS, f"the PDF export of {stem.name}"):
+            HTML(string=html, base_url=str(stem.parent)).write_pdf(pdf_path)
+        written.append(pdf_path)
+    return written
+
+
+def stylesheet(templates: Sequence[Path]) -> Path:
+    """The report's style sheet: a collaboration's `collab/report.css`, else the package's."""
+    own = [folder / "collab" / "report.css" for folder in templates]
+    return next((css for css in own if css.is_file()), TEMPLATES / "collab" / "report.css")
+
+
+def _exporter(templates: Sequence[Path]) -> HTMLExporter:
+    """This process's exporter for these override folders, made again when one of their
+    page templates changed (a collaboration editing its `templates/collab/`)."""
+    from nbconvert import HTMLExporter
+
+    key = (tuple(str(folder) for folder in templates), _stamps(templates))
+    exporter = _EXPORTERS.get(key)
+    if exporter is None:
+        _EXPORTERS.clear()  # one report's folders at a time: nothing piles up
+        exporter = HTMLExporter(
+            template_name="collab",
+            extra_template_basedirs=[*(str(folder) for folder in templates), str(TEMPLATES)],
+            exclude_anchor_links=True,  # the analyst's markdown headings get no "¶"
+        )
+        _EXPORTERS[key] = exporter
+    return exporter
+
+
+def _stamps(templates: Sequence[Path]) -> tuple[tuple[str, int], ...]:
+    """Each override page template by path and modification time."""
+    found: list[tuple[str, int]] = []
+    for folder in templates:
+        page = folder / "collab"
+        if page.is_dir():
+            found.extend((str(f), f.stat().st_mtime_ns) for f in sorted(page.rglob("*")))
+    return tuple(found)
