@@ -19,8 +19,11 @@ from matplotlib.figure import Figure
 
 from collab_metrics import charts
 from collab_metrics.analysis.assess import assess
+from collab_metrics.charts.distribution import MAX_ROWS
 from collab_metrics.charts.draw import value_axis
+from collab_metrics.charts.style import AREA_COLOUR
 from collab_metrics.charts.words import Format, attribution
+from collab_metrics.model import areas
 from collab_metrics.model.framework import FileIndicator, Framework, KoladaIndicator, load_framework
 from collab_metrics.sources.ddf import SnapshotRequest, read_snapshot
 from collab_metrics.sources.files import read_actor_file
@@ -245,6 +248,24 @@ def test_distribution_says_when_only_the_collaboration_is_in_the_store(
     assert partial in chart.caption and partial in chart.alt
     assert chart.alt.startswith("Dot chart: ")
     assert "Olofström 17.8%." in chart.alt
+
+
+def test_distribution_marks_many_areas_instead_of_a_row_each(blekinge, blekinge_obs) -> None:
+    """A national collaboration highlights all 290 municipalities: one row each made the
+    chart 77 inches tall (clipped to one PDF page). They are marked among the others."""
+    everyone = [m.code for m in areas.municipalities()]
+    chart = charts.distribution_chart(blekinge, blekinge_obs, "youth-unemployment", 2013, everyone)
+    pixels = assert_valid_png(chart)
+    assert chart.height < 3.5
+    blue = np.all(np.isclose(pixels[..., :3], matplotlib.colors.to_rgb(AREA_COLOUR), atol=0.02), -1)
+    assert blue.sum() > 290 * 10  # every municipality is a blue dot
+    assert "Samverkans 290 områden är markerade; deras värden står i tabellen." in chart.alt
+    assert "Karlshamn" not in chart.alt  # the table names them, not the alt text
+    assert "samverkans 290 områden är blå" in chart.caption
+    few = charts.distribution_chart(
+        blekinge, blekinge_obs, "youth-unemployment", 2013, everyone[:MAX_ROWS]
+    )
+    assert few.height > chart.height and "markerade;" not in few.alt  # a row each
 
 
 def test_gap_chart(varmland, varmland_obs) -> None:

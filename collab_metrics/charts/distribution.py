@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Final
 
 import numpy as np
 import pandas as pd
@@ -18,6 +19,10 @@ from collab_metrics.charts.words import Format, attribution, sentences, subtitle
 from collab_metrics.model import areas
 from collab_metrics.model.framework import Framework
 from collab_metrics.text.labels import Language
+
+# Above this many of the collaboration's areas the chart marks them among the others
+# instead of giving each a row of its own.
+MAX_ROWS: Final = 24
 
 
 @styled
@@ -51,7 +56,11 @@ def distribution_chart(
         key=lambda code: -sign * value_of[code] if code in value_of else np.inf,
     )
     riket = value_of.get(areas.RIKET)
-    rows = len(highlights) + 1
+    # Many areas (a national collaboration has all 290) get no row each: that chart would
+    # be pages tall. They are the blue dots among the others; the report's table holds them.
+    marked_only = len(highlights) > MAX_ROWS
+    shown = [] if marked_only else highlights
+    rows = len(shown) + 1
 
     fig, ax = figure_with_axes()
     jitter = np.random.default_rng(0).uniform(-0.24, 0.24, len(spread))
@@ -59,7 +68,12 @@ def distribution_chart(
     if complete:
         q1, q3 = np.percentile(spread.to_numpy(), [25, 75])
         ax.axvspan(q1, q3, color="#EFEFEF", zorder=0, lw=0)
-    for i, code in enumerate(highlights, start=1):
+    if marked_only:
+        mine = [code for code in highlights if code in spread.index]
+        where = jitter[[spread.index.get_loc(code) for code in mine]]
+        values = [value_of[code] for code in mine]
+        ax.scatter(values, where, s=16, color=AREA_COLOUR, lw=0.4, ec="white", zorder=4)
+    for i, code in enumerate(shown, start=1):
         if code not in value_of:
             ax.annotate(
                 say("missing"),
@@ -103,7 +117,7 @@ def distribution_chart(
         )
     ax.set_ylim(rows - 0.5, -0.5)
     first_row = say("all_municipalities" if complete else "municipalities_in_data", n=len(spread))
-    ax.set_yticks(range(rows), [first_row, *(fmt.area(c) for c in highlights)])
+    ax.set_yticks(range(rows), [first_row, *(fmt.area(c) for c in shown)])
     ax.get_yticklabels()[0].set_fontweight("bold")
     known = [*spread, *(value_of[c] for c in highlights if c in value_of)]
     low, high = axis_limits([*known, riket], indicator.natural_limit, zero=False)
@@ -116,7 +130,8 @@ def distribution_chart(
         f"{indicator.title}, {year}",
         subtitle_text(say("distribution_subtitle", year=year), fmt.unit),
     )
-    compose(fig, ax, titles, [], plot_height=0.26 * rows + 0.3, top_extra=0.12)
+    plot_height = 1.1 if marked_only else 0.26 * rows + 0.3
+    compose(fig, ax, titles, [], plot_height=plot_height, top_extra=0.12)
 
     parts = []
     if not spread.empty:
@@ -142,13 +157,16 @@ def distribution_chart(
         f"{fmt.area(code)} {fmt.value(value_of[code]) if code in value_of else say('missing')}"
         for code in highlights
     ]
-    if named:
+    if marked_only:
+        parts.append(say("distribution_marked", n=len(highlights)))
+    elif named:
         parts.append("; ".join(named) + ".")
     caption = sentences(
         say(
-            "distribution_caption",
+            "distribution_caption_marked" if marked_only else "distribution_caption",
             title=indicator.title,
             year=year,
+            n=len(highlights),
             band=say("band") if complete else "",
             riket=say("riket_line") if riket is not None else "",
         ),

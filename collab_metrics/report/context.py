@@ -63,8 +63,8 @@ class ReportContext:
     contributions: tuple[Contribution, ...] = ()
     priority_answers: tuple[Priority, ...] = ()
     # `goal_row`'s index of `result` by (goal, sex): the position, then the row once asked
-    # for (a national joint report asks for some 900 rows). Not an init field, so `dataclasses.replace` with
-    # another result starts without it.
+    # for (a national joint report asks for some 900 rows). Not an init field, so
+    # `dataclasses.replace` with another result starts without it.
     rows_by_goal: dict[tuple[str, str], Any] | None = field(default=None, init=False, repr=False)
 
     @property
