@@ -541,8 +541,8 @@ def test_10_stale_temp_folders_are_cleaned_and_reports_get_the_umask(
 def test_10_a_worker_exits_when_its_parent_is_killed() -> None:
     grandchild = (
         "import os, time\n"
-        "from collab_metrics.report import render as reporting\n"
-        "reporting._die_with_parent(os.getppid())\n"
+        "from collab_metrics.report import documents\n"
+        "documents.die_with_parent(os.getppid())\n"
         "print(os.getpid(), flush=True)\n"
         "time.sleep(120)\n"
     )

@@ -18,7 +18,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 from rich.console import Console
 
 from collab_metrics.model.framework import load_framework
-from collab_metrics.report import progress, workers
+from collab_metrics.report import documents, progress, workers
 from collab_metrics.report import render as reporting
 
 REPO = Path(__file__).resolve().parent.parent
@@ -40,8 +40,8 @@ def _render(
     reporting.ensure_kernel()
     return workers.render_all(
         jobs,
-        partial(reporting._run_job, building=building, notebooks_dir=notebooks, formats=formats),
-        workers.starter(reporting.KERNEL, notebooks, reporting.kernel_manager),
+        partial(documents.run_job, building=building, notebooks_dir=notebooks, formats=formats),
+        workers.starter(reporting.KERNEL, notebooks, documents.kernel_manager),
         workers=1,
         setup=lambda: None,
     )
@@ -166,7 +166,7 @@ def test_a_kernel_that_cannot_start_fails_its_documents_with_the_reason(tmp_path
     reporting.ensure_kernel()
     outcomes = workers.render_all(
         _jobs("probe", "a", "b"),
-        partial(reporting._run_job, building=tmp_path, notebooks_dir=notebooks, formats=()),
+        partial(documents.run_job, building=tmp_path, notebooks_dir=notebooks, formats=()),
         workers.starter(reporting.KERNEL, notebooks, refuse),
         workers=1,
         setup=lambda: None,

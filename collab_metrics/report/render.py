@@ -17,7 +17,6 @@ import os
 import shutil
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -36,14 +35,17 @@ from collab_metrics.model import periods
 from collab_metrics.model.framework import Framework, load_framework
 from collab_metrics.report import early_warning, excel, history, status_table, workers
 from collab_metrics.report import vintage as vintages
-from collab_metrics.report.export import export
+from collab_metrics.report.documents import (
+    KERNEL,
+    Job,
+    die_with_parent,
+    kernel_manager,
+    run_job,
+)
 from collab_metrics.store import Store
-from collab_metrics.text import overrides
 from collab_metrics.text.labels import Language
 
-KERNEL: Final = "collab-metrics"
 QUIET: Final = "--IPKernelApp.log_level=CRITICAL"
-CELL_TIMEOUT: Final = 300  # seconds per notebook cell; a slow PDF chart is far below this
 LOCK_TIMEOUT: Final = 1800.0  # seconds to wait for another report into the same folder
 Format = Literal["html", "pdf", "xlsx"]
 Progress = Callable[[int, int], None]  # (documents done, documents in all)
@@ -65,17 +67,6 @@ PACKAGES: Final = (
 
 class ReportFailed(RunError):
     """A notebook or an export failed; the previous report is untouched."""
-
-
-@dataclass(frozen=True)
-class Job:
-    """One notebook to execute: which template, with which parameters, written as `name`."""
-
-    name: str  # output path without suffix, e.g. "joint_followup" or "actors/karlshamn"
-    notebook: str  # template file in the notebooks directory
-    title: str
-    language: str
-    parameters: dict[str, Any]
 
 
 @dataclass
@@ -366,10 +357,10 @@ def execute(
         progress(0, total)
     outcomes = workers.render_all(
         work_plan,
-        partial(_run_job, building=building, notebooks_dir=notebooks_dir, formats=tuple(formats)),
+        partial(run_job, building=building, notebooks_dir=notebooks_dir, formats=tuple(formats)),
         workers.starter(KERNEL, notebooks_dir, kernel_manager),
         workers=used,
-        setup=partial(_die_with_parent, os.getpid()),
+        setup=partial(die_with_parent, os.getpid()),
         done=done,
     )
     for job, outcome in zip(work_plan, outcomes, strict=True):
@@ -388,88 +379,6 @@ def execute(
             "the previous report is untouched"
         )
     return outcomes, used
-
-
-def _die_with_parent(parent: int) -> None:
-    """In a worker: exit as soon as the parent is gone, instead of waiting for work forever."""
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(1.0)
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True).start()
-
-
-def kernel_manager(sockets: str) -> Any:
-    """A kernel manager whose kernel talks over Unix sockets in `sockets` (POSIX), else None.
-
-    Over TCP, jupyter_client picks five free ports by binding and releasing them, and the
-    kernel binds them a second or so later. Kernels started at the same moment by parallel
-    workers can be handed the same port in that gap (jupyter_client reserves ports only
-    within one process), and the losing kernel dies at start-up with "Address already in
-    use" (papermill issue 511): a report failing now and then. Unix sockets in a folder of
-    the kernel's own cannot collide. Windows has no Unix sockets for ZeroMQ: None keeps
-    papermill's default TCP kernel there.
-    """
-    if os.name != "posix":
-        return None
-    from jupyter_client.manager import AsyncKernelManager
-
-    return AsyncKernelManager(
-        kernel_name=KERNEL, transport="ipc", ip=os.path.join(sockets, "kernel")
-    )
-
-
-def _run_job(
-    job: Job,
-    kernel: workers.Kernel,
-    *,
-    building: Path,
-    notebooks_dir: Path,
-    formats: tuple[str, ...],
-) -> dict[str, Any]:
-    """Execute one notebook with papermill in a warm kernel and export it; failures are
-    returned, not raised."""
-    from papermill.exceptions import PapermillExecutionError
-
-    executed = building / "notebooks" / f"{job.name}.ipynb"
-    executed.parent.mkdir(parents=True, exist_ok=True)
-    started = time.perf_counter()
-    try:
-        kernel.execute(
-            notebooks_dir / job.notebook,
-            executed,
-            parameters=job.parameters,
-            kernel_name=KERNEL,
-            language="python",
-            execution_timeout=CELL_TIMEOUT,
-            progress_bar=False,
-            log_output=False,
-            cwd=str(notebooks_dir),
-        )
-    except PapermillExecutionError as exc:
-        return {"name": job.name, "notebook": str(executed), "error": f"{exc.ename}: {exc.evalue}"}
-    except Exception as exc:  # a kernel that dies or a missing notebook: report, don't crash
-        return {
-            "name": job.name,
-            "notebook": str(executed),
-            "error": f"{type(exc).__name__}: {exc}",
-        }
-    executed_at = time.perf_counter()
-    try:
-        params = job.parameters.get("params")
-        templates = overrides.template_dirs(params) if params else []
-        outputs = export(executed, building / job.name, job.title, job.language, formats, templates)
-    except TimeoutError as exc:
-        return {"name": job.name, "notebook": str(executed), "error": str(exc)}
-    return {
-        "name": job.name,
-        "notebook": job.notebook,
-        "execute_seconds": round(executed_at - started, 2),
-        "export_seconds": round(time.perf_counter() - executed_at, 2),
-        "outputs": [str(p.relative_to(building)) for p in outputs],
-    }
 
 
 def manifest_of(

@@ -14,13 +14,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from collab_metrics.errors import InputError
-from collab_metrics.model.framework import Framework
-from collab_metrics.store.database import Store
-from collab_metrics.text import format as fmt
 from collab_metrics.text.catalog import Language, message
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode
+
+    from collab_metrics.model.framework import Framework
 
 
 class VintageError(InputError):
@@ -39,6 +38,8 @@ def check(fw: Framework, store_path: Path, known_before: date, today: date) -> N
             f"--vintage {known_before.isoformat()} lies in the future (today is "
             f"{today.isoformat()}); give a day up to today"
         )
+    from collab_metrics.store.database import Store  # see `note`: not in a report worker
+
     series = sorted({fw.series_id(i.id) for i in fw.indicators})
     with Store.open(store_path, read_only=True) as store:
         known = store.as_of(moment(known_before), indicators=series)
@@ -61,4 +62,8 @@ def note(node: NotebookNode, language: Language) -> str | None:
     day = parameter(node)
     if day is None:
         return None
+    # Here, not at the top: a report worker imports this module to export every document,
+    # and the formatter brings pandas (70 MB) that only a --vintage report needs here.
+    from collab_metrics.text import format as fmt
+
     return message("notebook.vintage_note", language, day=fmt.date(day, language))
