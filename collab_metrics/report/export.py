@@ -67,7 +67,7 @@ def export(
             HTML(string=html, base_url=str(stem.parent)).write_pdf(pdf_path)
         # WeasyPrint parses every chart's data: URL with urllib, whose parse cache keeps the
         # last 128 URLs: in a worker that renders hundreds of documents, 40 MB of old charts.
-        urllib.parse.clear_cache()
+        urllib.parse.clear_cache()  # type: ignore[attr-defined]  # in CPython, not in typeshed
         written.append(pdf_path)
     return written
 

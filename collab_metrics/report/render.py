@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import partial
@@ -278,20 +279,30 @@ def _render_locked(
     building = Path(tempfile.mkdtemp(prefix=".building-", dir=home))
     os.chmod(building, 0o777 & ~history.umask())  # mkdtemp makes it 0700; reports are shared
     try:
-        clock = time.perf_counter()
-        timings, used = execute(work_plan, building, notebooks_dir, formats, home, jobs, progress)
-        seconds = time.perf_counter() - clock
-        report = status_table.load_status(fw, store, effective, period, known_before=known_before)
-        reference = warnings.reference_date(as_of, date.today())
-        early = early_warning.early_warning_json(
-            fw, report.rows, store, previous, period, reference
-        )
-        (building / "status.json").write_text(
-            status_table.to_json(report, early_warning=early), encoding="utf-8"
-        )
-        if "xlsx" in formats:
-            contributions, _ = imported_resources(store, fw)
-            excel.write_workbook(fw, report, building / "status.xlsx", contributions)
+        # The status files need no document: they are written while the workers render,
+        # on the parent's otherwise idle time (a national collaboration's take seconds).
+        with ThreadPoolExecutor(max_workers=1) as beside:
+            status = beside.submit(
+                _write_status,
+                fw,
+                store,
+                building,
+                formats,
+                effective,
+                period,
+                known_before,
+                previous,
+                as_of,
+            )
+            clock = time.perf_counter()
+            try:
+                timings, used = execute(
+                    work_plan, building, notebooks_dir, formats, home, jobs, progress
+                )
+            finally:
+                status.exception()  # never leave it writing into a folder being removed
+            seconds = time.perf_counter() - clock
+            report = status.result()
         manifest = manifest_of(fw, params, report.vintage, as_of, timings, building, before)
         manifest["period"] = {"kind": cadence, "label": period}
         manifest["known_before"] = known_before.isoformat() if known_before else None
@@ -310,6 +321,30 @@ def _render_locked(
     return Report(
         target, main_html if main_html.exists() else None, manifest, timings, seconds, used
     )
+
+
+def _write_status(
+    fw: Framework,
+    store: Path,
+    building: Path,
+    formats: Sequence[Format],
+    effective: int | None,
+    period: str | None,
+    known_before: date | None,
+    previous: Path | None,
+    as_of: int | None,
+) -> status_table.StatusReport:
+    """status.json (with the early warning) and, if asked, status.xlsx; the status read."""
+    report = status_table.load_status(fw, store, effective, period, known_before=known_before)
+    reference = warnings.reference_date(as_of, date.today())
+    early = early_warning.early_warning_json(fw, report.rows, store, previous, period, reference)
+    (building / "status.json").write_text(
+        status_table.to_json(report, early_warning=early), encoding="utf-8"
+    )
+    if "xlsx" in formats:
+        contributions, _ = imported_resources(store, fw)
+        excel.write_workbook(fw, report, building / "status.xlsx", contributions)
+    return report
 
 
 def default_period(
