@@ -148,3 +148,33 @@ def test_empty_box_says_since_when(synthetic: Path) -> None:
     assert shown.entries == ()
     english = box(fw, empty, "en", None)
     assert english.lead == "Nothing got worse since the previous report (follow-up 2019)."
+
+
+def test_a_long_box_lists_twenty_shared_goals_first_and_counts_the_rest(synthetic: Path) -> None:
+    """A national collaboration's first report warns about hundreds of goals and actors: the
+    box lists twenty, the shared goal's first within a kind, and counts the rest by kind
+    (SYNTHETIC entries on the synthetic framework)."""
+    from datetime import date
+
+    from collab_metrics.analysis.warnings import EarlyWarning, WarningEntry
+    from collab_metrics.model.framework import load_framework
+    from collab_metrics.report.early_warning import SHOWN, box
+
+    fw = load_framework(synthetic)
+    missed = {"target_year": 2025, "now_value": 4.0, "now_period": "2025", "sex": "total"}
+    entries = [
+        *(WarningEntry("target_missed", goal="karlshamn-lower", **missed) for _ in range(11)),
+        WarningEntry("target_missed", goal="lower", **missed),
+        *(WarningEntry("target_missed", goal="karlskrona-lower", **missed) for _ in range(11)),
+        *(WarningEntry("actor_silent", actor="karlshamn", before_period="2024",
+                       now_period="2025") for _ in range(3)),
+    ]  # fmt: skip
+    shown = box(fw, EarlyWarning(None, date(2026, 1, 1), "unclear", entries), "sv", None)
+    assert len(shown.entries) == 26 and len(shown.shown) == SHOWN == 20
+    assert shown.shown[0].startswith("”Sänk ungdomsarbetslösheten”: målet för 2025 nåddes inte")
+    assert shown.more == (
+        "Ytterligare 6 varningar (missade mål: 3, aktörer utan bedömning: 3) listas inte här; "
+        "alla står i rapportens status.json."
+    )
+    few = box(fw, EarlyWarning(None, date(2026, 1, 1), "unclear", entries[:SHOWN]), "en", None)
+    assert few.more == "" and few.shown == few.entries

@@ -10,10 +10,11 @@ codes (`early_warning_json`).
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import pandas as pd
 
@@ -28,16 +29,27 @@ from collab_metrics.text import format as fmt
 from collab_metrics.text.catalog import message
 from collab_metrics.text.labels import ACTION_STATUS, CHANCE, SEX, STATUS, Language
 
+# Entries the box lists (the Blekinge demo has 16); the rest are counted by kind. A national
+# collaboration's first report has hundreds (a missed target per municipality, and so on).
+SHOWN: Final = 20
+
 
 @dataclass(frozen=True)
 class WarningBox:
-    """The box's view model: heading, the sentence saying what it compares, the entries."""
+    """The box's view model: heading, the sentence saying what it compares, the entries
+    (all of them, the shared goals' first; the box lists `shown` and says `more`)."""
 
     heading: str
     lead: str
     entries: tuple[str, ...]
     note: str
     codes: tuple[str, ...]  # one per entry, for a style sheet and for tests
+    more: str = ""  # the entries not listed, counted by kind, or ""
+
+    @property
+    def shown(self) -> tuple[str, ...]:
+        """The entries the box lists."""
+        return self.entries[:SHOWN]
 
 
 def of_context(ctx: ReportContext) -> warnings.EarlyWarning:
@@ -63,7 +75,13 @@ def box(
 ) -> WarningBox:
     """The view model of an early warning, in `language` (the portfolio uses it too)."""
     period = found.previous_period or ""
-    entries = tuple(sentence(fw, w, found.reference_date, language) for w in found.entries)
+    order = {code: i for i, code in enumerate(warnings.CODES)}
+    # Within a kind, the shared goals' entries before the actors' own (a stable sort).
+    ranked = sorted(
+        found.entries,
+        key=lambda w: (order[w.code], not w.goal or isinstance(fw.goal(w.goal), ActorGoal)),
+    )
+    entries = tuple(sentence(fw, w, found.reference_date, language) for w in ranked)
     if found.previous_period is None and made is None:
         lead = message("warnings.no_previous", language)
         if entries:
@@ -81,8 +99,22 @@ def box(
         lead,
         entries,
         message("warnings.noise_rule", language),
-        tuple(w.code for w in found.entries),
+        tuple(w.code for w in ranked),
+        _more(ranked[SHOWN:], language),
     )
+
+
+def _more(rest: list[warnings.WarningEntry], language: Language) -> str:
+    """The entries the box does not list: how many of each kind, and where they all are."""
+    if not rest:
+        return ""
+    counts = Counter(w.code for w in rest)
+    kinds = ", ".join(
+        message(f"warnings.kind_{code}", language, n=counts[code])
+        for code in warnings.CODES
+        if counts[code]
+    )
+    return message("warnings.more", language, n=len(rest), kinds=kinds)
 
 
 def sentence(fw: Framework, w: warnings.WarningEntry, reference: date, language: Language) -> str:
