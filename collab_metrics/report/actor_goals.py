@@ -26,6 +26,7 @@ from collab_metrics.report.markup import (
 )
 from collab_metrics.report.templating import render
 from collab_metrics.report.views import (
+    MANY,
     Cell,
     Label,
     Labelled,
@@ -89,7 +90,9 @@ def _actor_goals_table(ctx: ReportContext, goal: SharedGoal, goals: Sequence[Act
         header = Labelled(fw.actor(actor_goal.actor).name, actor_goal.title)
         body.append(Row(header, cells, numeric=frozenset({0, 1, 2})))
     caption = message("report.actor_goals_caption", language, title=goal.title)
-    return Table(caption, headers, (tuple(body),), "actor-goals-table")
+    # A long table (a national programme's 290 actors) is set tighter, in a wider first column.
+    cls = "actor-goals-table many" if len(goals) > MANY else "actor-goals-table"
+    return Table(caption, headers, (tuple(body),), cls)
 
 
 # Why an actor goal is shown beside a shared goal but not added up (message "report.role_<role>").
@@ -278,7 +281,7 @@ def judgements_part(
         message("report.justification", language),
         message("report.owner", language),
     ]
-    body = []
+    body, missing = [], []
     for goal in goals:
         found = [
             a for a in fw.assessments if a.goal == goal.id and assessment_period_matches(a, year)
@@ -296,24 +299,32 @@ def judgements_part(
                 )
             )
         if not found and isinstance(goal, ActorGoal):
-            body.append(
-                Row(
-                    Labelled(fw.actor(goal.actor).name, goal.title),
-                    (
-                        _statistics_cell(ctx, goal),
-                        Label("assessment assessment-none", missing_assessment(ctx, goal)),
-                        "–",
-                        "–",
-                    ),
-                    cls="missing-assessment",
-                )
+            missing.append(goal)
+    silent = ""
+    if len(missing) > MANY:  # named in a sentence, not a row each (their figures are above)
+        names = listing(list(dict.fromkeys(fw.actor(g.actor).name for g in missing)), language)
+        silent = message("report.assessments_missing_many", language, year=year, names=names)
+    else:
+        body.extend(
+            Row(
+                Labelled(fw.actor(goal.actor).name, goal.title),
+                (
+                    _statistics_cell(ctx, goal),
+                    Label("assessment assessment-none", missing_assessment(ctx, goal)),
+                    "–",
+                    "–",
+                ),
+                cls="missing-assessment",
             )
+            for goal in missing
+        )
     caption = message("report.assessments_caption", language, year=year)
     view = {
         "anchor": f"{section_id}-assessments",
         "heading": message("report.the_actors_own_assessments", language),
         "note": message("report.assessments_note", language),
         "table": Table(caption, headers, (tuple(body),), "assessments-table") if body else None,
+        "silent": silent,
         "none": message("report.assessments_none", language, year=year),
     }
     return render("parts/assessments.html.j2", view, ctx.templates)

@@ -11,6 +11,7 @@ from collab_metrics.report.context import (
 )
 from collab_metrics.report.markup import Html
 from collab_metrics.report.templating import render
+from collab_metrics.report.views import MANY
 from collab_metrics.text import format as fmt
 from collab_metrics.text.catalog import message
 
@@ -22,6 +23,11 @@ class Fact:
     term: str
     text: str = ""
     items: tuple[str, ...] | None = None
+
+    @property
+    def many(self) -> bool:
+        """A long list (a national collaboration's 290 actors) is set in columns."""
+        return self.items is not None and len(self.items) > MANY
 
 
 @dataclass(frozen=True)

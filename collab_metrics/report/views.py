@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, TypeAlias
+from typing import Any, ClassVar, Final, TypeAlias
 
 from collab_metrics.report.markup import CONSISTENCY_ICONS, STATUS_ICONS, Html
 from collab_metrics.text import format as fmt
@@ -20,6 +20,10 @@ from collab_metrics.text.labels import (
     STATUS,
     Language,
 )
+
+# More than this many lines of one kind (a national collaboration's 290 actors, their
+# missing assessments) are set compactly rather than one line each.
+MANY: Final = 20
 
 
 @dataclass(frozen=True)
