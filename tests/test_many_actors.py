@@ -65,3 +65,11 @@ def test_many_actors_are_set_compactly(many: tuple[Path, Path]) -> None:
     summary = str(sections.summary(ctx))
     assert summary.count('<li class="warning ') == 20
     assert "Ytterligare " in summary and "aktörer utan bedömning: 30" in summary
+
+
+def test_many_actor_goals_are_counted_in_the_sources(many: tuple[Path, Path]) -> None:
+    params, store = many
+    ctx = sections.load_context(params, store, period="2022")
+    text = str(sections.sources(ctx))
+    assert "mål ”Halvera i landet”; egna mål för 30 aktörer" in text
+    assert "Halvera i Stockholm" not in text

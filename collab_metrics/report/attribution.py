@@ -17,6 +17,7 @@ from collab_metrics.report.markup import Html
 from collab_metrics.report.shared import kolada_description, kpi_metadata
 from collab_metrics.report.templating import render
 from collab_metrics.report.title import framework_text, source_name, vintage_text
+from collab_metrics.report.views import MANY
 from collab_metrics.report.wording import listing, quote
 from collab_metrics.sources import coverage
 from collab_metrics.sources.pxweb import SCB_URL
@@ -172,11 +173,15 @@ def source_line(ctx: ReportContext, indicator: Any) -> str:
 
 def _uses(ctx: ReportContext, indicator_id: str) -> str:
     fw, language = ctx.fw, ctx.language
+    shared = [g for g in fw.shared_goals if g.indicator == indicator_id]
+    own = [g for g in fw.actor_goals if g.indicator == indicator_id]
+    many = len(own) > MANY  # a national programme's 290 goals are counted, not quoted
     uses = [
         message("appendix.used_for_goal", language, goal=quote(g.title, language))
-        for g in [*fw.shared_goals, *fw.actor_goals]
-        if g.indicator == indicator_id
+        for g in (shared if many else [*shared, *own])
     ]
+    if many:
+        uses.append(message("appendix.used_for_actor_goals", language, n=len(own)))
     uses += [
         message("appendix.used_for_context", language, goal=quote(g.title, language))
         for g in fw.shared_goals
