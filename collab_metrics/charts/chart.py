@@ -9,9 +9,11 @@ import html
 import io
 from dataclasses import dataclass
 
+import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image
 
 from collab_metrics.charts.style import DPI, WIDTH
 
@@ -67,8 +69,18 @@ def whole_pixels(inches: float) -> float:
 
 
 def render_chart(fig: Figure, alt: str, caption: str) -> Chart:
-    """The figure as a PNG at DPI, with its alt text and caption."""
+    """The figure as a PNG at DPI, with its alt text and caption.
+
+    The PNG is RGB, without matplotlib's alpha channel: the background is opaque white
+    anyway, and an alpha channel makes WeasyPrint split every chart into a colour image and
+    a mask and compress both again for the PDF (a quarter of an actor extract's export)."""
+    canvas = fig.canvas
+    assert isinstance(canvas, FigureCanvasAgg), "new_figure draws on the Agg canvas"
+    canvas.draw()
+    pixels = np.asarray(canvas.buffer_rgba())[..., :3]
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI)
+    # zlib level 1: a quarter faster than matplotlib's 6 for a file 4 % larger (the same
+    # pixels), and still smaller than matplotlib's RGBA one.
+    Image.fromarray(pixels).save(buffer, format="png", dpi=(DPI, DPI), compress_level=1)
     width, height = fig.get_size_inches()
     return Chart(buffer.getvalue(), alt, caption, float(width), float(height))
