@@ -11,9 +11,10 @@ from typing import Any, Final
 
 import numpy as np
 import pandas as pd
+from matplotlib import rcParams
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import FixedLocator, MaxNLocator
+from matplotlib.ticker import FixedLocator, MaxNLocator, NullLocator
 
 from collab_metrics.charts.chart import Chart, new_figure, render_chart, whole_pixels
 from collab_metrics.charts.data import (
@@ -272,19 +273,27 @@ class _Page:
         low, high = self.scales[panel.goal.indicator]
         ax.set_ylim(low, high)
         locator = MaxNLocator(nbins=4, steps=[1, 2, 5, 10])
-        if self.fast:
-            # The same ticks as the locator draws, without those outside the axis that
-            # matplotlib would make (and not draw) on every one of hundreds of panels.
+        unlabelled = panel.goal.indicator == self.shared.indicator and column > 0
+        if not self.fast:
+            ax.yaxis.set_major_locator(locator)
+            value_axis(ax.yaxis, self.language)
+            if unlabelled:
+                ax.tick_params(axis="y", labelleft=False)
+        else:
+            # What the locators draw, without the ticks outside the axis that matplotlib
+            # would make (and not draw) on each of hundreds of panels; beside the first
+            # column the scale's grid lines alone, one collection instead of a tick each.
             ticks = [t for t in locator.tick_values(low, high) if low <= t <= high]
-            ax.yaxis.set_major_locator(FixedLocator(ticks))
+            if unlabelled:
+                ax.yaxis.set_major_locator(NullLocator())
+                grid = {"colors": rcParams["grid.color"], "linewidths": rcParams["grid.linewidth"]}
+                ax.hlines(ticks, 0, 1, transform=ax.get_yaxis_transform(), zorder=0.5, **grid)
+            else:
+                ax.yaxis.set_major_locator(FixedLocator(ticks))
+                value_axis(ax.yaxis, self.language)
             left, right = ax.get_xlim()
             ticks = [t for t in ax.xaxis.get_majorticklocs() if left <= t <= right]
             ax.xaxis.set_major_locator(FixedLocator(ticks))
-        else:
-            ax.yaxis.set_major_locator(locator)
-        value_axis(ax.yaxis, self.language)
-        if panel.goal.indicator == self.shared.indicator and column > 0:
-            ax.tick_params(axis="y", labelleft=False)
         panel.head.draw(ax)
 
 
