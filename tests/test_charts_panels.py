@@ -143,9 +143,17 @@ def test_every_actor_is_on_exactly_one_page(context: ReportContext, drawn: Any) 
 
 def test_one_scale_on_every_page(drawn: Any) -> None:
     _, figures = drawn
-    limits = {ax.get_ylim() for fig in figures for ax in fig.axes}
-    ticks = {tuple(ax.get_yticks()) for fig in figures for ax in fig.axes}
-    assert len(limits) == 1 and len(ticks) == 1
+    axes = [ax for fig in figures for ax in fig.axes]
+    limits = {ax.get_ylim() for ax in axes}
+    # The first column's ticks; beside it the same values as grid lines without labels.
+    ticks = {tuple(ax.get_yticks()) for ax in axes if len(ax.get_yticks())}
+    grids = {
+        tuple(float(segment[0][1]) for segment in collection.get_segments())
+        for ax in axes
+        for collection in ax.collections
+    }
+    assert len(limits) == 1 and len(ticks) == 1 and grids == ticks
+    assert len(axes) - sum(1 for ax in axes if len(ax.get_yticks())) == ACTORS * 3 // 4
     low, _ = limits.pop()
     assert low == 0 and min(ticks.pop()) == 0  # shares fall to zero: the axis starts there
 
