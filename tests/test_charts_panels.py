@@ -211,9 +211,11 @@ def test_every_page_of_panels_is_wholly_on_a_printed_page(
     images = _images(pdf)
     height = 297 * MM
     assert sum(len(page) for page in images) == charts_in_part
-    # One chart page per printed page, each wholly inside the content area.
+    # One chart page per printed page, each wholly inside the content area, as wide as it
+    # (not shrunk by the style sheet's max-height).
     assert all(len(page) <= 1 for page in images)
     assert all(_on_content_area(b, height) for page in images for b in page)
+    assert all(abs(b[2] - b[0] - 174 * MM) < 1 for page in images for b in page)
 
 
 def test_a_chart_taller_than_a_page_is_shrunk_not_cut(tmp_path: Path) -> None:

@@ -44,10 +44,12 @@ from collab_metrics.text.labels import Language
 
 # Up to this many goals: three columns in one chart. More: four columns, paged.
 ONE_CHART: Final = 9
-# Inches of chart per printed page: report.css's A4 content area is 297 - 20 - 22 = 255 mm
-# (10.0 in) tall; the figure's margins, the caption (up to four lines) and the part's
-# heading above the first chart take up to 1.6 in of it, and 0.4 in are kept spare.
-PAGE_HEIGHT: Final = 8.0
+# Inches of chart per printed page. In print (report.css, A4) a chart fills the content
+# width, 210 - 2 x 18 = 174 mm, so a chart WIDTH (6.3 in) wide is enlarged 1.087 times:
+# 7.5 in become 207 mm of the 297 - 20 - 22 = 255 mm content height, which leaves room for
+# the caption (up to four lines), the figure's margins and the part's heading above the
+# first chart, and stays under report.css's max-height of 210 mm for a figure's image.
+PAGE_HEIGHT: Final = 7.5
 LEFT, GUTTER, PANEL_H, BELOW = 0.38, 0.28, 0.95, 0.24  # inches
 
 
