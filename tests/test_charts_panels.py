@@ -233,3 +233,17 @@ def _blank_png() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (1260, 8000), "white").save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def test_rows_are_spread_evenly_over_as_few_pages_as_fit() -> None:
+    # SYNTHETIC row heights (inches) below a 0.5 in title, pages of 4 in.
+    assert panels._pages(0.5, [1.0] * 5, 4.0) == [range(0, 3), range(3, 5)]
+    assert panels._pages(0.5, [1.0] * 3, 4.0) == [range(0, 3)]
+    # Uneven rows that cannot be spread evenly keep the first fit.
+    assert panels._pages(0.5, [1.0, 1.0, 1.0, 3.0, 1.0, 1.0], 4.0) == [
+        range(0, 3),
+        range(3, 4),
+        range(4, 6),
+    ]
+    # A row taller than a page still gets a page of its own.
+    assert panels._pages(0.5, [5.0, 1.0], 4.0) == [range(0, 1), range(1, 2)]

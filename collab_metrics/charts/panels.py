@@ -67,8 +67,8 @@ def actor_small_multiples(
     every page.
 
     Up to nine goals make one chart in three columns. More make one chart per printed page
-    in four columns (a national programme's 290 actors: 13 pages), each with the alt text
-    of its own panels and "del 1 av 13" in its caption.
+    in four columns (a national programme's 290 actors: 19 pages), each with the alt text
+    of its own panels and "Del 1 av 19." in its caption.
     """
     language = language or fw.collaboration.language
     shared = fw.shared_goal(shared_goal_id)
@@ -97,7 +97,8 @@ def actor_small_multiples(
         if len(goals) <= ONE_CHART
         else _pages(title_height, [h + PANEL_H + BELOW for h in heads], PAGE_HEIGHT)
     )
-    draw = _Page(fw, shared, subtitle, scales, ncols, panel_w, language, fast=len(pages) > 1)
+    fast = len(goals) > ONE_CHART
+    draw = _Page(fw, shared, subtitle, scales, ncols, panel_w, language, fast)
     return [
         draw.chart([rows[r] for r in page], [heads[r] for r in page], k, len(pages))
         for k, page in enumerate(pages, start=1)
