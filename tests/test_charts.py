@@ -197,8 +197,11 @@ def test_sparkline(blekinge, blekinge_obs, blekinge_2017) -> None:
 
 
 def test_actor_small_multiples_blekinge(blekinge, blekinge_obs, blekinge_2017) -> None:
-    chart = charts.actor_small_multiples(blekinge, blekinge_obs, HALVING, blekinge_2017, as_of=2017)
+    [chart] = charts.actor_small_multiples(
+        blekinge, blekinge_obs, HALVING, blekinge_2017, as_of=2017
+    )  # seven goals: one chart in three columns, no "del 1 av 1"
     assert_valid_png(chart)
+    assert chart.caption.startswith("Aktörernas egna mål") and "(del" not in chart.alt
     for goal in blekinge.actor_goals:
         assert blekinge.actor(goal.actor).name in chart.alt
     # Karlskrona: 12.71 % (2013) -> 6.84 % (2017), target 6.36 %; status in words.
@@ -211,16 +214,20 @@ def test_actor_small_multiples_blekinge(blekinge, blekinge_obs, blekinge_2017) -
 
 
 def test_actor_small_multiples_varmland(varmland, varmland_obs, varmland_result) -> None:
-    chart = charts.actor_small_multiples(varmland, varmland_obs, "lower-ohalsotal", varmland_result)
-    assert_valid_png(chart)
-    assert chart.height > chart.width  # 17 panels in rows of four
-    assert "Munkfors kommun: från 32,6\u00a0dagar 2017 till 34,5\u00a0dagar 2022" in chart.alt
-    assert labels.STATUS["sv"]["moving_away"] in chart.alt
+    pages = charts.actor_small_multiples(varmland, varmland_obs, "lower-ohalsotal", varmland_result)
+    for chart in pages:
+        assert_valid_png(chart)
+    # 17 panels in rows of four, more than one printed page: three rows, then two.
+    assert [chart.caption[:10] for chart in pages] == ["Del 1 av 2", "Del 2 av 2"]
+    assert [chart.height < 8 for chart in pages] == [True, True]
+    alt = " ".join(chart.alt for chart in pages)
+    assert "Munkfors kommun: från 32,6\u00a0dagar 2017 till 34,5\u00a0dagar 2022" in alt
+    assert labels.STATUS["sv"]["moving_away"] in alt
     # The Region's monthly measure from its own file: months, no target, a direction.
     assert (
         "Region Värmland (Ohälsotal per månad (Försäkringskassan)): från 27,5\u00a0dagar "
         "jan 2024 till 27,9\u00a0dagar sep 2024; Inget mål (bara riktning): Försämras."
-    ) in chart.alt
+    ) in alt
 
 
 def test_distribution_over_all_municipalities(blekinge, blekinge_obs) -> None:
@@ -305,7 +312,7 @@ def test_html_escapes_every_text(hostile, blekinge_obs) -> None:
     result = assess(hostile, blekinge_obs, as_of=2017)
     for chart in (
         charts.goal_chart(hostile, blekinge_obs, HALVING, result, as_of=2017),
-        charts.actor_small_multiples(hostile, blekinge_obs, HALVING, result, as_of=2017),
+        *charts.actor_small_multiples(hostile, blekinge_obs, HALVING, result, as_of=2017),
     ):
         assert "<script>" in chart.caption  # the text itself is kept as written ...
         page = chart.html()  # ... and escaped in HTML

@@ -1,8 +1,9 @@
 """The charts layer: matplotlib figures in one shared style, each a PNG with alt text.
 
-Every chart function returns a `Chart`: the PNG (200 dpi, sized for the text width of an
-A4 page), an alternative text stating what the chart shows with its key numbers, and a
-caption, both in the report's language. One figure kind per module (`goal`, `panels`,
+Every chart function returns a `Chart` (the small multiples a list of them, one per printed
+page): the PNG (200 dpi, sized for the text width of an A4 page), an alternative text
+stating what the chart shows with its key numbers, and a caption, both in the report's
+language. One figure kind per module (`goal`, `panels`,
 `distribution`, `gap`, `monthly`), one shared style (`style`); every word comes from the message
 catalog (`text/messages/charts.yaml`). Charts read the model and the assessment frame,
 never a source or the store.

@@ -45,20 +45,22 @@ from collab_metrics.text.catalog import message
 
 
 def actor_goals_part(ctx: ReportContext, goal: SharedGoal) -> Html:
-    """The actors' own goals for this shared goal: small multiples and a table."""
+    """The actors' own goals for this shared goal: small multiples (a chart per printed page
+    when there are many) and a table."""
     fw, language = ctx.fw, ctx.language
     goals = contributing_goals(fw, goal.id)
     view: dict[str, Any] = {
         "heading": message("report.the_actors_own_goals", language),
         "none": message("report.actor_goals_none", language),
-        "chart": None,
+        "charts": [],
         "table": None,
     }
     if goals:
-        chart = charts.actor_small_multiples(
+        pages = charts.actor_small_multiples(
             fw, ctx.observations, goal.id, ctx.result, language, ctx.as_of
         )
-        view["chart"], view["table"] = chart_figure(chart), _actor_goals_table(ctx, goal, goals)
+        view["charts"] = [chart_figure(chart) for chart in pages]
+        view["table"] = _actor_goals_table(ctx, goal, goals)
     return render("parts/actor_goals.html.j2", view, ctx.templates)
 
 
