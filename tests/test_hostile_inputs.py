@@ -31,7 +31,7 @@ from openpyxl import Workbook, load_workbook
 from collab_metrics import charts
 from collab_metrics.model import limits
 from collab_metrics.model.framework import load_framework
-from collab_metrics.report import excel, status_table
+from collab_metrics.report import excel, export, status_table
 from collab_metrics.report import render as reporting
 from collab_metrics.store import Store
 from collab_metrics.text.labels import JUDGEMENT
@@ -466,7 +466,7 @@ def test_1_a_pdf_export_past_its_time_limit_fails_the_notebook(
     nbformat.write(node, notebook)
     monkeypatch.setattr(limits, "PDF_EXPORT_SECONDS", 0.5)
     with pytest.raises(TimeoutError, match=r"the PDF export of long took longer than 0.5 s"):
-        reporting.export(notebook, tmp_path / "long", "Synthetic", "sv", ("pdf",))
+        export.export(notebook, tmp_path / "long", "Synthetic", "sv", ("pdf",))
 
 
 def test_1_the_time_limit_fires_again_when_its_exception_is_swallowed() -> None:

@@ -166,7 +166,7 @@ def test_the_page_frame_and_style_sheet_can_be_overridden(tmp_path: Path) -> Non
     import nbformat
     from nbformat.v4 import new_notebook, new_output
 
-    from collab_metrics.report import render as reporting
+    from collab_metrics.report import export as reporting
 
     own = tmp_path / "templates" / "collab"
     own.mkdir(parents=True)
