@@ -6,6 +6,7 @@ import copy
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from pathlib import Path
@@ -40,6 +41,30 @@ from collab_metrics.text.labels import (
 )
 
 
+class Derived:
+    """Values a report computes from its context's inputs, computed once per context.
+
+    A warm kernel's documents each get a copy of one cached context; what every one of them
+    needs (an index of the assessment, each shared goal's shares of change) is computed by
+    the first and kept for the others: a copy of the context shares this object, as its
+    values follow from inputs that no document changes in place. A value must not be
+    changed by its user (a frame is handed out as a copy-on-write copy; rows are tuples).
+    """
+
+    def __init__(self) -> None:
+        self._values: dict[tuple[Any, ...], Any] = {}
+
+    def get(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+        """The value for `key`, computed by `compute()` the first time."""
+        if key not in self._values:
+            self._values[key] = compute()
+        value = self._values[key]
+        return value.copy(deep=False) if isinstance(value, pd.DataFrame) else value
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Derived:
+        return self  # shared by the copies of one context: see the class docstring
+
+
 @dataclass(eq=False)  # eq=False: DataFrame fields have no truth value
 class ReportContext:
     """Everything the sections need: framework, data, assessment and what came before."""
@@ -62,10 +87,9 @@ class ReportContext:
     # Contributions and priority outcomes the actors' workbooks brought (collab collect).
     contributions: tuple[Contribution, ...] = ()
     priority_answers: tuple[Priority, ...] = ()
-    # `goal_row`'s index of `result` by (goal, sex): the position, then the row once asked
-    # for (a national joint report asks for some 900 rows). Not an init field, so
-    # `dataclasses.replace` with another result starts without it.
-    rows_by_goal: dict[tuple[str, str], Any] | None = field(default=None, init=False, repr=False)
+    # Values computed from the fields above, shared by every copy of this context (see
+    # `Derived`). Not an init field, so `dataclasses.replace` starts without them.
+    derived: Derived = field(default_factory=lambda: Derived(), init=False, repr=False)
 
     @property
     def reference_date(self) -> date:
@@ -299,17 +323,16 @@ def _report_date(manifest: Path) -> date | None:
 
 def goal_row(ctx: ReportContext, goal_id: str, sex: str = "total") -> Any | None:
     """The assessed row of a goal and sex (a goal has one area), or None."""
-    if ctx.rows_by_goal is None:
-        positions: dict[tuple[str, str], Any] = {}
-        for position, key in enumerate(zip(ctx.result["goal"], ctx.result["sex"], strict=True)):
-            positions.setdefault(key, position)  # the first, as a filter would give
-        ctx.rows_by_goal = positions
-    found = ctx.rows_by_goal.get((goal_id, sex))
-    if isinstance(found, int):  # a row is made when first asked for, then kept
-        found = ctx.rows_by_goal[goal_id, sex] = next(
-            ctx.result.iloc[[found]].itertuples(index=False)
-        )
-    return found
+    rows: dict[tuple[str, str], Any] = ctx.derived.get(("goal_rows",), lambda: _rows(ctx))
+    return rows.get((goal_id, sex))
+
+
+def _rows(ctx: ReportContext) -> dict[tuple[str, str], Any]:
+    """The assessment's rows by goal and sex: the first of each, as a filter would give."""
+    rows: dict[tuple[str, str], Any] = {}
+    for row in ctx.result.itertuples(index=False):
+        rows.setdefault((row.goal, row.sex), row)
+    return rows
 
 
 def sex_rows(ctx: ReportContext, goal_id: str) -> list[tuple[str, Any]]:

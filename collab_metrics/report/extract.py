@@ -257,7 +257,10 @@ def _share_sentence(ctx: ReportContext, goal: ActorGoal, shared: SharedGoal) -> 
     if fw.series_id(goal.indicator) != fw.series_id(shared.indicator) or area_code == shared.area:
         return ""
     try:
-        shares = shares_of_change(fw, ctx.observations, shared.id, as_of=ctx.as_of)
+        shares = ctx.derived.get(
+            ("shares_of_change", shared.id, ctx.as_of),
+            lambda: shares_of_change(fw, ctx.observations, shared.id, as_of=ctx.as_of),
+        )
     except ValueError:  # no population base to weigh the municipalities with
         return ""
     mine = shares[shares["area"] == area_code]
