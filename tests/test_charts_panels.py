@@ -7,7 +7,6 @@ real snapshot's."""
 
 from __future__ import annotations
 
-import csv
 import io
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,8 @@ import pypdfium2
 import pypdfium2.raw as pdfium_c
 import pytest
 import yaml
-from helpers import offline_store
+from helpers import NATIONAL_GOAL as GOAL
+from helpers import national_framework, offline_store
 from matplotlib.figure import Figure
 from PIL import Image
 from weasyprint import HTML
@@ -25,79 +25,18 @@ from collab_metrics import charts
 from collab_metrics.charts import panels
 from collab_metrics.report import actor_goals, sections
 from collab_metrics.report.context import ReportContext
-from collab_metrics.sources import ddf
 
 REPO = Path(__file__).resolve().parent.parent
 CSS = REPO / "collab_metrics" / "report" / "templates" / "collab" / "report.css"
-GOAL = "halve-youth-unemployment"
 ACTORS = 60
 MM = 72 / 25.4  # PDF points per millimetre
-
-
-def synthetic_framework(count: int) -> dict[str, Any]:
-    """SYNTHETIC: the first `count` municipalities (by code) as actors, each with a goal of
-    its own on N03921 contributing to riket's shared goal; illustrative targets."""
-    entities = ddf.default_snapshot_dir() / "ddf--entities--geo--kommun.csv"
-    with entities.open(encoding="utf-8", newline="") as handle:
-        municipalities = sorted((row["kommun"], row["name"]) for row in csv.DictReader(handle))
-    target = {"year": 2022, "change_percent": -50}
-    return {
-        "collaboration": {
-            "id": "synthetic-national",
-            "name": "Unga i arbete (syntetiskt exempel)",
-            "language": "sv",
-            "owner": "test",
-            "cadence": "yearly",
-            "area": "0000",
-        },
-        "actors": [
-            {"id": f"k{code}", "name": name, "kind": "municipality", "area": code}
-            for code, name in municipalities[:count]
-        ],
-        "indicators": [
-            {
-                "id": "youth-unemployment",
-                "title": "Arbetslöshet 16-24 år, andel av befolkningen 16-24 år",
-                "unit": "%",
-                "direction": "decrease",
-                "source": "kolada",
-                "query": {"kpi": "N03921"},
-                "breakdowns": ["sex"],
-                "natural_limit": 0,
-            }
-        ],
-        "shared_goals": [
-            {
-                "id": GOAL,
-                "title": "Halvera ungdomsarbetslösheten i landet",
-                "indicator": "youth-unemployment",
-                "area": "0000",
-                "baseline": {"year": 2013},
-                "target": target,
-            }
-        ],
-        "actor_goals": [
-            {
-                "id": f"k{code}-youth-unemployment",
-                "title": f"Halvera ungdomsarbetslösheten i {name}",
-                "actor": f"k{code}",
-                "contributes_to": GOAL,
-                "indicator": "youth-unemployment",
-                "baseline": {"year": 2013},
-                "target": target,
-            }
-            for code, name in municipalities[:count]
-        ],
-        "assessments": [],
-        "actions": [],
-    }
 
 
 @pytest.fixture(scope="module")
 def context(tmp_path_factory: pytest.TempPathFactory) -> ReportContext:
     folder = tmp_path_factory.mktemp("national")
     params = folder / "synthetic-national.yaml"
-    text = yaml.safe_dump(synthetic_framework(ACTORS), allow_unicode=True, sort_keys=False)
+    text = yaml.safe_dump(national_framework(ACTORS), allow_unicode=True, sort_keys=False)
     params.write_text(text, encoding="utf-8")
     return sections.load_context(params, offline_store(folder, params), period="2022")
 

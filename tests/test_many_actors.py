@@ -1,7 +1,8 @@
 """A collaboration of many actors (a national programme follows every municipality): the
 joint report sets what grows with the actors compactly, so its summary and sections stay
 readable and its PDF short. The framework is SYNTHETIC (30 municipalities with made-up
-targets); the values are the real ones from the offline Kolada snapshot."""
+targets, `helpers.national_framework`); the values are the real ones from the offline
+Kolada snapshot."""
 
 from __future__ import annotations
 
@@ -9,9 +10,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import offline_store
+from helpers import NATIONAL_GOAL, national_framework, offline_store
 
-from collab_metrics.model import areas
 from collab_metrics.report import sections
 from collab_metrics.report.actor_goals import judgements_part
 from collab_metrics.report.views import MANY
@@ -22,26 +22,8 @@ ACTORS = 30
 @pytest.fixture(scope="module")
 def many(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     folder = tmp_path_factory.mktemp("many")
-    municipalities = [(m.code, m.name) for m in areas.municipalities()][:ACTORS]
-    target = {"year": 2022, "change_percent": -50}
-    framework = {
-        "collaboration": {"id": "many", "name": "Många aktörer", "owner": "Test", "area": "0000",
-                          "cadence": "yearly"},
-        "actors": [{"id": f"k{c}", "name": n, "kind": "municipality", "area": c}
-                   for c, n in municipalities],
-        "indicators": [
-            {"id": "youth", "title": "Arbetslöshet 16-24 år", "unit": "%",
-             "direction": "decrease", "source": "kolada", "query": {"kpi": "N03921"},
-             "breakdowns": ["sex"]},
-        ],
-        "shared_goals": [{"id": "halve", "title": "Halvera i landet", "indicator": "youth",
-                          "area": "0000", "baseline": {"year": 2013}, "target": target}],
-        "actor_goals": [{"id": f"k{c}-halve", "title": f"Halvera i {n}", "actor": f"k{c}",
-                         "contributes_to": "halve", "indicator": "youth",
-                         "baseline": {"year": 2013}, "target": target}
-                        for c, n in municipalities],
-    }  # fmt: skip
     params = folder / "many.yaml"
+    framework = national_framework(ACTORS)
     params.write_text(yaml.safe_dump(framework, allow_unicode=True), encoding="utf-8")
     return params, offline_store(folder, params)
 
@@ -55,10 +37,10 @@ def test_many_actors_are_set_compactly(many: tuple[Path, Path]) -> None:
     title = str(sections.title_page(ctx))
     assert 'class="actors actors-many"' in title and all(n in title for n in names)
     # The actors' goals: one table row each, in the tighter style.
-    goal = str(sections.goal_section(ctx, "halve"))
+    goal = str(sections.goal_section(ctx, NATIONAL_GOAL))
     assert 'class="actor-goals-table many"' in goal
     # Nobody has assessed their goal: one sentence names them all instead of 30 empty rows.
-    judged = str(judgements_part(ctx, ctx.fw.actor_goals, "halve"))
+    judged = str(judgements_part(ctx, ctx.fw.actor_goals, NATIONAL_GOAL))
     assert 'class="missing-assessment"' not in judged and "<table" not in judged
     assert "Ingen egen bedömning för 2022 har lämnats av: " + ", ".join(names[:-1]) in judged
     # The early warning lists twenty entries and counts the rest.
@@ -71,5 +53,5 @@ def test_many_actor_goals_are_counted_in_the_sources(many: tuple[Path, Path]) ->
     params, store = many
     ctx = sections.load_context(params, store, period="2022")
     text = str(sections.sources(ctx))
-    assert "mål ”Halvera i landet”; egna mål för 30 aktörer" in text
-    assert "Halvera i Stockholm" not in text
+    assert "mål ”Halvera ungdomsarbetslösheten i landet”; egna mål för 30 aktörer" in text
+    assert "Halvera ungdomsarbetslösheten i Stockholm" not in text
