@@ -26,6 +26,7 @@ from collab_metrics.report.context import (
 )
 from collab_metrics.report.markup import Html
 from collab_metrics.report.templating import render
+from collab_metrics.report.views import MANY
 from collab_metrics.report.wording import listing, quote, whom
 from collab_metrics.text import format as fmt
 from collab_metrics.text.catalog import message
@@ -278,6 +279,12 @@ def _assessment_questions(ctx: ReportContext) -> list[str]:
     if not missing:
         return []
     names = sorted({fw.actor(g.actor).name for g in missing})
+    # Many (a national programme's 290) are named once, under the actors' own assessments.
+    named = (
+        listing(names, language)
+        if len(names) <= MANY
+        else message("report.question_names_elsewhere", language)
+    )
     return [
         message(
             "report.question_assessments_missing",
@@ -285,7 +292,7 @@ def _assessment_questions(ctx: ReportContext) -> list[str]:
             missing=len(missing),
             total=len(fw.actor_goals),
             year=ctx.year,
-            names=listing(names, language),
+            names=named,
         )
     ]
 
