@@ -21,7 +21,6 @@ busy the machine was, e.g. with `uptime`, when quoting the figures).
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import statistics
@@ -35,10 +34,10 @@ from typing import Any
 import nbformat
 import papermill
 import yaml
+from national import national_framework
 from nbformat.v4 import new_code_cell, new_notebook
 
 from collab_metrics.report.render import KERNEL, ensure_kernel
-from collab_metrics.sources import ddf
 
 REPO = Path(__file__).resolve().parent.parent
 BLEKINGE = REPO / "params" / "blekinge-unga-lyfter.yaml"
@@ -79,76 +78,6 @@ def main() -> None:
             f"national / blekinge, {label}: {ratio:.1f} x ({verdict} the aim of {AIM_RATIO:.0f} x)"
         )
     print(f"load average after: {_load()}")
-
-
-def national_framework() -> dict[str, Any]:
-    """Riket's youth-unemployment goal with every municipality as an actor with a goal of
-    its own, from the snapshot's list of the 290 municipalities (illustrative targets)."""
-    entities = ddf.default_snapshot_dir() / "ddf--entities--geo--kommun.csv"
-    with entities.open(encoding="utf-8", newline="") as handle:
-        municipalities = sorted((row["kommun"], row["name"]) for row in csv.DictReader(handle))
-    target = {"year": 2022, "change_percent": -50}
-    return {
-        "collaboration": {
-            "id": "national-youth",
-            "name": "Unga i arbete i hela landet",
-            "language": "sv",
-            "owner": "benchmark",
-            "cadence": "yearly",
-            "area": "0000",
-        },
-        "actors": [
-            {"id": f"k{code}", "name": name, "kind": "municipality", "area": code}
-            for code, name in municipalities
-        ],
-        "indicators": [
-            {
-                "id": "youth-unemployment",
-                "title": "Arbetslöshet 16-24 år, andel av befolkningen 16-24 år",
-                "unit": "%",
-                "direction": "decrease",
-                "source": "kolada",
-                "query": {"kpi": "N03921"},
-                "breakdowns": ["sex"],
-                "natural_limit": 0,
-                "population_base": "population",
-                "population_share": 0.10,
-            },
-            {
-                "id": "population",
-                "title": "Invånare totalt (31 december)",
-                "unit": "invånare",
-                "direction": "neutral",
-                "source": "kolada",
-                "query": {"kpi": "N01951"},
-                "breakdowns": ["sex"],
-            },
-        ],
-        "shared_goals": [
-            {
-                "id": "halve-youth-unemployment",
-                "title": "Halvera ungdomsarbetslösheten i landet",
-                "indicator": "youth-unemployment",
-                "area": "0000",
-                "baseline": {"year": 2013},
-                "target": target,
-            }
-        ],
-        "actor_goals": [
-            {
-                "id": f"k{code}-youth-unemployment",
-                "title": f"Halvera ungdomsarbetslösheten i {name}",
-                "actor": f"k{code}",
-                "contributes_to": "halve-youth-unemployment",
-                "indicator": "youth-unemployment",
-                "baseline": {"year": 2013},
-                "target": target,
-            }
-            for code, name in municipalities
-        ],
-        "assessments": [],
-        "actions": [],
-    }
 
 
 def _floor(work_dir: Path) -> float:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import contextlib
-import csv
+import importlib.util
 import io
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from collab_metrics.cli.commands import main
-from collab_metrics.sources import ddf
 
 # Where run_cli keeps what each run printed, so that a failing test shows it (conftest.py
 # sets it to a file in the test's tmp_path and attaches the file to the failure report).
@@ -58,63 +59,18 @@ def offline_store(directory: Path, params: Path) -> Path:
     return path
 
 
-NATIONAL_GOAL = "halve-youth-unemployment"
+def _national() -> ModuleType:
+    """`benchmarks/national.py`, the benchmark's national case, loaded by its path."""
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "national.py"
+    spec = importlib.util.spec_from_file_location("benchmark_national", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def national_framework(count: int) -> dict[str, Any]:
-    """SYNTHETIC: the first `count` municipalities (by code) as actors, each with a goal of
-    its own on N03921 contributing to riket's shared goal; illustrative targets."""
-    entities = ddf.default_snapshot_dir() / "ddf--entities--geo--kommun.csv"
-    with entities.open(encoding="utf-8", newline="") as handle:
-        municipalities = sorted((row["kommun"], row["name"]) for row in csv.DictReader(handle))
-    target = {"year": 2022, "change_percent": -50}
-    return {
-        "collaboration": {
-            "id": "synthetic-national",
-            "name": "Unga i arbete (syntetiskt exempel)",
-            "language": "sv",
-            "owner": "test",
-            "cadence": "yearly",
-            "area": "0000",
-        },
-        "actors": [
-            {"id": f"k{code}", "name": name, "kind": "municipality", "area": code}
-            for code, name in municipalities[:count]
-        ],
-        "indicators": [
-            {
-                "id": "youth-unemployment",
-                "title": "Arbetslöshet 16-24 år, andel av befolkningen 16-24 år",
-                "unit": "%",
-                "direction": "decrease",
-                "source": "kolada",
-                "query": {"kpi": "N03921"},
-                "breakdowns": ["sex"],
-                "natural_limit": 0,
-            }
-        ],
-        "shared_goals": [
-            {
-                "id": NATIONAL_GOAL,
-                "title": "Halvera ungdomsarbetslösheten i landet",
-                "indicator": "youth-unemployment",
-                "area": "0000",
-                "baseline": {"year": 2013},
-                "target": target,
-            }
-        ],
-        "actor_goals": [
-            {
-                "id": f"k{code}-youth-unemployment",
-                "title": f"Halvera ungdomsarbetslösheten i {name}",
-                "actor": f"k{code}",
-                "contributes_to": NATIONAL_GOAL,
-                "indicator": "youth-unemployment",
-                "baseline": {"year": 2013},
-                "target": target,
-            }
-            for code, name in municipalities[:count]
-        ],
-        "assessments": [],
-        "actions": [],
-    }
+# The national case the report benchmark measures (SYNTHETIC targets), for tests of many
+# actors: `national_framework(count)` takes the first `count` municipalities by code.
+_NATIONAL = _national()
+national_framework: Callable[[int | None], dict[str, Any]] = _NATIONAL.national_framework
+NATIONAL_GOAL: str = _NATIONAL.GOAL

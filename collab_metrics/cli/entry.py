@@ -4,7 +4,7 @@
 process runs the parent's main script again before its first task, importing what the
 script imports (but not running it: the script's `__main__` guard). Were that the commands
 module, every report worker would import the whole analysis (pandas, DuckDB, matplotlib:
-175 MB) only to run papermill, nbconvert and WeasyPrint (`collab_metrics.report.documents`).
+180 MB) only to run papermill, nbconvert and WeasyPrint (`collab_metrics.report.documents`).
 """
 
 from __future__ import annotations
