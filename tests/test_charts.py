@@ -15,13 +15,17 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 
 from collab_metrics import charts
 from collab_metrics.analysis.assess import assess
 from collab_metrics.charts.distribution import MAX_ROWS
 from collab_metrics.charts.draw import value_axis
-from collab_metrics.charts.style import AREA_COLOUR
+from collab_metrics.charts.layout import wrap
+from collab_metrics.charts.style import AREA_COLOUR, FONT, STYLE
 from collab_metrics.charts.words import Format, attribution
 from collab_metrics.model import areas
 from collab_metrics.model.framework import FileIndicator, Framework, KoladaIndicator, load_framework
@@ -384,3 +388,54 @@ def test_a_pxweb_indicator_is_attributed_to_its_own_host(tmp_path: Path) -> None
     fmt = Format("sv", "personer")
     assert attribution(fw, fw.indicator("on-scb"), fmt) == "Källa: SCB"
     assert attribution(fw, fw.indicator("elsewhere"), fmt) == "Källa: PxWeb (statistik.example.se)"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    words=st.lists(
+        st.sampled_from(
+            [
+                "Andel",
+                "arbetslösa",
+                "unga",
+                "18-24",
+                "år",
+                "i",
+                "Blekinge",
+                "län,",
+                "%",
+                "Ungdomsarbetslöshetsbekämpningsprogrammet",
+                "Västra",
+                "Götalands",
+                "WWWW",
+                "ii",
+            ]
+        ),
+        min_size=1,
+        max_size=25,
+    ),
+    width=st.floats(min_value=0.3, max_value=6.0),
+    size=st.sampled_from([7.0, 8.0, 10.5]),
+    weight=st.sampled_from(["normal", "bold"]),
+)
+def test_wrap_fills_each_line_word_by_word(
+    words: list[str], width: float, size: float, weight: str
+) -> None:
+    """SYNTHETIC words. `wrap` measures the rest of a text at once and remembers what it
+    measured; its lines must be those of filling each line word by word, every candidate
+    measured afresh on the figure's own renderer."""
+    fig = charts.chart.new_figure(6.3, 4.0)
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+
+    def measured(text: str) -> float:
+        font = FontProperties(family=FONT, size=size, weight=weight)
+        return renderer.get_text_width_height_descent(text, font, ismath=False)[0] / fig.dpi
+
+    with matplotlib.rc_context(STYLE):  # type: ignore[arg-type]  # as the charts draw
+        lines: list[str] = []
+        for word in words:
+            if lines and measured(f"{lines[-1]} {word}") <= width:
+                lines[-1] = f"{lines[-1]} {word}"
+            else:
+                lines.append(word)
+        assert wrap(fig, " ".join(words), width, size, weight) == "\n".join(lines)

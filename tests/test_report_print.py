@@ -21,6 +21,7 @@ BLEKINGE = REPO / "params" / "blekinge-unga-lyfter.yaml"
 CSS = REPO / "collab_metrics" / "report" / "templates" / "collab" / "report.css"
 TITLE = "Blekinges unga lyfter – gemensam uppföljning"
 MM = 72 / 25.4  # PDF points per millimetre
+GOAL = "halve-youth-unemployment"
 
 # SYNTHETIC actions with long Swedish compounds, as a real action plan may have.
 LONG_WORD_ACTIONS = """\
@@ -110,3 +111,42 @@ def test_a_long_definition_list_stays_below_the_running_header(store: Path, tmp_
     assert len(margins) > 2
     for page, margin in enumerate(margins[1:], start=2):
         assert margin == TITLE, f"page {page}: {margin[:80]!r} in the header margin"
+
+
+def _pixels(path: Path) -> list[bytes]:
+    return [page.render(scale=1).to_pil().tobytes() for page in pypdfium2.PdfDocument(path)]
+
+
+# A notebook output's own style sheet: its plain `td` rule loses to the report's
+# `tbody tr:nth-child(even) td` on even rows only while both are the page's (author) rules.
+OWN_STYLE = "<style>td { background: #ffd700; } h2 { color: #8a1538; }</style>"
+
+
+@pytest.mark.parametrize("own_style", ["", OWN_STYLE])
+def test_the_pdf_is_the_exported_page_as_weasyprint_prints_it(
+    store: Path, tmp_path: Path, own_style: str
+) -> None:
+    """The PDF export parses the report's style sheet once per process and passes it beside
+    the page instead of in it: the printed pages must be the very pixels of WeasyPrint
+    printing the exported HTML page, style sheet inside, by itself. Also when a notebook
+    output brings a style sheet of its own, which must keep its place in the cascade."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    from collab_metrics.report import export
+
+    ctx = sections.load_context(BLEKINGE, store, as_of=2017)
+    parts = [str(sections.summary(ctx)), str(sections.goal_section(ctx, GOAL))]
+    cells = [
+        new_code_cell(outputs=[new_output("display_data", data={"text/html": own_style + part})])
+        for part in parts
+    ]
+    for cell in cells:
+        cell.metadata["tags"] = ["report"]
+    notebook = tmp_path / "synthetic.ipynb"
+    nbformat.write(new_notebook(cells=cells), notebook)
+    for _ in range(2):  # the second export reuses the parsed style sheet
+        page, pdf = export.export(notebook, tmp_path / "report", TITLE, "sv", ("pdf",))
+    HTML(filename=page).write_pdf(tmp_path / "alone.pdf")
+    assert len(_pixels(pdf)) > 1
+    assert _pixels(pdf) == _pixels(tmp_path / "alone.pdf")

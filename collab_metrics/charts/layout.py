@@ -3,11 +3,15 @@ text measured with the Agg renderer, so that nothing is cut off or overlaps."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from matplotlib import rcParams
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.transforms import Transform, blended_transform_factory
@@ -17,22 +21,40 @@ from collab_metrics.charts.style import FONT, HALO, LABEL_SIZE, MUTED, PAD, WIDT
 
 
 def text_width(fig: Figure, text: str, size: float, weight: str = "normal") -> float:
-    """Width of a one-line text in inches, as the Agg renderer will draw it."""
-    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    """Width of a one-line text in inches, as the Agg renderer will draw it (the settings
+    besides the font that change how wide Agg draws a text are part of the key)."""
+    hinting = (
+        rcParams["text.hinting"],
+        rcParams["text.hinting_factor"],
+        rcParams["text.kerning_factor"],
+    )
+    return _measured(text, size, weight, fig.dpi, hinting) / fig.dpi
+
+
+@functools.lru_cache(maxsize=4096)
+def _measured(text: str, size: float, weight: str, dpi: float, hinting: tuple[Any, ...]) -> float:
+    # The same texts come back in every document of a report (a measure's title, a status,
+    # the words of a title being wrapped): each is measured once per process, in pixels,
+    # by a renderer of its own at the figure's resolution and the current hinting.
+    renderer = RendererAgg(1, 1, dpi)
     font = FontProperties(family=FONT, size=size, weight=weight)
     width, _, _ = renderer.get_text_width_height_descent(text, font, ismath=False)
-    return width / fig.dpi
+    return float(width)
 
 
 def wrap(fig: Figure, text: str, width: float, size: float, weight: str = "normal") -> str:
-    """Break `text` into lines no wider than `width` inches, measured, not guessed."""
-    lines: list[str] = []
-    for word in text.split():
-        candidate = f"{lines[-1]} {word}" if lines else word
-        if lines and text_width(fig, candidate, size, weight) <= width:
-            lines[-1] = candidate
-        else:
-            lines.append(word)
+    """Break `text` into lines no wider than `width` inches, measured, not guessed: each
+    line takes words while they fit (the rest of the text at once, when all of it does)."""
+    words, lines = text.split(), []
+    while words:
+        rest = " ".join(words)
+        if text_width(fig, rest, size, weight) <= width:
+            lines.append(rest)
+            break
+        line = words.pop(0)
+        while words and text_width(fig, f"{line} {words[0]}", size, weight) <= width:
+            line = f"{line} {words.pop(0)}"
+        lines.append(line)
     return "\n".join(lines)
 
 
