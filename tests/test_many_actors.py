@@ -12,11 +12,13 @@ import pytest
 import yaml
 from helpers import NATIONAL_GOAL, national_framework, offline_store
 
-from collab_metrics.report import sections
+from collab_metrics.model.framework import load_framework
+from collab_metrics.report import render, sections
 from collab_metrics.report.actor_goals import judgements_part
 from collab_metrics.report.views import MANY
 
 ACTORS = 30
+BLEKINGE = Path(__file__).resolve().parent.parent / "params" / "blekinge-unga-lyfter.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -68,3 +70,13 @@ def test_the_question_on_missing_assessments_does_not_name_them_all_again(
         "bedömningar). Hur säkrar vi att alla bedömer sina mål till nästa uppföljning?"
     )
     assert question in text  # the whole question: no name in it
+
+
+def test_the_joint_report_of_many_actors_is_exported_alone(many: tuple[Path, Path]) -> None:
+    """Its kernel is stopped before its PDF is laid out (`Job.export_alone`); a
+    collaboration of a few actors keeps one kernel for all its documents."""
+    params, store = many
+    jobs = render.plan(load_framework(params), params, store, None, None, "2022")
+    assert [j.name for j in jobs if j.export_alone] == ["joint_followup"]
+    few = render.plan(load_framework(BLEKINGE), BLEKINGE, store, None, None, "2022")
+    assert not any(j.export_alone for j in few)

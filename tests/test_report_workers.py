@@ -4,6 +4,7 @@ notebooks here are labelled as such."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import os
@@ -155,6 +156,32 @@ def test_a_kernel_that_dies_is_replaced_for_the_next_document(tmp_path: Path) ->
     assert "('leaked', False)" in page
 
 
+# SYNTHETIC: a notebook that shows which kernel process runs it.
+WHICH_KERNEL = (
+    "import os\n"
+    "from IPython.display import HTML, display\n"
+    "display(HTML(f'<p>kernel {os.getpid()}</p>'))\n"
+)
+
+
+def test_a_document_exported_alone_leaves_the_next_a_new_kernel(tmp_path: Path) -> None:
+    """`Job.export_alone`: the kernel is stopped once the notebook has run, before the
+    export, which the worker then does without it; the next document gets a new kernel."""
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    _synthetic(notebooks, "which", WHICH_KERNEL)
+    big, after, last = _jobs("which", "a", "b", "c")
+    jobs = [dataclasses.replace(big, export_alone=True), after, last]
+    outcomes = _render(jobs, tmp_path / "out", notebooks, ("html",))
+    assert not [o for o in outcomes if "error" in o], outcomes
+    pages = [(tmp_path / "out" / "actors" / f"{a}.html").read_text("utf-8") for a in "abc"]
+    kernels = [re.search(r"<p>kernel (\d+)</p>", page).group(1) for page in pages]  # type: ignore[union-attr]
+    assert kernels[0] != kernels[1] == kernels[2]
+    alone, kept = (o["peak_mb"]["exporting"] for o in outcomes[:2])
+    assert alone["kernel"] == 0.0 and alone["total"] == alone["worker"] > 0
+    assert kept["kernel"] > 0
+
+
 def test_a_kernel_that_cannot_start_fails_its_documents_with_the_reason(tmp_path: Path) -> None:
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
@@ -193,7 +220,11 @@ def test_the_report_command_says_how_long_it_took(
     manifest = reporting.latest_manifest(tmp_path / "out" / "blekinge-unga-lyfter")
     assert manifest is not None
     assert len({n["worker"] for n in manifest["notebooks"]}) <= 2
-    assert all(n["peak_mb"]["kernel"] > 0 for n in manifest["notebooks"])
+    for phases in (n["peak_mb"] for n in manifest["notebooks"]):
+        assert set(phases) == {"executing", "exporting"}
+        assert all(
+            p["kernel"] > 0 and p["total"] == p["worker"] + p["kernel"] for p in phases.values()
+        )
 
 
 def test_the_progress_bar_counts_documents_on_a_terminal() -> None:

@@ -43,6 +43,7 @@ from collab_metrics.report.documents import (
     kernel_manager,
     run_job,
 )
+from collab_metrics.report.views import MANY
 from collab_metrics.store import Store
 from collab_metrics.text.labels import Language
 
@@ -129,6 +130,9 @@ def plan(
     """The notebooks of a report: joint follow-up, baseline analysis, one extract per actor.
 
     Every path is absolute: the notebooks run with their own folder as working directory.
+    With many actors (more than `views.MANY`) the joint report is exported alone
+    (`Job.export_alone`): at national scale its kernel holds 316 MB after drawing 290
+    actors, and its 51-page PDF takes the worker to 294 MB: 610 MB together, 436 MB apart.
     """
     common = {
         "params": str(params.resolve()),
@@ -147,6 +151,7 @@ def plan(
             _title("joint", name, language),
             language,
             common,
+            export_alone=len(fw.actors) > MANY,
         ),
         Job(
             "baseline_analysis",

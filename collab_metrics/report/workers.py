@@ -13,6 +13,7 @@ a timeout or failed to reset is shut down and the next document gets a new one.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import shutil
@@ -48,16 +49,24 @@ class Kernel:
     client: Any  # its AsyncKernelClient, kept for the kernel's whole life
     sockets: str  # a folder of its own for the kernel's Unix sockets
     broken: bool = False
+    stopped: bool = False
     documents: int = 0
+    executing: Memory | None = None  # the worker's memory while the last notebook ran
 
-    def execute(self, source: Path, executed: Path, **papermill_arguments: Any) -> None:
-        """papermill executes `source` into `executed` in this kernel (raises as papermill)."""
+    def execute(
+        self, source: Path, executed: Path, *, then_stop: bool = False, **papermill_arguments: Any
+    ) -> None:
+        """papermill executes `source` into `executed` in this kernel (raises as papermill).
+
+        `then_stop`: the kernel is stopped as soon as the notebook has run, so that the
+        document's export does not share the worker with it."""
         import papermill
         from papermill.exceptions import PapermillExecutionError
 
         from collab_metrics.report.engine import ENGINE  # papermill only when rendering
 
         self.documents += 1
+        _clear_peaks(os.getpid(), self.pid())
         try:
             papermill.execute_notebook(
                 str(source),
@@ -71,10 +80,38 @@ class Kernel:
         except BaseException:
             self.broken = True  # dead, timed out mid-cell, or interrupted
             raise
+        finally:
+            self.executing = Memory.now(self)
+            if then_stop:
+                stop_kernel(self)
+            _clear_peaks(os.getpid(), self.pid())
 
-    def peak_megabytes(self) -> float | None:
-        """The kernel's peak resident memory so far (Linux), else None."""
-        return _peak_megabytes(getattr(self.manager.provisioner, "pid", None))
+    def pid(self) -> int | None:
+        """The kernel's process id while it runs."""
+        return None if self.stopped else getattr(self.manager.provisioner, "pid", None)
+
+
+@dataclass(frozen=True)
+class Memory:
+    """A worker's peak resident memory in MB over one phase of a document (executing its
+    notebook, exporting it): its own process and its kernel, each since the phase began.
+
+    The two are an upper bound of what the worker held at once; a tight one, as one of them
+    waits while the other works. On Linux the peaks are reset at each phase
+    (`/proc/<pid>/clear_refs`); where they cannot be, they are the peaks since each process
+    started, a looser bound. None: not measurable here (not Linux)."""
+
+    worker: float | None
+    kernel: float | None  # 0.0: the kernel had been stopped
+
+    @classmethod
+    def now(cls, kernel: Kernel | None) -> Memory:
+        pid = None if kernel is None else kernel.pid()
+        return cls(_peak_megabytes(os.getpid()), 0.0 if pid is None else _peak_megabytes(pid))
+
+    def json(self) -> dict[str, float | None]:
+        total = None if self.worker is None else self.worker + (self.kernel or 0.0)
+        return {"worker": self.worker, "kernel": self.kernel, "total": total}
 
 
 def start_kernel(kernel_name: str, cwd: Path, manager: Callable[[str], Any | None]) -> Kernel:
@@ -102,7 +139,10 @@ def start_kernel(kernel_name: str, cwd: Path, manager: Callable[[str], Any | Non
 
 
 def stop_kernel(kernel: Kernel) -> None:
-    """Shut the kernel down at once and remove its sockets."""
+    """Shut the kernel down at once and remove its sockets (once)."""
+    if kernel.stopped:
+        return
+    kernel.stopped = True
     try:
         kernel.client.stop_channels()
         run_sync(kernel.manager.shutdown_kernel)(now=True)
@@ -146,19 +186,24 @@ class Warm:
         if self.kernel is None:
             return {"error": self.failed}
         kernel = self.kernel
+        kernel.executing = None
         try:
             outcome = document(job, kernel)
-            # Which worker rendered it; the peak memory of the worker and its kernel so far.
+            # Which worker rendered it, and its peak memory while executing and exporting.
             outcome["worker"] = os.getpid()
-            outcome["peak_mb"] = {
-                "worker": _peak_megabytes(os.getpid()),
-                "kernel": kernel.peak_megabytes(),
-            }
+            if kernel.executing is not None:
+                outcome["peak_mb"] = {
+                    "executing": kernel.executing.json(),
+                    "exporting": Memory.now(kernel).json(),
+                }
         finally:
             self._after(kernel)
         return outcome
 
     def _after(self, kernel: Kernel) -> None:
+        if kernel.stopped:  # stopped before its document's export: the next starts anew
+            self.kernel = None
+            return
         if not kernel.broken:
             try:
                 if run_sync(kernel.manager.is_alive)():
@@ -242,6 +287,15 @@ def render_all(
 def starter(kernel_name: str, cwd: Path, manager: Callable[[str], Any | None]) -> partial[Kernel]:
     """A picklable `start` for `render_all`."""
     return partial(start_kernel, kernel_name, cwd, manager)
+
+
+def _clear_peaks(*pids: int | None) -> None:
+    """Reset the processes' peak resident memory to their present one (Linux 4.0 and later;
+    elsewhere, or where not allowed, the peaks stay those since each process started)."""
+    for pid in pids:
+        if pid is not None:
+            with contextlib.suppress(OSError):
+                Path(f"/proc/{pid}/clear_refs").write_text("5", encoding="ascii")
 
 
 def _peak_megabytes(pid: int | None) -> float | None:
