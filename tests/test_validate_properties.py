@@ -7,10 +7,13 @@ import copy
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from helpers import run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from collab_metrics.model import safeyaml
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO_DATA = {
@@ -108,3 +111,24 @@ def test_mutated_structure_never_crashes(tmp_path: Path, text: str) -> None:
 @given(text=corrupted_text())
 def test_garbage_in_the_text_never_crashes(tmp_path: Path, text: str) -> None:
     _check(tmp_path, text)
+
+
+def _read(text: str) -> Any:
+    """What `safeyaml.loads` makes of the text: data (NaN-safe), lines, repairs; or its
+    refusal."""
+    try:
+        loaded = safeyaml.loads(text, Path("synthetic.yaml"))
+    except safeyaml.YamlProblem as exc:
+        return str(exc)
+    return repr(loaded.data), loaded.lines, [str(r) for r in loaded.repairs]
+
+
+@SETTINGS
+@given(text=st.one_of(mutated_frameworks(), corrupted_text()))
+def test_libyaml_reads_what_pyyaml_reads(text: str) -> None:
+    """Frameworks are parsed by libyaml for speed; PyYAML's own parser is the reference:
+    the same data, the same line for every key, the same repairs and refusals."""
+    fast = _read(text)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delattr(yaml, "CSafeLoader")
+        assert _read(text) == fast
