@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from collab_metrics.analysis import breaks
 from collab_metrics.analysis.assess import PanelSpec, assess, assess_panel
@@ -154,3 +156,32 @@ def test_upper_secondary_completion_is_assessed_from_the_2021_break(
     assert row.baseline_year == 2021 and row.baseline_value == pytest.approx(72.437358)
     assert "bedömt från tidsseriebrottet 2021" in row.reason
     assert ("assessed_from_break", {"year": 2021}) in [(r.code, r.params) for r in row.reasons]
+
+
+def _decimals_by_rounding(value: float) -> int:
+    """The reference: the fewest decimals that round to the value within 1e-9."""
+    for places in range(breaks.MAX_DECIMALS):
+        if abs(value - round(value, places)) < 1e-9:
+            return places
+    return breaks.MAX_DECIMALS
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    value=st.one_of(
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.decimals(min_value=-(10**9), max_value=10**9, places=7).map(float),
+        st.integers(min_value=-(10**6), max_value=10**6).map(lambda i: i / 7),
+    )
+)
+def test_decimals_are_those_rounding_finds(value: float) -> None:
+    """SYNTHETIC values: the decimals read from a value's shortest text are those of
+    rounding it, also for values off by a float's error (0.1 + 0.2) or without end."""
+    assert breaks.decimals(value) == _decimals_by_rounding(value)
+    assert breaks.decimals(np.float64(value)) == _decimals_by_rounding(value)
+
+
+def test_decimals_examples() -> None:
+    assert [breaks.decimals(v) for v in (69.0, 73.4, 0.1 + 0.2, 1 / 3, -0.0, 1e-7)] == [
+        0, 1, 1, 6, 0, 6
+    ]  # fmt: skip

@@ -72,11 +72,19 @@ def test_the_question_on_missing_assessments_does_not_name_them_all_again(
     assert question in text  # the whole question: no name in it
 
 
-def test_the_joint_report_of_many_actors_is_exported_alone(many: tuple[Path, Path]) -> None:
-    """Its kernel is stopped before its PDF is laid out (`Job.export_alone`); a
-    collaboration of a few actors keeps one kernel for all its documents."""
+def test_the_joint_report_of_many_actor_goals_is_exported_alone(
+    many: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """From `EXPORT_ALONE_GOALS` actor goals its kernel is stopped before its PDF is laid
+    out (`Job.export_alone`); with fewer, one kernel renders all the documents."""
     params, store = many
-    jobs = render.plan(load_framework(params), params, store, None, None, "2022")
+    big = tmp_path / "big.yaml"
+    framework = national_framework(render.EXPORT_ALONE_GOALS)
+    big.write_text(yaml.safe_dump(framework, allow_unicode=True), encoding="utf-8")
+    jobs = render.plan(load_framework(big), big, store, None, None, "2022")
     assert [j.name for j in jobs if j.export_alone] == ["joint_followup"]
-    few = render.plan(load_framework(BLEKINGE), BLEKINGE, store, None, None, "2022")
-    assert not any(j.export_alone for j in few)
+    for fewer in (params, BLEKINGE):
+        assert not any(
+            j.export_alone
+            for j in render.plan(load_framework(fewer), fewer, store, None, None, "2022")
+        )

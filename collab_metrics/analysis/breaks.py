@@ -53,8 +53,23 @@ class CandidateBreak:
     evidence: dict[str, float | int | str] = field(default_factory=dict)
 
 
-def _decimals(value: float) -> int:
-    """How many decimals the value carries (capped): 69.0 -> 0, 73.4 -> 1."""
+def decimals(value: float) -> int:
+    """How many decimals the value carries, within 1e-9 (capped at MAX_DECIMALS):
+    69.0 -> 0, 73.4 -> 1.
+
+    >>> decimals(69.0), decimals(73.4), decimals(0.1 + 0.2), decimals(1 / 3)
+    (0, 1, 1, 6)
+    """
+    # The shortest text that reads back as the value says it at once, when it is short:
+    # a value that needs fewer than MAX_DECIMALS decimals is no nearer than 1e-5 to one
+    # with fewer. Otherwise (0.1 + 0.2 is 0.30000000000000004) rounding decides, within
+    # 1e-9; a national assessment asks for 23 000 values, and `round` is slow.
+    value = float(value)
+    text = repr(value)
+    if "e" not in text and "n" not in text:  # not 1e-07, inf or nan
+        places = len(text.partition(".")[2].rstrip("0"))
+        if places < MAX_DECIMALS:
+            return places
     for places in range(MAX_DECIMALS):
         if abs(value - round(value, places)) < 1e-9:
             return places
@@ -68,17 +83,19 @@ def precision_change(
     whole numbers, then decimals; or unrounded values (two decimals or more), then a whole
     number. Not when the comparison area changed the same way."""
     points = [(y, v) for y, v in zip(years, own, strict=True) if not np.isnan(v)]
+    # Each value's decimals once, not once per window it is in (a national assessment
+    # counts the decimals of 1740 series).
+    own_decimals = [decimals(v) for _, v in points]
     found = None
     for i in range(RUN, len(points)):
-        before = {_decimals(v) for _, v in points[i - RUN : i]}
-        year, value = points[i]
-        now = _decimals(value)
+        before = set(own_decimals[i - RUN : i])
+        year, now = points[i][0], own_decimals[i]
         whole_then_decimals = before == {0} and now >= 1
         unrounded_then_whole = min(before) >= 2 and now == 0
         if not (whole_then_decimals or unrounded_then_whole):
             continue
-        earlier = {_decimals(comparison[y]) for y, _ in points[i - RUN : i] if y in comparison}
-        if year in comparison and earlier == before and _decimals(comparison[year]) == now:
+        earlier = {decimals(comparison[y]) for y, _ in points[i - RUN : i] if y in comparison}
+        if year in comparison and earlier == before and decimals(comparison[year]) == now:
             continue
         found = CandidateBreak(
             year, "precision", {"decimals_before": max(before), "decimals_from": now}

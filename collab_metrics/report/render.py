@@ -43,7 +43,6 @@ from collab_metrics.report.documents import (
     kernel_manager,
     run_job,
 )
-from collab_metrics.report.views import MANY
 from collab_metrics.store import Store
 from collab_metrics.text.labels import Language
 
@@ -52,6 +51,14 @@ LOCK_TIMEOUT: Final = 1800.0  # seconds to wait for another report into the same
 Format = Literal["html", "pdf", "xlsx"]
 Progress = Callable[[int, int], None]  # (documents done, documents in all)
 FORMATS: Final = ("html", "pdf", "xlsx")
+# From this many actor goals the joint report is exported after its kernel is stopped
+# (`Job.export_alone`): its panels and its table grow with them, in the kernel that draws
+# them and in the PDF's layout. Measured on the national case's first n municipalities,
+# each with one goal, 2 workers, its worker's kernel after the notebook plus its process
+# during the PDF: 100 goals 285 + 172 MB, 150 goals 283 + 192 MB, 290 goals 316 + 260 MB,
+# over the 500 MB per worker aimed at. Exported alone, the workers held 395-465 MB at most;
+# the price is a new kernel for the worker's next document (2-4 s).
+EXPORT_ALONE_GOALS: Final = 100
 PACKAGES: Final = (
     "collab-metrics",
     "pandas",
@@ -130,9 +137,8 @@ def plan(
     """The notebooks of a report: joint follow-up, baseline analysis, one extract per actor.
 
     Every path is absolute: the notebooks run with their own folder as working directory.
-    With many actors (more than `views.MANY`) the joint report is exported alone
-    (`Job.export_alone`): at national scale its kernel holds 316 MB after drawing 290
-    actors, and its 51-page PDF takes the worker to 294 MB: 610 MB together, 436 MB apart.
+    With `EXPORT_ALONE_GOALS` actor goals or more the joint report is exported alone
+    (`Job.export_alone`).
     """
     common = {
         "params": str(params.resolve()),
@@ -151,7 +157,7 @@ def plan(
             _title("joint", name, language),
             language,
             common,
-            export_alone=len(fw.actors) > MANY,
+            export_alone=len(fw.actor_goals) >= EXPORT_ALONE_GOALS,
         ),
         Job(
             "baseline_analysis",
