@@ -55,9 +55,10 @@ FORMATS: Final = ("html", "pdf", "xlsx")
 # (`Job.export_alone`): its panels and its table grow with them, in the kernel that draws
 # them and in the PDF's layout. Measured on the national case's first n municipalities,
 # each with one goal, 2 workers, its worker's kernel after the notebook plus its process
-# during the PDF: 100 goals 285 + 172 MB, 150 goals 283 + 192 MB, 290 goals 316 + 260 MB,
-# over the 500 MB per worker aimed at. Exported alone, the workers held 395-465 MB at most;
-# the price is a new kernel for the worker's next document (2-4 s).
+# during the PDF: 100 goals 285 + 172 MB, 150 goals 283 + 192 MB, 290 goals 316 + 260 MB
+# (576 MB, over the 500 MB per worker aimed at); 100 leaves room for goals on more
+# indicators. Exported alone, the workers held 395-465 MB at most; the price is a new
+# kernel for the worker's next document (2-4 s).
 EXPORT_ALONE_GOALS: Final = 100
 PACKAGES: Final = (
     "collab-metrics",
