@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -29,10 +30,14 @@ def series_of(data: pd.DataFrame, area: str, sex: str, start_year: int | None = 
     return series.sort_index()
 
 
+_MONTH = re.compile(r"\d{4}-\d{2}")
+
+
 def is_monthly(data: pd.DataFrame) -> bool:
     """Whether the series is monthly ("2024-09"); pooled survey years ("2019-2022") are
     drawn at their last year, as annual values."""
-    return bool(data["period"].str.fullmatch(r"\d{4}-\d{2}").any())
+    # Each distinct period once: a national series repeats twenty periods for 290 areas.
+    return any(_MONTH.fullmatch(str(period)) for period in data["period"].unique())
 
 
 def times_of(series: Iterable[pd.Series]) -> list[float]:

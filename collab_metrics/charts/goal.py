@@ -73,6 +73,8 @@ def goal_chart(
         assessment_row(result, goal_id, "total"), declared_baseline=goal.baseline
     )
     start = goal.baseline.year - HISTORY if goal.baseline else None
+    drawn = comparison_areas(fw, goal)
+    data = data[data["area"].isin([area, *drawn])]  # before the series: a national one is big
     total = series_of(data, area, "total", start)
     sexes = {
         sex: series
@@ -81,7 +83,7 @@ def goal_chart(
     }
     comparisons = {
         code: series
-        for code in comparison_areas(fw, goal)
+        for code in drawn
         if not (series := series_of(data, code, "total", start)).empty
     }
     everything = [total, *sexes.values(), *comparisons.values()]
