@@ -234,6 +234,32 @@ def test_actor_small_multiples_varmland(varmland, varmland_obs, varmland_result)
     ) in alt
 
 
+def test_a_panel_without_data_says_so_instead_of_inventing_years(
+    varmland, varmland_obs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a report as of 2022 Region Värmland's monthly series (from January 2024) has no
+    value to draw: its panel has no time axis (it showed "-0 0 0") and says "uppgift
+    saknas"; every other panel keeps its years."""
+    figures: list[Figure] = []
+    render = charts.panels.render_chart
+
+    def keep(fig: Figure, alt: str, caption: str) -> charts.Chart:
+        figures.append(fig)
+        return render(fig, alt, caption)
+
+    monkeypatch.setattr(charts.panels, "render_chart", keep)
+    result = assess(varmland, varmland_obs, as_of=2022)
+    charts.actor_small_multiples(varmland, varmland_obs, "lower-ohalsotal", result, as_of=2022)
+    axes = [ax for fig in figures for ax in fig.axes]
+    empty = [ax for ax in axes if not any(len(line.get_xdata()) for line in ax.lines)]
+    assert len(empty) == 1 and len(axes) == 17
+    [panel] = empty
+    assert list(panel.get_xticks()) == []
+    said = {ax: [t.get_text() for t in ax.texts] for ax in axes}  # with the headings
+    assert "uppgift saknas" in said[panel]
+    assert all(len(ax.get_xticks()) and "uppgift saknas" not in said[ax] for ax in axes[:-1])
+
+
 def test_distribution_over_all_municipalities(blekinge, blekinge_obs) -> None:
     chart = charts.distribution_chart(
         blekinge, blekinge_obs, "youth-unemployment", 2013, ["1080", "1082", "0010"]

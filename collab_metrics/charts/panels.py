@@ -297,6 +297,13 @@ class _Page:
             left, right = ax.get_xlim()
             ticks = [t for t in ax.xaxis.get_majorticklocs() if left <= t <= right]
             ax.xaxis.set_major_locator(FixedLocator(ticks))
+        if not times and not marks.times():
+            # Nothing to draw (a monthly series cut off by `as_of`): no years to invent
+            # around zero on the time axis ("-0 0 0"); the panel says so instead.
+            ax.xaxis.set_major_locator(NullLocator())
+            missing = panel.fmt.say("missing")
+            ax.text(0.5, 0.5, missing, transform=ax.transAxes, ha="center", va="center",
+                    size=7, color=MUTED)  # fmt: skip
         panel.head.draw(ax)
 
 
