@@ -136,6 +136,13 @@ def _print_run(case: str, label: str, jobs: int, wall: float, manifest: dict[str
     )
     verdict = "under" if largest < AIM_MB else "over"
     print(f"          peak memory per worker: {memory}; {verdict} {AIM_MB:.0f} MB")
+    extracts = [e for e in documents if e["name"].startswith("actors/")]
+    executing = statistics.median(e["execute_seconds"] for e in extracts)
+    exporting = statistics.median(e["export_seconds"] for e in extracts)
+    print(
+        f"          an actor extract (median of {len(extracts)}): {executing:.2f} s to execute"
+        f" + {exporting:.2f} s to export"
+    )
 
 
 def _load() -> str:
