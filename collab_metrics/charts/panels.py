@@ -299,8 +299,12 @@ class _Page:
             ax.xaxis.set_major_locator(FixedLocator(ticks))
         if not times and not marks.times():
             # Nothing to draw (a monthly series cut off by `as_of`): no years to invent
-            # around zero on the time axis ("-0 0 0"); the panel says so instead.
+            # around zero on the time axis ("-0 0 0"), no scale of 0 to 1; the panel says
+            # so instead.
             ax.xaxis.set_major_locator(NullLocator())
+            ax.yaxis.set_major_locator(NullLocator())
+            for grid in list(ax.collections):
+                grid.remove()
             missing = panel.fmt.say("missing")
             ax.text(0.5, 0.5, missing, transform=ax.transAxes, ha="center", va="center",
                     size=7, color=MUTED)  # fmt: skip
