@@ -303,8 +303,8 @@ class _Page:
             # so instead.
             ax.xaxis.set_major_locator(NullLocator())
             ax.yaxis.set_major_locator(NullLocator())
-            for grid in list(ax.collections):
-                grid.remove()
+            for lines in list(ax.collections):  # the scale's grid lines beside column 1
+                lines.remove()
             missing = panel.fmt.say("missing")
             ax.text(0.5, 0.5, missing, transform=ax.transAxes, ha="center", va="center",
                     size=7, color=MUTED)  # fmt: skip
