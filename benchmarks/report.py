@@ -16,7 +16,7 @@ worker (from the manifest: its process plus its kernel over the phase of a docum
 or exporting, in which they held the most). The aims (issue 12): the national
 case within 6 x the Blekinge demo's time, and under 500 MB per worker.
 
-Run: `.venv/bin/python benchmarks/report.py` (about 15 minutes on 2 idle cores; say how
+Run: `.venv/bin/python benchmarks/report.py` (about 8 minutes on 2 idle cores; say how
 busy the machine was, e.g. with `uptime`, when quoting the figures).
 """
 

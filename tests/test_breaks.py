@@ -4,6 +4,7 @@ does across a declared or possible break."""
 
 from __future__ import annotations
 
+import doctest
 import math
 from pathlib import Path
 
@@ -181,7 +182,6 @@ def test_decimals_are_those_rounding_finds(value: float) -> None:
     assert breaks.decimals(np.float64(value)) == _decimals_by_rounding(value)
 
 
-def test_decimals_examples() -> None:
-    assert [breaks.decimals(v) for v in (69.0, 73.4, 0.1 + 0.2, 1 / 3, -0.0, 1e-7)] == [
-        0, 1, 1, 6, 0, 6
-    ]  # fmt: skip
+def test_doctests() -> None:
+    result = doctest.testmod(breaks)
+    assert result.attempted >= 2 and result.failed == 0

@@ -145,8 +145,11 @@ def test_the_pdf_is_the_exported_page_as_weasyprint_prints_it(
         cell.metadata["tags"] = ["report"]
     notebook = tmp_path / "synthetic.ipynb"
     nbformat.write(new_notebook(cells=cells), notebook)
+    export._STYLESHEETS.clear()
     for _ in range(2):  # the second export reuses the parsed style sheet
         page, pdf = export.export(notebook, tmp_path / "report", TITLE, "sv", ("pdf",))
+    # The style sheet was parsed once and passed beside the page only for the plain page.
+    assert len(export._STYLESHEETS) == (0 if own_style else 1)
     HTML(filename=page).write_pdf(tmp_path / "alone.pdf")
     assert len(_pixels(pdf)) > 1
     assert _pixels(pdf) == _pixels(tmp_path / "alone.pdf")

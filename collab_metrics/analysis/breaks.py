@@ -59,6 +59,8 @@ def decimals(value: float) -> int:
 
     >>> decimals(69.0), decimals(73.4), decimals(0.1 + 0.2), decimals(1 / 3)
     (0, 1, 1, 6)
+    >>> decimals(-0.0), decimals(1e-07), decimals(float("nan"))
+    (0, 6, 6)
     """
     # The shortest text that reads back as the value says it at once, when it is short:
     # a value that needs fewer than MAX_DECIMALS decimals is no nearer than 1e-5 to one
