@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import json
 import socket
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -121,6 +124,43 @@ def test_the_kernel_is_installed_quietly() -> None:
     assert reporting.ensure_kernel() == reporting.KERNEL
     spec = KernelSpecManager().get_kernel_spec(reporting.KERNEL)
     assert reporting.QUIET in spec.argv
+
+
+def test_reports_starting_together_in_a_new_environment_install_the_kernel_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Four reports installing the kernel into the same new environment at once (e.g. the
+    test suite's parallel workers on a fresh checkout): one installs it, the others wait
+    and find it. Without the lock each would reinstall it, removing the kernel's folder
+    under another, and append its option again. The install is slowed to widen the window
+    the lock has to cover."""
+    from ipykernel import kernelspec
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "share" / "jupyter"))
+    # A name of its own: this environment's `collab-metrics` kernel is installed already.
+    monkeypatch.setattr(reporting, "KERNEL", "collab-metrics-install-race")
+    installed = []
+
+    def slow_install(**arguments: str) -> str:
+        path = real_install(**arguments)
+        installed.append(path)
+        time.sleep(0.3)
+        return path
+
+    real_install = kernelspec.install
+    monkeypatch.setattr(kernelspec, "install", slow_install)
+    together = threading.Barrier(4)
+
+    def install_then_read(_: int) -> list[str]:
+        together.wait()
+        name = reporting.ensure_kernel(prefix=str(tmp_path))
+        return KernelSpecManager().get_kernel_spec(name).argv
+
+    with ThreadPoolExecutor(4) as pool:
+        arguments = list(pool.map(install_then_read, range(4)))
+    assert len(installed) == 1
+    assert [argv.count(reporting.QUIET) for argv in arguments] == [1] * 4
 
 
 def test_a_kernel_that_would_lose_the_port_race_still_runs(

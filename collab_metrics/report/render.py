@@ -102,27 +102,31 @@ def default_notebooks_dir() -> Path:
     return shipped if shipped.is_dir() else package.parent / "notebooks"
 
 
-def ensure_kernel() -> str:
+def ensure_kernel(prefix: str = sys.prefix) -> str:
     """Install the `collab-metrics` Jupyter kernel into this environment if it is missing.
 
     papermill is given this explicit kernel name, so reports always run with the
     interpreter that has collab_metrics installed, whatever other kernels exist. The
     kernel logs only errors: its start-up warnings would otherwise reach the user.
+    Installing takes a lock: a second `collab report` starting at the same moment in a new
+    environment would otherwise remove the kernel's folder while the first starts from it.
     """
     from ipykernel.kernelspec import install
     from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
-    manager = KernelSpecManager()
-    try:
-        spec = manager.get_kernel_spec(KERNEL)
-    except NoSuchKernel:
-        spec = None
-    if spec is None or QUIET not in spec.argv:
-        path = Path(install(kernel_name=KERNEL, display_name="collab-metrics", prefix=sys.prefix))
-        kernel_json = path / "kernel.json"
-        document = json.loads(kernel_json.read_text(encoding="utf-8"))
-        document["argv"].append(QUIET)
-        kernel_json.write_text(json.dumps(document, indent=1), encoding="utf-8")
+    kernels = Path(prefix) / "share" / "jupyter" / "kernels"
+    kernels.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(kernels / f".{KERNEL}.lock")):
+        try:
+            spec = KernelSpecManager().get_kernel_spec(KERNEL)
+        except NoSuchKernel:
+            spec = None
+        if spec is None or QUIET not in spec.argv:
+            path = Path(install(kernel_name=KERNEL, display_name="collab-metrics", prefix=prefix))
+            kernel_json = path / "kernel.json"
+            document = json.loads(kernel_json.read_text(encoding="utf-8"))
+            document["argv"].append(QUIET)
+            kernel_json.write_text(json.dumps(document, indent=1), encoding="utf-8")
     return KERNEL
 
 
