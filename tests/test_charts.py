@@ -466,3 +466,27 @@ def test_wrap_fills_each_line_word_by_word(
             else:
                 lines.append(word)
         assert wrap(fig, " ".join(words), width, size, weight) == "\n".join(lines)
+
+
+@pytest.mark.parametrize("top", [9.5, 250_000.0, -1_234_567.0])
+def test_the_value_labels_fit_left_of_the_plot(top: float) -> None:
+    """SYNTHETIC values. `compose` measures the value axis' labels before anything is
+    drawn (matplotlib resolves them when asked for them); drawn, every label must stand
+    inside the figure and left of the plot, however wide the numbers."""
+    with matplotlib.rc_context(STYLE):  # type: ignore[arg-type]  # as the charts draw
+        fig, ax = charts.chart.figure_with_axes()
+        ax.plot([2015.0, 2020.0], [0.0, top])
+        value_axis(ax.yaxis, "sv")
+        titles = charts.layout.Titles(fig, "Titel", "Område (enhet)")
+        charts.layout.compose(fig, ax, titles, [], plot_height=2.6)
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+        plot_left = ax.get_window_extent(renderer).x0
+        bottom, upper = sorted(ax.get_ylim())
+        shown = [
+            label.get_window_extent(renderer)
+            for tick, label in zip(ax.get_yticks(), ax.get_yticklabels(), strict=True)
+            if bottom <= tick <= upper and label.get_text()
+        ]
+        assert shown
+        assert all(box.x0 >= 0 and box.x1 <= plot_left for box in shown)

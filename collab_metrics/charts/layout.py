@@ -122,7 +122,6 @@ def compose(
     Text extents are measured, so that long tick or end labels are never cut off and the
     plot keeps its height whatever the length of the title.
     """
-    fig.draw_without_rendering()  # resolves the tick labels so that they can be measured
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     tick_width = max(
         (t.get_window_extent(renderer).width for t in ax.get_yticklabels() if t.get_text()),
