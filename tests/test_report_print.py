@@ -6,6 +6,7 @@ the page's bounds."""
 from __future__ import annotations
 
 import html
+import zlib
 from pathlib import Path
 
 import pypdfium2
@@ -153,3 +154,106 @@ def test_the_pdf_is_the_exported_page_as_weasyprint_prints_it(
     HTML(filename=page).write_pdf(tmp_path / "alone.pdf")
     assert len(_pixels(pdf)) > 1
     assert _pixels(pdf) == _pixels(tmp_path / "alone.pdf")
+
+
+def test_a_chart_goes_into_the_pdf_as_it_was_drawn(store: Path, tmp_path: Path) -> None:
+    """The goal chart's PNG image data is in the exported PDF byte for byte (WeasyPrint
+    would decode it and compress it again); the pixels are WeasyPrint's own (the test
+    above compares the printed pages)."""
+    import base64
+    import re
+
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    from collab_metrics.report import export
+
+    ctx = sections.load_context(BLEKINGE, store, as_of=2017)
+    part = str(sections.goal_section(ctx, GOAL))
+    cell = new_code_cell(outputs=[new_output("display_data", data={"text/html": part})])
+    cell.metadata["tags"] = ["report"]
+    notebook = tmp_path / "synthetic.ipynb"
+    nbformat.write(new_notebook(cells=[cell]), notebook)
+    _, pdf = export.export(notebook, tmp_path / "report", TITLE, "sv", ("pdf",))
+    charts = [
+        base64.b64decode(data) for data in re.findall(r"data:image/png;base64,([^\"]+)", part)
+    ]
+    assert charts
+    printed = pdf.read_bytes()
+    for chart in charts:
+        data = export._plain_rgb_png_data(chart)
+        assert data is not None and data in printed
+
+
+def _png(mode: str, chunk: tuple[bytes, bytes] | None = None, **save: object) -> bytes:
+    """A SYNTHETIC 40 x 30 image: colour bands and a diagonal, in the given Pillow mode,
+    with an extra chunk if given."""
+    import io
+
+    from PIL import Image, ImageDraw, PngImagePlugin
+
+    image = Image.new("RGB", (40, 30), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, 19, 14), fill=(0, 114, 178))
+    draw.rectangle((20, 15, 39, 29), fill=(213, 94, 0))
+    draw.line((0, 29, 39, 0), fill=(0, 0, 0), width=2)
+    converted = image.convert(mode) if mode != "P" else image.quantize(8)
+    if chunk is not None:
+        save["pnginfo"] = info = PngImagePlugin.PngInfo()
+        info.add(*chunk)
+    buffer = io.BytesIO()
+    converted.save(buffer, format="png", **save)
+    return buffer.getvalue()
+
+
+PNGS = {
+    "rgb": _png("RGB", dpi=(200, 200), compress_level=1),  # as the charts are written
+    "rgb-level-9": _png("RGB", compress_level=9),
+    "rgba": _png("RGBA"),
+    "grey": _png("L"),
+    "palette": _png("P"),
+    "gamma": _png("RGB", (b"gAMA", (45455).to_bytes(4, "big"))),
+    "text": _png("RGB", (b"tEXt", b"Comment\x00synthetic")),
+}
+
+
+def test_only_plain_rgb_pngs_pass_as_they_are() -> None:
+    from collab_metrics.report import export
+
+    passed = {name for name, png in PNGS.items() if export._plain_rgb_png_data(png) is not None}
+    assert passed == {"rgb", "rgb-level-9"}
+    rgb = PNGS["rgb"]
+    # The same header, interlaced (Pillow never writes interlaced PNGs), with its CRC.
+    header = rgb[12:28] + b"\x01"
+    interlaced = rgb[:12] + header + zlib.crc32(header).to_bytes(4, "big") + rgb[33:]
+    assert export._plain_rgb_png_data(interlaced) is None
+    assert export._plain_rgb_png_data(rgb[:-1]) is None  # truncated
+    assert export._plain_rgb_png_data(rgb[:40] + bytes([rgb[40] ^ 1]) + rgb[41:]) is None  # CRC
+    assert export._plain_rgb_png_data(b"GIF89a" + rgb[6:]) is None
+
+
+def test_every_kind_of_png_prints_as_weasyprint_prints_it(tmp_path: Path) -> None:
+    """Each SYNTHETIC image, as it is or WeasyPrint's way, prints the same pixels."""
+    import base64
+
+    from collab_metrics.report import export
+
+    images = "".join(
+        f'<p>{name}</p><img style="width: 80mm" alt="{name}" '
+        f'src="data:image/png;base64,{base64.b64encode(png).decode()}">'
+        for name, png in PNGS.items()
+    )
+    page = f'<!DOCTYPE html><html><body style="font-family: sans-serif">{images}</body></html>'
+    HTML(string=page).write_pdf(tmp_path / "weasyprint.pdf")
+    with export._plain_pngs_as_they_are():
+        HTML(string=page).write_pdf(tmp_path / "as-they-are.pdf")
+    render = [
+        page.render(scale=3).to_pil().tobytes()
+        for page in pypdfium2.PdfDocument(tmp_path / "as-they-are.pdf")
+    ]
+    assert render == [
+        page.render(scale=3).to_pil().tobytes()
+        for page in pypdfium2.PdfDocument(tmp_path / "weasyprint.pdf")
+    ]
+    printed = (tmp_path / "as-they-are.pdf").read_bytes()
+    assert export._plain_rgb_png_data(PNGS["rgb"]) in printed
