@@ -126,6 +126,15 @@ def test_the_kernel_is_installed_quietly() -> None:
     assert reporting.QUIET in spec.argv
 
 
+def test_an_installed_kernel_needs_no_write(tmp_path: Path) -> None:
+    """A read-only environment (here: a prefix inside a file, where nothing can be made)
+    whose kernel is installed renders as before: no lock file is needed then."""
+    reporting.ensure_kernel()
+    unwritable = tmp_path / "a-file"
+    unwritable.write_text("", encoding="utf-8")
+    assert reporting.ensure_kernel(prefix=str(unwritable)) == reporting.KERNEL
+
+
 def test_reports_starting_together_in_a_new_environment_install_the_kernel_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -103,31 +103,40 @@ def default_notebooks_dir() -> Path:
 
 
 def ensure_kernel(prefix: str = sys.prefix) -> str:
-    """Install the `collab-metrics` Jupyter kernel into this environment if it is missing.
+    """Install the `collab-metrics` Jupyter kernel into the environment at `prefix` (this
+    one) if it is missing.
 
     papermill is given this explicit kernel name, so reports always run with the
     interpreter that has collab_metrics installed, whatever other kernels exist. The
     kernel logs only errors: its start-up warnings would otherwise reach the user.
     Installing takes a lock: a second `collab report` starting at the same moment in a new
     environment would otherwise remove the kernel's folder while the first starts from it.
+    An installed kernel needs no lock, so a read-only environment works as before.
     """
     from ipykernel.kernelspec import install
-    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
+    if _quiet_kernel():
+        return KERNEL
     kernels = Path(prefix) / "share" / "jupyter" / "kernels"
     kernels.mkdir(parents=True, exist_ok=True)
     with FileLock(str(kernels / f".{KERNEL}.lock")):
-        try:
-            spec = KernelSpecManager().get_kernel_spec(KERNEL)
-        except NoSuchKernel:
-            spec = None
-        if spec is None or QUIET not in spec.argv:
+        if not _quiet_kernel():  # another report may have installed it meanwhile
             path = Path(install(kernel_name=KERNEL, display_name="collab-metrics", prefix=prefix))
             kernel_json = path / "kernel.json"
             document = json.loads(kernel_json.read_text(encoding="utf-8"))
             document["argv"].append(QUIET)
             kernel_json.write_text(json.dumps(document, indent=1), encoding="utf-8")
     return KERNEL
+
+
+def _quiet_kernel() -> bool:
+    """Whether the kernel is installed, with its quiet option."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        return QUIET in KernelSpecManager().get_kernel_spec(KERNEL).argv
+    except (NoSuchKernel, ValueError):  # missing, or its kernel.json half written
+        return False
 
 
 def plan(
