@@ -74,9 +74,9 @@ def export(
 
         pdf_path = stem.with_suffix(".pdf")
         page, stylesheets = _parsed_style(html, css)
-        with (
-            limits.time_limit(limits.PDF_EXPORT_SECONDS, f"the PDF export of {stem.name}"),
+        with (  # the time limit inside: its timer is off before WeasyPrint is restored
             _plain_pngs_as_they_are(),
+            limits.time_limit(limits.PDF_EXPORT_SECONDS, f"the PDF export of {stem.name}"),
         ):
             HTML(string=page, base_url=str(stem.parent)).write_pdf(
                 pdf_path, stylesheets=stylesheets
