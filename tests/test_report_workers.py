@@ -151,6 +151,10 @@ def test_a_kernel_that_dies_is_replaced_for_the_next_document(tmp_path: Path) ->
     jobs = [*_jobs("dies", "x"), *_jobs("probe", "y")]
     outcomes = _render(jobs, tmp_path / "out", notebooks, ("html",))
     assert "error" in outcomes[0] and "died" in outcomes[0]["error"].lower(), outcomes[0]
+    # What ran is kept as the failure's audit trail: the cell that killed the kernel.
+    kept = nbformat.read(Path(outcomes[0]["notebook"]), as_version=4)
+    assert any("os._exit(1)" in cell.source for cell in kept.cells)
+    assert kept.metadata.papermill.get("end_time")
     assert "error" not in outcomes[1], outcomes[1]
     page = (tmp_path / "out" / "actors" / "y.html").read_text(encoding="utf-8")
     assert "('leaked', False)" in page
@@ -278,3 +282,26 @@ def test_the_context_cache_is_explicit_and_keyed_by_what_was_read(
     finally:
         context.disable_context_cache()
     assert context.context_cache() is None
+
+
+def test_a_notebook_is_written_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """papermill writes the executed notebook when it ends, not also before it starts and
+    again when its engine completes (a national joint report's is 5 MB)."""
+    import papermill.engines
+    import papermill.execute
+
+    written: list[str] = []
+    for module in (papermill.execute, papermill.engines):
+        original = module.write_ipynb
+
+        def counted(nb: object, path: str, _original=original, **arguments: object) -> None:
+            written.append(path)
+            _original(nb, path, **arguments)
+
+        monkeypatch.setattr(module, "write_ipynb", counted)
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    _synthetic(notebooks, "probe", PROBE)
+    outcomes = _render(_jobs("probe", "a", "b"), tmp_path / "out", notebooks, ("html",))
+    assert not [o for o in outcomes if "error" in o], outcomes
+    assert sorted(Path(path).name for path in written) == ["a.ipynb", "b.ipynb"]

@@ -21,7 +21,15 @@ ENGINE: Final = "collab-warm"
 
 class WarmEngine(NBClientEngine):
     """papermill's nbclient engine, executing in a kernel that was started before and that
-    stays alive afterwards (papermill leaves a kernel it did not start running)."""
+    stays alive afterwards (papermill leaves a kernel it did not start running).
+
+    `Kernel.execute` asks papermill to write the notebook only when it ends
+    (`request_save_on_cell_execute=False`): papermill then writes it once, or with its
+    error marked when a cell failed, instead of before, during and twice after the run
+    (at national scale the joint report's 5 MB notebook some twenty times). If the run
+    itself breaks (the kernel dies, a cell times out), what ran is written to
+    `written_on_failure`, the audit trail of the failure.
+    """
 
     @classmethod
     def execute_managed_notebook(
@@ -30,6 +38,7 @@ class WarmEngine(NBClientEngine):
         kernel_name: str,
         *,
         kernel: Kernel,
+        written_on_failure: str,
         execution_timeout: int | None = None,
         log_output: bool = False,
         **_ignored: Any,
@@ -42,15 +51,11 @@ class WarmEngine(NBClientEngine):
             log_output=log_output,
         )
         client.kc = kernel.client  # one client per kernel: no sockets left open per document
-        # papermill writes the whole notebook before and after every cell (for watching a
-        # long run); a report's notebook is written once, when it ends or fails
-        # (`notebook_complete`): at national scale the joint report's 5 MB notebook would
-        # otherwise be serialised some twenty times.
-        output_path, nb_man.output_path = nb_man.output_path, None
         try:
             return client.execute()
-        finally:
-            nb_man.output_path = output_path
+        except BaseException:
+            nb_man.output_path = written_on_failure  # papermill's notebook_complete writes it
+            raise
 
 
 papermill_engines.register(ENGINE, WarmEngine)

@@ -72,7 +72,9 @@ class Kernel:
                 str(source),
                 str(executed),
                 engine_name=ENGINE,
+                request_save_on_cell_execute=False,  # written once (see WarmEngine)
                 kernel=self,
+                written_on_failure=str(executed),
                 **papermill_arguments,
             )
         except PapermillExecutionError:
