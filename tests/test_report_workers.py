@@ -270,8 +270,11 @@ def test_the_context_cache_is_explicit_and_keyed_by_what_was_read(
         second = context.load_context(BLEKINGE, own, as_of=2017)
         assert second is not first and second.result.equals(first.result)
         second.result["status"] = "changed by one document"  # its own copy
+        second.fw.actors.pop()  # ... of the framework too
         third = context.load_context(BLEKINGE, own, as_of=2017)
         assert "changed by one document" not in set(third.result["status"])
+        assert len(third.fw.actors) == len(first.fw.actors) == len(second.fw.actors) + 1
+        assert third.derived is second.derived  # computed once, shared by the copies
         english = context.load_context(BLEKINGE, own, as_of=2017, language="en")
         assert english.language == "en" and not english.result.equals(first.result)
         os.utime(own, ns=(0, 0))  # the store changed on disk: read again

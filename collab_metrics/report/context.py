@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import copy
 import hashlib
+import io
 import json
 import os
+import pickle
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -231,34 +232,66 @@ class ContextCache:
     collaboration's override words, the store (path, size, modification time), the previous
     report's status.json, `as_of`, the period, the vintage (`known_before`), the language,
     the snapshot folder and the day. A changed file is read again. Each call gets its own
-    copy, so one document cannot change what the next one sees: a deep copy of everything
-    but the data frames, which are shallow copies, as safe under pandas' copy-on-write
-    (always on from pandas 3) and free: a national context's frames are 17 MB. Only one
-    context is kept, so memory stays flat.
+    copy, so one document cannot change what the next one sees: everything but the data
+    frames is pickled once and unpickled for each call (half the time of a deep copy: 12
+    ms for a national context), and the frames are shallow copies, as safe under pandas'
+    copy-on-write (always on from pandas 3) and free: a national context's frames are 17
+    MB. `Derived` is shared by the copies. Only one context is kept, so memory stays flat.
     """
 
     def __init__(self) -> None:
         self._key: tuple[Any, ...] | None = None
-        self._context: ReportContext | None = None
+        self._context: _Pickled | None = None
 
     def get(self, key: tuple[Any, ...]) -> ReportContext | None:
-        """A deep copy of the context read for `key`, or None."""
+        """A copy of the context read for `key`, or None."""
         if self._context is None or key != self._key:
             return None
-        return _copied(self._context)
+        return self._context.copy()
 
     def put(self, key: tuple[Any, ...], context: ReportContext) -> None:
         """Remember `context` for `key`, forgetting the one before; keeps its own copy."""
-        self._key, self._context = key, _copied(context)
+        self._key, self._context = key, _Pickled(context)
 
 
-def _copied(context: ReportContext) -> ReportContext:
-    """A copy of `context` that shares no mutable state with it (see `ContextCache`)."""
-    frames = (getattr(context, f.name) for f in fields(context))
-    memo: dict[int, Any] = {
-        id(frame): frame.copy(deep=False) for frame in frames if isinstance(frame, pd.DataFrame)
-    }
-    return copy.deepcopy(context, memo)
+class _Pickled:
+    """A context pickled once, its data frames (shallow copies) and `Derived` kept aside."""
+
+    def __init__(self, context: ReportContext) -> None:
+        buffer = io.BytesIO()
+        pickler = _AsidePickler(buffer)
+        pickler.dump(context)
+        self._pickled, self._aside = buffer.getvalue(), pickler.aside
+
+    def copy(self) -> ReportContext:
+        """A copy that shares no mutable state with the context or with other copies."""
+        context: ReportContext = _AsideUnpickler(io.BytesIO(self._pickled), self._aside).load()
+        return context
+
+
+class _AsidePickler(pickle.Pickler):
+    def __init__(self, buffer: io.BytesIO) -> None:
+        super().__init__(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        self.aside: list[Any] = []
+
+    def persistent_id(self, obj: Any) -> int | None:
+        if isinstance(obj, pd.DataFrame):
+            self.aside.append(obj.copy(deep=False))  # the caller's frame stays the caller's
+        elif isinstance(obj, Derived):
+            self.aside.append(obj)
+        else:
+            return None
+        return len(self.aside) - 1
+
+
+class _AsideUnpickler(pickle.Unpickler):
+    def __init__(self, buffer: io.BytesIO, aside: list[Any]) -> None:
+        super().__init__(buffer)
+        self.aside = aside
+
+    def persistent_load(self, pid: Any) -> Any:
+        value = self.aside[pid]
+        return value.copy(deep=False) if isinstance(value, pd.DataFrame) else value
 
 
 _CACHE: ContextCache | None = None
