@@ -174,11 +174,15 @@ def test_a_chart_goes_into_the_pdf_as_it_was_drawn(store: Path, tmp_path: Path) 
     cell.metadata["tags"] = ["report"]
     notebook = tmp_path / "synthetic.ipynb"
     nbformat.write(new_notebook(cells=[cell]), notebook)
-    _, pdf = export.export(notebook, tmp_path / "report", TITLE, "sv", ("pdf",))
+    page, pdf = export.export(notebook, tmp_path / "report", TITLE, "sv", ("pdf",))
     charts = [
         base64.b64decode(data) for data in re.findall(r"data:image/png;base64,([^\"]+)", part)
     ]
     assert charts
+    html = page.read_text(encoding="utf-8")
+    with export._inline_pngs_as_files(html) as for_weasyprint:  # WeasyPrint reads files
+        assert "data:image/png" not in for_weasyprint
+        assert for_weasyprint.count('src="file://') == len(charts)
     printed = pdf.read_bytes()
     for chart in charts:
         data = export._plain_rgb_png_data(chart)

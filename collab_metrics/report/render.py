@@ -104,7 +104,7 @@ def default_notebooks_dir() -> Path:
 
 def ensure_kernel(prefix: str = sys.prefix) -> str:
     """Install the `collab-metrics` Jupyter kernel into the environment at `prefix` (this
-    one) if it is missing.
+    one) if Jupyter finds no such kernel, or finds it without its quiet option.
 
     papermill is given this explicit kernel name, so reports always run with the
     interpreter that has collab_metrics installed, whatever other kernels exist. The
