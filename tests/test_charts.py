@@ -490,3 +490,25 @@ def test_the_value_labels_fit_left_of_the_plot(top: float) -> None:
         ]
         assert shown
         assert all(box.x0 >= 0 and box.x1 <= plot_left for box in shown)
+
+
+def test_a_chart_is_its_canvas_pixels_in_a_plain_png() -> None:
+    """SYNTHETIC figure. The PNG holds exactly the canvas's colours (alpha dropped on a
+    white background), states the chart resolution, and is the plain RGB PNG that the PDF
+    export passes on as it is."""
+    from PIL import Image
+
+    from collab_metrics.charts.style import DPI
+    from collab_metrics.report import export
+
+    fig, ax = charts.chart.figure_with_axes()
+    ax.plot([2015, 2018, 2022], [3.5, 2.25, 4.0], color=AREA_COLOUR, lw=2, marker="o")
+    ax.text(2016, 3, "Mål 2022: 1,4 %", size=9)
+    chart = charts.chart.render_chart(fig, "alt", "")
+    canvas = np.asarray(fig.canvas.buffer_rgba())  # type: ignore[attr-defined]
+    assert (canvas[:, :, 3] == 255).all()  # opaque: the RGB values are what one sees
+    image = Image.open(io.BytesIO(chart.png))
+    assert image.mode == "RGB"
+    assert np.array_equal(np.asarray(image), canvas[:, :, :3])
+    assert image.info["dpi"] == pytest.approx((DPI, DPI), abs=0.01)
+    assert export._plain_rgb_png_data(chart.png) is not None

@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import zlib
 from pathlib import Path
+from typing import Any
 
 import pypdfium2
 import pytest
@@ -15,6 +16,7 @@ from helpers import offline_store
 from pypdf import PdfReader
 from weasyprint import HTML
 
+from collab_metrics.charts.chart import _rgb_png
 from collab_metrics.report import actions, sections
 
 REPO = Path(__file__).resolve().parent.parent
@@ -189,18 +191,26 @@ def test_a_chart_goes_into_the_pdf_as_it_was_drawn(store: Path, tmp_path: Path) 
         assert data is not None and data in printed
 
 
-def _png(mode: str, chunk: tuple[bytes, bytes] | None = None, **save: object) -> bytes:
-    """A SYNTHETIC 40 x 30 image: colour bands and a diagonal, in the given Pillow mode,
-    with an extra chunk if given."""
-    import io
-
-    from PIL import Image, ImageDraw, PngImagePlugin
+def _image() -> Any:
+    """A SYNTHETIC 40 x 30 image: colour bands and a diagonal."""
+    from PIL import Image, ImageDraw
 
     image = Image.new("RGB", (40, 30), "white")
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, 19, 14), fill=(0, 114, 178))
     draw.rectangle((20, 15, 39, 29), fill=(213, 94, 0))
     draw.line((0, 29, 39, 0), fill=(0, 0, 0), width=2)
+    return image
+
+
+def _png(mode: str, chunk: tuple[bytes, bytes] | None = None, **save: object) -> bytes:
+    """The SYNTHETIC image as Pillow writes it in the given mode, with an extra chunk if
+    given."""
+    import io
+
+    from PIL import PngImagePlugin
+
+    image = _image()
     converted = image.convert(mode) if mode != "P" else image.quantize(8)
     if chunk is not None:
         save["pnginfo"] = info = PngImagePlugin.PngInfo()
@@ -211,7 +221,8 @@ def _png(mode: str, chunk: tuple[bytes, bytes] | None = None, **save: object) ->
 
 
 PNGS = {
-    "rgb": _png("RGB", dpi=(200, 200), compress_level=1),  # as the charts are written
+    "chart": _rgb_png(_image().tobytes(), 40, 30, 200),  # as the charts are written
+    "rgb": _png("RGB", dpi=(200, 200), compress_level=1),
     "rgb-level-9": _png("RGB", compress_level=9),
     "rgba": _png("RGBA"),
     "grey": _png("L"),
@@ -225,7 +236,7 @@ def test_only_plain_rgb_pngs_pass_as_they_are() -> None:
     from collab_metrics.report import export
 
     passed = {name for name, png in PNGS.items() if export._plain_rgb_png_data(png) is not None}
-    assert passed == {"rgb", "rgb-level-9"}
+    assert passed == {"chart", "rgb", "rgb-level-9"}
     rgb = PNGS["rgb"]
     # The same header, interlaced (Pillow never writes interlaced PNGs), with its CRC.
     header = rgb[12:28] + b"\x01"
@@ -260,4 +271,5 @@ def test_every_kind_of_png_prints_as_weasyprint_prints_it(tmp_path: Path) -> Non
         for page in pypdfium2.PdfDocument(tmp_path / "weasyprint.pdf")
     ]
     printed = (tmp_path / "as-they-are.pdf").read_bytes()
+    assert export._plain_rgb_png_data(PNGS["chart"]) in printed
     assert export._plain_rgb_png_data(PNGS["rgb"]) in printed

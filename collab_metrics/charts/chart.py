@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import base64
 import html
-import io
+import struct
+import zlib
 from dataclasses import dataclass
 
+import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -81,9 +83,36 @@ def render_chart(fig: Figure, alt: str, caption: str) -> Chart:
     # Pillow drops the alpha channel in one pass over the buffer (a third of the time of
     # handing it numpy's strided RGB view, which it copies first).
     pixels = Image.frombuffer("RGBA", (width, height), rgba, "raw", "RGBA", 0, 1).convert("RGB")
-    buffer = io.BytesIO()
-    # zlib level 1: a quarter faster than matplotlib's 6 for a file 4 % larger (the same
-    # pixels), and still smaller than matplotlib's RGBA one.
-    pixels.save(buffer, format="png", dpi=(DPI, DPI), compress_level=1)
-    width, height = fig.get_size_inches()
-    return Chart(buffer.getvalue(), alt, caption, float(width), float(height))
+    png = _rgb_png(pixels.tobytes(), width, height, DPI)
+    width_in, height_in = fig.get_size_inches()
+    return Chart(png, alt, caption, float(width_in), float(height_in))
+
+
+def _rgb_png(rgb: bytes, width: int, height: int, dpi: float) -> bytes:
+    """8-bit RGB pixels (rows top down) as a PNG stating `dpi`: each row unfiltered, the
+    whole at zlib level 1.
+
+    Pillow chooses a filter for every row of an RGB image, trying all five (PNG 1.2,
+    section 6): 19 ms of an extract's chart, 7.7 ms this way, and for charts (flat
+    colours, thin lines) a file 13 % smaller, measured on the goal chart. The pixels are
+    the same; the format is the one `collab_metrics.report.export` hands to the PDF as it is.
+    """
+    rows = np.empty((height, 1 + 3 * width), dtype=np.uint8)
+    rows[:, 0] = 0  # filter type 0, None
+    rows[:, 1:] = np.frombuffer(rgb, dtype=np.uint8).reshape(height, 3 * width)
+    per_metre = int(dpi / 0.0254 + 0.5)
+    return b"".join(
+        [
+            b"\x89PNG\r\n\x1a\n",
+            # 8 bits per sample, colour type 2 (RGB), deflate, filter method 0, no interlace
+            _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)),
+            _chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),  # 1: per metre
+            _chunk(b"IDAT", zlib.compress(rows.data, 1)),
+            _chunk(b"IEND", b""),
+        ]
+    )
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    """A PNG chunk: length, type, data and the CRC-32 of type and data."""
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
