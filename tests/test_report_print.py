@@ -158,6 +158,48 @@ def test_the_pdf_is_the_exported_page_as_weasyprint_prints_it(
     assert _pixels(pdf) == _pixels(tmp_path / "alone.pdf")
 
 
+def test_a_font_of_the_collaborations_own_style_sheet_is_printed(
+    store: Path, tmp_path: Path
+) -> None:
+    """A collaboration's `templates/collab/report.css` may bring a font (`@font-face`,
+    here matplotlib's DejaVu Serif file): the PDF prints with it, in every document a
+    worker exports in turn, as WeasyPrint prints the exported page by itself."""
+    import matplotlib
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    from collab_metrics.report import export
+
+    font = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSerif.ttf"
+    own = tmp_path / "templates" / "collab"
+    own.mkdir(parents=True)
+    (own / "report.css").write_text(
+        CSS.read_text(encoding="utf-8")
+        + f'@font-face {{ font-family: "Own Face"; src: url("{font.as_uri()}"); }}\n'
+        + 'h2 { font-family: "Own Face"; }\n',
+        encoding="utf-8",
+    )
+    ctx = sections.load_context(BLEKINGE, store, as_of=2017)
+    cell = new_code_cell(
+        outputs=[new_output("display_data", data={"text/html": str(sections.summary(ctx))})]
+    )
+    cell.metadata["tags"] = ["report"]
+    notebook = tmp_path / "synthetic.ipynb"
+    nbformat.write(new_notebook(cells=[cell]), notebook)
+    for n in range(2):
+        page, pdf = export.export(
+            notebook, tmp_path / f"report-{n}", TITLE, "sv", ("pdf",), [tmp_path / "templates"]
+        )
+        fonts = {
+            str(font.get_object()["/BaseFont"])
+            for printed in PdfReader(pdf).pages
+            for font in printed["/Resources"]["/Font"].values()
+        }
+        assert any(name.endswith("+Own-Face-Bold") for name in fonts), fonts
+        HTML(filename=page).write_pdf(tmp_path / "alone.pdf")
+        assert _pixels(pdf) == _pixels(tmp_path / "alone.pdf")
+
+
 def test_a_chart_goes_into_the_pdf_as_it_was_drawn(store: Path, tmp_path: Path) -> None:
     """The goal chart's PNG image data is in the exported PDF byte for byte (WeasyPrint
     would decode it and compress it again); the pixels are WeasyPrint's own (the test
