@@ -481,6 +481,20 @@ def test_context_table_against_riket_and_more(blekinge, blekinge_observations) -
     assert row.difference_relative == pytest.approx(-0.028, abs=5e-4)
 
 
+@pytest.mark.parametrize("as_of", [2017, 2022])
+def test_a_shared_goal_is_assessed_alike_without_the_actors_goals(
+    blekinge, blekinge_observations, as_of
+) -> None:
+    """`context_table` assesses the shared goals alone: each row of the whole framework's
+    assessment of a shared goal must be the same without the actors' goals."""
+    whole = assess(blekinge, blekinge_observations, as_of)
+    alone = assess(blekinge.model_copy(update={"actor_goals": []}), blekinge_observations, as_of)
+    assert len(blekinge.actor_goals) > 0
+    shared = whole[whole["actor"] == ""].reset_index(drop=True)
+    assert len(shared) == len(alone) > 0
+    pd.testing.assert_frame_equal(shared, alone)
+
+
 def test_a_baseline_at_the_series_peak_is_pointed_out() -> None:
     # 2015 (12) is the highest of 2010-2020. From 2016 the baseline is 2018 (9), with only
     # one value (2015) in the five years before it: not called a peak.

@@ -530,7 +530,10 @@ def context_table(
     a steering group sees how much of its progress is the national trend.
     """
     obs = _usable(observations, as_of)
-    result = assess(fw, observations, as_of)
+    # The shared goals' own rows are all it reads: the actors' goals (a national
+    # programme's 290) are not assessed again for it, which was a third of reading a report
+    # context. Each row is assessed on its own series, so the rows are the same.
+    result = assess(fw.model_copy(update={"actor_goals": []}), observations, as_of)
     rows = []
     for goal in fw.shared_goals:
         series = fw.series_id(goal.indicator)
