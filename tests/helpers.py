@@ -74,3 +74,35 @@ def _national() -> ModuleType:
 _NATIONAL = _national()
 national_framework: Callable[[int | None], dict[str, Any]] = _NATIONAL.national_framework
 NATIONAL_GOAL: str = _NATIONAL.GOAL
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """What one panel of a page of small multiples showed when the page was drawn (the
+    figure and its axes are drawn again for the next page)."""
+
+    ylim: tuple[float, float]
+    xticks: tuple[float, ...]
+    yticks: tuple[float, ...]
+    grids: tuple[tuple[float, ...], ...]  # each grid line collection's heights
+    texts: tuple[str, ...]
+    points: int  # data points on its lines
+
+
+def drawn_panels(fig: Any) -> list[Drawn]:
+    """The visible panels of a page of small multiples, as they are now."""
+    return [
+        Drawn(
+            tuple(ax.get_ylim()),
+            tuple(ax.get_xticks()),
+            tuple(ax.get_yticks()),
+            tuple(
+                tuple(float(segment[0][1]) for segment in lines.get_segments())
+                for lines in ax.collections
+            ),
+            tuple(text.get_text() for text in ax.texts),
+            sum(len(line.get_xdata()) for line in ax.lines),
+        )
+        for ax in fig.axes
+        if ax.get_visible()
+    ]

@@ -8,6 +8,7 @@ import gc
 import io
 import re
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 import matplotlib.image
@@ -15,6 +16,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import Drawn, drawn_panels
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from matplotlib.figure import Figure
@@ -240,25 +242,55 @@ def test_a_panel_without_data_says_so_instead_of_inventing_years(
     """In a report as of 2022 Region Värmland's monthly series (from January 2024) has no
     value to draw: its panel has no time axis (it showed "-0 0 0") and says "uppgift
     saknas" (it showed a scale of 0 to 1 too); every other panel keeps its years."""
-    figures: list[Figure] = []
+    pages: list[list[Drawn]] = []
     render = charts.panels.render_chart
 
     def keep(fig: Figure, alt: str, caption: str) -> charts.Chart:
-        figures.append(fig)
+        pages.append(drawn_panels(fig))
         return render(fig, alt, caption)
 
     monkeypatch.setattr(charts.panels, "render_chart", keep)
     result = assess(varmland, varmland_obs, as_of=2022)
     charts.actor_small_multiples(varmland, varmland_obs, "lower-ohalsotal", result, as_of=2022)
-    axes = [ax for fig in figures for ax in fig.axes]
-    empty = [ax for ax in axes if not any(len(line.get_xdata()) for line in ax.lines)]
-    assert len(empty) == 1 and len(axes) == 17
+    shown = [panel for page in pages for panel in page]
+    empty = [panel for panel in shown if panel.points == 0]
+    assert len(empty) == 1 and len(shown) == 17
     [panel] = empty
-    assert list(panel.get_xticks()) == list(panel.get_yticks()) == list(panel.collections) == []
-    said = {ax: [t.get_text() for t in ax.texts] for ax in axes}  # with the headings
-    assert "uppgift saknas" in said[panel]
-    others = [ax for ax in axes if ax is not panel]
-    assert all(len(ax.get_xticks()) and "uppgift saknas" not in said[ax] for ax in others)
+    assert panel.xticks == panel.yticks == panel.grids == ()
+    assert "uppgift saknas" in panel.texts  # with the headings
+    others = [other for other in shown if other is not panel]
+    assert all(other.xticks and "uppgift saknas" not in other.texts for other in others)
+
+
+@pytest.mark.parametrize("regrown", [False, True])
+def test_pages_of_panels_drawn_in_turn_are_the_pages_drawn_alone(
+    varmland, varmland_obs, monkeypatch: pytest.MonkeyPatch, regrown: bool
+) -> None:
+    """Värmland's 17 panels make two pages; the second has fewer panels, one on another
+    measure and one with nothing to draw, in axes the first page drew other panels in.
+    `regrown`: pages of 2, 1 and 2 rows instead: the third draws in axes the second hid.
+    Nothing of a panel may stay for the next: every page must be the very pixels of the
+    page drawn on a figure of its own, as each was before the figure was kept."""
+    result = assess(varmland, varmland_obs, as_of=2022)
+    if regrown:
+        pages = [range(0, 2), range(2, 3), range(3, 5)]
+        monkeypatch.setattr(charts.panels, "_pages", lambda *rows_and_heights: pages)
+
+    def draw() -> list[charts.Chart]:
+        return charts.actor_small_multiples(
+            varmland, varmland_obs, "lower-ohalsotal", result, as_of=2022
+        )
+
+    in_turn = draw()
+    chart = charts.panels._Page.chart
+
+    def alone(page: charts.panels._Page, *args: Any) -> charts.Chart:
+        page.figure, page.titles, page.axes = None, None, []
+        return chart(page, *args)
+
+    monkeypatch.setattr(charts.panels._Page, "chart", alone)
+    assert len(in_turn) == (3 if regrown else 2)
+    assert [c.png for c in draw()] == [c.png for c in in_turn]
 
 
 def test_distribution_over_all_municipalities(blekinge, blekinge_obs) -> None:

@@ -16,7 +16,7 @@ import pypdfium2.raw as pdfium_c
 import pytest
 import yaml
 from helpers import NATIONAL_GOAL as GOAL
-from helpers import national_framework, offline_store
+from helpers import Drawn, drawn_panels, national_framework, offline_store
 from matplotlib.figure import Figure
 from PIL import Image
 from weasyprint import HTML
@@ -42,13 +42,13 @@ def context(tmp_path_factory: pytest.TempPathFactory) -> ReportContext:
 
 
 @pytest.fixture(scope="module")
-def drawn(context: ReportContext) -> tuple[list[charts.Chart], list[Figure]]:
-    """The pages as charts, and their figures (kept from `render_chart`) to read scales."""
-    figures: list[Figure] = []
+def drawn(context: ReportContext) -> tuple[list[charts.Chart], list[list[Drawn]]]:
+    """The pages as charts, and their panels as drawn (seen at `render_chart`)."""
+    figures: list[list[Drawn]] = []
     render = panels.render_chart
 
     def keep(fig: Figure, alt: str, caption: str) -> charts.Chart:
-        figures.append(fig)
+        figures.append(drawn_panels(fig))
         return render(fig, alt, caption)
 
     ctx = context
@@ -68,8 +68,8 @@ def test_more_than_nine_goals_are_paged(context: ReportContext, drawn: Any) -> N
         assert chart.alt.startswith(f"Små diagram (del {k} av {len(pages)}): ")
         assert chart.height <= panels.PAGE_HEIGHT and chart.width == charts.WIDTH
     # Four columns: every page but the last is full rows of four.
-    assert all(len(fig.axes) % 4 == 0 for fig in figures[:-1])
-    assert sum(len(fig.axes) for fig in figures) == ACTORS
+    assert all(len(page) % 4 == 0 for page in figures[:-1])
+    assert sum(len(page) for page in figures) == ACTORS
 
 
 def test_every_actor_is_on_exactly_one_page(context: ReportContext, drawn: Any) -> None:
@@ -82,17 +82,13 @@ def test_every_actor_is_on_exactly_one_page(context: ReportContext, drawn: Any) 
 
 def test_one_scale_on_every_page(drawn: Any) -> None:
     _, figures = drawn
-    axes = [ax for fig in figures for ax in fig.axes]
-    limits = {ax.get_ylim() for ax in axes}
+    shown = [panel for page in figures for panel in page]
+    limits = {panel.ylim for panel in shown}
     # The first column's ticks; beside it the same values as grid lines without labels.
-    ticks = {tuple(ax.get_yticks()) for ax in axes if len(ax.get_yticks())}
-    grids = {
-        tuple(float(segment[0][1]) for segment in collection.get_segments())
-        for ax in axes
-        for collection in ax.collections
-    }
+    ticks = {panel.yticks for panel in shown if panel.yticks}
+    grids = {heights for panel in shown for heights in panel.grids}
     assert len(limits) == 1 and len(ticks) == 1 and grids == ticks
-    assert len(axes) - sum(1 for ax in axes if len(ax.get_yticks())) == ACTORS * 3 // 4
+    assert len(shown) - sum(1 for panel in shown if panel.yticks) == ACTORS * 3 // 4
     low, _ = limits.pop()
     assert low == 0 and min(ticks.pop()) == 0  # shares fall to zero: the axis starts there
 
