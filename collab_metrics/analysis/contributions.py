@@ -385,6 +385,14 @@ def _values_at(table: pd.DataFrame, codes: Sequence[str], year: int | None) -> p
     return table.reindex(index=[year], columns=list(codes)).iloc[0].rename("value")
 
 
+def _value_at(table: pd.DataFrame, code: str, year: int | None) -> float:
+    """The value of `code` in `year`, NaN where absent: a look-up, not a reindex (one for
+    each of a national programme's 290 actors: 0.19 s of its consistency check, now 0.05)."""
+    if year in table.index and code in table.columns:
+        return float(table.at[year, code])
+    return math.nan
+
+
 def _latest(table: pd.DataFrame, codes: list[str], up_to: int) -> tuple[pd.Series, pd.Series]:
     """Each area's latest value up to `up_to`, and the year it is from (NaN when none)."""
     window = table.reindex(columns=codes).loc[:up_to]
@@ -419,7 +427,7 @@ def _baseline_value(
         return math.nan
     if goal.baseline.value is not None and sex == "total":
         return goal.baseline.value
-    return float(_values_at(values, [area], goal.baseline.year).iloc[0])
+    return _value_at(values, area, goal.baseline.year)
 
 
 def _target_value(level: TargetLevel | None, baseline: float) -> float:
