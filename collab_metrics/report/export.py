@@ -33,8 +33,8 @@ if TYPE_CHECKING:
 TEMPLATES: Final = Path(__file__).resolve().parent / "templates"
 
 _EXPORTERS: dict[tuple[Any, ...], HTMLExporter] = {}
-# The report's style sheet text: WeasyPrint's CSS, and the font configuration it was
-# parsed with (its @font-face fonts) that prints every document with it.
+# The report's style sheet text: WeasyPrint's CSS, and the font configuration that prints
+# every document with it (a sheet without @font-face: see `_parsed_style`).
 _STYLESHEETS: dict[str, tuple[Any, Any]] = {}
 _PNG_SIGNATURE: Final = b"\x89PNG\r\n\x1a\n"
 _INLINE_PNG: Final = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
