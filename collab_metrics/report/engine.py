@@ -27,9 +27,9 @@ class WarmEngine(NBClientEngine):
     (`request_save_on_cell_execute=False`): papermill then writes it once, or with its
     error marked when a cell failed. By default it writes it before the run, after every
     cell, when the engine completes and at the end: at national scale the joint report's
-    5 MB notebook some twenty times. If the run
-    itself breaks (the kernel dies, a cell times out), what ran is written to
-    `written_on_failure`, the audit trail of the failure.
+    5 MB notebook some twenty times. If the run itself breaks (the kernel dies, a cell
+    times out), what ran is written to `written_on_failure`, the audit trail of the
+    failure.
     """
 
     @classmethod

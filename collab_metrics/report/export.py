@@ -33,13 +33,15 @@ if TYPE_CHECKING:
 TEMPLATES: Final = Path(__file__).resolve().parent / "templates"
 
 _EXPORTERS: dict[tuple[Any, ...], HTMLExporter] = {}
+# Also in charts/chart.py, which writes the charts: importing it would bring matplotlib into
+# the workers' light processes (see report/documents.py).
+_PNG_SIGNATURE: Final = b"\x89PNG\r\n\x1a\n"
 # The report's style sheet text: WeasyPrint's CSS, and the font configuration that prints
 # every document with it (a sheet without @font-face: see `_parsed_style`).
 _STYLESHEETS: dict[str, tuple[Any, Any]] = {}
-_PNG_SIGNATURE: Final = b"\x89PNG\r\n\x1a\n"
 _INLINE_PNG: Final = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
 # Chunks that change nothing in how an 8-bit RGB image's pixels are read: the header, the
-# resolution (Pillow writes it for the charts), the image data and the end.
+# resolution (the charts state theirs), the image data and the end.
 _PLAIN_CHUNKS: Final = frozenset({b"IHDR", b"pHYs", b"IDAT", b"IEND"})
 
 
